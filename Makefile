@@ -1,0 +1,66 @@
+# EnforceLink: two commands do everything — `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+EL := $(BIN)/enforcelink
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_CASES ?= 2000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install system-deps demo test lint typecheck migrations-check pytest-sqlite pytest-postgres clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Re-install only when the dependency list changed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+	@# gettext compiles the translations; pango is what WeasyPrint typesets PDF documents with.
+	@if ! command -v msgfmt >/dev/null || ! ldconfig -p | grep -q libpangoft2-1.0; then \
+	  echo "Installing Debian packages: gettext libpango-1.0-0 libpangoft2-1.0-0"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	fi
+	ENFORCELINK_SECRET_KEY=build $(EL) compilemessages --ignore=.venv -v 0
+
+# Debian's chromium drives the browser tests; Noto CJK renders Chinese documents.
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	  echo "Installing Debian packages: chromium fonts-noto-cjk poppler-utils"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
+	fi
+
+demo: install
+	ENFORCELINK_DEBUG=1 $(EL) migrate -v 0
+	ENFORCELINK_DEBUG=1 $(EL) demo-data --cases $(DEMO_CASES) --seed 1 --if-empty
+	ENFORCELINK_DEBUG=1 $(EL) demo-logins
+	ENFORCELINK_DEBUG=1 $(EL) serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	ENFORCELINK_SECRET_KEY=check $(BIN)/mypy
+
+migrations-check: install
+	ENFORCELINK_SECRET_KEY=check $(EL) makemigrations --check --dry-run
+
+pytest-sqlite: install system-deps
+	ENFORCELINK_SECRET_KEY=test ENFORCELINK_HTTPS=0 DATABASE_URL=sqlite:///:memory: $(BIN)/pytest
+
+pytest-postgres: install system-deps
+	@mkdir -p var; url=$$($(BIN)/python -m enforcelink.config.testdb); \
+	if [ -z "$$url" ]; then echo "PostgreSQL: not reachable, SKIPPED the PostgreSQL run"; echo skipped > var/pg-run; \
+	else echo "PostgreSQL run against $$url"; ENFORCELINK_SECRET_KEY=test ENFORCELINK_HTTPS=0 DATABASE_URL=$$url $(BIN)/pytest && echo ran > var/pg-run; fi
+
+test: lint typecheck migrations-check pytest-sqlite pytest-postgres
+	@echo "== make test: ruff, mypy, makemigrations --check, pytest on SQLite: passed; pytest on PostgreSQL: $$(cat var/pg-run)"
+
+clean:
+	rm -rf $(VENV) var build src/*.egg-info

@@ -1,0 +1,70 @@
+"""Writes on cases: one function per business operation, each appending its audit event.
+
+- `filing`: validate and file a case, number it (R-ID-03), assign it (R-CASE-06);
+- `deadlines`: steps that complete statutory clocks, asset leads, periods not counted, extensions,
+  the overdue sweep (R-CASE-01..04, R-TIME-02);
+- `closure`: closing by the modes of R-CASE-05 and resuming a 终本 case;
+- `access`: who may write, closed cases read-only, the logged view of a full ID number (R-ID-05).
+
+Import actions from here: `from enforcelink.cases.actions import case_close`.
+"""
+
+from enforcelink.cases.actions.access import ensure_open, is_staff_of, reveal_id, staff_case
+from enforcelink.cases.actions.closure import case_close, case_resume
+from enforcelink.cases.actions.deadlines import (
+    PENDING_NODE_STATUSES,
+    enqueue_overdue_check,
+    extension_decide,
+    extension_request,
+    lead_submit,
+    record_step,
+    suspension_end,
+    suspension_start,
+    sweep_overdue,
+)
+from enforcelink.cases.actions.filing import (
+    CaseFiling,
+    Cleaned,
+    PartyInput,
+    assign,
+    case_file,
+    clean_filing,
+    clean_party,
+    find_duplicate,
+    keep_imported_number,
+    officer_loads,
+    reassign,
+    snapshot,
+    take_number,
+)
+
+__all__ = [
+    "PENDING_NODE_STATUSES",
+    "CaseFiling",
+    "Cleaned",
+    "PartyInput",
+    "assign",
+    "case_close",
+    "case_file",
+    "case_resume",
+    "clean_filing",
+    "clean_party",
+    "enqueue_overdue_check",
+    "ensure_open",
+    "extension_decide",
+    "extension_request",
+    "find_duplicate",
+    "is_staff_of",
+    "keep_imported_number",
+    "lead_submit",
+    "officer_loads",
+    "reassign",
+    "record_step",
+    "reveal_id",
+    "snapshot",
+    "staff_case",
+    "suspension_end",
+    "suspension_start",
+    "sweep_overdue",
+    "take_number",
+]

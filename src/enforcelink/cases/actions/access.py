@@ -1,0 +1,62 @@
+"""Who may write on a case, closed cases being read-only, and the logged view of a full ID number (R-ID-05)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from enforcelink.cases import policy
+from enforcelink.cases.models import Case, Party
+from enforcelink.core import audit
+from enforcelink.core.errors import NotFound, RuleViolation
+
+
+def is_staff_of(actor: Any, court_id: int) -> bool:
+    """Writes on a case are for the staff of its court; supervisors read only."""
+    return bool(getattr(actor, "is_court_staff", False) and actor.court_id == court_id)
+
+
+def staff_case(case: Case, actor: Any) -> Case:
+    """Lock and re-read the case for a write by court staff; any other court's case is "not found"."""
+    if not (is_staff_of(actor, case.court_id) or getattr(actor, "is_superuser", False)):
+        raise NotFound()
+    locked = Case.objects.select_for_update().filter(pk=case.pk).select_related("court").first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+def ensure_open(case: Case) -> None:
+    """Closed cases are read-only (issue 2 §6)."""
+    if case.is_closed:
+        raise RuleViolation("CASE_CLOSED", _("The case is closed and can no longer be changed."))
+
+
+# --- Full ID numbers (R-ID-05) ----------------------------------------------------------------------
+
+
+def reveal_id(party: Party, *, actor: Any, purpose: str) -> str:
+    """R-ID-05: court staff of the case's court see the whole ID number; each view is logged with
+    its purpose. Anyone else gets "not found"."""
+    purpose = policy.require_text(
+        purpose,
+        field="purpose",
+        code="PURPOSE_REQUIRED",
+        message=_("Give the purpose for viewing the full number."),
+        max_length=200,
+    )
+    found = Party.objects.select_related("case").filter(pk=party.pk).first()
+    if found is None or not is_staff_of(actor, found.case.court_id):
+        raise NotFound()
+    with transaction.atomic():
+        audit.record(
+            "party.id_revealed",
+            found,
+            actor=actor,
+            case_id=found.case_id,
+            court_id=found.case.court_id,
+            after={"party": found.name, "masked": found.masked_id, "purpose": purpose},
+        )
+    return found.id_number

@@ -1,0 +1,410 @@
+"""The statutory clocks after filing: steps that complete nodes, asset leads (R-CASE-04), periods not
+counted and extensions (R-CASE-03, R-TIME-02), and the overdue sweep (issue 2 §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enforcelink.cases import clocks, policy
+from enforcelink.cases.actions.access import ensure_open, is_staff_of, staff_case
+from enforcelink.cases.models import (
+    AssetLead,
+    Case,
+    CaseStatus,
+    CaseSuspension,
+    ExtensionRequest,
+    ExtensionStatus,
+    NodeKind,
+    NodeStatus,
+    ProcessNode,
+    SuspensionKind,
+)
+from enforcelink.core import audit
+from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
+from enforcelink.core.models import Notification
+from enforcelink.orgs.models import Role, User
+
+# --- Node completion and asset leads (R-CASE-01, R-CASE-02, R-CASE-04) ----------------------------
+
+PENDING_NODE_STATUSES = (NodeStatus.OPEN, NodeStatus.OVERDUE, NodeStatus.SUSPENDED)
+
+
+def enqueue_overdue_check(case_id: int) -> None:
+    """After commit, mark this case's nodes that are already past due (a backdated lead, a deadline
+    moved into the past) without waiting for the daily sweep."""
+    from enforcelink.cases.tasks import check_case_overdue
+
+    transaction.on_commit(lambda: check_case_overdue.enqueue(case_id))
+
+
+def _node_refs(nodes: list[ProcessNode]) -> list[dict[str, Any]]:
+    return [
+        {"node": node.pk, "kind": node.kind, "due_on": node.due_on, "status": node.status} for node in nodes
+    ]
+
+
+def record_step(
+    case: Case, *, step: str, actor: Any, on: dt.date | None = None, lead: AssetLead | None = None
+) -> list[ProcessNode]:
+    """A procedural step happened on `on` (default today): append its event and complete the matching
+    open or overdue nodes (R-CASE-01, R-CASE-02, R-CASE-04). `lead_verified` needs the lead."""
+    kinds = policy.check_step(step)
+    today = timezone.localdate()
+    on = on or today
+    with transaction.atomic():
+        case = staff_case(case, actor)
+        ensure_open(case)
+        policy.check_event_date(on, case.filed_on, today)
+        nodes = ProcessNode.objects.select_for_update().filter(
+            case=case, kind__in=kinds, status__in=PENDING_NODE_STATUSES
+        )
+        if step == "lead_verified":
+            lead = _case_lead(case, lead)
+            if lead.verified_on is not None:
+                raise RuleViolation(
+                    "LEAD_ALREADY_VERIFIED",
+                    _("This lead was verified on %(day)s.") % {"day": lead.verified_on.isoformat()},
+                    field="lead",
+                )
+            nodes = nodes.filter(lead=lead)
+            lead.verified_on = on
+            lead.save(update_fields=["verified_on"])
+        done = list(nodes.order_by("pk"))
+        event = audit.record(
+            f"step.{step}",
+            case,
+            actor=actor,
+            case_id=case.pk,
+            court_id=case.court_id,
+            after={"step": step, "on": on, "lead": lead.pk if lead else None, "completes": _node_refs(done)},
+        )
+        clocks.complete(done, on=on, by=f"{step}#{event.seq}")
+    return done
+
+
+def _case_lead(case: Case, lead: AssetLead | None) -> AssetLead:
+    found = AssetLead.objects.filter(case=case, pk=lead.pk).first() if lead is not None and lead.pk else None
+    if found is None:
+        raise InvalidInput("LEAD_REQUIRED", _("Choose the asset lead that was verified."), field="lead")
+    return found
+
+
+def lead_submit(
+    case: Case, *, description: str, urgent: bool, actor: Any, on: dt.date | None = None
+) -> AssetLead:
+    """The applicant gave an asset lead (财产线索): keep it and open its verification clock, 7 days or
+    3 if urgent (R-CASE-04), with the court's rule values in force recorded on the node."""
+    description = policy.require_text(
+        description,
+        field="description",
+        code="DESCRIPTION_REQUIRED",
+        message=_("Describe the asset lead."),
+        max_length=1000,
+    )
+    today = timezone.localdate()
+    on = on or today
+    with transaction.atomic():
+        case = staff_case(case, actor)
+        ensure_open(case)
+        policy.check_event_date(on, case.filed_on, today)
+        lead = AssetLead.objects.create(
+            case=case, description=description, urgent=bool(urgent), submitted_on=on, submitted_by=actor
+        )
+        rule = clocks.rule_for(case.court_id, NodeKind.LEAD_VERIFICATION)
+        node = clocks.lead_node(case, rule, lead) if rule is not None else None
+        if node is not None:
+            node.save()
+        audit.record(
+            "lead.submitted",
+            lead,
+            actor=actor,
+            case_id=case.pk,
+            court_id=case.court_id,
+            after={
+                "description": description,
+                "urgent": lead.urgent,
+                "on": on,
+                "due_on": node.due_on if node else None,
+            },
+        )
+        if node is not None and node.due_on < today:
+            enqueue_overdue_check(case.pk)
+    return lead
+
+
+# --- Periods not counted and extensions (R-CASE-03, R-TIME-02) --------------------------------------
+
+
+def suspension_start(
+    case: Case, *, kind: str, started_on: dt.date, reason: str, actor: Any
+) -> CaseSuspension:
+    """R-CASE-03: audit/appraisal, suspension (中止), settlement deferral and auction periods are not
+    counted; while one runs, the closure clock is paused (SUSPENDED)."""
+    if kind not in SuspensionKind.values:
+        raise InvalidInput("SUSPENSION_KIND_INVALID", _("Choose the kind of period."), field="kind")
+    reason = policy.require_text(
+        reason, field="reason", code="REASON_REQUIRED", message=_("Give the reason."), max_length=300
+    )
+    with transaction.atomic():
+        case = staff_case(case, actor)
+        ensure_open(case)
+        policy.check_event_date(started_on, case.filed_on, timezone.localdate(), field="started_on")
+        if case.open_suspension is not None:
+            raise RuleViolation(
+                "SUSPENSION_OPEN", _("A period not counted is already running; end it first."), field="kind"
+            )
+        last = case.suspensions.exclude(ended_on__isnull=True).order_by("-ended_on").first()
+        policy.check_suspension_start(started_on, last.ended_on if last else None)
+        suspension = CaseSuspension.objects.create(
+            case=case, kind=kind, started_on=started_on, reason=reason, created_by=actor
+        )
+        node = clocks.closure_node(case)
+        # A clock that had already run out before the period began stays as it is.
+        paused = node is not None and node.is_pending and started_on <= node.due_on
+        if node is not None and paused:
+            node.status, node.overdue_at = NodeStatus.SUSPENDED, None
+            node.save(update_fields=["status", "overdue_at"])
+        audit.record(
+            "case.suspension_started",
+            suspension,
+            actor=actor,
+            case_id=case.pk,
+            court_id=case.court_id,
+            after={"kind": kind, "started_on": started_on, "reason": reason, "closure_clock_paused": paused},
+        )
+    return suspension
+
+
+def suspension_end(suspension: CaseSuspension, *, ended_on: dt.date, actor: Any) -> CaseSuspension:
+    """R-CASE-03 / R-TIME-02: the days of the period are added to the closure clock, whose due date is
+    recomputed with `compute_deadline(excluded_days=...)`; the earlier date stays in its trace."""
+    with transaction.atomic():
+        case = staff_case(suspension.case, actor)
+        ensure_open(case)
+        policy.check_event_date(ended_on, case.filed_on, timezone.localdate(), field="ended_on")
+        suspension = finish_suspension(case, suspension.pk, ended_on, actor)
+    return suspension
+
+
+def finish_suspension(case: Case, suspension_pk: int, ended_on: dt.date, actor: Any) -> CaseSuspension:
+    suspension = CaseSuspension.objects.select_for_update().filter(pk=suspension_pk, case=case).first()
+    if suspension is None:
+        raise NotFound()
+    if suspension.ended_on is not None:
+        raise RuleViolation("SUSPENSION_ENDED", _("This period has already ended."), field="ended_on")
+    days = policy.suspension_days(suspension.started_on, ended_on)
+    suspension.ended_on, suspension.excluded_days, suspension.ended_by = ended_on, days, actor
+    suspension.save(update_fields=["ended_on", "excluded_days", "ended_by"])
+    node = clocks.closure_node(case)
+    before = node.due_on if node else None
+    if node is not None and node.status == NodeStatus.SUSPENDED:
+        node.excluded_days += days
+        clocks.recompute(node, reason={"suspension": suspension.pk, "kind": suspension.kind, "days": days})
+        node.status = NodeStatus.OPEN
+        node.save(update_fields=["excluded_days", "due_on", "trace", "status"])
+        if node.due_on < timezone.localdate():
+            enqueue_overdue_check(case.pk)
+    audit.record(
+        "case.suspension_ended",
+        suspension,
+        actor=actor,
+        case_id=case.pk,
+        court_id=case.court_id,
+        before={"closure_due_on": before},
+        after={"ended_on": ended_on, "excluded_days": days, "closure_due_on": node.due_on if node else None},
+    )
+    return suspension
+
+
+def _running_closure_node(case: Case) -> ProcessNode:
+    node = clocks.closure_node(case)
+    if node is None or node.status != NodeStatus.OPEN:
+        raise RuleViolation("CLOSURE_CLOCK_NOT_RUNNING", _("The closure period of this case is not running."))
+    return node
+
+
+def extension_request(case: Case, *, reason: str, actor: Any, high_court_ref: str = "") -> ExtensionRequest:
+    """R-CASE-03: ask for 3 more months at least 5 days before the closure deadline; a further
+    extension needs the high court's filing reference. The president decides."""
+    reason = policy.require_text(
+        reason, field="reason", code="REASON_REQUIRED", message=_("Give the reason."), max_length=500
+    )
+    with transaction.atomic():
+        case = staff_case(case, actor)
+        ensure_open(case)
+        node = _running_closure_node(case)
+        if case.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+            raise RuleViolation("EXTENSION_PENDING", _("An extension request is already waiting."))
+        approved = case.extension_requests.filter(status=ExtensionStatus.APPROVED).count()
+        policy.check_extension_request(node.due_on, timezone.localdate(), approved, high_court_ref)
+        request = ExtensionRequest.objects.create(
+            case=case,
+            months=policy.EXTENSION_MONTHS,
+            reason=reason,
+            high_court_ref=(high_court_ref or "").strip()[:100],
+            requested_by=actor,
+        )
+        audit.record(
+            "case.extension_requested",
+            request,
+            actor=actor,
+            case_id=case.pk,
+            court_id=case.court_id,
+            after={
+                "months": request.months,
+                "reason": reason,
+                "due_on": node.due_on,
+                "high_court_ref": request.high_court_ref,
+            },
+        )
+        _notify_approvers(case, request)
+    return request
+
+
+def _notify_approvers(case: Case, request: ExtensionRequest) -> None:
+    approvers = User.objects.filter(court_id=case.court_id, role=Role.PRESIDENT, is_active=True)
+    message = _("Extension of %(number)s requested: %(reason)s") % {
+        "number": case.number,
+        "reason": request.reason,
+    }
+    Notification.objects.bulk_create(
+        [
+            Notification(user=user, kind="extension.requested", message=message[:500], case_id=case.pk)
+            for user in approvers
+        ]
+    )
+
+
+def extension_decide(request: ExtensionRequest, *, approve: bool, note: str, actor: Any) -> ExtensionRequest:
+    """R-CASE-03: the court president approves or rejects; approval adds the months to the closure
+    clock and recomputes its due date with the trace (R-TIME-02)."""
+    if not is_staff_of(actor, request.case.court_id):
+        raise NotFound()
+    policy.check_approver(actor.can_approve())
+    with transaction.atomic():
+        case = staff_case(request.case, actor)
+        ensure_open(case)
+        request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+        if not request.is_pending:
+            raise RuleViolation("EXTENSION_DECIDED", _("This request has already been decided."))
+        request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        request.decided_by, request.decided_at = actor, timezone.now()
+        request.decision_note = (note or "").strip()[:300]
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        before, after = _apply_extension(case, request) if approve else (None, None)
+        audit.record(
+            "case.extension_decided",
+            request,
+            actor=actor,
+            case_id=case.pk,
+            court_id=case.court_id,
+            before={"closure_due_on": before},
+            after={"status": request.status, "note": request.decision_note, "closure_due_on": after},
+        )
+        Notification.objects.create(
+            user=request.requested_by,
+            kind="extension.decided",
+            message=(
+                _("Extension of %(number)s: %(status)s")
+                % {"number": case.number, "status": request.get_status_display()}
+            )[:500],
+            case_id=case.pk,
+        )
+    return request
+
+
+def _apply_extension(case: Case, request: ExtensionRequest) -> tuple[dt.date | None, dt.date | None]:
+    node = clocks.closure_node(case)
+    if node is None:
+        return None, None
+    before = node.due_on
+    node.extensions_months += request.months
+    clocks.recompute(
+        node,
+        reason={"extension": request.pk, "months": request.months, "high_court_ref": request.high_court_ref},
+    )
+    # The request was made in time: the president's decision date does not count against the officer.
+    if node.status == NodeStatus.OVERDUE and node.due_on >= timezone.localdate():
+        node.status, node.overdue_at = NodeStatus.OPEN, None
+    node.save(update_fields=["extensions_months", "due_on", "trace", "status", "overdue_at"])
+    return before, node.due_on
+
+
+# --- Overdue sweep (issue 2 §5) ---------------------------------------------------------------------
+
+SWEEP_BATCH = 200
+
+
+def sweep_overdue(today: dt.date, *, case_id: int | None = None) -> int:
+    """Mark open nodes due before `today` overdue, each exactly once however many workers run this.
+
+    Each node is claimed by its own `UPDATE … SET status='overdue' WHERE pk=… AND status='open'`;
+    only the worker whose update changed the row notifies the officer and appends the event. A
+    batch shares one transaction (one commit instead of hundreds) and claims rows in pk order, so
+    two workers queue behind each other's row locks instead of deadlocking (healthchecks-style).
+    """
+    marked = 0
+    candidates = ProcessNode.objects.filter(
+        status=NodeStatus.OPEN, due_on__lt=today, case__status=CaseStatus.OPEN
+    )
+    if case_id is not None:
+        candidates = candidates.filter(case_id=case_id)
+    last_pk = 0
+    while True:
+        batch = list(
+            candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        if not batch:
+            return marked
+        last_pk = batch[-1]
+        marked += _mark_overdue(batch, today)
+
+
+def _mark_overdue(pks: list[int], today: dt.date) -> int:
+    """Claim and report the nodes of one batch; returns how many this worker won."""
+    with transaction.atomic():
+        now = timezone.now()
+        won = [
+            pk
+            for pk in sorted(pks)
+            if ProcessNode.objects.filter(pk=pk, status=NodeStatus.OPEN, due_on__lt=today).update(
+                status=NodeStatus.OVERDUE, overdue_at=now
+            )
+        ]
+        nodes = list(
+            ProcessNode.objects.filter(pk__in=won).select_related("case", "case__officer").order_by("pk")
+        )
+        Notification.objects.bulk_create([_overdue_notice(node) for node in nodes if node.case.officer_id])
+        audit.append_many(
+            audit.Entry(
+                "node.overdue",
+                node,
+                actor=None,
+                case_id=node.case_id,
+                court_id=node.case.court_id,
+                before={"status": NodeStatus.OPEN},
+                after={
+                    "status": NodeStatus.OVERDUE,
+                    "kind": node.kind,
+                    "due_on": node.due_on,
+                    "swept_on": today,
+                },
+            )
+            for node in nodes
+        )
+    return len(won)
+
+
+def _overdue_notice(node: ProcessNode) -> Notification:
+    case = node.case
+    message = _("%(node)s on %(number)s was due on %(due)s and is overdue.") % {
+        "node": node.get_kind_display(),
+        "number": case.number,
+        "due": node.due_on.isoformat(),
+    }
+    return Notification(user=case.officer, kind="node.overdue", message=message[:500], case_id=case.pk)

@@ -1,0 +1,55 @@
+"""Filters of GET /api/v1/cases/ (django-filter); values that do not fit answer 400, naming the parameter."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from enforcelink.cases.models import Case, CaseStatus, CaseType, Party
+from enforcelink.core.api import MAX_PK
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A whole-number id: "abc" or "1.5" is a 400, not a silent empty list."""
+
+    field_class = forms.IntegerField
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
+    type_code = django_filters.ChoiceFilter(choices=CaseType.choices, help_text=_("R-ID-04 type code."))
+    filed_on = django_filters.DateFromToRangeFilter(
+        help_text=_("filed_on_after / filed_on_before, inclusive (YYYY-MM-DD).")
+    )
+    officer = IdFilter(field_name="officer_id", min_value=1, max_value=MAX_PK, help_text=_("Officer's id."))
+    number = django_filters.CharFilter(field_name="number", max_length=64, help_text=_("Exact case number."))
+    number_contains = django_filters.CharFilter(
+        field_name="number", lookup_expr="contains", max_length=64, help_text=_("Part of the case number.")
+    )
+    party_name = django_filters.CharFilter(
+        method="filter_party_name",
+        max_length=150,
+        help_text=_("Part of an applicant's or respondent's name."),
+    )
+    party_id_number = django_filters.CharFilter(
+        method="filter_party_id_number", max_length=40, help_text=_("A party's full ID number or USCC.")
+    )
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def filter_party_name(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        # A subquery instead of a join: a case with two matching parties is still listed once.
+        return queryset.filter(pk__in=Party.objects.filter(name__icontains=value.strip()).values("case_id"))
+
+    def filter_party_id_number(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        number = re.sub(r"\s", "", value).upper()
+        return queryset.filter(pk__in=Party.objects.filter(id_number=number).values("case_id"))

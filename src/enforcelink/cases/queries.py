@@ -1,0 +1,317 @@
+"""Reads on cases for the pages: workbench, case search, overdue list, case detail and its timeline.
+
+Every function starts from `visible_to(user)`, so what a user cannot see is simply absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from enforcelink.cases.models import (
+    Assignment,
+    Case,
+    CaseSuspension,
+    ExtensionRequest,
+    ExtensionStatus,
+    NodeStatus,
+    Party,
+    PartyRole,
+    PeriodUnit,
+    ProcessNode,
+)
+from enforcelink.core.identifiers import mask_id
+from enforcelink.core.models import AuditEvent, Notification
+from enforcelink.core.money import to_capital
+from enforcelink.orgs.models import Role, User
+from enforcelink.orgs.scoping import court_scope
+
+DEFAULT_DUE_WITHIN = 5
+WORKBENCH_LIMIT = 50
+OVERDUE_ROLES = {Role.COMMAND, Role.PRESIDENT, Role.TEAM_LEADER}
+# An identity document as searched: resident ID (15/18), USCC (18) or another document (5–20).
+DOCUMENT_NUMBER = re.compile(r"^(?=.*\d)[0-9A-Z]{5,20}$")
+
+
+def overdue_q(today: dt.date) -> Q:
+    """A node is overdue once the sweep marked it, or while still open past its due date
+    (between the due date and the next sweep)."""
+    return Q(status=NodeStatus.OVERDUE) | Q(status=NodeStatus.OPEN, due_on__lt=today)
+
+
+@dataclass
+class Workbench:
+    case_count: int
+    cases: list[Case]
+    due_soon: list[ProcessNode]
+    overdue: list[ProcessNode]
+    notifications: list[Notification]
+    due_within: int
+    today: dt.date
+    approvals: list[ExtensionRequest]
+
+
+def with_days_overdue(nodes: list[ProcessNode], today: dt.date) -> list[ProcessNode]:
+    for node in nodes:
+        node.days_overdue = (today - node.due_on).days  # type: ignore[attr-defined]
+    return nodes
+
+
+def workbench(user: User, today: dt.date, due_within: int = DEFAULT_DUE_WITHIN) -> Workbench:
+    """The officer's workbench: my open cases, my nodes due soon, my overdue nodes, unread notices."""
+    mine = Case.objects.visible_to(user).open().filter(officer_id=user.pk)
+    cases = list(mine.select_related("court").order_by("filed_on", "id")[:WORKBENCH_LIMIT])
+    nodes = ProcessNode.objects.visible_to(user).filter(case__in=mine).select_related("case")
+    due_soon = nodes.filter(
+        status=NodeStatus.OPEN, due_on__gte=today, due_on__lte=today + dt.timedelta(days=due_within)
+    ).order_by("due_on", "id")[:WORKBENCH_LIMIT]
+    overdue = nodes.filter(overdue_q(today)).order_by("due_on", "id")[:WORKBENCH_LIMIT]
+    notes = Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at")
+    return Workbench(
+        case_count=len(cases) if len(cases) < WORKBENCH_LIMIT else mine.count(),
+        cases=cases,
+        due_soon=list(due_soon),
+        overdue=with_days_overdue(list(overdue), today),
+        notifications=list(notes[:20]),
+        due_within=due_within,
+        today=today,
+        approvals=pending_approvals(user),
+    )
+
+
+def pending_approvals(user: User) -> list[ExtensionRequest]:
+    """R-CASE-03: extension requests waiting for the president (no query for anyone else)."""
+    if not user.can_approve():
+        return []
+    waiting = ExtensionRequest.objects.filter(
+        status=ExtensionStatus.PENDING, case__in=Case.objects.visible_to(user)
+    )
+    return list(waiting.select_related("case", "requested_by").order_by("requested_at")[:WORKBENCH_LIMIT])
+
+
+def normalise_case_number(text: str) -> str:
+    """案号 are stored with full-width brackets; people type either kind."""
+    return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
+
+
+def search_q(text: str) -> Q:
+    """Search by 案号 (exact or partial), party name (partial), or an identity number / USCC.
+
+    ID numbers and USCCs match exactly on their normalised form: a partial ID number must not
+    list strangers' cases (R-ID-05 keeps even the visible digits to what is needed).
+    """
+    text = text.strip()
+    if not text:
+        return Q()
+    names = Party.objects.filter(name__icontains=text).values("case_id")
+    query = Q(number__icontains=normalise_case_number(text)) | Q(pk__in=names)
+    compact = re.sub(r"[\s\-]", "", text).upper()
+    if DOCUMENT_NUMBER.match(compact):
+        query |= Q(pk__in=Party.objects.filter(id_number=compact).values("case_id"))
+    return query
+
+
+def case_list(
+    user: User,
+    *,
+    text: str = "",
+    status: str = "",
+    type_code: str = "",
+    officer: User | None = None,
+) -> QuerySet[Case]:
+    """The case list with search and filters; parties prefetched for the respondent column."""
+    cases = Case.objects.visible_to(user).filter(search_q(text))
+    if status:
+        cases = cases.filter(status=status)
+    if type_code:
+        cases = cases.filter(type_code=type_code)
+    if officer is not None:
+        cases = cases.filter(officer=officer)
+    respondents = Party.objects.filter(role=PartyRole.RESPONDENT).order_by("position")
+    return cases.select_related("court", "officer").prefetch_related(
+        Prefetch("parties", queryset=respondents, to_attr="respondents")
+    )
+
+
+def officers_for(user: User) -> QuerySet[User]:
+    """The officers a user may filter the case list by: those of the courts the user can read."""
+    return (
+        User.objects.filter(court_scope(user), role__in=[Role.OFFICER, Role.TEAM_LEADER], is_active=True)
+        .select_related("court")
+        .order_by("court__code", "username")
+    )
+
+
+def court_overdue(user: User, today: dt.date) -> QuerySet[ProcessNode]:
+    """The command centre's list: overdue nodes of open cases across the user's court."""
+    return (
+        ProcessNode.objects.visible_to(user)
+        .filter(overdue_q(today), case__status="open")
+        .select_related("case", "case__officer", "case__team")
+        .order_by("due_on", "id")
+    )
+
+
+def visible_case(user: User, pk: int) -> Case:
+    """The case if the user may see it; 404 alike for missing and for another court's case."""
+    case = Case.objects.visible_to(user).select_related("court", "officer", "team").filter(pk=pk).first()
+    if case is None:
+        raise Http404(_("No such case."))
+    return case
+
+
+def visible_party(user: User, case_pk: int, party_pk: int) -> Party:
+    party = Party.objects.visible_to(user).select_related("case", "case__court").filter(pk=party_pk).first()
+    if party is None or party.case_id != case_pk:
+        raise Http404(_("No such party."))
+    return party
+
+
+@dataclass
+class Amount:
+    label: str
+    value: Decimal
+    capital: str
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    applicants: list[Party]
+    respondents: list[Party]
+    nodes: list[ProcessNode]
+    timeline: list[AuditEvent]
+    assignments: list[Assignment]
+    amounts: list[Amount]
+    tags: list[str]
+    suspensions: list[CaseSuspension]
+    extensions: list[ExtensionRequest]
+
+    @property
+    def parties(self) -> list[Party]:
+        return self.applicants + self.respondents
+
+    @property
+    def open_suspension(self) -> CaseSuspension | None:
+        return next((s for s in self.suspensions if s.ended_on is None), None)
+
+    @property
+    def pending_extension(self) -> ExtensionRequest | None:
+        return next((e for e in self.extensions if e.status == ExtensionStatus.PENDING), None)
+
+
+def case_tags(case: Case) -> list[str]:
+    flags = (
+        (case.is_livelihood, _("Livelihood (涉民生)")),
+        (case.is_small_claim, _("Small claim (小标的)")),
+        (case.is_labour_pay, _("Labour pay (劳动报酬)")),
+        (case.is_financial, _("Financial (涉金融)")),
+        (case.is_enterprise, _("Enterprise (涉企)")),
+        (case.is_non_litigation, _("Non-litigation")),
+    )
+    return [label for flag, label in flags if flag]
+
+
+def case_amounts(case: Case) -> list[Amount]:
+    """R-MONEY-01: each amount also in Chinese capital numerals."""
+    values = (
+        (_("Principal"), case.principal),
+        (_("Interest"), case.interest),
+        (_("Costs"), case.costs),
+        (_("Total"), case.amount_total),
+    )
+    return [Amount(label, value, to_capital(value)) for label, value in values]
+
+
+VARIANTS = {
+    "standard": _lazy("standard period"),
+    "urgent": _lazy("urgent period"),
+    "non_litigation": _lazy("non-litigation period"),
+}
+
+
+def period_label(period: Any) -> str:
+    """{"amount": 3, "unit": "months"} → "3 months" in the user's language (R-TIME-02 trace)."""
+    if not isinstance(period, dict) or "amount" not in period:
+        return ""
+    unit = period.get("unit", "")
+    label = PeriodUnit(unit).label if unit in PeriodUnit.values else unit
+    return f"{period['amount']} {label}"
+
+
+def case_detail(case: Case, today: dt.date) -> CaseDetail:
+    """Everything the detail page shows, read in a fixed number of queries."""
+    parties = list(case.parties.order_by("role", "position", "id"))
+    nodes = list(case.nodes.order_by("due_on", "id"))
+    for node in nodes:
+        node.is_late = node.status == NodeStatus.OVERDUE or (  # type: ignore[attr-defined]
+            node.status == NodeStatus.OPEN and node.due_on < today
+        )
+        node.period_label = period_label(node.trace.get("period"))  # type: ignore[attr-defined]
+        node.values_label = period_label(node.rule_values)  # type: ignore[attr-defined]
+        node.variant_label = VARIANTS.get(  # type: ignore[attr-defined]
+            node.rule_values.get("variant", ""), node.rule_values.get("variant", "")
+        )
+    return CaseDetail(
+        case=case,
+        applicants=[p for p in parties if p.role == PartyRole.APPLICANT],
+        respondents=[p for p in parties if p.role == PartyRole.RESPONDENT],
+        nodes=nodes,
+        timeline=timeline(case),
+        assignments=list(case.assignments.select_related("officer", "team", "actor")),
+        amounts=case_amounts(case),
+        tags=case_tags(case),
+        suspensions=list(case.suspensions.select_related("created_by").order_by("started_on", "id")),
+        extensions=list(case.extension_requests.select_related("requested_by", "decided_by")),
+    )
+
+
+EVENT_LABELS = {
+    "case.filed": _lazy("Case filed"),
+    "case.assigned": _lazy("Case assigned"),
+    "case.reassigned": _lazy("Case reassigned"),
+    "case.closed": _lazy("Case closed"),
+    "case.resumed": _lazy("Resumed as a new case"),
+    "case.resumed_from": _lazy("Resumed from an earlier case"),
+    "case.suspension_started": _lazy("Suspension started"),
+    "case.suspension_ended": _lazy("Suspension ended"),
+    "case.extension_requested": _lazy("Extension requested"),
+    "case.extension_decided": _lazy("Extension decided"),
+    "lead.submitted": _lazy("Asset lead submitted"),
+    "party.id_revealed": _lazy("Full ID number viewed"),
+    "node.overdue": _lazy("Node overdue"),
+}
+# Keys never shown in the timeline summary: full ID numbers stay behind the logged reveal (R-ID-05).
+HIDDEN_KEYS = {"parties", "candidates", "id_number"}
+
+
+def event_summary(values: Any) -> str:
+    """A short "key: value" line for the scalar values of an event, ID numbers masked."""
+    if not isinstance(values, dict):
+        return ""
+    parts = [
+        f"{key}: {mask_id(str(value))}"
+        for key, value in values.items()
+        if key not in HIDDEN_KEYS and isinstance(value, str | int | float | bool) and value != ""
+    ]
+    return "; ".join(parts)[:300]
+
+
+def timeline(case: Case) -> list[AuditEvent]:
+    """The case's events as recorded on the trail, oldest first (never reconstructed)."""
+    events = list(AuditEvent.objects.filter(case_id=case.pk).select_related("actor").order_by("seq"))
+    for event in events:
+        label: str = str(EVENT_LABELS.get(event.action, event.action))
+        if event.action.startswith("step."):
+            label = _("Step recorded: %(step)s") % {"step": event.action.removeprefix("step.")}
+        event.label = label  # type: ignore[attr-defined]
+        event.summary = event_summary(event.after)  # type: ignore[attr-defined]
+    return events

@@ -1,0 +1,28 @@
+"""/api/v1/: one router for viewsets, plain paths for the lists hanging off a case.
+
+Ids in paths are matched loosely and parsed by the views, so "abc" or an over-long number gets
+the API's 404 body rather than Django's HTML page; anything unknown under /api/v1/ does too.
+"""
+
+from django.urls import path, re_path
+from rest_framework.routers import DefaultRouter
+
+from enforcelink.cases import api as cases_api
+from enforcelink.core.api import api_not_found
+from enforcelink.orgs import api as orgs_api
+
+router = DefaultRouter(trailing_slash=True)
+router.register("cases", cases_api.CaseViewSet, basename="api-case")
+
+CASE = "cases/<str:case_id>/"
+
+urlpatterns = [
+    *router.urls,
+    path("me/", orgs_api.MeView.as_view(), name="api-me"),
+    path(f"{CASE}parties/", cases_api.CasePartyList.as_view(), name="api-case-parties"),
+    path(f"{CASE}nodes/", cases_api.CaseNodeList.as_view(), name="api-case-nodes"),
+    path(f"{CASE}events/", cases_api.CaseEventList.as_view(), name="api-case-events"),
+    path(f"{CASE}parties/<str:party_id>/reveal/", cases_api.PartyReveal.as_view(), name="api-party-reveal"),
+    # Only paths ending in "/": without it CommonMiddleware first tries the path with a slash added.
+    re_path(r"^.*/$", api_not_found),
+]

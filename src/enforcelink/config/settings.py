@@ -1,0 +1,193 @@
+"""EnforceLink settings: the one module, everything that varies comes from the environment.
+
+ENFORCELINK_DEBUG, ENFORCELINK_SECRET_KEY, DATABASE_URL, ENFORCELINK_ALLOWED_HOSTS,
+ENFORCELINK_VAR_DIR, ENFORCELINK_CSRF_TRUSTED_ORIGINS, ENFORCELINK_AXES_FAILURE_LIMIT,
+ENFORCELINK_AXES_COOLOFF_MINUTES, ENFORCELINK_REQUIRE_2FA_ROLES, ENFORCELINK_SESSION_HOURS,
+ENFORCELINK_HTTPS, ENFORCELINK_HSTS_SECONDS, ENFORCELINK_LOG_LEVEL.
+A value that makes no sense stops the start with ImproperlyConfigured naming the variable.
+See docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from enforcelink.config import env
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("ENFORCELINK_VAR_DIR", REPO_DIR / "var"))
+
+DEBUG = env.env_bool("ENFORCELINK_DEBUG", default=False)
+SECRET_KEY = env.secret_key(debug=DEBUG, var_dir=VAR_DIR)
+ALLOWED_HOSTS = env.env_list("ENFORCELINK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.env_list("ENFORCELINK_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "enforcelink.orgs.adminsite.AdminConfig",  # django.contrib.admin with court administrators let in
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "enforcelink.core",
+    "enforcelink.orgs",
+    "enforcelink.cases",
+    "enforcelink.documents",
+    "enforcelink.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "enforcelink.orgs.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "enforcelink.config.urls"
+WSGI_APPLICATION = "enforcelink.config.wsgi.application"
+AUTH_USER_MODEL = "orgs.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workbench"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.database(os.environ.get("DATABASE_URL"), var_dir=VAR_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.env_int("ENFORCELINK_AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.env_int("ENFORCELINK_AXES_COOLOFF_MINUTES", 15, minimum=1))
+# Username and address together: a wrong password from one desk cannot lock a colleague out elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "orgs/lockout.html"
+
+# Two-factor sign-in (TOTP). Role values as in enforcelink.orgs.models.Role (a test keeps them equal);
+# listed here because settings load before the models.
+ROLE_VALUES = (
+    "officer", "team_leader", "command", "president", "liaison", "unit_leader", "supervisor", "admin"
+)  # fmt: skip
+REQUIRE_2FA_ROLES = env.env_choices("ENFORCELINK_REQUIRE_2FA_ROLES", ROLE_VALUES, default=[])
+OTP_TOTP_ISSUER = "EnforceLink"
+SESSION_COOKIE_AGE = env.env_int("ENFORCELINK_SESSION_HOURS", 12, minimum=1) * 3600
+
+LANGUAGE_CODE = "zh-hans"
+# Each language is named in itself, so the switch is readable whatever language is showing.
+LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the project's own stylesheet, outside any app
+MEDIA_ROOT = VAR_DIR / "media"
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "enforcelink.orgs.api_auth.ApiKeyAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "enforcelink.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EnforceLink API",
+    "DESCRIPTION": "执行联动平台 API. Errors are {code, message, field}.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "kind"; name each choice set after its class.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "enforcelink.cases.models.CaseStatus",
+        "NodeStatusEnum": "enforcelink.cases.models.NodeStatus",
+        "PartyKindEnum": "enforcelink.cases.models.PartyKind",
+        "NodeKindEnum": "enforcelink.cases.models.NodeKind",
+    },
+}
+
+LOG_LEVEL = env.env_choice("ENFORCELINK_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "WARNING")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}
+
+SESSION_COOKIE_HTTPONLY = True
+# HTMX sends the token from the page (hx-headers in base.html), so no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Behind TLS (the default whenever DEBUG is off): secure cookies, HTTPS redirect, HSTS.
+# ENFORCELINK_HTTPS=0 is for plain-HTTP test servers on loopback only.
+HTTPS = env.env_bool("ENFORCELINK_HTTPS", default=not DEBUG)
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.env_int("ENFORCELINK_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

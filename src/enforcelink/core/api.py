@@ -1,0 +1,215 @@
+"""API plumbing shared by every app: the error shape {code, message, field}, scoping, auth order, schema.
+
+Every `/api/v1/` view derives from `ScopedAPIView` (or a subclass), so:
+- querysets come from `Model.objects.visible_to(request.user)`, never re-typed per view (STYLE.md);
+- a missing id, a malformed id and somebody else's id answer the same 404 body;
+- errors are {code, message, field} (plus "errors" when there are several), in the request's language.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import exceptions, generics, parsers, permissions, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.pagination import BasePagination, LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from enforcelink.core.errors import DomainError, ErrorList
+from enforcelink.orgs.api_auth import ApiKeyAuthentication
+
+MAX_PK = 2**63 - 1
+
+
+def _field_errors(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
+    """Flatten DRF's nested error detail into [{code, message, field}] with dotted field paths
+    ("applicants.0.id_number"), the same paths the domain actions use."""
+    if isinstance(detail, dict):
+        found: list[dict[str, Any]] = []
+        for key, value in detail.items():
+            name = "" if key in ("non_field_errors", "detail") else str(key)
+            found += _field_errors(value, f"{prefix}{name}." if name else prefix)
+        return found
+    if isinstance(detail, list):
+        found = []
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                found += _field_errors(item, f"{prefix}{index}.")
+            else:
+                found += _field_errors(item, prefix)
+        return found
+    code = str(getattr(detail, "code", "invalid")).upper()
+    return [
+        {
+            "code": "INVALID_INPUT" if code == "INVALID" else code,
+            "message": str(detail),
+            "field": prefix.rstrip(".") or None,
+        }
+    ]
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "field": field}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ErrorList):
+        body = exc.as_dict()
+        body["errors"] = [error.as_dict() for error in exc.errors]
+        return Response(body, status=exc.status)
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return Response(error_body("NOT_FOUND", _("Not found.")), status=404)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's text carries the parser's English internals; say it plainly in the user's language.
+        exc = exceptions.ParseError(_("The request body is not valid JSON."))
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _field_errors(exc.detail) or [error_body("INVALID_INPUT", _("Invalid input."))]
+        response.data = {**errors[0], "errors": errors} if len(errors) > 1 else errors[0]
+        response.status_code = status.HTTP_400_BAD_REQUEST
+        return response
+    code = getattr(exc, "default_code", "error")
+    detail = getattr(exc, "detail", str(exc))
+    response.data = error_body(str(code).upper(), str(detail))
+    return response
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Unknown paths under /api/v1/ answer in the API's error shape, not Django's HTML page."""
+    # Same bytes as DRF's renderer gives, so this 404 is indistinguishable from a view's 404.
+    return JsonResponse(
+        error_body("NOT_FOUND", _("Not found.")),
+        status=404,
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
+
+
+def parse_pk(value: Any) -> int:
+    """A primary key from the URL; anything that is not one is simply "not found"."""
+    text = str(value)
+    if not text.isascii() or not text.isdigit() or len(text) > 19 or int(text) > MAX_PK:
+        raise exceptions.NotFound()
+    return int(text)
+
+
+class DecimalJSONParser(parsers.JSONParser):
+    """JSON numbers become Decimal, never float: 12345.67 stays exactly 12345.67 (R-MONEY-01)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            return json.loads(stream.read().decode(encoding), parse_float=Decimal)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise exceptions.ParseError(str(exc)) from None
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API."""
+
+    code = serializers.CharField(help_text="Stable machine code, e.g. NOT_FOUND, AMOUNT_PRECISION.")
+    message = serializers.CharField(help_text="For people, in the request's language.")
+    field = serializers.CharField(allow_null=True, help_text='Dotted path, e.g. "applicants.0.id_number".')
+
+
+class ErrorListSerializer(ErrorSerializer):
+    """The error shape with the optional list of every error (a field called "errors" cannot be
+    declared on a serializer class: it would hide `Serializer.errors`)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["errors"] = ErrorSerializer(
+            many=True, required=False, help_text="Present when there are several errors."
+        )
+        return fields
+
+
+class ApiSchema(AutoSchema):
+    """Documents the error responses every endpoint can give, so clients and schema checks know them."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        bodies = super()._get_response_bodies(direction)
+        codes = ["401", "403"]
+        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+            codes.append("400")
+        if "{" in self.path:
+            codes.append("404")
+        for code in codes:
+            bodies.setdefault(
+                code, self._get_response_for_code(ErrorListSerializer, code, direction=direction)
+            )
+        return bodies
+
+
+class CourtStaffWritesOnly(permissions.IsAuthenticated):
+    """Reads follow `visible_to`; writes need a person on a court's staff.
+
+    Supervisors read the courts of their region but never write; unit API keys are no court staff.
+    """
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(getattr(request.user, "is_court_staff", False))
+
+
+class Pagination(LimitOffsetPagination):
+    default_limit = 50
+    max_limit = 500
+
+
+class ScopedAPIView(generics.GenericAPIView):
+    """Base of every /api/v1/ view: the one place where scoping, auth order, parsing, pagination
+    and the error schema are set.
+
+    `scoped_model` names the model whose `objects.visible_to(user)` gives the queryset.
+    """
+
+    scoped_model: type[Model]
+    # Bearer first: an anonymous caller then gets 401 with `WWW-Authenticate: Bearer`.
+    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
+    permission_classes = [CourtStaffWritesOnly]
+    parser_classes = [DecimalJSONParser]
+    pagination_class: type[BasePagination] | None = Pagination
+    schema = ApiSchema()
+
+    def visible(self, model: type[Model]) -> QuerySet[Any]:
+        return model._default_manager.visible_to(self.request.user)  # type: ignore[attr-defined]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.visible(self.scoped_model)
+
+    def get_visible(self, model: type[Model], value: Any) -> Any:
+        """One visible object by its URL id; missing, malformed and not-yours are the same 404."""
+        obj = self.visible(model).filter(pk=parse_pk(value)).first()
+        if obj is None:
+            raise exceptions.NotFound()
+        return obj
+
+    def get_object(self) -> Any:
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        obj = self.get_queryset().filter(pk=parse_pk(self.kwargs[lookup])).first()
+        if obj is None:
+            raise exceptions.NotFound()
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
+class ScopedViewSet(viewsets.ViewSetMixin, ScopedAPIView):
+    """Base of /api/v1/ viewsets registered on the router (DRF's GenericViewSet, scoped)."""

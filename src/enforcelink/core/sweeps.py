@@ -1,0 +1,105 @@
+"""Periodic sweeps that run once per period however many processes are up (issue 2 §5).
+
+An app registers a sweep with `@periodic("name")` in its `tasks.py`; `run_due(day)` (the `enforcelink
+sweep` command, or the `run_periodic_sweeps` task) runs each registered sweep whose period is not yet
+claimed. Claiming is an INSERT of (name, period) into `PeriodicClaim`: the unique constraint lets exactly
+one process win, every other one gets an IntegrityError and skips. A sweep that fails releases its
+claim, so the next run retries the period. Sweeps themselves stay idempotent (each row is claimed with a
+conditional UPDATE), so a retry never acts twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django_tasks import task
+
+from enforcelink.core.models import PeriodicClaim
+
+SweepFn = Callable[[dt.date], int]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    run: SweepFn
+
+    def period(self, day: dt.date) -> str:
+        """Sweeps run daily; the period key is the day (Asia/Shanghai)."""
+        return day.isoformat()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    period: str
+    ran: bool
+    result: int | None = None
+
+
+_registry: dict[str, Sweep] = {}
+
+
+def periodic(name: str) -> Callable[[SweepFn], SweepFn]:
+    """Register `fn(day) -> count` as the daily sweep `name`."""
+
+    def register(fn: SweepFn) -> SweepFn:
+        _registry[name] = Sweep(name, fn)
+        return fn
+
+    return register
+
+
+def registered() -> list[Sweep]:
+    autodiscover_modules("tasks")
+    return [_registry[name] for name in sorted(_registry)]
+
+
+def worker_label() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:128]
+
+
+def claim(name: str, period: str, *, claimed_by: str = "") -> bool:
+    """Win (name, period) for this process; False when another process already has it."""
+    try:
+        with transaction.atomic():
+            PeriodicClaim.objects.create(name=name, period=period, claimed_by=claimed_by or worker_label())
+    except IntegrityError:
+        return False
+    return True
+
+
+def release(name: str, period: str) -> None:
+    PeriodicClaim.objects.filter(name=name, period=period).delete()
+
+
+def run_due(day: dt.date | None = None, *, claimed_by: str = "") -> list[Outcome]:
+    """Run every registered sweep whose period `day` nobody has claimed yet."""
+    day = day or timezone.localdate()
+    outcomes = []
+    for sweep in registered():
+        period = sweep.period(day)
+        if not claim(sweep.name, period, claimed_by=claimed_by):
+            outcomes.append(Outcome(sweep.name, period, ran=False))
+            continue
+        try:
+            result = sweep.run(day)
+        except BaseException:
+            release(sweep.name, period)
+            raise
+        outcomes.append(Outcome(sweep.name, period, ran=True, result=result))
+    return outcomes
+
+
+@task()
+def run_periodic_sweeps(day: str | None = None) -> dict[str, int | None]:
+    """The background-task form of `run_due`, for a scheduler that enqueues it (ids and dates only)."""
+    outcomes = run_due(dt.date.fromisoformat(day) if day else None)
+    return {outcome.name: outcome.result for outcome in outcomes}

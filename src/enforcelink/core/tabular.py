@@ -1,0 +1,279 @@
+"""Reading spreadsheets people send us: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) and XLSX.
+
+Rows come out as dicts keyed by header name, numbered as the user sees them in Excel (the
+header is row 1, the first data row is row 2), so every error can say "row 7, column F (案号)".
+Both readers stream: a CSV is decoded once to pick its encoding and once to read it, chunk by
+chunk; an XLSX is opened read-only, so a large sheet is never held in memory twice.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from enforcelink.core.errors import InvalidInput
+
+CHUNK = 1 << 20
+
+
+class TableError(InvalidInput):
+    """A problem with the file or one cell, located by row number and column (letter and header)."""
+
+    def __init__(
+        self, code: str, message: str, *, row: int | None = None, column: str | None = None, letter: str = ""
+    ):
+        self.row = row
+        self.column = column
+        self.letter = letter
+        super().__init__(code, message, field=column)
+
+    def location(self) -> str:
+        parts = []
+        if self.row is not None:
+            parts.append(_("row %(row)d") % {"row": self.row})
+        if self.column:
+            label = f"{self.letter} ({self.column})" if self.letter else self.column
+            parts.append(_("column %(column)s") % {"column": label})
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # as Excel shows it; the header is row 1
+    values: dict[str, Any]
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA (the letters Excel shows above the columns)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _normalise_header(value: Any) -> str:
+    return str(value if value is not None else "").replace("\ufeff", "").strip()
+
+
+class Table:
+    """An opened sheet: its headers, where each header is, and an iterator over its data rows."""
+
+    def __init__(
+        self, headers: list[str], rows: Iterator[tuple[int, Sequence[Any]]], total: int | None = None
+    ):
+        self.headers = headers
+        self.total = total  # data rows, when the format says (XLSX); for a progress bar only
+        self.letters = {name: column_letter(i) for i, name in enumerate(headers) if name}
+        self._rows = rows
+
+    def error(
+        self, code: str, message: str, *, row: int | None = None, column: str | None = None
+    ) -> TableError:
+        return TableError(code, message, row=row, column=column, letter=self.letters.get(column or "", ""))
+
+    def __iter__(self) -> Iterator[Row]:
+        width = len(self.headers)
+        for number, cells in self._rows:
+            values = {
+                name: (cells[i] if i < len(cells) else None) for i, name in enumerate(self.headers) if name
+            }
+            if any(_is_filled(v) for v in values.values()) or any(_is_filled(c) for c in cells[width:]):
+                yield Row(number, values)
+
+
+def _is_filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True)
+class _Failure:
+    offset: int
+    line: int
+    after_text: bool  # valid non-ASCII text was decoded before the bad bytes
+
+
+def _scan(path: Path, encoding: str) -> _Failure | None:
+    """Decode the whole file chunk by chunk; on failure say where (byte offset and line number)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    consumed, lines, non_ascii = 0, 1, False
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                good = chunk[: max(error.start, 0)]
+                return _Failure(
+                    consumed + error.start, lines + good.count(b"\n"), non_ascii or not good.isascii()
+                )
+            if not chunk:
+                return None
+            consumed += len(chunk)
+            lines += chunk.count(b"\n")
+            non_ascii = non_ascii or not chunk.isascii()
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030 (the superset of the GBK that Chinese Excel
+    writes); neither → an error naming the row.
+
+    A file that decodes as UTF-8 Chinese up to some bad bytes is a damaged UTF-8 file: GB18030
+    would read most of those bytes as other characters, importing garbled names, so it is not tried.
+    """
+    failure = _scan(path, "utf-8-sig")
+    if failure is None:
+        return "utf-8-sig"
+    with path.open("rb") as handle:
+        has_bom = handle.read(3) == codecs.BOM_UTF8
+    if not (has_bom or failure.after_text):
+        gbk_failure = _scan(path, "gb18030")
+        if gbk_failure is None:
+            return "gb18030"
+        failure = max(failure, gbk_failure, key=lambda f: f.offset)
+    raise TableError(
+        "FILE_ENCODING",
+        _("The file has bytes that are neither UTF-8 nor GBK text; save it again as CSV UTF-8."),
+        row=failure.line,
+    )
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, Sequence[Any]]]:
+    with path.open(encoding=encoding, newline="") as handle:
+        # Numbered by record, as Excel numbers the rows when it opens the file (a quoted cell
+        # with a line break is still one row there).
+        yield from enumerate(csv.reader(handle), start=1)
+
+
+def _open_csv(path: Path) -> Table:
+    encoding = detect_encoding(path)
+    rows = _csv_rows(path, encoding)
+    first = next(rows, None)
+    headers = [_normalise_header(h) for h in first[1]] if first else []
+    return Table(headers, rows)
+
+
+def _xlsx_rows(book: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+    try:
+        yield from enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+    finally:
+        book.close()  # read-only workbooks keep the file open until closed
+
+
+def _open_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # zip, XML or openpyxl errors alike: the workbook is damaged, say so
+        raise TableError("FILE_UNREADABLE", _("The file is not a readable XLSX workbook.")) from None
+    max_row = book.worksheets[0].max_row
+    rows = _xlsx_rows(book)
+    first = next(rows, None)
+    headers = [_normalise_header(h) for h in first[1]] if first else []
+    return Table(headers, rows, max_row - 1 if max_row else None)
+
+
+def open_table(path: str | Path, *, required: Sequence[str]) -> Table:
+    """Open a CSV or XLSX and check its header row: every missing required column is named at once."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise TableError("FILE_NOT_FOUND", _("No file at %(path)s.") % {"path": path})
+    if suffix in (".xlsx", ".xlsm"):
+        table = _open_xlsx(path)
+    elif suffix == ".csv":
+        table = _open_csv(path)
+    else:
+        raise TableError(
+            "FILE_TYPE", _("Send a .csv or .xlsx file (old .xls files: save them as .xlsx first).")
+        )
+    _check_headers(table, required)
+    return table
+
+
+def _check_headers(table: Table, required: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for name in table.headers:
+        if name and name in seen:
+            raise table.error(
+                "COLUMN_DUPLICATE", _("Column %(name)s appears twice.") % {"name": name}, row=1, column=name
+            )
+        seen.add(name)
+    missing = [name for name in required if name not in seen]
+    if missing:
+        raise TableError(
+            "COLUMNS_MISSING",
+            _("Required columns missing from the header row: %(names)s.") % {"names": "、".join(missing)},
+            row=1,
+        )
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: Excel numbers lose their '.0', dates become ISO dates, blanks become ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+@dataclass
+class ImportReport:
+    """What an import did: rows written, and every error with its row and column."""
+
+    imported: int = 0  # valid rows: written, or that would have been (see `written`)
+    errors: list[TableError] = field(default_factory=list)
+    written: bool = True  # False when nothing was kept (errors in all-or-nothing mode, or a dry run)
+
+    @property
+    def invalid_rows(self) -> int:
+        return len({error.row for error in self.errors})
+
+
+def write_xlsx_template(
+    path: str | Path, columns: Sequence[tuple[str, str, str, str]], *, notes_title: str
+) -> None:
+    """An empty workbook with the header row and a sheet explaining each column.
+
+    `columns` are (header, need, help, example). Every column is formatted as text, so Excel keeps
+    the 18 digits of an ID number and the leading zeros of a code instead of turning them into numbers.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([name for name, *_rest in columns])
+    for index, (name, need, _help, _example) in enumerate(columns):
+        letter = column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, len(name) * 2 + 4)
+        sheet.column_dimensions[letter].number_format = "@"
+        sheet.cell(row=1, column=index + 1).font = Font(bold=need == "required")
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet(notes_title)
+    notes.append([_("Column"), _("Required?"), _("Description"), _("Example")])
+    for row in columns:
+        notes.append(list(row))
+    for letter, width in zip("ABCD", (20, 12, 80, 28), strict=True):
+        notes.column_dimensions[letter].width = width
+    book.save(path)

@@ -1,0 +1,1 @@
+"""Demo data, demo logins, serving and benchmarks (issue 2 §9); no models of its own."""

@@ -1,0 +1,70 @@
+"""R-MONEY-01: Decimal yuan with two places; capitals for legal documents."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from enforcelink.core.errors import InvalidInput
+from enforcelink.core.money import parse_amount, to_capital
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("12345.67", Decimal("12345.67")),
+        ("1,000", Decimal("1000.00")),
+        ("0", Decimal("0.00")),
+        ("5元", Decimal("5.00")),
+    ],
+)
+def test_parse_amount(value, expected):
+    assert parse_amount(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("-1", "AMOUNT_NEGATIVE"),
+        ("1.005", "AMOUNT_PRECISION"),
+        ("abc", "AMOUNT_INVALID"),
+        ("", "AMOUNT_INVALID"),
+    ],
+)
+def test_bad_amounts_are_refused_naming_the_field(value, code):
+    with pytest.raises(InvalidInput) as caught:
+        parse_amount(value, field_name="principal")
+    assert (caught.value.code, caught.value.field) == (code, "principal")
+
+
+def test_floats_are_never_amounts():
+    with pytest.raises(TypeError):
+        parse_amount(1.5)
+
+
+@pytest.mark.parametrize(
+    ("amount", "capital"),
+    [
+        ("12345.67", "壹万贰仟叁佰肆拾伍元陆角柒分"),
+        ("1005", "壹仟零伍元整"),
+        ("100000", "壹拾万元整"),
+        ("10010", "壹万零壹拾元整"),
+        ("0.5", "伍角整"),
+        ("0.05", "伍分"),
+        ("1.05", "壹元零伍分"),
+        ("100000000", "壹亿元整"),
+        ("0", "零元整"),
+    ],
+)
+def test_capitals(amount, capital):
+    assert to_capital(Decimal(amount)) == capital
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("99999999999.99"), places=2))
+def test_capitals_use_only_capital_numerals(amount):
+    text = to_capital(amount)
+    assert text.endswith(("整", "分", "角整")) or text.endswith("角")
+    assert set(text) <= set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整")
