@@ -1,0 +1,251 @@
+"""Writes on documents: saving a template version and issuing a document, each with its audit event.
+
+`document_issue` is the one function through which other flows (assistance requests, listings,
+closure) attach documents to a case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enforcelink.cases.actions import staff_case
+from enforcelink.cases.models import Case
+from enforcelink.core import audit
+from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
+from enforcelink.documents import placeholders, policy, rendering
+from enforcelink.documents.models import (
+    Document,
+    DocumentFile,
+    DocumentKind,
+    DocumentNumberCounter,
+    DocumentTemplate,
+    FileFormat,
+)
+from enforcelink.orgs.models import Court, Role
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I/O/0/1: read aloud and typed from paper
+CODE_LENGTH = 16  # 80 bits: not guessable by probing the public page
+VERIFY_PATH = "/verify/"
+
+
+def verify_url(code: str) -> str:
+    """The public page that checks a document; absolute when the site's public address is configured."""
+    base = str(getattr(settings, "ENFORCELINK_PUBLIC_URL", "")).rstrip("/")
+    return f"{base}{VERIFY_PATH}{code + '/' if code else ''}"
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def clean_kind(kind: str) -> str:
+    if kind not in DocumentKind.values:
+        raise InvalidInput("DOCUMENT_KIND", _("Unknown document kind."), field="kind")
+    return kind
+
+
+def shipped_body(kind: str) -> str | None:
+    """The default template shipped with the app, if there is one for this kind."""
+    source = resources.files("enforcelink.documents").joinpath("defaults", f"{kind}.txt")
+    return source.read_text(encoding="utf-8") if source.is_file() else None
+
+
+# --- templates -------------------------------------------------------------------------------------
+
+
+def _may_edit_templates(actor: Any, court: Court | None) -> bool:
+    """Defaults are for the platform administrator; a court's versions also for its administrator."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    return bool(court is not None and getattr(actor, "role", "") == Role.ADMIN and actor.court_id == court.pk)
+
+
+def template_save(
+    kind: str, body: str, *, actor: Any, court: Court | None = None, note: str = ""
+) -> DocumentTemplate:
+    """A new active version of a kind's template; an unknown placeholder is refused by name."""
+    kind = clean_kind(kind)
+    if not _may_edit_templates(actor, court):
+        raise NotFound()
+    policy.check_template(body, placeholders.catalogue(kind))
+    with transaction.atomic():
+        return _new_version(kind, body, court=court, actor=actor, note=note[:200])
+
+
+def _new_version(kind: str, body: str, *, court: Court | None, actor: Any, note: str) -> DocumentTemplate:
+    rows = list(DocumentTemplate.objects.select_for_update().filter(kind=kind, court=court).order_by("pk"))
+    previous = next((row for row in rows if row.active), None)
+    if previous is not None:
+        DocumentTemplate.objects.filter(pk=previous.pk).update(active=False)
+    template = DocumentTemplate.objects.create(
+        kind=kind,
+        court=court,
+        version=max((row.version for row in rows), default=0) + 1,
+        body=body,
+        note=note,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(
+        "document_template.saved",
+        template,
+        actor=actor,
+        court_id=court.pk if court else None,
+        before={"version": previous.version} if previous else None,
+        after={"kind": kind, "version": template.version, "sha256": _sha(body.encode())},
+    )
+    return template
+
+
+def active_template(kind: str, court: Court) -> DocumentTemplate:
+    """The court's active version, else the default; the shipped default is loaded on first use."""
+    rows = list(
+        DocumentTemplate.objects.filter(kind=kind, active=True).filter(Q(court=court) | Q(court__isnull=True))
+    )
+    own = next((row for row in rows if row.court_id == court.pk), None)
+    default = next((row for row in rows if row.court_id is None), None)
+    if own or default:
+        return own or default  # type: ignore[return-value]
+    body = shipped_body(kind)
+    if body is None:
+        raise RuleViolation(
+            "TEMPLATE_MISSING", _("No template exists yet for this kind of document."), field="kind"
+        )
+    try:
+        with transaction.atomic():
+            return _new_version(kind, body, court=None, actor=None, note="shipped default")
+    except IntegrityError:  # another issue loaded it at the same moment
+        return DocumentTemplate.objects.get(kind=kind, court__isnull=True, active=True)
+
+
+# --- issuing ---------------------------------------------------------------------------------------
+
+
+def take_document_number(court: Court, kind: str, year: int) -> int:
+    """The next sequence per court, kind and year; the counter row stays locked until the issuing
+    transaction ends, so a failed issue gives its number back: no gaps (as cases' take_number)."""
+    counters = DocumentNumberCounter.objects.select_for_update()
+    counter = counters.filter(court=court, kind=kind, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                DocumentNumberCounter.objects.create(court=court, kind=kind, year=year, last=0)
+        except IntegrityError:
+            pass  # created by a concurrent issue; lock theirs
+        counter = counters.get(court=court, kind=kind, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    docx: bytes
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _values(case: Case, kind: str, issued_on: dt.date, extra: dict[str, Any]) -> dict[str, str]:
+    parties = list(case.parties.all())
+    values = placeholders.case_values(case, parties)
+    values.update(placeholders.kind_values(kind, issued_on, extra))
+    values.update(placeholders.sanction_values(kind, parties, extra))
+    values["document_title"] = placeholders.TITLES[kind]
+    values["issue_date"] = placeholders.chinese_date(issued_on)
+    return values
+
+
+def _render(template: DocumentTemplate, values: dict[str, str], code: str) -> Rendered:
+    blocks = rendering.fill(rendering.parse(template.body), values)
+    # Printed in Chinese whatever the officer's UI language: the document itself is Chinese.
+    footer = f"核验码：{format_code(code)}　扫描二维码或在本院执行公开网页（{verify_url('')}）输入核验码，核验本文书真伪"
+    title = values["document_title"]
+    return Rendered(
+        pdf=rendering.to_pdf(blocks, title=title, footer=footer, qr_data=verify_url(code)),
+        docx=rendering.to_docx(blocks, title=title, footer=footer),
+    )
+
+
+def document_issue(case: Case, *, kind: str, actor: Any, extra: dict[str, Any] | None = None) -> Document:
+    """Render, number, hash, store and record one document; any failure rolls everything back.
+
+    Missing data for a required placeholder is refused before a number is taken, naming the field
+    and the case (issue 3, bad input)."""
+    kind = clean_kind(kind)
+    with transaction.atomic():
+        locked = staff_case(case, actor)
+        template = active_template(kind, locked.court)
+        catalogue = placeholders.catalogue(kind)
+        names = policy.check_template(template.body, catalogue)
+        issued_at = timezone.now()
+        issued_on = timezone.localdate(issued_at)
+        values = _values(locked, kind, issued_on, extra or {})
+        required = {name for name, entry in catalogue.items() if entry.required}
+        required -= {"document_number", "verification_code"}
+        policy.check_required(names, values, required, case_number=locked.number)
+        sequence = take_document_number(locked.court, kind, issued_on.year)
+        code = new_verification_code()
+        values["document_number"] = policy.document_number(issued_on.year, locked.court.code, kind, sequence)
+        values["verification_code"] = format_code(code)
+        rendered = _render(template, values, code)
+        return _store(locked, template, values, sequence, code, rendered, issued_at, actor)
+
+
+def _store(
+    case: Case,
+    template: DocumentTemplate,
+    values: dict[str, str],
+    sequence: int,
+    code: str,
+    rendered: Rendered,
+    issued_at: dt.datetime,
+    actor: Any,
+) -> Document:
+    document = Document.objects.create(
+        case=case,
+        court=case.court,
+        kind=template.kind,
+        template=template,
+        number=values["document_number"],
+        year=timezone.localdate(issued_at).year,
+        sequence=sequence,
+        verification_code=code,
+        issued_at=issued_at,
+        issued_by=actor,
+    )
+    files = [
+        DocumentFile(document=document, format=fmt, content=data, sha256=_sha(data), size=len(data))
+        for fmt, data in ((FileFormat.PDF, rendered.pdf), (FileFormat.DOCX, rendered.docx))
+    ]
+    DocumentFile.objects.bulk_create(files)
+    audit.record(
+        "document.issued",
+        document,
+        actor=actor,
+        case_id=case.pk,
+        court_id=case.court_id,
+        after={
+            "number": document.number,
+            "kind": document.kind,
+            "template": f"{template.pk} v{template.version}",
+            "sha256": {f.format: f.sha256 for f in files},
+        },
+    )
+    return document

@@ -1,0 +1,180 @@
+"""Document templates (versioned, per court), issued documents, their rendered files and numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from enforcelink.orgs.scoping import NOTHING, court_scope
+
+
+class DocumentKind(models.TextChoices):
+    """The enforcement documents the platform produces (issue 3 §1, DOMAIN.md §11)."""
+
+    EXECUTION_NOTICE = "execution_notice", _("执行通知书 (execution notice)")
+    PROPERTY_REPORT_ORDER = "property_report_order", _("报告财产令 (property-report order)")
+    ASSISTANCE_NOTICE = "assistance_notice", _("协助执行通知书 (assistance notice)")
+    CONSUMPTION_RESTRICTION = "consumption_restriction", _("限制消费令 (consumption restriction)")
+    CONSUMPTION_LIFTING = "consumption_lifting", _("解除限制消费令 (lifting of consumption restriction)")
+    DISHONEST_LISTING = "dishonest_listing", _("失信决定书 (dishonest-list decision)")
+    DISHONEST_DELETION = "dishonest_deletion", _("删除失信信息决定书 (dishonest-list deletion)")
+    FINE = "fine", _("罚款决定书 (fine decision)")
+    DETENTION = "detention", _("拘留决定书 (detention decision)")
+    SUMMONS = "summons", _("拘传决定书 (compulsory summons)")
+    EXIT_RESTRICTION = "exit_restriction", _("限制出境决定书 (exit restriction)")
+    TERMINATION_RULING = "termination_ruling", _("终本裁定书 (ruling ending this round)")
+    BOUNTY_NOTICE = "bounty_notice", _("悬赏公告 (bounty notice)")
+    RISK_NOTICE = "risk_notice", _("执行风险提示书 (enforcement risk notice)")
+    URGING_NOTICE = "urging_notice", _("督促履行告知书 (notice urging performance)")
+
+
+class FileFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "DOCX"
+
+
+class DocumentTemplateQuerySet(models.QuerySet["DocumentTemplate"]):
+    def visible_to(self, user: Any) -> DocumentTemplateQuerySet:
+        """Court staff see the defaults and their own court's versions; others nothing."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self
+        if getattr(user, "is_court_staff", False) and user.is_active:
+            return self.filter(Q(court__isnull=True) | Q(court_id=user.court_id))
+        return self.filter(NOTHING)
+
+
+class DocumentTemplate(models.Model):
+    """One version of a document's body; a court's active version overrides the default (court empty).
+
+    Versions are never edited: a change is a new version, so every issued document names the exact
+    text it was made from.
+    """
+
+    kind = models.CharField(_("document kind"), max_length=32, choices=DocumentKind.choices)
+    court = models.ForeignKey(
+        "orgs.Court", null=True, blank=True, on_delete=models.CASCADE, related_name="document_templates"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    body = models.TextField(_("template body"))
+    note = models.CharField(_("change note"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DocumentTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "court", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["court", "kind", "version"],
+                condition=Q(court__isnull=False),
+                name="doc_template_version_per_court",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "version"],
+                condition=Q(court__isnull=True),
+                name="doc_template_version_default",
+            ),
+            models.UniqueConstraint(
+                fields=["court", "kind"],
+                condition=Q(active=True, court__isnull=False),
+                name="doc_template_one_active_per_court",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(active=True, court__isnull=True),
+                name="doc_template_one_active_default",
+            ),
+        ]
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def visible_to(self, user: Any) -> DocumentQuerySet:
+        """A document is seen with its case: the case's court (and its supervisors)."""
+        return self.filter(court_scope(user, "case__court"))
+
+
+class Document(models.Model):
+    """An issued document: numbered per court, kind and year, with a public verification code."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="documents")
+    court = models.ForeignKey("orgs.Court", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("document kind"), max_length=32, choices=DocumentKind.choices)
+    template = models.ForeignKey(DocumentTemplate, on_delete=models.PROTECT, related_name="documents")
+    number = models.CharField(_("document number"), max_length=64, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["court", "kind", "year", "sequence"], name="document_sequence_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["case", "kind"])]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DocumentFileQuerySet(models.QuerySet["DocumentFile"]):
+    def visible_to(self, user: Any) -> DocumentFileQuerySet:
+        return self.filter(court_scope(user, "document__case__court"))
+
+
+class DocumentFile(models.Model):
+    """A rendered file kept in the database, so it is written in the same transaction as its document
+    (a failed issue leaves no orphan file) and its hash can always be checked against its bytes."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files")
+    format = models.CharField(max_length=8, choices=FileFormat.choices)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField()
+
+    objects = DocumentFileQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "format"], name="one_file_per_format")]
+        verbose_name = _("document file")
+        verbose_name_plural = _("document files")
+
+    def __str__(self) -> str:
+        return f"{self.document_id}.{self.format}"
+
+
+class DocumentNumberCounter(models.Model):
+    """The last sequence used per court, document kind and year; locked while a number is taken."""
+
+    court = models.ForeignKey("orgs.Court", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["court", "kind", "year"], name="document_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court_id}/{self.kind}/{self.year}: {self.last}"

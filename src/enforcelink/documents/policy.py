@@ -1,0 +1,152 @@
+"""Rules for templates and document numbers, as pure functions.
+
+Template syntax (docs/documents.md): one paragraph per line; `# ` a centred heading, `= ` the
+right-aligned number line, `! ` a paragraph without first-line indent, `> ` a right-aligned line
+(court, date), `---` a page break (e.g. before a 回执); `{{ name }}` a placeholder from the kind's
+catalogue. Nothing else in braces: templates carry no logic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from enforcelink.core.errors import InvalidInput, RuleViolation
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+BRACES = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+MAX_BODY = 50_000
+
+# The document-type word of the number （2026）渝0110执通12号; the case keeps its own 案号 (R-ID-03).
+NUMBER_WORDS = {
+    "execution_notice": "执通",
+    "property_report_order": "报财",
+    "assistance_notice": "协执",
+    "consumption_restriction": "限消",
+    "consumption_lifting": "解限",
+    "dishonest_listing": "失信",
+    "dishonest_deletion": "删失",
+    "fine": "罚",
+    "detention": "拘",
+    "summons": "拘传",
+    "exit_restriction": "限出",
+    "termination_ruling": "终本",
+    "bounty_notice": "悬赏",
+    "risk_notice": "风险",
+    "urging_notice": "督促",
+}
+
+
+def used_placeholders(body: str) -> list[str]:
+    """The placeholder names a body uses, in order of first use."""
+    return list(dict.fromkeys(PLACEHOLDER.findall(body)))
+
+
+def check_template(body: str, allowed: Mapping[str, object]) -> list[str]:
+    """Refuse a body with stray braces or a placeholder outside the kind's catalogue, naming it."""
+    if not body.strip():
+        raise InvalidInput("TEMPLATE_EMPTY", _("The template is empty."), field="body")
+    if len(body) > MAX_BODY:
+        raise InvalidInput("TEMPLATE_TOO_LONG", _("The template is too long."), field="body")
+    for line_number, line in enumerate(body.splitlines(), start=1):
+        if BRACES.search(PLACEHOLDER.sub("", line)):
+            raise InvalidInput(
+                "TEMPLATE_SYNTAX",
+                _("Line %(line)s: only {{ name }} placeholders are allowed in braces.")
+                % {"line": line_number},
+                field="body",
+                line=line_number,
+            )
+    names = used_placeholders(body)
+    unknown = [name for name in names if name not in allowed]
+    if unknown:
+        raise InvalidInput(
+            "UNKNOWN_PLACEHOLDER",
+            _("Unknown placeholder: %(names)s.") % {"names": ", ".join(unknown)},
+            field="body",
+            names=unknown,
+        )
+    return names
+
+
+def check_required(
+    names: list[str], values: Mapping[str, str], required: set[str], *, case_number: str
+) -> None:
+    """Missing data for a required placeholder names the field and the case."""
+    missing = [name for name in names if name in required and not str(values.get(name, "")).strip()]
+    if missing:
+        raise RuleViolation(
+            "MISSING_DATA",
+            _("Case %(case)s lacks data for: %(fields)s.")
+            % {"case": case_number, "fields": ", ".join(missing)},
+            field=missing[0],
+            fields=missing,
+        )
+
+
+def document_number(year: int, court_code: str, kind: str, sequence: int) -> str:
+    """（2026）渝0110执通12号: per court, document kind and year, without gaps."""
+    return f"（{year}）{court_code}{NUMBER_WORDS[kind]}{sequence}号"
+
+
+# R-LIST-01: the six grounds of the 2017 rules, Art.1, as printed in the decision.
+LISTING_GROUNDS = {
+    1: "有履行能力而拒不履行生效法律文书确定义务",
+    2: "以伪造证据、暴力、威胁等方法妨碍、抗拒执行",
+    3: "以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行",
+    4: "违反财产报告制度",
+    5: "违反限制消费令",
+    6: "无正当理由拒不履行执行和解协议",
+}
+
+
+def listing_grounds(grounds: object) -> list[int]:
+    """R-LIST-01: one or more of grounds 1–6, each cited once."""
+    if isinstance(grounds, str | int):
+        grounds = [grounds]  # "4" is ground 4, not the characters of a string
+    try:
+        chosen = sorted({int(ground) for ground in grounds})  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        chosen = []
+    if not chosen or any(ground not in LISTING_GROUNDS for ground in chosen):
+        raise InvalidInput(
+            "LISTING_GROUND", _("Choose one or more listing grounds from 1 to 6."), field="grounds"
+        )
+    return chosen
+
+
+def listing_term_years(grounds: list[int], extension_years: int = 0) -> int | None:
+    """R-LIST-03: two years for grounds 2–6, plus an extension of 1–3 years for serious cases; ground 1
+    alone lasts until a deletion ground arises (None)."""
+    if extension_years and not 1 <= extension_years <= 3:
+        raise InvalidInput(
+            "LISTING_EXTENSION", _("An extension of the term is 1 to 3 years."), field="extension_years"
+        )
+    if not any(ground != 1 for ground in grounds):
+        return None
+    return 2 + extension_years
+
+
+# R-FORCE-01 limits (CPL): fines for an individual up to 100,000 yuan, for an organisation
+# 50,000 to 1,000,000 yuan; detention up to 15 days.
+FINE_PERSON_MAX = Decimal("100000.00")
+FINE_ORGANISATION_MIN = Decimal("50000.00")
+FINE_ORGANISATION_MAX = Decimal("1000000.00")
+DETENTION_MAX_DAYS = 15
+
+
+def check_fine(amount: Decimal, *, organisation: bool) -> Decimal:
+    """R-FORCE-01: the fine stays within the limits for the kind of person fined."""
+    low, high = (
+        (FINE_ORGANISATION_MIN, FINE_ORGANISATION_MAX) if organisation else (Decimal("0.01"), FINE_PERSON_MAX)
+    )
+    if not low <= amount <= high:
+        raise RuleViolation(
+            "FINE_LIMIT",
+            _("A fine on this person must be from %(low)s to %(high)s yuan.") % {"low": low, "high": high},
+            field="fine_amount",
+        )
+    return amount
