@@ -182,10 +182,10 @@ def test_unknown_kind_refused(world, case):
     assert caught.value.code == "DOCUMENT_KIND" and caught.value.field == "kind"
 
 
-def test_kind_without_template_is_refused(world, case):
+def test_pre_enforcement_kind_is_refused_on_a_case(world, case):
     with pytest.raises(DomainError) as caught:
         document_issue(case, kind="risk_notice", actor=world.officer)
-    assert caught.value.code == "TEMPLATE_MISSING"
+    assert caught.value.code == "DOCUMENT_SUBJECT" and caught.value.field == "kind"
 
 
 def test_court_version_overrides_default(world, case, django_user_model):

@@ -120,11 +120,11 @@ def with_row_removed(data: QueryDict, prefix: str, index: int) -> QueryDict:
     return data
 
 
-def build_filing(
-    form: CaseFilingForm, formsets: dict[str, BaseFormSet[PartyForm]], court: Court
-) -> tuple[CaseFiling, dict[str, list[int]]]:
-    """The filing to hand to `case_file`, and for each role which form row each party came from
-    (the action numbers parties per role in order, e.g. "respondents.0.id_number")."""
+def party_inputs(
+    formsets: dict[str, BaseFormSet[PartyForm]],
+) -> tuple[list[PartyInput], dict[str, list[int]]]:
+    """The entered parties, and for each role which form row each came from (actions number parties
+    per role in order, e.g. "respondents.0.id_number", and `show_errors` maps that back to the row)."""
     rows: dict[str, list[int]] = {}
     parties: list[PartyInput] = []
     for prefix, role in PARTY_ROLES.items():
@@ -145,6 +145,14 @@ def build_filing(
                     actual_controller=values["actual_controller"],
                 )
             )
+    return parties, rows
+
+
+def build_filing(
+    form: CaseFilingForm, formsets: dict[str, BaseFormSet[PartyForm]], court: Court
+) -> tuple[CaseFiling, dict[str, list[int]]]:
+    """The filing to hand to `case_file`, and the form row of each party (see `party_inputs`)."""
+    parties, rows = party_inputs(formsets)
     data = form.cleaned_data
     filing = CaseFiling(
         court=court,
@@ -176,7 +184,7 @@ FLAGS = (
 
 def show_errors(
     error: DomainError,
-    form: CaseFilingForm,
+    form: forms.Form,
     formsets: dict[str, BaseFormSet[PartyForm]],
     rows: dict[str, list[int]],
 ) -> None:

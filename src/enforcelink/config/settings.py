@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "enforcelink.orgs",
     "enforcelink.cases",
     "enforcelink.documents",
+    "enforcelink.urging",
     "enforcelink.demo",
 ]
 

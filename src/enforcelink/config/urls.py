@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("enforcelink.orgs.urls")),
     path("", include("enforcelink.cases.urls")),
     path("", include("enforcelink.documents.urls")),
+    path("", include("enforcelink.urging.urls")),
 ]

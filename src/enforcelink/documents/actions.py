@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcelink.cases.actions import staff_case
+from enforcelink.cases.actions import is_staff_of
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
@@ -33,6 +33,11 @@ from enforcelink.documents.models import (
     FileFormat,
 )
 from enforcelink.orgs.models import Court, Role
+from enforcelink.urging.models import Judgment
+
+# What a document is issued on: an enforcement case, or a judgment before enforcement (执前督促).
+Subject = Case | Judgment
+ALL_FORMATS = (FileFormat.PDF, FileFormat.DOCX)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I/O/0/1: read aloud and typed from paper
 CODE_LENGTH = 16  # 80 bits: not guessable by probing the public page
@@ -59,10 +64,19 @@ def clean_kind(kind: str) -> str:
     return kind
 
 
-def shipped_body(kind: str) -> str | None:
-    """The default template shipped with the app, if there is one for this kind."""
-    source = resources.files("enforcelink.documents").joinpath("defaults", f"{kind}.txt")
+def shipped_body(kind: str, variant: str = "") -> str | None:
+    """The default template shipped with the app for this kind (and variant), if there is one."""
+    name = f"{kind}.{variant}.txt" if variant else f"{kind}.txt"
+    source = resources.files("enforcelink.documents").joinpath("defaults", name)
     return source.read_text(encoding="utf-8") if source.is_file() else None
+
+
+def clean_variant(variant: str, kind: str | None = None) -> str:
+    """A well-formed variant code; with `kind`, one of that kind's catalogued variants."""
+    variant = (variant or "").strip()
+    if variant and not policy.VARIANT.match(variant):
+        raise InvalidInput("DOCUMENT_VARIANT", _("Unknown template variant."), field="variant")
+    return variant if kind is None else policy.check_variant(kind, variant)
 
 
 # --- templates -------------------------------------------------------------------------------------
@@ -76,24 +90,32 @@ def _may_edit_templates(actor: Any, court: Court | None) -> bool:
 
 
 def template_save(
-    kind: str, body: str, *, actor: Any, court: Court | None = None, note: str = ""
+    kind: str, body: str, *, actor: Any, court: Court | None = None, note: str = "", variant: str = ""
 ) -> DocumentTemplate:
     """A new active version of a kind's template; an unknown placeholder is refused by name."""
     kind = clean_kind(kind)
+    variant = clean_variant(variant, kind)
     if not _may_edit_templates(actor, court):
         raise NotFound()
     policy.check_template(body, placeholders.catalogue(kind))
     with transaction.atomic():
-        return _new_version(kind, body, court=court, actor=actor, note=note[:200])
+        return _new_version(kind, body, court=court, actor=actor, note=note[:200], variant=variant)
 
 
-def _new_version(kind: str, body: str, *, court: Court | None, actor: Any, note: str) -> DocumentTemplate:
-    rows = list(DocumentTemplate.objects.select_for_update().filter(kind=kind, court=court).order_by("pk"))
+def _new_version(
+    kind: str, body: str, *, court: Court | None, actor: Any, note: str, variant: str = ""
+) -> DocumentTemplate:
+    rows = list(
+        DocumentTemplate.objects.select_for_update()
+        .filter(kind=kind, variant=variant, court=court)
+        .order_by("pk")
+    )
     previous = next((row for row in rows if row.active), None)
     if previous is not None:
         DocumentTemplate.objects.filter(pk=previous.pk).update(active=False)
     template = DocumentTemplate.objects.create(
         kind=kind,
+        variant=variant,
         court=court,
         version=max((row.version for row in rows), default=0) + 1,
         body=body,
@@ -106,30 +128,43 @@ def _new_version(kind: str, body: str, *, court: Court | None, actor: Any, note:
         actor=actor,
         court_id=court.pk if court else None,
         before={"version": previous.version} if previous else None,
-        after={"kind": kind, "version": template.version, "sha256": _sha(body.encode())},
+        after={
+            "kind": kind,
+            "variant": variant,
+            "version": template.version,
+            "sha256": _sha(body.encode()),
+        },
     )
     return template
 
 
-def active_template(kind: str, court: Court) -> DocumentTemplate:
-    """The court's active version, else the default; the shipped default is loaded on first use."""
+def active_template(kind: str, court: Court, *, variant: str = "") -> DocumentTemplate:
+    """The court's active version, else the default; the shipped default is loaded on first use.
+
+    A variant (the assistance notice for a freeze, say) falls back to the kind's general text when
+    neither the court nor the platform has one."""
+    variant = clean_variant(variant, kind)
     rows = list(
-        DocumentTemplate.objects.filter(kind=kind, active=True).filter(Q(court=court) | Q(court__isnull=True))
+        DocumentTemplate.objects.filter(kind=kind, variant=variant, active=True).filter(
+            Q(court=court) | Q(court__isnull=True)
+        )
     )
     own = next((row for row in rows if row.court_id == court.pk), None)
     default = next((row for row in rows if row.court_id is None), None)
     if own or default:
         return own or default  # type: ignore[return-value]
-    body = shipped_body(kind)
+    body = shipped_body(kind, variant)
     if body is None:
+        if variant:
+            return active_template(kind, court)
         raise RuleViolation(
             "TEMPLATE_MISSING", _("No template exists yet for this kind of document."), field="kind"
         )
     try:
         with transaction.atomic():
-            return _new_version(kind, body, court=None, actor=None, note="shipped default")
+            return _new_version(kind, body, court=None, actor=None, note="shipped default", variant=variant)
     except IntegrityError:  # another issue loaded it at the same moment
-        return DocumentTemplate.objects.get(kind=kind, court__isnull=True, active=True)
+        return DocumentTemplate.objects.get(kind=kind, variant=variant, court__isnull=True, active=True)
 
 
 # --- issuing ---------------------------------------------------------------------------------------
@@ -154,44 +189,82 @@ def take_document_number(court: Court, kind: str, year: int) -> int:
 
 @dataclass
 class Rendered:
-    pdf: bytes
-    docx: bytes
+    pdf: bytes | None
+    docx: bytes | None
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _values(case: Case, kind: str, issued_on: dt.date, extra: dict[str, Any]) -> dict[str, str]:
-    parties = list(case.parties.all())
-    values = placeholders.case_values(case, parties)
-    values.update(placeholders.kind_values(kind, issued_on, extra))
-    values.update(placeholders.sanction_values(kind, parties, extra))
+def lock_subject(subject: Subject, actor: Any) -> Subject:
+    """Lock and re-read the case or judgment for a write by its court's staff; anything else is
+    "not found", whether it exists or not."""
+    if not (is_staff_of(actor, subject.court_id) or getattr(actor, "is_superuser", False)):
+        raise NotFound()
+    model = type(subject)
+    locked = model.objects.select_for_update().filter(pk=subject.pk).select_related("court").first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+def _values(subject: Subject, kind: str, issued_on: dt.date, extra: dict[str, Any]) -> dict[str, str]:
+    if isinstance(subject, Judgment):
+        values = placeholders.judgment_values(subject, list(subject.parties.all()))
+    else:
+        parties = list(subject.parties.all())
+        values = placeholders.case_values(subject, parties)
+        values.update(placeholders.kind_values(kind, issued_on, extra))
+        values.update(placeholders.sanction_values(kind, parties, extra))
     values["document_title"] = placeholders.TITLES[kind]
     values["issue_date"] = placeholders.chinese_date(issued_on)
     return values
 
 
-def _render(template: DocumentTemplate, values: dict[str, str], code: str) -> Rendered:
+def clean_formats(formats: Any) -> tuple[str, ...]:
+    chosen = tuple(fmt for fmt in ALL_FORMATS if fmt in (formats or ()))
+    if not chosen or len(chosen) != len(set(formats)):
+        raise InvalidInput("DOCUMENT_FORMAT", _("Choose PDF, DOCX or both."), field="formats")
+    return chosen
+
+
+def _render(
+    template: DocumentTemplate, values: dict[str, str], code: str, formats: tuple[str, ...]
+) -> Rendered:
     blocks = rendering.fill(rendering.parse(template.body), values)
     # Printed in Chinese whatever the officer's UI language: the document itself is Chinese.
     footer = f"核验码：{format_code(code)}　扫描二维码或在本院执行公开网页（{verify_url('')}）输入核验码，核验本文书真伪"
     title = values["document_title"]
-    return Rendered(
-        pdf=rendering.to_pdf(blocks, title=title, footer=footer, qr_data=verify_url(code)),
-        docx=rendering.to_docx(blocks, title=title, footer=footer),
-    )
+    pdf = docx = None
+    if FileFormat.PDF in formats:
+        pdf = rendering.to_pdf(blocks, title=title, footer=footer, qr_data=verify_url(code))
+    if FileFormat.DOCX in formats:
+        docx = rendering.to_docx(blocks, title=title, footer=footer)
+    return Rendered(pdf=pdf, docx=docx)
 
 
-def document_issue(case: Case, *, kind: str, actor: Any, extra: dict[str, Any] | None = None) -> Document:
-    """Render, number, hash, store and record one document; any failure rolls everything back.
+def document_issue(
+    subject: Subject,
+    *,
+    kind: str,
+    actor: Any,
+    extra: dict[str, Any] | None = None,
+    variant: str = "",
+    formats: Any = ALL_FORMATS,
+    batch_id: int | None = None,
+) -> Document:
+    """Render, number, hash, store and record one document on a case (or a registered judgment);
+    any failure rolls everything back.
 
     Missing data for a required placeholder is refused before a number is taken, naming the field
     and the case (issue 3, bad input)."""
     kind = clean_kind(kind)
+    formats = clean_formats(formats)
+    policy.check_subject(kind, judgment=isinstance(subject, Judgment))
     with transaction.atomic():
-        locked = staff_case(case, actor)
-        template = active_template(kind, locked.court)
+        locked = lock_subject(subject, actor)
+        template = active_template(kind, locked.court, variant=variant)
         catalogue = placeholders.catalogue(kind)
         names = policy.check_template(template.body, catalogue)
         issued_at = timezone.now()
@@ -199,51 +272,64 @@ def document_issue(case: Case, *, kind: str, actor: Any, extra: dict[str, Any] |
         values = _values(locked, kind, issued_on, extra or {})
         required = {name for name, entry in catalogue.items() if entry.required}
         required -= {"document_number", "verification_code"}
+        required |= policy.variant_required(kind, template.variant)
         policy.check_required(names, values, required, case_number=locked.number)
         sequence = take_document_number(locked.court, kind, issued_on.year)
         code = new_verification_code()
         values["document_number"] = policy.document_number(issued_on.year, locked.court.code, kind, sequence)
         values["verification_code"] = format_code(code)
-        rendered = _render(template, values, code)
-        return _store(locked, template, values, sequence, code, rendered, issued_at, actor)
+        rendered = _render(template, values, code, formats)
+        issue = Issue(locked, template, variant, values, sequence, code, issued_at, batch_id)
+        return _store(issue, rendered, actor)
 
 
-def _store(
-    case: Case,
-    template: DocumentTemplate,
-    values: dict[str, str],
-    sequence: int,
-    code: str,
-    rendered: Rendered,
-    issued_at: dt.datetime,
-    actor: Any,
-) -> Document:
+@dataclass
+class Issue:
+    subject: Subject
+    template: DocumentTemplate
+    variant: str
+    values: dict[str, str]
+    sequence: int
+    code: str
+    issued_at: dt.datetime
+    batch_id: int | None
+
+
+def _store(issue: Issue, rendered: Rendered, actor: Any) -> Document:
+    subject, template = issue.subject, issue.template
+    case = subject if isinstance(subject, Case) else None
+    on_case = case is not None
     document = Document.objects.create(
         case=case,
-        court=case.court,
+        judgment=subject if isinstance(subject, Judgment) else None,
+        batch_id=issue.batch_id,
+        court=subject.court,
         kind=template.kind,
+        variant=template.variant,
         template=template,
-        number=values["document_number"],
-        year=timezone.localdate(issued_at).year,
-        sequence=sequence,
-        verification_code=code,
-        issued_at=issued_at,
+        number=issue.values["document_number"],
+        year=timezone.localdate(issue.issued_at).year,
+        sequence=issue.sequence,
+        verification_code=issue.code,
+        issued_at=issue.issued_at,
         issued_by=actor,
     )
     files = [
         DocumentFile(document=document, format=fmt, content=data, sha256=_sha(data), size=len(data))
         for fmt, data in ((FileFormat.PDF, rendered.pdf), (FileFormat.DOCX, rendered.docx))
+        if data is not None
     ]
     DocumentFile.objects.bulk_create(files)
     audit.record(
         "document.issued",
         document,
         actor=actor,
-        case_id=case.pk,
-        court_id=case.court_id,
+        case_id=subject.pk if on_case else None,
+        court_id=subject.court_id,
         after={
             "number": document.number,
             "kind": document.kind,
+            "on": "case" if on_case else f"judgment {subject.pk}",
             "template": f"{template.pk} v{template.version}",
             "sha256": {f.format: f.sha256 for f in files},
         },

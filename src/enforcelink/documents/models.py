@@ -55,6 +55,9 @@ class DocumentTemplate(models.Model):
     """
 
     kind = models.CharField(_("document kind"), max_length=32, choices=DocumentKind.choices)
+    # A kind's template may come in variants, e.g. the assistance notice per request type (freeze,
+    # deduct, seize …); the empty variant is the kind's general text, used when no variant exists.
+    variant = models.CharField(_("variant"), max_length=32, blank=True, default="")
     court = models.ForeignKey(
         "orgs.Court", null=True, blank=True, on_delete=models.CASCADE, related_name="document_templates"
     )
@@ -70,25 +73,25 @@ class DocumentTemplate(models.Model):
     objects = DocumentTemplateQuerySet.as_manager()
 
     class Meta:
-        ordering = ["kind", "court", "-version"]
+        ordering = ["kind", "variant", "court", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["court", "kind", "version"],
+                fields=["court", "kind", "variant", "version"],
                 condition=Q(court__isnull=False),
                 name="doc_template_version_per_court",
             ),
             models.UniqueConstraint(
-                fields=["kind", "version"],
+                fields=["kind", "variant", "version"],
                 condition=Q(court__isnull=True),
                 name="doc_template_version_default",
             ),
             models.UniqueConstraint(
-                fields=["court", "kind"],
+                fields=["court", "kind", "variant"],
                 condition=Q(active=True, court__isnull=False),
                 name="doc_template_one_active_per_court",
             ),
             models.UniqueConstraint(
-                fields=["kind"],
+                fields=["kind", "variant"],
                 condition=Q(active=True, court__isnull=True),
                 name="doc_template_one_active_default",
             ),
@@ -97,21 +100,35 @@ class DocumentTemplate(models.Model):
         verbose_name_plural = _("document templates")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} v{self.version}"
+        variant = f"/{self.variant}" if self.variant else ""
+        return f"{self.get_kind_display()}{variant} v{self.version}"
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, user: Any) -> DocumentQuerySet:
-        """A document is seen with its case: the case's court (and its supervisors)."""
-        return self.filter(court_scope(user, "case__court"))
+        """A document is seen with its case (or registered judgment): its court and that court's
+        supervisors. `court` always equals the case's or the judgment's court."""
+        return self.filter(court_scope(user, "court"))
 
 
 class Document(models.Model):
-    """An issued document: numbered per court, kind and year, with a public verification code."""
+    """An issued document: numbered per court, kind and year, with a public verification code.
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="documents")
+    It belongs to an enforcement case, or, before enforcement is filed (执前督促), to a registered
+    judgment; exactly one of the two."""
+
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    judgment = models.ForeignKey(
+        "urging.Judgment", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    batch = models.ForeignKey(
+        "DocumentBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
     court = models.ForeignKey("orgs.Court", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("document kind"), max_length=32, choices=DocumentKind.choices)
+    variant = models.CharField(_("variant"), max_length=32, blank=True, default="")
     template = models.ForeignKey(DocumentTemplate, on_delete=models.PROTECT, related_name="documents")
     number = models.CharField(_("document number"), max_length=64, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -127,9 +144,14 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["court", "kind", "year", "sequence"], name="document_sequence_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, judgment__isnull=True)
+                | Q(case__isnull=True, judgment__isnull=False),
+                name="document_has_one_subject",
+            ),
         ]
-        indexes = [models.Index(fields=["case", "kind"])]
+        indexes = [models.Index(fields=["case", "kind"]), models.Index(fields=["judgment", "kind"])]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
 
@@ -139,7 +161,7 @@ class Document(models.Model):
 
 class DocumentFileQuerySet(models.QuerySet["DocumentFile"]):
     def visible_to(self, user: Any) -> DocumentFileQuerySet:
-        return self.filter(court_scope(user, "document__case__court"))
+        return self.filter(court_scope(user, "document__court"))
 
 
 class DocumentFile(models.Model):
@@ -178,3 +200,71 @@ class DocumentNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.court_id}/{self.kind}/{self.year}: {self.last}"
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class DocumentBatchQuerySet(models.QuerySet["DocumentBatch"]):
+    def visible_to(self, user: Any) -> DocumentBatchQuerySet:
+        return self.filter(court_scope(user, "court"))
+
+
+class DocumentBatch(models.Model):
+    """文书集中制作: one job that produces one kind of document for many cases (issue 3 §3).
+
+    Progress is read from its items; a worker that dies mid-run leaves the rest pending, and the next
+    run picks them up, so no case gets two documents from one batch."""
+
+    court = models.ForeignKey("orgs.Court", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("document kind"), max_length=32, choices=DocumentKind.choices)
+    variant = models.CharField(_("variant"), max_length=32, blank=True, default="")
+    formats = models.JSONField(_("formats"), default=list)
+    extra = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    log = models.TextField(blank=True)
+
+    objects = DocumentBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("document batch")
+        verbose_name_plural = _("document batches")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} × {self.total}"
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class DocumentBatchItem(models.Model):
+    """One case of a batch: pending, done (with its document) or failed (with the reason)."""
+
+    batch = models.ForeignKey(DocumentBatch, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    document = models.OneToOneField(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    error_code = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "case"], name="batch_case_once")]
+        indexes = [models.Index(fields=["batch", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}#{self.position}"

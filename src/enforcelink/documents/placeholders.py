@@ -19,6 +19,9 @@ from enforcelink.core.errors import InvalidInput
 from enforcelink.core.money import parse_amount, to_capital
 from enforcelink.documents import policy
 from enforcelink.documents.models import DocumentKind
+from enforcelink.urging.models import Judgment, JudgmentParty
+
+AnyParty = Party | JudgmentParty
 
 _DIGITS = "〇一二三四五六七八九"
 
@@ -136,6 +139,31 @@ EXTRA: dict[str, tuple[Placeholder, ...]] = {
     ),
 }
 PUBLIC_KINDS = {DocumentKind.BOUNTY_NOTICE}
+# 执前督促 (issue 3 §4): before enforcement there is no case, only the judgment and its deadline.
+JUDGMENT_COMMON = (
+    _ph("court_name", "法院名称"),
+    _ph("case_number", "生效裁判案号"),
+    _ph("document_number", "文书编号"),
+    _ph("document_title", "文书名称"),
+    _ph("issue_date", "落款日期（中文大写日期）"),
+    _ph("verification_code", "核验码"),
+    _ph("applicants", "权利人姓名或名称（以顿号分隔）"),
+    _ph("respondents", "义务人姓名或名称（以顿号分隔）"),
+    _ph("applicants_detail", "权利人及证件号码、住所"),
+    _ph("respondents_detail", "义务人及证件号码、住所"),
+    _ph("basis", "生效法律文书（案号及文书种类）"),
+    _ph("effective_date", "生效日期"),
+    _ph("amount_total", "应履行金额（小写）"),
+    _ph("amount_total_capital", "应履行金额（大写）"),
+    _ph("principal", "本金（小写）"),
+    _ph("principal_capital", "本金（大写）"),
+    _ph("interest", "利息（小写）", required=False),
+    _ph("costs", "费用（小写）", required=False),
+    _ph("performance_days", "判决确定的履行期限（日，中文）"),
+    _ph("performance_deadline", "履行期限届满日"),
+    _ph("officer_name", "承办法官"),
+    _ph("court_contact", "法院联系人及电话"),
+)
 # Printed words, not the UI labels (those go through gettext and follow the user's language).
 TITLES = {
     "execution_notice": "执行通知书",
@@ -179,11 +207,13 @@ ASSISTANCE_BASIS = "《中华人民共和国民事诉讼法》第二百五十三
 
 def catalogue(kind: str) -> dict[str, Placeholder]:
     """The placeholders a template of `kind` may use, by name."""
+    if kind in policy.JUDGMENT_KINDS:
+        return {entry.name: entry for entry in JUDGMENT_COMMON}
     entries = COMMON + (() if kind in PUBLIC_KINDS else SERVED) + EXTRA.get(kind, ())
     return {entry.name: entry for entry in entries}
 
 
-def _party_line(party: Party, *, masked: bool) -> str:
+def _party_line(party: AnyParty, *, masked: bool) -> str:
     number = party.masked_id if masked else party.id_number
     parts = [party.name, f"{ID_LABELS.get(party.id_type, '证件号码')}：{number}"]
     if party.legal_representative:
@@ -193,7 +223,7 @@ def _party_line(party: Party, *, masked: bool) -> str:
     return "，".join(parts)
 
 
-def party_values(parties: list[Party]) -> dict[str, str]:
+def party_values(parties: list[Party] | list[JudgmentParty]) -> dict[str, str]:
     by_role = {role: [p for p in parties if p.role == role] for role in PartyRole.values}
     applicants, respondents = by_role[PartyRole.APPLICANT], by_role[PartyRole.RESPONDENT]
     return {
@@ -339,5 +369,29 @@ def case_values(case: Case, parties: list[Party]) -> dict[str, str]:
         "unperformed_amount_capital": to_capital(unperformed),
         "officer_name": (officer.full_name or officer.username) if officer else "",
         "court_contact": contact,
+        **party_values(parties),
+    }
+
+
+def judgment_values(judgment: Judgment, parties: list[JudgmentParty]) -> dict[str, str]:
+    """What a risk notice or an urging letter prints about the judgment (R-MONEY-01 amounts)."""
+    judge = judgment.judge
+    phone = getattr(judge, "phone", "") if judge else ""
+    title = BASIS_TITLES.get(judgment.basis_type, "法律文书")
+    return {
+        "court_name": judgment.court.name,
+        "case_number": judgment.number,
+        "basis": f"{judgment.court.name}{judgment.number}{title}",
+        "effective_date": chinese_date(judgment.effective_on),
+        "amount_total": yuan(judgment.amount_total),
+        "amount_total_capital": to_capital(judgment.amount_total),
+        "principal": yuan(judgment.principal),
+        "principal_capital": to_capital(judgment.principal),
+        "interest": yuan(judgment.interest) if judgment.interest else "",
+        "costs": yuan(judgment.costs) if judgment.costs else "",
+        "performance_days": chinese_number(min(judgment.performance_days, 99)),
+        "performance_deadline": chinese_date(judgment.due_on),
+        "officer_name": judgment.judge_name,
+        "court_contact": f"{judgment.judge_name}，{phone}".rstrip("，"),
         **party_values(parties),
     }

@@ -19,6 +19,9 @@ from enforcelink.core.errors import InvalidInput, RuleViolation
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 BRACES = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 MAX_BODY = 50_000
+VARIANT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+# Kinds issued on a registered judgment before enforcement (执前督促), not on a case.
+JUDGMENT_KINDS = frozenset({"risk_notice", "urging_notice"})
 
 # The document-type word of the number （2026）渝0110执通12号; the case keeps its own 案号 (R-ID-03).
 NUMBER_WORDS = {
@@ -38,6 +41,18 @@ NUMBER_WORDS = {
     "risk_notice": "风险",
     "urging_notice": "督促",
 }
+
+
+def check_subject(kind: str, *, judgment: bool) -> None:
+    """Risk notices and urging letters go out before enforcement, on a judgment; all others on a case."""
+    if (kind in JUDGMENT_KINDS) != judgment:
+        raise RuleViolation(
+            "DOCUMENT_SUBJECT",
+            _("This document is issued on a registered judgment before enforcement.")
+            if kind in JUDGMENT_KINDS
+            else _("This document is issued on an enforcement case."),
+            field="kind",
+        )
 
 
 def used_placeholders(body: str) -> list[str]:
@@ -150,3 +165,56 @@ def check_fine(amount: Decimal, *, organisation: bool) -> Decimal:
             field="fine_amount",
         )
     return amount
+
+
+# --- template variants (issue 3 §1: 协助执行通知书 per request type) ------------------------------
+
+# The request types the linkage platform sends (DOMAIN.md §4 and §10, issue 4 §1), each with its own
+# shipped text `defaults/assistance_notice.<code>.txt`. The durations printed follow R-ASSET-02
+# (民诉解释 Art.485): deposits frozen 1 year, movables seized 2 years, real property and other
+# property rights 3 years; a renewal at most the same again.
+ASSISTANCE_VARIANTS: dict[str, str] = {
+    "inquiry": "查询存款及其他财产",
+    "freeze": "冻结存款",
+    "unfreeze": "解除冻结存款",
+    "renew_freeze": "续行冻结存款",
+    "deduct": "扣划存款",
+    "freeze_equity": "冻结股权等财产权",
+    "seize": "查封不动产",
+    "seize_movable": "查封、扣押动产",
+    "release": "解除查封、扣押",
+    "renew_seizure": "续行查封、扣押",
+    "vehicle_detention": "查找并扣押车辆（查人扣车）",
+    "locate": "查找被执行人下落",
+    "archive": "档案查询",
+}
+# A kind listed here takes only its catalogued variants; any other kind has none.
+TEMPLATE_VARIANTS: dict[str, dict[str, str]] = {"assistance_notice": ASSISTANCE_VARIANTS}
+# Variants whose wording prints the amount: an empty amount would print a blank where the bank reads
+# how much to freeze or deduct, so the amount is required for them (R-MONEY-01).
+AMOUNT_VARIANTS: dict[str, frozenset[str]] = {
+    "assistance_notice": frozenset({"freeze", "renew_freeze", "deduct"}),
+}
+
+
+def variants(kind: str) -> dict[str, str]:
+    """The variant codes a kind's template may have, with their Chinese names (empty: none)."""
+    return TEMPLATE_VARIANTS.get(kind, {})
+
+
+def check_variant(kind: str, variant: str) -> str:
+    """A variant must be in its kind's catalogue; the empty variant (the general text) always is."""
+    if variant and variant not in variants(kind):
+        raise InvalidInput(
+            "DOCUMENT_VARIANT",
+            _("Unknown template variant: %(variant)s.") % {"variant": variant},
+            field="variant",
+        )
+    return variant
+
+
+def variant_required(kind: str, variant: str) -> set[str]:
+    """Placeholders a variant needs filled beyond its kind's catalogue (the amount of a deduction)."""
+    if variant in AMOUNT_VARIANTS.get(kind, frozenset()):
+        return {"measure_amount", "measure_amount_capital"}
+    return set()

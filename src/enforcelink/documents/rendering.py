@@ -6,12 +6,14 @@ value (a party's name, a measure typed by an officer) can never change the docum
 
 from __future__ import annotations
 
+import base64
 import io
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import qrcode
-import qrcode.image.svg
 from django.template.loader import render_to_string
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -53,9 +55,27 @@ def fill(blocks: list[Block], values: Mapping[str, str]) -> list[Block]:
     return [Block(block.kind, one(block.text)) for block in blocks]
 
 
-def qr_svg(data: str) -> str:
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=6, border=1)
-    return image.to_string(encoding="unicode")
+def qr_png(data: str) -> str:
+    """The QR code as a PNG data URI. A bitmap, not SVG: WeasyPrint drew the SVG path in 35 ms per
+    document, a seventh of the PDF's time; the PNG is 300 bytes and scales sharply (no smoothing)."""
+    out = io.BytesIO()
+    qrcode.make(data, box_size=4, border=1).save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+_local = threading.local()
+
+
+def _font_config() -> Any:
+    """One FontConfiguration per thread, reused: building it anew for every document cost a third of
+    the PDF time (5.7 → 8.8 PDF/s measured). Per thread, because Pango's font maps are not shared
+    safely between threads."""
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _local.font_config = FontConfiguration()
+    return config
 
 
 def to_pdf(blocks: list[Block], *, title: str, footer: str, qr_data: str) -> bytes:
@@ -63,9 +83,9 @@ def to_pdf(blocks: list[Block], *, title: str, footer: str, qr_data: str) -> byt
 
     html = render_to_string(
         "documents/document.html",
-        {"blocks": blocks, "title": title, "footer": footer, "qr": qr_svg(qr_data), "font": FONT},
+        {"blocks": blocks, "title": title, "footer": footer, "qr": qr_png(qr_data), "font": FONT},
     )
-    return bytes(HTML(string=html).write_pdf())
+    return bytes(HTML(string=html).write_pdf(font_config=_font_config()))
 
 
 def _east_asian(run_or_style: object, size: int, *, bold: bool = False) -> None:

@@ -1,0 +1,323 @@
+"""Writes of pre-enforcement supervision (执前督促): register a judgment, send the risk notice and the
+urging letter, record what the obligor paid, and turn an unpaid judgment into an enforcement case.
+
+Each write locks the judgment, checks that the actor is staff of its court ("not found" otherwise)
+and appends an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enforcelink.cases.actions import CaseFiling, PartyInput, case_file, clean_party, is_staff_of
+from enforcelink.cases.models import Case, PartyRole
+from enforcelink.core import audit
+from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, NotFound, RuleViolation
+from enforcelink.core.models import Notification
+from enforcelink.core.money import parse_amount
+from enforcelink.documents.actions import document_issue
+from enforcelink.documents.models import Document, DocumentKind
+from enforcelink.orgs.models import Court, User
+from enforcelink.urging import policy
+from enforcelink.urging.models import Judgment, JudgmentParty, JudgmentStatus
+
+NOTICE_KINDS = (DocumentKind.RISK_NOTICE, DocumentKind.URGING_NOTICE)
+PARTY_FIELDS = ("role", "kind", "name", "id_type", "id_number", "legal_representative", "actual_controller")
+
+
+@dataclass
+class JudgmentRegistration:
+    """An effective judgment as entered; validated by `judgment_register`."""
+
+    court: Court
+    number: str
+    judge_name: str
+    effective_on: dt.date
+    parties: list[PartyInput]
+    principal: Any = "0"
+    interest: Any = "0"
+    costs: Any = "0"
+    performance_days: Any = 10
+    basis_type: str = "judgment"
+    judge: User | None = None
+    extra_errors: list[DomainError] = field(default_factory=list)
+
+
+def _collect(errors: list[DomainError], fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except DomainError as error:
+        errors.append(error)
+        return None
+
+
+def _clean_parties(parties: list[PartyInput], errors: list[DomainError]) -> list[JudgmentParty]:
+    """R-ID-01 / R-ID-02 as for a case filing: the parties become the case's parties on conversion."""
+    counters = {PartyRole.APPLICANT: 0, PartyRole.RESPONDENT: 0}
+    cleaned: list[JudgmentParty] = []
+    for party in parties:
+        index = counters.get(party.role, 0)  # type: ignore[call-overload]
+        counters[party.role] = index + 1  # type: ignore[index]
+        row = _collect(errors, clean_party, party, index)
+        if row is not None:
+            values = {name: getattr(row, name) for name in PARTY_FIELDS}
+            cleaned.append(JudgmentParty(position=index, address=party.address, phone=party.phone, **values))
+    for role, label in ((PartyRole.APPLICANT, _("an applicant")), (PartyRole.RESPONDENT, _("a respondent"))):
+        if not counters[role]:
+            errors.append(
+                InvalidInput("PARTY_REQUIRED", _("Add %(who)s.") % {"who": label}, field=f"{role}s")
+            )
+    return cleaned
+
+
+def _clean(reg: JudgmentRegistration, today: dt.date) -> tuple[str, list[Decimal], int, list[JudgmentParty]]:
+    errors = list(reg.extra_errors)
+    number = _collect(errors, policy.clean_judgment_number, reg.number)
+    _collect(errors, policy.clean_effective_on, reg.effective_on, today)
+    days = _collect(errors, policy.clean_performance_days, reg.performance_days)
+    amounts = [
+        _collect(errors, parse_amount, getattr(reg, name), field_name=name)
+        for name in ("principal", "interest", "costs")
+    ]
+    if amounts[0] is not None and amounts[0] <= 0:
+        errors.append(InvalidInput("AMOUNT_REQUIRED", _("Enter the amount to be paid."), field="principal"))
+    if not reg.judge_name.strip():
+        errors.append(InvalidInput("REQUIRED", _("Enter the trial judge."), field="judge_name"))
+    parties = _clean_parties(reg.parties, errors)
+    if errors:
+        raise ErrorList(errors)
+    return number, amounts, days, parties
+
+
+def judgment_register(reg: JudgmentRegistration, *, actor: Any) -> Judgment:
+    """登记生效裁判: the judgment, its parties and its performance deadline (R-TIME-01/02)."""
+    if not is_staff_of(actor, reg.court.pk):
+        raise NotFound()
+    number, (principal, interest, costs), days, parties = _clean(reg, timezone.localdate())
+    due = policy.performance_due(reg.effective_on, days)
+    with transaction.atomic():
+        if Judgment.objects.filter(court=reg.court, number=number).exists():
+            raise RuleViolation(
+                "JUDGMENT_DUPLICATE",
+                _("Judgment %(number)s is already registered.") % {"number": number},
+                field="number",
+            )
+        judgment = Judgment.objects.create(
+            court=reg.court,
+            number=number,
+            basis_type=reg.basis_type,
+            judge=reg.judge,
+            judge_name=reg.judge_name.strip(),
+            effective_on=reg.effective_on,
+            performance_days=days,
+            due_on=due.due,
+            due_trace=due.trace,
+            principal=principal,
+            interest=interest,
+            costs=costs,
+            registered_by=actor,
+        )
+        for party in parties:
+            party.judgment = judgment
+        JudgmentParty.objects.bulk_create(parties)
+        audit.record(
+            "judgment.registered",
+            judgment,
+            actor=actor,
+            court_id=reg.court.pk,
+            after={"number": number, "due_on": due.due, "amount": judgment.amount_total},
+        )
+    return judgment
+
+
+def staff_judgment(judgment: Judgment, actor: Any) -> Judgment:
+    """Lock and re-read for a write by the court's staff; another court's judgment is "not found"."""
+    if not is_staff_of(actor, judgment.court_id):
+        raise NotFound()
+    locked = Judgment.objects.select_for_update().select_related("court").filter(pk=judgment.pk).first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+def _set_status(judgment: Judgment, status: str, *, actor: Any, action: str, **after: Any) -> None:
+    before = judgment.status
+    judgment.status = status
+    judgment.save()
+    audit.record(
+        action,
+        judgment,
+        actor=actor,
+        court_id=judgment.court_id,
+        before={"status": before},
+        after={"status": status, **after},
+    )
+
+
+def judgment_notify(judgment: Judgment, *, actor: Any) -> list[Document]:
+    """Send the 执行风险提示书 and the 督促履行告知书 together: both documents or neither."""
+    with transaction.atomic():
+        locked = staff_judgment(judgment, actor)
+        if not locked.can_notify():
+            raise RuleViolation(
+                "JUDGMENT_NOT_OPEN", _("Notices can only be sent before the deadline is decided.")
+            )
+        documents = [document_issue(locked, kind=kind, actor=actor) for kind in NOTICE_KINDS]
+        locked.notified_on = timezone.localdate()
+        _set_status(
+            locked,
+            JudgmentStatus.NOTIFIED,
+            actor=actor,
+            action="judgment.notified",
+            documents=[d.number for d in documents],
+        )
+    return documents
+
+
+def judgment_record_performance(
+    judgment: Judgment, *, amount: Any, performed_on: dt.date, actor: Any
+) -> Judgment:
+    """The obligor paid (part of) the judgment before enforcement; paid in full → performed voluntarily."""
+    paid = parse_amount(amount, field_name="amount", allow_zero=False)
+    if performed_on > timezone.localdate():
+        raise InvalidInput(
+            "DATE_IN_FUTURE", _("The payment date cannot be in the future."), field="performed_on"
+        )
+    with transaction.atomic():
+        locked = staff_judgment(judgment, actor)
+        if not locked.is_open:
+            raise RuleViolation("JUDGMENT_NOT_OPEN", _("This judgment is no longer being supervised."))
+        if locked.performed_amount + paid > locked.amount_total:
+            raise RuleViolation(
+                "AMOUNT_OVER_OWED", _("The payments would exceed the amount owed."), field="amount"
+            )
+        locked.performed_amount += paid
+        locked.performed_on = performed_on
+        full = locked.performed_amount == locked.amount_total
+        status = JudgmentStatus.PERFORMED if full else locked.status
+        _set_status(
+            locked, status, actor=actor, action="judgment.performance_recorded", paid=paid, on=performed_on
+        )
+    return locked
+
+
+def judgment_withdraw(judgment: Judgment, *, reason: str, actor: Any) -> Judgment:
+    """Stop supervising (set aside on retrial, registered in error); the reason is kept on the trail."""
+    if not reason.strip():
+        raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="reason")
+    with transaction.atomic():
+        locked = staff_judgment(judgment, actor)
+        if not locked.is_open:
+            raise RuleViolation("JUDGMENT_NOT_OPEN", _("This judgment is no longer being supervised."))
+        _set_status(locked, JudgmentStatus.WITHDRAWN, actor=actor, action="judgment.withdrawn", reason=reason)
+    return locked
+
+
+def _filing(judgment: Judgment, today: dt.date) -> CaseFiling:
+    principal, interest, costs = policy.outstanding(
+        judgment.principal, judgment.interest, judgment.costs, judgment.performed_amount
+    )
+    parties = [
+        PartyInput(**{name: getattr(p, name) for name in PARTY_FIELDS}, address=p.address, phone=p.phone)
+        for p in judgment.parties.all()
+    ]
+    return CaseFiling(
+        court=judgment.court,
+        filed_on=today,
+        basis_type=judgment.basis_type,
+        basis_body=judgment.court.name,
+        basis_number=judgment.number,
+        basis_effective_on=judgment.effective_on,
+        parties=parties,
+        principal=principal,
+        interest=interest,
+        costs=costs,
+    )
+
+
+def judgment_convert(judgment: Judgment, *, actor: Any) -> Case:
+    """One click once the deadline passed unpaid: file the enforcement case with the judgment's
+    parties and what is still owed, and link the two."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = staff_judgment(judgment, actor)
+        if not locked.can_convert(today):
+            raise RuleViolation(
+                "JUDGMENT_NOT_DUE",
+                _("A judgment can be sent to enforcement only after its deadline has passed unpaid."),
+            )
+        case = case_file(_filing(locked, today), actor=actor)
+        locked.converted_case = case
+        _set_status(
+            locked, JudgmentStatus.CONVERTED, actor=actor, action="judgment.converted", case=case.number
+        )
+    return case
+
+
+# --- the daily sweep ------------------------------------------------------------------------------
+
+
+def _notify_people(judgments: list[Judgment], kind: str, message: str) -> None:
+    notes = []
+    for judgment in judgments:
+        recipients = {judgment.judge_id, judgment.registered_by_id}
+        for user_id in sorted(pk for pk in recipients if pk is not None):
+            text = message % {"number": judgment.number, "due": judgment.due_on.isoformat()}
+            notes.append(
+                Notification(user_id=user_id, kind=kind, message=text, url=f"/urging/{judgment.pk}/")
+            )
+    Notification.objects.bulk_create(notes)
+
+
+OPEN_STATES = (JudgmentStatus.REGISTERED, JudgmentStatus.NOTIFIED)
+
+
+def sweep_deadlines(today: dt.date) -> int:
+    """Remind before the deadline and mark judgments unpaid after it, each exactly once however many
+    workers run the sweep: every row is claimed by a conditional UPDATE on its old state."""
+    return _remind_due_soon(today) + _mark_unpaid(today)
+
+
+def _remind_due_soon(today: dt.date) -> int:
+    window = (today, today + dt.timedelta(days=policy.REMIND_DAYS_BEFORE))
+    candidates = Judgment.objects.filter(
+        status__in=OPEN_STATES, reminded_on__isnull=True, due_on__range=window
+    )
+    reminded = 0
+    for pk in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            if Judgment.objects.filter(pk=pk, reminded_on__isnull=True).update(reminded_on=today):
+                message = _("Judgment %(number)s must be performed by %(due)s.")
+                _notify_people([Judgment.objects.get(pk=pk)], "urging.due_soon", message)
+                reminded += 1
+    return reminded
+
+
+def _mark_unpaid(today: dt.date) -> int:
+    marked = 0
+    for pk, status in Judgment.objects.filter(status__in=OPEN_STATES, due_on__lt=today).values_list(
+        "pk", "status"
+    ):
+        with transaction.atomic():
+            if not Judgment.objects.filter(pk=pk, status=status).update(status=JudgmentStatus.UNPAID):
+                continue  # another worker got there first
+            judgment = Judgment.objects.get(pk=pk)
+            audit.record(
+                "judgment.unpaid",
+                judgment,
+                actor=None,
+                court_id=judgment.court_id,
+                before={"status": status},
+                after={"status": JudgmentStatus.UNPAID, "due_on": judgment.due_on},
+            )
+            message = _("Judgment %(number)s was not performed by %(due)s: it can be sent to enforcement.")
+            _notify_people([judgment], "urging.unpaid", message)
+            marked += 1
+    return marked
