@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from enforcelink.orgs.models import Role
+from tests.factories import CourtFactory, RegionFactory, TeamFactory, UserFactory
+
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls the test makes
 # between page actions are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -39,3 +42,14 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     # A court clerk's browser: Simplified Chinese, a laptop-sized window.
     return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def officer():
+    """The court's only officer, so the random rotation (R-CASE-06) must give the case to them."""
+    region = RegionFactory(code="500110", name="綦江区", path="500000/500110/")
+    court = CourtFactory(code="渝0110", name="重庆市綦江区人民法院", region=region)
+    team = TeamFactory(court=court, name="执行一组")
+    return UserFactory(
+        username="zhang.officer", full_name="张执行", court=court, team=team, role=Role.OFFICER
+    )

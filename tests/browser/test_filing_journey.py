@@ -12,24 +12,12 @@ from playwright.sync_api import Page, expect
 
 from enforcelink.cases.models import Case
 from enforcelink.core.models import AuditEvent
-from enforcelink.orgs.models import Role
-from tests.factories import PERSON_IDS, USCCS, CourtFactory, RegionFactory, TeamFactory, UserFactory
+from tests.browser.pages import log_in
+from tests.factories import PERSON_IDS, USCCS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-9"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-@pytest.fixture
-def officer():
-    """The court's only officer, so the random rotation (R-CASE-06) must give the case to them."""
-    region = RegionFactory(code="500110", name="綦江区", path="500000/500110/")
-    court = CourtFactory(code="渝0110", name="重庆市綦江区人民法院", region=region)
-    team = TeamFactory(court=court, name="执行一组")
-    return UserFactory(
-        username="zhang.officer", full_name="张执行", court=court, team=team, role=Role.OFFICER
-    )
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -37,14 +25,6 @@ def screenshot(page: Page, name: str) -> None:
     if os.environ.get("SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page: Page, base: str) -> None:
-    page.goto(f"{base}/login/")
-    page.locator("#id_username").fill("zhang.officer")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("button[type=submit]").first.click()
-    expect(page).to_have_url(f"{base}/")
 
 
 def fill_filing(page: Page, principal: str) -> None:

@@ -1,0 +1,15 @@
+"""Steps shared by the browser journeys."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+PASSWORD = "correct-horse-9"  # tests.factories.UserFactory's password
+
+
+def log_in(page: Page, base: str) -> None:
+    page.goto(f"{base}/login/")
+    page.locator("#id_username").fill("zhang.officer")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("button[type=submit]").first.click()
+    expect(page).to_have_url(f"{base}/")
