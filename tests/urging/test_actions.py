@@ -173,3 +173,16 @@ def test_rates_per_court_and_judge(world, judgment, overdue_judgment):
     [total] = queries.court_totals(list(rows.values()))
     assert (total.registered, total.decided, total.performed) == (3, 2, 1)
     assert queries.voluntary_rates(world.outsider) == []
+
+
+def test_demo_judgments_cover_every_outcome(world, django_user_model):
+    from enforcelink.demo.judgments import load_judgments
+    from enforcelink.demo.world import PRIMARY_LOGINS
+    from enforcelink.orgs.models import Role
+
+    django_user_model.objects.create_user(PRIMARY_LOGINS[Role.OFFICER], court=world.court, role=Role.OFFICER)
+    assert load_judgments(30, seed=1) == 30
+    assert load_judgments(30, seed=1) == 0  # the same numbers again: nothing twice
+    states = set(Judgment.objects.values_list("status", flat=True))
+    assert {JudgmentStatus.PERFORMED, JudgmentStatus.UNPAID} <= states
+    assert Document.objects.filter(judgment__isnull=False).exists()

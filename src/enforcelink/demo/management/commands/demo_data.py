@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from enforcelink.demo import loader
+from enforcelink.demo.judgments import load_judgments
 
 
 def _date(value: str) -> dt.date:
@@ -41,6 +42,9 @@ class Command(BaseCommand):
             "--all-nodes",
             action="store_true",
             help="closed cases keep every clock, not only the closure clock",
+        )
+        parser.add_argument(
+            "--judgments", type=int, default=40, help="registered judgments before enforcement (default 40)"
         )
         parser.add_argument("--stats", type=Path, default=None, help="write timing and peak RSS as JSON")
 
@@ -67,11 +71,13 @@ class Command(BaseCommand):
         if result.skipped:
             self.stdout.write(_("Cases already exist: demo data left as it is."))
             return
+        judgments = load_judgments(options["judgments"], seed=options["seed"], as_of=options["as_of"])
         rate = result.cases / result.seconds if result.seconds else 0.0
         self.stdout.write(
             _("%(cases)d demo cases in %(seconds).1f s (%(rate).0f cases/s).")
             % {"cases": result.cases, "seconds": result.seconds, "rate": rate}
         )
+        self.stdout.write(_("%(count)d registered judgments (pre-enforcement).") % {"count": judgments})
         if options["stats"] is not None:
             own, children = (
                 resource.getrusage(resource.RUSAGE_SELF),
