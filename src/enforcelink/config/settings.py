@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "enforcelink.cases",
     "enforcelink.documents",
     "enforcelink.urging",
+    "enforcelink.linkage",
     "enforcelink.demo",
 ]
 

@@ -1,0 +1,330 @@
+"""Writes on assistance requests: create, send (with its 协助执行通知书), approve, the unit's
+acknowledgement, progress, result, rejection and return, the court's re-sending and cancellation,
+the follow-up thread, and batches (one case to many units, many cases to one unit).
+
+Every change locks the request, checks the transition (`policy.TRANSITIONS`) and who may make it,
+appends a `RequestEvent` (what SLA figures are read from) and an audit event. The unit side is a
+liaison (a user of the unit) or the unit's system (its `ApiKey`); another unit's request, like a
+missing one, is "not found".
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enforcelink.cases.actions import ensure_open, is_staff_of, staff_case
+from enforcelink.cases.models import Case
+from enforcelink.core import audit
+from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
+from enforcelink.core.money import parse_amount
+from enforcelink.documents.actions import document_issue
+from enforcelink.documents.policy import AMOUNT_VARIANTS
+from enforcelink.linkage import policy, queries
+from enforcelink.linkage.models import AssistanceRequest, RequestEvent, RequestMessage, RequestStatus, Side
+from enforcelink.orgs.models import ApiKey, LinkageUnit, Role
+
+APPROVERS = {Role.PRESIDENT, Role.TEAM_LEADER}
+PAST = {"acknowledge": "acknowledged", "start": "started", "complete": "completed", "reject": "rejected",
+        "return": "returned"}  # fmt: skip
+
+
+@dataclass
+class Ask:
+    """What the officer asks one unit to do."""
+
+    unit: LinkageUnit
+    request_type: str
+    purpose: str
+    legal_basis: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _clean_ask(ask: Ask) -> policy.Entry:
+    """R-ASSET-01: every request records its purpose and legal basis; the unit must handle the type."""
+    for name in ("purpose", "legal_basis"):
+        if not str(getattr(ask, name) or "").strip():
+            raise InvalidInput(
+                "REQUIRED", _("Enter the %(what)s.") % {"what": _(name.replace("_", " "))}, field=name
+            )
+    entry = queries.responsibility_for(ask.unit, ask.request_type) if ask.unit.active else None
+    if entry is None:
+        raise RuleViolation(
+            "NOT_ON_LIST",
+            _("%(unit)s does not handle this kind of request.") % {"unit": ask.unit.name},
+            field="request_type",
+        )
+    if not isinstance(ask.details, dict):
+        raise InvalidInput("DETAILS_INVALID", _("The request details must be an object."), field="details")
+    variant = policy.NOTICE_VARIANTS.get(ask.request_type, "")
+    if variant in AMOUNT_VARIANTS.get("assistance_notice", ()):
+        ask.details["amount"] = str(
+            parse_amount(ask.details.get("amount"), field_name="details.amount", allow_zero=False)
+        )
+    return entry
+
+
+def _record(
+    request: AssistanceRequest, kind: str, before: str, *, actor: Any, note: str = "", **data: Any
+) -> RequestEvent:
+    user, key = (None, actor) if isinstance(actor, ApiKey) else (actor, None)
+    event = RequestEvent.objects.create(
+        request=request, kind=kind, status_before=before, status_after=request.status,
+        actor=user if getattr(user, "pk", None) else None, api_key=key, at=timezone.now(), note=note[:500],
+        data=audit.jsonable(data),
+    )  # fmt: skip
+    audit.record(
+        f"request.{kind}",
+        request,
+        actor=user if user is not None else f"api-key:{key.prefix}" if key else None,
+        case_id=request.case_id,
+        court_id=request.case.court_id,
+        before={"status": before},
+        after={"status": request.status, **data, **({"note": note} if note else {})},
+    )
+    return event
+
+
+def request_create(case: Case, ask: Ask, *, actor: Any, batch: uuid.UUID | None = None) -> AssistanceRequest:
+    """A draft request from an open case to a unit that has the type on its responsibility list."""
+    entry = _clean_ask(ask)
+    with transaction.atomic():
+        locked = staff_case(case, actor)
+        ensure_open(locked)
+        request = AssistanceRequest.objects.create(
+            case=locked, unit=ask.unit, request_type=ask.request_type, purpose=ask.purpose.strip()[:300],
+            legal_basis=ask.legal_basis.strip()[:200], details=ask.details, sla_amount=entry.sla_amount,
+            sla_unit=entry.sla_unit, needs_approval=entry.needs_approval, created_by=actor, batch=batch,
+        )  # fmt: skip
+        _record(request, "created", "", actor=actor)
+    return request
+
+
+def _lock(request: AssistanceRequest) -> AssistanceRequest:
+    locked = (
+        AssistanceRequest.objects.select_for_update()
+        .select_related("case__court", "unit")
+        .filter(pk=request.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+def court_request(request: AssistanceRequest, actor: Any) -> AssistanceRequest:
+    """Lock for a write by the staff of the case's court; anyone else: "not found"."""
+    locked = _lock(request)
+    if not is_staff_of(actor, locked.case.court_id):
+        raise NotFound()
+    return locked
+
+
+def unit_request(request: AssistanceRequest, actor: Any) -> AssistanceRequest:
+    """Lock for a write by the unit it was sent to (a liaison or the unit's API key); drafts and other
+    units' requests are "not found"."""
+    locked = _lock(request)
+    unit_id = actor.unit_id if isinstance(actor, ApiKey) and actor.revoked_at is None else None
+    if unit_id is None and getattr(actor, "is_unit_staff", False) and actor.is_active:
+        unit_id = actor.unit_id
+    if unit_id != locked.unit_id or locked.status in (RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL):
+        raise NotFound()
+    return locked
+
+
+def _move(request: AssistanceRequest, transition: str) -> str:
+    before = request.status
+    request.status = policy.next_status(before, transition)
+    return before
+
+
+def _dispatch(request: AssistanceRequest, *, actor: Any) -> None:
+    """Sent: the SLA clock starts (once: a re-sent request keeps its first day) and the notice is issued."""
+    now = timezone.now()
+    request.sent_at = request.sent_at or now
+    deadline = policy.due_date(
+        timezone.localdate(request.sent_at),
+        request.sla_amount,
+        request.sla_unit,
+        paused_days=request.paused_days,
+    )
+    request.due_on, request.due_trace = deadline.due, deadline.trace
+    if request.notice_id is None:
+        request.notice = _issue_notice(request, actor)
+    request.save()
+
+
+def _issue_notice(request: AssistanceRequest, actor: Any) -> Any:
+    details = request.details
+    measure = details.get("measure") or f"{request.get_request_type_display()}：{request.purpose}"
+    extra = {"addressee": request.unit.name, "measure": measure, "legal_basis": request.legal_basis}
+    if details.get("amount"):
+        extra["measure_amount"] = details["amount"]
+    variant = policy.NOTICE_VARIANTS.get(request.request_type, "")
+    return document_issue(request.case, kind="assistance_notice", variant=variant, extra=extra, actor=actor)
+
+
+def request_send(request: AssistanceRequest, *, actor: Any) -> AssistanceRequest:
+    """Send a draft, or put it before an approver when its type needs approval."""
+    with transaction.atomic():
+        locked = court_request(request, actor)
+        ensure_open(locked.case)
+        if locked.needs_approval:
+            before = _move(locked, "submit_for_approval")
+            locked.save()
+            _record(locked, "submitted", before, actor=actor)
+            return locked
+        before = _move(locked, "submit")
+        _dispatch(locked, actor=actor)
+        _record(locked, "sent", before, actor=actor, due_on=locked.due_on)
+    return locked
+
+
+def request_approve(
+    request: AssistanceRequest, *, approve: bool, actor: Any, note: str = ""
+) -> AssistanceRequest:
+    """The president or a team leader approves (it goes out) or refuses (it goes back to draft)."""
+    with transaction.atomic():
+        locked = court_request(request, actor)
+        if actor.role not in APPROVERS:
+            raise RuleViolation("NOT_APPROVER", _("Only the president or a team leader approves requests."))
+        if not approve and not note.strip():
+            raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="note")
+        before = _move(locked, "approve" if approve else "refuse")
+        if approve:
+            _dispatch(locked, actor=actor)
+        else:
+            locked.save()
+        _record(locked, "approved" if approve else "refused", before, actor=actor, note=note)
+    return locked
+
+
+def _unit_step(
+    request: AssistanceRequest, transition: str, *, actor: Any, note: str = "", **data: Any
+) -> AssistanceRequest:
+    with transaction.atomic():
+        locked = unit_request(request, actor)
+        before = _move(locked, transition)
+        now = timezone.now()
+        if (
+            transition in ("acknowledge", "start", "complete", "reject", "return")
+            and locked.acknowledged_at is None
+        ):
+            locked.acknowledged_at = now  # an answer without a separate acknowledgement acknowledges too
+        if transition in ("complete", "reject"):
+            locked.completed_at = now
+        if transition == "return":
+            locked.returned_at = now
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.save()
+        _record(locked, PAST[transition], before, actor=actor, note=note)
+    return locked
+
+
+def request_acknowledge(request: AssistanceRequest, *, actor: Any) -> AssistanceRequest:
+    return _unit_step(request, "acknowledge", actor=actor)
+
+
+def request_start(request: AssistanceRequest, *, actor: Any) -> AssistanceRequest:
+    return _unit_step(request, "start", actor=actor)
+
+
+def request_complete(request: AssistanceRequest, *, result: Any, actor: Any) -> AssistanceRequest:
+    """The structured result the type must return (`policy.RESULT_FIELDS`), checked before anything."""
+    cleaned = policy.clean_result(request.request_type, result)
+    return _unit_step(request, "complete", actor=actor, result=cleaned)
+
+
+def request_reject(request: AssistanceRequest, *, reason: str, actor: Any) -> AssistanceRequest:
+    return _unit_step(request, "reject", actor=actor, note=_reason(reason), reason=_reason(reason))
+
+
+def request_return(request: AssistanceRequest, *, reason: str, actor: Any) -> AssistanceRequest:
+    """Back to the court for correction: the SLA clock pauses until the court re-sends."""
+    return _unit_step(request, "return", actor=actor, note=_reason(reason), reason=_reason(reason))
+
+
+def _reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="reason")
+    return reason.strip()[:500]
+
+
+def request_resend(
+    request: AssistanceRequest, *, actor: Any, details: dict[str, Any] | None = None, note: str = ""
+) -> AssistanceRequest:
+    """The court corrected a returned request; the days it spent here are added to the deadline."""
+    with transaction.atomic():
+        locked = court_request(request, actor)
+        before = _move(locked, "resend")
+        if details is not None:
+            locked.details = details
+            _clean_ask(
+                Ask(locked.unit, locked.request_type, locked.purpose, locked.legal_basis, locked.details)
+            )
+        assert locked.returned_at is not None
+        paused = policy.paused_between(timezone.localdate(locked.returned_at), timezone.localdate())
+        locked.paused_days += paused
+        locked.returned_at = None
+        _dispatch(locked, actor=actor)
+        _record(locked, "resent", before, actor=actor, note=note, paused_days=paused, due_on=locked.due_on)
+    return locked
+
+
+def request_cancel(request: AssistanceRequest, *, reason: str, actor: Any) -> AssistanceRequest:
+    with transaction.atomic():
+        locked = court_request(request, actor)
+        before = _move(locked, "cancel")
+        locked.reason = _reason(reason)
+        locked.save()
+        _record(locked, "cancelled", before, actor=actor, note=locked.reason)
+    return locked
+
+
+def message_post(request: AssistanceRequest, *, body: str, actor: Any) -> RequestMessage:
+    """A message in the request's thread, from the court or from the unit; a closed request's thread
+    stays readable, and still open for questions about the result."""
+    text = (body or "").strip()
+    if not text or len(text) > 4000:
+        raise InvalidInput("MESSAGE_INVALID", _("Write a message of at most 4,000 characters."), field="body")
+    with transaction.atomic():
+        if isinstance(actor, ApiKey) or getattr(actor, "is_unit_staff", False):
+            locked, side = unit_request(request, actor), Side.UNIT
+        else:
+            locked, side = court_request(request, actor), Side.COURT
+        user, key = (None, actor) if isinstance(actor, ApiKey) else (actor, None)
+        message = RequestMessage.objects.create(
+            request=locked, side=side, author=user, api_key=key, body=text, at=timezone.now()
+        )
+        _record(locked, "message", locked.status, actor=actor, side=side)
+    return message
+
+
+# --- batches ---------------------------------------------------------------------------------------
+
+
+def requests_fan_out(
+    case: Case, asks: Iterable[Ask], *, actor: Any, send: bool = True
+) -> list[AssistanceRequest]:
+    """One case to many units in one action (一键查询): all are created, or none."""
+    batch = uuid.uuid4()
+    with transaction.atomic():
+        made = [request_create(case, ask, actor=actor, batch=batch) for ask in asks]
+        return [request_send(r, actor=actor) for r in made] if send else made
+
+
+def requests_for_cases(
+    cases: Iterable[Case], ask: Ask, *, actor: Any, send: bool = True
+) -> list[AssistanceRequest]:
+    """Many cases to one unit (a bank's daily batch): all are created, or none."""
+    batch = uuid.uuid4()
+    with transaction.atomic():
+        made = [request_create(case, ask, actor=actor, batch=batch) for case in cases]
+        return [request_send(r, actor=actor) for r in made] if send else made

@@ -1,0 +1,245 @@
+"""Assistance requests from the court to linkage units (协助执行请求), the units' responsibility
+lists (职责清单), and each request's append-only events and follow-up thread (issue 4).
+
+Seed 000's online platform (执行联动事务网上办理工作平台): requests go online with deadlines, both
+sides talk in one thread, and supervisors see which unit is slow; seed 003 complains that a notice
+is served and never followed up. Everything a figure needs is an event row, never reconstructed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from enforcelink.orgs.scoping import NOTHING, court_scope
+
+
+class RequestType(models.TextChoices):
+    """What a court asks a unit to do (DOMAIN.md §10; R-ASSET-01 property kinds for inquiries)."""
+
+    INQUIRE_DEPOSITS = "inquire_deposits", _("Inquiry: deposits and financial products")
+    INQUIRE_REAL_ESTATE = "inquire_real_estate", _("Inquiry: real estate and land")
+    INQUIRE_VEHICLES = "inquire_vehicles", _("Inquiry: vehicles")
+    INQUIRE_SECURITIES = "inquire_securities", _("Inquiry: securities")
+    INQUIRE_SHIPS = "inquire_ships", _("Inquiry: ships")
+    INQUIRE_ONLINE_FUNDS = "inquire_online_funds", _("Inquiry: online-payment funds")
+    INQUIRE_EQUITY = "inquire_equity", _("Inquiry: equity and business registration")
+    INQUIRE_HOUSING_FUND = "inquire_housing_fund", _("Inquiry: housing fund")
+    INQUIRE_SOCIAL_INSURANCE = "inquire_social_insurance", _("Inquiry: social insurance and pensions")
+    INQUIRE_TAX = "inquire_tax", _("Inquiry: tax records and refunds")
+    INQUIRE_EXIT_ENTRY = "inquire_exit_entry", _("Inquiry: exit-entry documents")
+    INQUIRE_HOUSEHOLD = "inquire_household", _("Inquiry: household registration and address")
+    INQUIRE_MARRIAGE = "inquire_marriage", _("Inquiry: marriage registration")
+    INQUIRE_PHONE = "inquire_phone", _("Inquiry: phone-number ownership")
+    FREEZE = "freeze", _("Freeze")
+    UNFREEZE = "unfreeze", _("Unfreeze")
+    RENEW_FREEZE = "renew_freeze", _("Renew a freeze")
+    DEDUCT = "deduct", _("Deduct")
+    SEIZE = "seize", _("Seize")
+    RELEASE = "release", _("Release a seizure")
+    RENEW_SEIZURE = "renew_seizure", _("Renew a seizure")
+    DETAIN_VEHICLE = "detain_vehicle", _("Find and detain a vehicle (查人扣车)")
+    LOCATE_PERSON = "locate_person", _("Locate a person")
+    TEMPORARY_CONTROL = "temporary_control", _("Temporary control (临控)")
+    ASSIST_DETENTION = "assist_detention", _("Assist detention or compulsory summons")
+    EXIT_RESTRICTION = "exit_restriction", _("Exit restriction")
+    ARCHIVE_SEARCH = "archive_search", _("Archive search (档案查询)")
+    PRICE_INQUIRY = "price_inquiry", _("Directed price inquiry (定向询价)")
+    SERVE_DOCUMENTS = "serve_documents", _("Service of documents")
+    OFFICIAL_NOTIFICATION = "official_notification", _("Public-official notification")
+    JOINT_PUNISHMENT = "joint_punishment", _("Joint-punishment push")
+
+
+class SlaUnit(models.TextChoices):
+    DAYS = "days", _("days")
+    WORKING_DAYS = "working_days", _("working days")
+
+
+class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
+    def visible_to(self, user: Any) -> ResponsibilityQuerySet:
+        if getattr(user, "is_active", False) and (
+            user.is_superuser or user.is_court_staff or user.is_unit_staff
+        ):
+            return self
+        return self.filter(NOTHING)
+
+
+class Responsibility(models.Model):
+    """One line of a responsibility list: a request type a unit type (or one unit) handles, with its
+    SLA. Rows override the shipped defaults (`policy.DEFAULT_LISTS`); a unit's row beats its type's."""
+
+    unit_type = models.CharField(_("unit type"), max_length=32, blank=True)
+    unit = models.ForeignKey(
+        "orgs.LinkageUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    request_type = models.CharField(_("request type"), max_length=32, choices=RequestType.choices)
+    sla_amount = models.PositiveSmallIntegerField(_("time limit"))
+    sla_unit = models.CharField(_("unit of time"), max_length=16, choices=SlaUnit.choices)
+    needs_approval = models.BooleanField(_("needs approval before sending"), default=False)
+    attachments = models.JSONField(_("required attachments"), default=list, blank=True)
+    handled = models.BooleanField(_("handled"), default=True, help_text=_("Untick to take it off the list."))
+
+    objects = ResponsibilityQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_type", "request_type"],
+                condition=Q(unit__isnull=True),
+                name="responsibility_per_type",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "request_type"],
+                condition=Q(unit__isnull=False),
+                name="responsibility_per_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True, unit_type__gt="") | Q(unit__isnull=False, unit_type=""),
+                name="responsibility_for_type_or_unit",
+            ),
+        ]
+        verbose_name = _("responsibility list entry")
+        verbose_name_plural = _("responsibility lists")
+
+    def __str__(self) -> str:
+        return f"{self.unit or self.unit_type}: {self.get_request_type_display()}"
+
+
+class RequestStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    RETURNED = "returned", _("Returned for correction")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# With the unit: its SLA clock runs (it pauses only while the request is back with the court).
+WITH_UNIT = (RequestStatus.SENT, RequestStatus.ACKNOWLEDGED, RequestStatus.IN_PROGRESS)
+FINAL = (RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus.CANCELLED)
+
+
+class AssistanceRequestQuerySet(models.QuerySet["AssistanceRequest"]):
+    def visible_to(self, user: Any) -> AssistanceRequestQuerySet:
+        """The court side sees its cases' requests; a unit sees only what was sent to it (never drafts)."""
+        if getattr(user, "is_unit_staff", False) and user.is_active:
+            return self.filter(unit_id=user.unit_id).exclude(
+                status__in=(RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL)
+            )
+        return self.filter(court_scope(user, "case__court"))
+
+
+class AssistanceRequest(models.Model):
+    """协助执行请求: one request from one case to one unit, under that unit's SLA."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="assistance_requests")
+    unit = models.ForeignKey("orgs.LinkageUnit", on_delete=models.PROTECT, related_name="requests")
+    request_type = models.CharField(_("request type"), max_length=32, choices=RequestType.choices)
+    # R-ASSET-01: every inquiry (and every request) records its case, purpose and legal basis.
+    purpose = models.CharField(_("purpose"), max_length=300)
+    legal_basis = models.CharField(_("legal basis"), max_length=200)
+    details = models.JSONField(_("what is asked"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.DRAFT
+    )
+    sla_amount = models.PositiveSmallIntegerField(_("time limit"))
+    sla_unit = models.CharField(_("unit of time"), max_length=16, choices=SlaUnit.choices)
+    needs_approval = models.BooleanField(default=False)
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    notice = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    due_trace = models.JSONField(default=dict, blank=True)
+    paused_days = models.PositiveIntegerField(default=0)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+    escalated_on = models.DateField(null=True, blank=True)
+
+    objects = AssistanceRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_on"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["case", "status"]),
+        ]
+        verbose_name = _("assistance request")
+        verbose_name_plural = _("assistance requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_request_type_display()} → {self.unit_id}"
+
+    @property
+    def is_with_unit(self) -> bool:
+        return self.status in WITH_UNIT
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+
+class RequestEvent(models.Model):
+    """Append-only: every change of a request, by a person or by a unit's system (API key)."""
+
+    request = models.ForeignKey(AssistanceRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32)
+    status_before = models.CharField(max_length=20, blank=True)
+    status_after = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "orgs.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+    note = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}"
+
+
+class Side(models.TextChoices):
+    COURT = "court", _("Court")
+    UNIT = "unit", _("Unit")
+
+
+class RequestMessage(models.Model):
+    """The follow-up thread: officers chase, liaisons ask; both sides read the same thread."""
+
+    request = models.ForeignKey(AssistanceRequest, on_delete=models.CASCADE, related_name="messages")
+    side = models.CharField(max_length=8, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "orgs.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("message"), max_length=4000)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.side}"

@@ -1,0 +1,248 @@
+"""Rules of assistance requests as pure functions: the shipped responsibility lists, the SLA clock,
+the lifecycle, and the shape of each request type's result.
+
+SLA defaults follow DOMAIN.md §10: where a seed gives none, inquiries 3 working days, controls
+2 working days, urgent police help the same day (0 working days: due on the day it is sent). They are
+configurable per unit type and per unit (`Responsibility` rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from enforcelink.core.calendar import Deadline, Unit, compute_deadline
+from enforcelink.core.errors import InvalidInput, RuleViolation
+from enforcelink.core.money import parse_amount
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a responsibility list."""
+
+    sla_amount: int
+    sla_unit: str = "working_days"
+    needs_approval: bool = False
+    attachments: tuple[str, ...] = ("assistance_notice", "ruling")
+
+
+INQUIRY = Entry(3)
+CONTROL = Entry(2)
+# Deductions move money out of the debtor's account for good: approved before they go out.
+DEDUCTION = Entry(2, needs_approval=True)
+URGENT = Entry(0)
+NOTICE = Entry(5, attachments=("assistance_notice",))
+
+# Shipped responsibility lists per unit type (DOMAIN.md §10, seeds 000–004).
+DEFAULT_LISTS: dict[str, dict[str, Entry]] = {
+    "police": {
+        "locate_person": URGENT,
+        "temporary_control": URGENT,
+        "assist_detention": URGENT,
+        "detain_vehicle": CONTROL,
+        "inquire_household": INQUIRY,
+        "inquire_exit_entry": INQUIRY,
+        "exit_restriction": CONTROL,
+    },
+    "vehicle": {"inquire_vehicles": INQUIRY, "seize": CONTROL, "release": CONTROL, "renew_seizure": CONTROL},
+    "bank": {
+        "inquire_deposits": INQUIRY,
+        "inquire_online_funds": INQUIRY,
+        "freeze": CONTROL,
+        "renew_freeze": CONTROL,
+        "unfreeze": CONTROL,
+        "deduct": DEDUCTION,
+    },
+    "real_estate": {
+        "inquire_real_estate": INQUIRY,
+        "archive_search": INQUIRY,
+        "seize": CONTROL,
+        "release": CONTROL,
+        "renew_seizure": CONTROL,
+    },
+    "market": {"inquire_equity": INQUIRY, "freeze": CONTROL, "unfreeze": CONTROL, "renew_freeze": CONTROL},
+    "tax": {"inquire_tax": INQUIRY},
+    "housing_fund": {
+        "inquire_housing_fund": INQUIRY,
+        "freeze": CONTROL,
+        "unfreeze": CONTROL,
+        "deduct": DEDUCTION,
+    },
+    "social_security": {"inquire_social_insurance": INQUIRY, "official_notification": NOTICE},
+    "civil_affairs": {"inquire_marriage": INQUIRY},
+    "telecom": {"inquire_phone": INQUIRY},
+    "credit": {"joint_punishment": NOTICE},
+    "discipline": {"official_notification": NOTICE},
+    "organisation": {"official_notification": NOTICE},
+    "congress": {"official_notification": NOTICE},
+    "notary": {"archive_search": Entry(15)},
+    "grid": {"serve_documents": Entry(5), "locate_person": Entry(5)},
+    "soe": {"official_notification": NOTICE},
+    "media": {"joint_punishment": NOTICE},
+    "justice": {"serve_documents": Entry(5)},
+    "other": {"price_inquiry": Entry(3)},
+}
+
+# Which shipped assistance-notice variant (documents.policy.ASSISTANCE_VARIANTS) a request prints.
+NOTICE_VARIANTS = {
+    "inquire_deposits": "inquiry",
+    "inquire_online_funds": "inquiry",
+    "freeze": "freeze",
+    "unfreeze": "unfreeze",
+    "renew_freeze": "renew_freeze",
+    "deduct": "deduct",
+    "seize": "seize",
+    "release": "release",
+    "renew_seizure": "renew_seizure",
+    "detain_vehicle": "vehicle_detention",
+    "locate_person": "locate",
+    "archive_search": "archive",
+}
+
+
+# --- the lifecycle ---------------------------------------------------------------------------------
+
+# (from status) -> {transition: to status}; who may make it is checked by the action.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "draft": {"submit": "sent", "submit_for_approval": "pending_approval", "cancel": "cancelled"},
+    "pending_approval": {"approve": "sent", "refuse": "draft", "cancel": "cancelled"},
+    "sent": {"acknowledge": "acknowledged", "reject": "rejected", "return": "returned", "cancel": "cancelled",
+             "complete": "completed"},
+    "acknowledged": {"start": "in_progress", "complete": "completed", "reject": "rejected", "return": "returned",
+                     "cancel": "cancelled"},
+    "in_progress": {"complete": "completed", "reject": "rejected", "return": "returned", "cancel": "cancelled"},
+    "returned": {"resend": "sent", "cancel": "cancelled"},
+}  # fmt: skip
+
+
+def next_status(status: str, transition: str) -> str:
+    """The status a transition leads to, or a coded refusal (a reply after cancellation, say)."""
+    target = TRANSITIONS.get(status, {}).get(transition)
+    if target is None:
+        raise RuleViolation(
+            "REQUEST_STATE",
+            _("This request is %(status)s: it cannot be %(transition)s now.")
+            % {"status": status, "transition": transition},
+            field="status",
+        )
+    return target
+
+
+# --- the SLA clock ---------------------------------------------------------------------------------
+
+
+def due_date(sent_on: dt.date, amount: int, unit: str, *, paused_days: int = 0) -> Deadline:
+    """R-TIME-01 / R-TIME-02: the SLA counted from the day the request was first sent; days spent back
+    with the court for correction are not counted, and re-sending does not restart the clock. An SLA
+    of 0 (urgent police help) is due the day it is sent, or the next working day."""
+    period_unit: Unit = "working_days" if unit == "working_days" else "days"
+    return compute_deadline(
+        sent_on,
+        amount,
+        period_unit,
+        rule_id="R-TIME-01",
+        start_event="request_sent",
+        excluded_days=paused_days,
+    )
+
+
+def paused_between(returned_on: dt.date, resent_on: dt.date) -> int:
+    """Calendar days the request spent with the court; the day it came back counts as paused."""
+    return max((resent_on - returned_on).days, 0)
+
+
+# --- results ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # text | amount | date | bool | items
+    required: bool = True
+    item: tuple[Field, ...] = field(default_factory=tuple)
+
+
+ACCOUNT = (Field("institution", "text"), Field("account", "text"), Field("balance", "amount"))
+PROPERTY = (Field("description", "text"), Field("certificate", "text", required=False),
+            Field("encumbrance", "text", required=False))  # fmt: skip
+FOUND = Field("found", "bool")
+NOTE = Field("note", "text", required=False)
+
+RESULT_FIELDS: dict[str, tuple[Field, ...]] = {
+    "inquire_deposits": (FOUND, Field("accounts", "items", item=ACCOUNT), NOTE),
+    "inquire_online_funds": (FOUND, Field("accounts", "items", item=ACCOUNT), NOTE),
+    "inquire_housing_fund": (FOUND, Field("accounts", "items", item=ACCOUNT), NOTE),
+    "freeze": (Field("frozen_amount", "amount"), Field("frozen_until", "date"), Field("account", "text"), NOTE),
+    "renew_freeze": (Field("frozen_amount", "amount"), Field("frozen_until", "date"), NOTE),
+    "unfreeze": (Field("released_amount", "amount"), NOTE),
+    "deduct": (Field("deducted_amount", "amount"), Field("transfer_reference", "text"), NOTE),
+    "seize": (Field("registered_on", "date"), Field("seized_until", "date"), Field("certificate", "text"), NOTE),
+    "renew_seizure": (Field("seized_until", "date"), NOTE),
+    "release": (Field("released_on", "date"), NOTE),
+    "locate_person": (FOUND, Field("location", "text", required=False), Field("seen_at", "date", required=False),
+                      NOTE),
+}  # fmt: skip
+GENERIC_RESULT = (Field("outcome", "text"), NOTE)
+for _kind in ("inquire_real_estate", "inquire_vehicles", "inquire_securities", "inquire_ships", "inquire_equity",
+              "inquire_social_insurance", "inquire_tax", "inquire_exit_entry", "inquire_household",
+              "inquire_marriage", "inquire_phone", "archive_search"):  # fmt: skip
+    RESULT_FIELDS[_kind] = (FOUND, Field("items", "items", required=False, item=PROPERTY), NOTE)
+
+
+def result_fields(request_type: str) -> tuple[Field, ...]:
+    return RESULT_FIELDS.get(request_type, GENERIC_RESULT)
+
+
+def _bad(path: str, message: str) -> InvalidInput:
+    return InvalidInput("RESULT_INVALID", message, field=f"result.{path}" if path else "result")
+
+
+def _value(spec: Field, value: Any, path: str) -> Any:
+    if spec.kind == "text":
+        if not isinstance(value, str) or len(value) > 500:
+            raise _bad(path, _("Expected text of at most 500 characters."))
+        return value.strip()
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise _bad(path, _("Expected true or false."))
+        return value
+    if spec.kind == "amount":
+        if isinstance(value, float):  # R-MONEY-01: never a float; send the amount as a string
+            raise _bad(path, _('Send amounts as strings such as "1234.56", not as floating-point numbers.'))
+        return str(parse_amount(value, field_name=f"result.{path}"))
+    if spec.kind == "date":
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise _bad(path, _("Expected a date like 2026-03-01.")) from None
+    if not isinstance(value, list) or len(value) > 200:
+        raise _bad(path, _("Expected a list of at most 200 entries."))
+    return [clean_object(spec.item, entry, f"{path}.{index}") for index, entry in enumerate(value)]
+
+
+def clean_object(specs: tuple[Field, ...], payload: Any, path: str = "") -> dict[str, Any]:
+    """Check a structured result against its fields; unknown keys are refused so typos show."""
+    prefix = f"{path}." if path else ""
+    if not isinstance(payload, dict):
+        raise _bad(path, _("Expected an object."))
+    known = {spec.name for spec in specs}
+    unknown = sorted(set(payload) - known)
+    if unknown:
+        raise _bad(f"{prefix}{unknown[0]}", _("Unknown field."))
+    cleaned: dict[str, Any] = {}
+    for spec in specs:
+        value = payload.get(spec.name)
+        if value in (None, ""):
+            if spec.required:
+                raise _bad(f"{prefix}{spec.name}", _("This field is required."))
+            continue
+        cleaned[spec.name] = _value(spec, value, f"{prefix}{spec.name}")
+    return cleaned
+
+
+def clean_result(request_type: str, payload: Any) -> dict[str, Any]:
+    """The structured result a request type must return (issue 4 §1), checked field by field."""
+    return clean_object(result_fields(request_type), payload)

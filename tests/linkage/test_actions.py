@@ -1,0 +1,208 @@
+"""The request lifecycle (issue 4 §2), batches (§3), the thread (§4) and who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from enforcelink.core.errors import DomainError, NotFound
+from enforcelink.core.models import AuditEvent
+from enforcelink.linkage import actions, policy, queries
+from enforcelink.linkage.models import AssistanceRequest, RequestEvent, RequestStatus, Responsibility
+from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
+from tests.documents.conftest import docx_text
+from tests.factories import file_case
+from tests.linkage.conftest import ask
+
+RESULT = {
+    "found": True,
+    "accounts": [{"institution": "綦江农商银行", "account": "6217000012345678", "balance": "8800.00"}],
+}
+
+
+def test_default_list_then_type_and_unit_overrides(world, police):
+    assert queries.responsibility_for(world.unit, "freeze") == policy.CONTROL
+    assert queries.responsibility_for(world.unit, "locate_person") is None
+    Responsibility.objects.create(unit_type="bank", request_type="freeze", sla_amount=5, sla_unit="days")
+    assert queries.responsibility_for(world.unit, "freeze").sla_amount == 5
+    Responsibility.objects.create(
+        unit=world.unit, request_type="freeze", sla_amount=1, sla_unit="working_days"
+    )
+    assert queries.responsibility_for(world.unit, "freeze").sla_amount == 1
+    Responsibility.objects.create(
+        unit=world.unit, request_type="deduct", sla_amount=1, sla_unit="days", handled=False
+    )
+    assert "deduct" not in queries.responsibility_list(world.unit)
+    assert queries.responsibility_for(police, "freeze") is None
+
+
+def test_draft_records_case_purpose_basis_and_the_sla_in_force(world, draft, case):
+    assert (draft.status, draft.case, draft.sla_amount, draft.sla_unit) == ("draft", case, 3, "working_days")
+    assert draft.purpose and draft.legal_basis  # R-ASSET-01
+    assert RequestEvent.objects.filter(request=draft, kind="created").exists()
+
+
+@pytest.mark.parametrize(
+    ("request_type", "details", "field"),
+    [
+        ("locate_person", {}, "request_type"),
+        ("freeze", {}, "details.amount"),
+        ("freeze", {"amount": "-1"}, "details.amount"),
+    ],
+)
+def test_bad_asks_are_refused_naming_the_field(world, case, request_type, details, field):
+    with pytest.raises(DomainError) as caught:
+        actions.request_create(case, ask(world.unit, request_type, **details), actor=world.officer)
+    assert caught.value.field == field
+    assert not AssistanceRequest.objects.exists()
+
+
+def test_purpose_and_basis_are_required(world, case):
+    with pytest.raises(DomainError) as caught:
+        actions.request_create(
+            case, actions.Ask(world.unit, "inquire_deposits", " ", "x"), actor=world.officer
+        )
+    assert caught.value.field == "purpose"
+
+
+def test_send_starts_the_clock_and_attaches_the_notice(world, case):
+    request = actions.request_create(case, ask(world.unit, "freeze", amount="50000"), actor=world.officer)
+    sent = actions.request_send(request, actor=world.officer)
+    today = timezone.localdate()
+    assert sent.status == "sent" and sent.due_on == policy.due_date(today, 2, "working_days").due
+    assert sent.due_trace["start_event"] == "request_sent"  # R-TIME-02
+    assert sent.notice.kind == "assistance_notice" and sent.notice.variant == "freeze"
+    text = docx_text(sent.notice)
+    assert world.unit.name in text and "伍万元整" in text and case.number in text
+
+
+def test_deduction_goes_through_approval(world, case):
+    request = actions.request_create(case, ask(world.unit, "deduct", amount="1000"), actor=world.officer)
+    assert actions.request_send(request, actor=world.officer).status == "pending_approval"
+    with pytest.raises(DomainError) as caught:
+        actions.request_approve(request, approve=True, actor=world.colleague)
+    assert caught.value.code == "NOT_APPROVER"
+    with pytest.raises(DomainError):
+        actions.request_approve(request, approve=False, actor=world.president)  # refusing needs a reason
+    approved = actions.request_approve(request, approve=True, actor=world.president)
+    assert approved.status == "sent" and approved.notice is not None
+
+
+def test_the_liaison_acknowledges_works_and_answers(world, draft):
+    actions.request_send(draft, actor=world.officer)
+    assert actions.request_acknowledge(draft, actor=world.liaison).acknowledged_at is not None
+    actions.request_start(draft, actor=world.liaison)
+    done = actions.request_complete(draft, result=RESULT, actor=world.liaison)
+    assert done.status == "completed" and done.result["accounts"][0]["balance"] == "8800.00"
+    kinds = list(RequestEvent.objects.filter(request=draft).values_list("kind", flat=True))
+    assert kinds == ["created", "sent", "acknowledged", "started", "completed"]
+    assert AuditEvent.objects.filter(action="request.completed").count() == 1
+
+
+def test_a_reply_of_the_wrong_shape_changes_nothing(world, draft):
+    actions.request_send(draft, actor=world.officer)
+    with pytest.raises(DomainError) as caught:
+        actions.request_complete(draft, result={"found": True, "accounts": "many"}, actor=world.liaison)
+    assert caught.value.field == "result.accounts"
+    draft.refresh_from_db()
+    assert draft.status == "sent" and draft.result == {}
+
+
+def test_other_units_and_drafts_look_missing(world, draft):
+    with pytest.raises(NotFound):
+        actions.request_acknowledge(draft, actor=world.liaison)  # still a draft: not sent to anyone
+    actions.request_send(draft, actor=world.officer)
+    for outsider in (world.other_liaison, world.outsider, world.supervisor):
+        with pytest.raises(NotFound):
+            actions.request_complete(draft, result=RESULT, actor=outsider)
+    with pytest.raises(NotFound):
+        actions.request_cancel(draft, reason="x", actor=world.outsider)
+
+
+def test_a_reply_after_cancellation_is_refused(world, draft):
+    actions.request_send(draft, actor=world.officer)
+    actions.request_cancel(draft, reason="被执行人已履行", actor=world.officer)
+    with pytest.raises(DomainError) as caught:
+        actions.request_complete(draft, result=RESULT, actor=world.liaison)
+    assert caught.value.code == "REQUEST_STATE"
+
+
+def test_return_pauses_the_clock_and_resending_does_not_restart_it(world, draft):
+    sent = actions.request_send(draft, actor=world.officer)
+    first_sent, due = sent.sent_at, sent.due_on
+    actions.request_return(draft, reason="缺少生效裁判文书", actor=world.liaison)
+    AssistanceRequest.objects.filter(pk=draft.pk).update(returned_at=timezone.now() - dt.timedelta(days=4))
+    resent = actions.request_resend(draft, actor=world.officer, note="已补充")
+    assert resent.status == "sent" and resent.sent_at == first_sent and resent.paused_days == 4
+    assert (
+        resent.due_on == policy.due_date(timezone.localdate(first_sent), 3, "working_days", paused_days=4).due
+    )
+    assert resent.due_on >= due
+
+
+def test_a_units_system_answers_with_its_api_key_until_revoked(world, draft):
+    key, _secret = api_key_issue(world.unit, name="核心系统", actor=world.officer)
+    actions.request_send(draft, actor=world.officer)
+    actions.request_acknowledge(draft, actor=key)
+    event = RequestEvent.objects.get(request=draft, kind="acknowledged")
+    assert event.api_key == key and event.actor is None
+    api_key_revoke(key, actor=world.officer)
+    key.refresh_from_db()
+    with pytest.raises(NotFound):
+        actions.request_complete(draft, result=RESULT, actor=key)
+    other_key, _ = api_key_issue(world.other_unit, name="别家", actor=world.officer)
+    with pytest.raises(NotFound):
+        actions.request_complete(draft, result=RESULT, actor=other_key)
+
+
+def test_both_sides_write_in_one_thread(world, draft):
+    actions.request_send(draft, actor=world.officer)
+    actions.message_post(draft, body="请尽快办理", actor=world.officer)
+    actions.message_post(draft, body="账户需要提供开户行", actor=world.liaison)
+    assert [(m.side, m.body) for m in draft.messages.all()] == [
+        ("court", "请尽快办理"),
+        ("unit", "账户需要提供开户行"),
+    ]
+    with pytest.raises(DomainError):
+        actions.message_post(draft, body=" ", actor=world.officer)
+    with pytest.raises(NotFound):
+        actions.message_post(draft, body="?", actor=world.other_liaison)
+
+
+def test_one_case_to_many_units_is_all_or_nothing(world, case, police):
+    asks = [ask(world.unit), ask(police, "inquire_household")]
+    made = actions.requests_fan_out(case, asks, actor=world.officer)
+    assert [r.status for r in made] == ["sent", "sent"] and len({r.batch for r in made}) == 1
+    with pytest.raises(DomainError):
+        actions.requests_fan_out(
+            case, [ask(world.unit), ask(police, "deduct", amount="1")], actor=world.officer
+        )
+    assert AssistanceRequest.objects.count() == 2
+
+
+def test_many_cases_to_one_unit(world, case):
+    other = file_case(world.court, world.officer)
+    made = actions.requests_for_cases([case, other], ask(world.unit), actor=world.officer, send=False)
+    assert {r.case_id for r in made} == {case.pk, other.pk} and {r.status for r in made} == {"draft"}
+
+
+def test_scoping_of_requests(world, draft, police):
+    sent = actions.request_send(draft, actor=world.officer)
+    actions.request_create(draft.case, ask(world.unit), actor=world.officer)  # another draft
+    assert list(queries.visible_requests(world.liaison)) == [sent]  # the unit never sees drafts
+    assert queries.visible_requests(world.other_liaison).count() == 0
+    assert queries.visible_requests(world.outsider).count() == 0
+    assert queries.visible_requests(world.colleague).count() == 2
+    assert queries.visible_requests(world.supervisor).count() == 2  # the region's supervisor reads
+
+
+def test_a_closed_case_sends_nothing(world, case):
+    from enforcelink.cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(status="closed")
+    with pytest.raises(DomainError) as caught:
+        actions.request_create(case, ask(world.unit), actor=world.officer)
+    assert caught.value.code == "CASE_CLOSED"
+    assert RequestStatus.DRAFT not in set(AssistanceRequest.objects.values_list("status", flat=True))

@@ -1,0 +1,102 @@
+"""Pure rules: transitions, the SLA clock with its pause, and the shape of results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from enforcelink.core.calendar import is_working_day
+from enforcelink.core.errors import DomainError
+from enforcelink.linkage import policy
+
+
+def test_every_default_list_names_real_request_types_and_unit_types():
+    from enforcelink.linkage.models import RequestType
+    from enforcelink.orgs.models import UnitType
+
+    assert set(policy.DEFAULT_LISTS) <= set(UnitType.values)
+    for entries in policy.DEFAULT_LISTS.values():
+        assert set(entries) <= set(RequestType.values)
+    # R-ASSET-01: every property kind of the network inquiry is on some unit's list.
+    inquiries = {
+        kind for entries in policy.DEFAULT_LISTS.values() for kind in entries if kind.startswith("inquire_")
+    }
+    assert {"inquire_deposits", "inquire_real_estate", "inquire_vehicles", "inquire_equity",
+            "inquire_housing_fund", "inquire_social_insurance", "inquire_tax", "inquire_exit_entry"} <= inquiries  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("status", "transition", "target"),
+    [("draft", "submit", "sent"), ("sent", "acknowledge", "acknowledged"), ("acknowledged", "complete", "completed"),
+     ("in_progress", "return", "returned"), ("returned", "resend", "sent"), ("pending_approval", "refuse", "draft")],
+)  # fmt: skip
+def test_allowed_transitions(status, transition, target):
+    assert policy.next_status(status, transition) == target
+
+
+@pytest.mark.parametrize(
+    ("status", "transition"),
+    [("cancelled", "complete"), ("completed", "complete"), ("draft", "acknowledge"), ("returned", "complete"),
+     ("rejected", "resend"), ("pending_approval", "acknowledge")],
+)  # fmt: skip
+def test_refused_transitions_are_coded(status, transition):
+    with pytest.raises(DomainError) as caught:
+        policy.next_status(status, transition)
+    assert caught.value.code == "REQUEST_STATE"
+
+
+def test_working_day_sla_skips_the_weekend():
+    """R-TIME-01: sent Friday 2026-11-27 with 3 working days → Wednesday 2026-12-02."""
+    assert policy.due_date(dt.date(2026, 11, 27), 3, "working_days").due == dt.date(2026, 12, 2)
+
+
+def test_same_day_sla_on_a_holiday_moves_to_the_next_working_day():
+    due = policy.due_date(dt.date(2026, 11, 29), 0, "working_days")  # a Sunday
+    assert due.due == dt.date(2026, 11, 30) and due.trace["rule_id"] == "R-TIME-01"
+
+
+@given(st.dates(dt.date(2021, 1, 1), dt.date(2026, 11, 30)), st.integers(0, 15), st.integers(0, 30))
+def test_pausing_never_brings_the_deadline_forward(sent, amount, paused):
+    plain = policy.due_date(sent, amount, "working_days").due
+    later = policy.due_date(sent, amount, "working_days", paused_days=paused)
+    assert later.due >= plain and is_working_day(later.due)
+    assert later.trace["excluded_days"] == paused  # R-TIME-02: the pause is in the trace
+
+
+def test_a_deposit_inquiry_result_is_checked_field_by_field():
+    good = {
+        "found": True,
+        "accounts": [{"institution": "綦江农商银行", "account": "6217000012345678", "balance": "1234.50"}],
+    }
+    assert policy.clean_result("inquire_deposits", good)["accounts"][0]["balance"] == "1234.50"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"accounts": []}, "result.found"),
+        ({"found": "yes", "accounts": []}, "result.found"),
+        (
+            {"found": True, "accounts": [{"institution": "x", "account": "1", "balance": 1.5}]},
+            "result.accounts.0.balance",
+        ),
+        (
+            {"found": True, "accounts": [{"institution": "x", "account": "1", "balance": "1.234"}]},
+            "result.accounts.0.balance",
+        ),
+        ({"found": True, "accounts": [], "colour": "red"}, "result.colour"),
+        ([], "result"),
+    ],
+)
+def test_a_result_of_the_wrong_shape_names_the_field(payload, field):
+    with pytest.raises(DomainError) as caught:
+        policy.clean_result("inquire_deposits", payload)
+    assert caught.value.field == field
+
+
+def test_returned_days_count_from_the_return_to_the_resending():
+    assert policy.paused_between(dt.date(2026, 3, 1), dt.date(2026, 3, 4)) == 3
+    assert policy.paused_between(dt.date(2026, 3, 4), dt.date(2026, 3, 4)) == 0
