@@ -124,3 +124,25 @@ def test_r_id_03_court_codes(code, ok):
 def test_r_id_05_mask_hides_birth_month_and_day():
     assert mask_id("342301196405123224") == "3423011964****3224"
     assert mask_id("914403001922038216") == "9144030019****8216"
+
+
+@pytest.mark.parametrize("type_code", ["执", "执恢", "执保", "执异", "执复", "执监", "执协", "执他"])
+def test_every_enforcement_type_code_parses(type_code):
+    """R-ID-04: the eight enforcement type codes, each read back from a 案号."""
+    from enforcelink.cases.models import CaseType
+    from enforcelink.core.identifiers import parse_case_number
+
+    number = parse_case_number(f"（2024）渝0110{type_code}12号")
+    assert number.type_code == type_code and type_code in CaseType.values
+    assert str(number) == f"（2024）渝0110{type_code}12号"
+
+
+@pytest.mark.parametrize(
+    "value", ["（2024）渝0110执行12号", "（2024）渝0110民初12号", "（2024）渝0110恢12号"]
+)
+def test_other_type_codes_are_not_enforcement_numbers(value):
+    """R-ID-04: trial numbers and invented codes are refused."""
+    from enforcelink.core.identifiers import parse_case_number
+
+    with pytest.raises(InvalidInput):
+        parse_case_number(value)

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -189,8 +190,15 @@ def test_demo_logins_prints_one_login_per_role(loaded):
     assert DEMO_PASSWORD in text and "重庆市綦江区人民法院" in text
 
 
+def test_serve_refuses_a_weak_secret_key_in_production(settings):
+    settings.DEBUG, settings.SECRET_KEY = False, "test"
+    with pytest.raises(CommandError, match="ENFORCELINK_SECRET_KEY"):
+        call_command("serve", "--dry-run", stdout=io.StringIO())
+
+
 def test_serve_builds_the_granian_command_with_static_files(settings):
     settings.DEBUG = False
+    settings.SECRET_KEY = "k3y-Secret" * 6
     out = io.StringIO()
     call_command("serve", "--port", "8123", "--workers", "2", "--dry-run", stdout=out)
     line = out.getvalue()

@@ -60,7 +60,12 @@ def test_adding_a_court_validates_the_code_and_goes_on_the_trail(client, world, 
     assert good.status_code == 302
     court = Court.objects.get(code="渝0116")
     assert court.teams.get().name == "执行一组"
-    event = AuditEvent.objects.get(action="admin.created", object_id=str(court.pk))
+    assert (
+        AuditEvent.objects.filter(action="admin.created", object_type__endswith="team").count() == 1
+    )  # inline
+    event = AuditEvent.objects.get(
+        action="admin.created", object_id=str(court.pk), object_type__endswith="court"
+    )
     assert event.actor_id == superuser.pk and event.court_id == court.pk
     assert verify() is None
 
@@ -207,3 +212,41 @@ def test_court_administrator_manages_teams(client, world, court_admin):
 def test_authenticator_secrets_are_not_shown_in_the_admin(client, superuser):
     client.force_login(superuser)
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def _posted(page):
+    """The change page's form as the browser would post it back, inline formsets included."""
+    forms = [page.context["adminform"].form]
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+        forms += formset.initial_forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value not in (None, False):
+                data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def test_inline_team_edits_go_on_the_trail_with_their_before_values(client, world, superuser):
+    client.force_login(superuser)
+    url = reverse("admin:orgs_court_change", args=[world.court.pk])
+    data = _posted(client.get(url))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
+    data[f"{prefix}-0-name"] = "执行一团队"
+    data[f"{prefix}-TOTAL_FORMS"] = "2"
+    data.update(
+        {f"{prefix}-1-name": "执行三组", f"{prefix}-1-active": "on", f"{prefix}-1-court": world.court.pk}
+    )
+    data["name"] = "重庆市綦江区人民法院（新）"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    changed = AuditEvent.objects.filter(action="admin.changed").order_by("seq")
+    court_event = next(e for e in changed if e.object_type.endswith("court"))
+    assert court_event.before == {"name": "重庆市綦江区人民法院"}
+    team_event = next(e for e in changed if e.object_type.endswith("team"))
+    assert team_event.before == {"name": "执行一组"} and team_event.after == {"name": "执行一团队"}
+    assert AuditEvent.objects.filter(action="admin.created", after__name="执行三组").exists()
+    assert verify() is None

@@ -101,12 +101,39 @@ class AuditedScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = _stored(obj, form.changed_data) if change else None
         super().save_model(request, obj, form, change)
         action = "admin.changed" if change else "admin.created"
-        after = {
-            name: str(form.cleaned_data.get(name)) for name in form.changed_data if "password" not in name
+        audit.record(
+            action, obj, actor=request.user, court_id=_court_id(obj), before=before, after=_entered(form)
+        )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Inline rows (a court's teams) are writes too: each goes on the trail like the page's object."""
+        befores = {
+            f.instance.pk: _stored(f.instance, f.changed_data)
+            for f in formset.initial_forms
+            if f.has_changed()
         }
-        audit.record(action, obj, actor=request.user, court_id=_court_id(obj), after=after)
+        entered = {id(f.instance): _entered(f) for f in formset.forms if f.has_changed()}
+        formset.save()
+        actor = request.user
+        for obj in formset.deleted_objects:
+            audit.record("admin.deleted", obj, actor=actor, court_id=_court_id(obj), before=str(obj))
+        for obj in formset.new_objects:
+            audit.record(
+                "admin.created", obj, actor=actor, court_id=_court_id(obj), after=entered.get(id(obj))
+            )
+        for obj, _names in formset.changed_objects:
+            after = entered.get(id(obj))
+            audit.record(
+                "admin.changed",
+                obj,
+                actor=actor,
+                court_id=_court_id(obj),
+                before=befores.get(obj.pk),
+                after=after,
+            )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit.record("admin.deleted", obj, actor=request.user, court_id=_court_id(obj), before=str(obj))
@@ -116,6 +143,18 @@ class AuditedScopedAdmin(admin.ModelAdmin):
         with transaction.atomic():
             for obj in queryset:
                 self.delete_model(request, obj)
+
+
+def _entered(form: Any) -> dict[str, str]:
+    return {name: str(form.cleaned_data.get(name)) for name in form.changed_data if "password" not in name}
+
+
+def _stored(obj: Any, names: list[str]) -> dict[str, str]:
+    """The values the admin form is about to change, as they are in the database now."""
+    concrete = {f.name for f in obj._meta.concrete_fields}
+    wanted = [name for name in names if name in concrete and "password" not in name]
+    row = type(obj)._default_manager.filter(pk=obj.pk).values(*wanted).first() if wanted else None
+    return {name: str(value) for name, value in (row or {}).items()}
 
 
 @admin.register(Region)

@@ -42,6 +42,14 @@ def granian_command(host: str, port: int, workers: int, static_root: Path, stati
     ]  # fmt: skip
 
 
+def check_secret_key(key: str) -> None:
+    """A production server does not start on a guessable key (Django's own test, security.W009)."""
+    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+        raise CommandError(
+            _("ENFORCELINK_SECRET_KEY is too weak to serve with: use at least 50 random characters.")
+        )
+
+
 class Command(BaseCommand):
     help = "Serve EnforceLink: granian in production, Django's runserver with --dev or ENFORCELINK_DEBUG=1."
 
@@ -63,6 +71,7 @@ class Command(BaseCommand):
             if not options["dry_run"]:
                 call_command("runserver", f"{host}:{port}")
             return
+        check_secret_key(settings.SECRET_KEY)
         static_root = Path(settings.STATIC_ROOT)
         command = granian_command(host, port, options["workers"], static_root, settings.STATIC_URL)
         self.stdout.write(" ".join(command))
