@@ -10,6 +10,7 @@ missing one, is "not found".
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,12 +24,20 @@ from enforcelink.cases.actions import ensure_open, is_staff_of, staff_case
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
+from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
 from enforcelink.documents.actions import document_issue
 from enforcelink.documents.policy import AMOUNT_VARIANTS
 from enforcelink.linkage import policy, queries
-from enforcelink.linkage.models import AssistanceRequest, RequestEvent, RequestMessage, RequestStatus, Side
-from enforcelink.orgs.models import ApiKey, LinkageUnit, Role
+from enforcelink.linkage.models import (
+    WITH_UNIT,
+    AssistanceRequest,
+    RequestEvent,
+    RequestMessage,
+    RequestStatus,
+    Side,
+)
+from enforcelink.orgs.models import ApiKey, LinkageUnit, Role, User
 
 APPROVERS = {Role.PRESIDENT, Role.TEAM_LEADER}
 PAST = {"acknowledge": "acknowledged", "start": "started", "complete": "completed", "reject": "rejected",
@@ -328,3 +337,68 @@ def requests_for_cases(
     with transaction.atomic():
         made = [request_create(case, ask, actor=actor, batch=batch) for case in cases]
         return [request_send(r, actor=actor) for r in made] if send else made
+
+
+# --- reminders and escalation (issue 4 §5) --------------------------------------------------------
+
+REMIND_WITHIN_DAYS = 1  # the liaison hears about a request the day before it is due
+
+
+def _notify_unit(request: AssistanceRequest, roles: set[str], kind: str, message: str) -> list[Notification]:
+    people = User.objects.filter(unit_id=request.unit_id, role__in=roles, is_active=True).values_list(
+        "pk", flat=True
+    )
+    url = f"/inbox/{request.pk}/"
+    return [
+        Notification(user_id=pk, kind=kind, message=message, url=url, case_id=request.case_id)
+        for pk in people
+    ]
+
+
+def sweep_requests(today: dt.date) -> int:
+    """Remind liaisons of requests due soon and escalate overdue ones to the unit's leader and the
+    case's officer, each once however many workers sweep: rows are claimed by a conditional UPDATE."""
+    return _remind_due(today) + _escalate_overdue(today)
+
+
+def _remind_due(today: dt.date) -> int:
+    soon = today + dt.timedelta(days=REMIND_WITHIN_DAYS)
+    rows = AssistanceRequest.objects.filter(status__in=WITH_UNIT, reminded_on__isnull=True, due_on__lte=soon,
+                                            due_on__gte=today)  # fmt: skip
+    count = 0
+    for pk in rows.values_list("pk", flat=True):
+        with transaction.atomic():
+            if not AssistanceRequest.objects.filter(pk=pk, reminded_on__isnull=True).update(
+                reminded_on=today
+            ):
+                continue
+            request = AssistanceRequest.objects.select_related("case", "unit").get(pk=pk)
+            message = _("Assistance request for case %(case)s is due on %(due)s.") % {
+                "case": request.case.number, "due": request.due_on}  # fmt: skip
+            Notification.objects.bulk_create(
+                _notify_unit(request, {Role.LIAISON}, "request.due_soon", message)
+            )
+            count += 1
+    return count
+
+
+def _escalate_overdue(today: dt.date) -> int:
+    rows = AssistanceRequest.objects.filter(status__in=WITH_UNIT, escalated_on__isnull=True, due_on__lt=today)
+    count = 0
+    for pk in rows.values_list("pk", flat=True):
+        with transaction.atomic():
+            if not AssistanceRequest.objects.filter(pk=pk, escalated_on__isnull=True).update(
+                escalated_on=today
+            ):
+                continue
+            request = AssistanceRequest.objects.select_related("case__court", "unit").get(pk=pk)
+            message = _("%(unit)s has not answered the request for case %(case)s, due on %(due)s.") % {
+                "unit": request.unit.name, "case": request.case.number, "due": request.due_on}  # fmt: skip
+            notes = _notify_unit(request, {Role.UNIT_LEADER}, "request.overdue", message)
+            if request.case.officer_id:
+                notes.append(Notification(user_id=request.case.officer_id, kind="request.overdue", message=message,
+                                          url=f"/cases/{request.case_id}/", case_id=request.case_id))  # fmt: skip
+            Notification.objects.bulk_create(notes)
+            _record(request, "escalated", request.status, actor=None, due_on=request.due_on)
+            count += 1
+    return count

@@ -172,9 +172,9 @@ FOUND = Field("found", "bool")
 NOTE = Field("note", "text", required=False)
 
 RESULT_FIELDS: dict[str, tuple[Field, ...]] = {
-    "inquire_deposits": (FOUND, Field("accounts", "items", item=ACCOUNT), NOTE),
-    "inquire_online_funds": (FOUND, Field("accounts", "items", item=ACCOUNT), NOTE),
-    "inquire_housing_fund": (FOUND, Field("accounts", "items", item=ACCOUNT), NOTE),
+    "inquire_deposits": (FOUND, Field("accounts", "items", required=False, item=ACCOUNT), NOTE),
+    "inquire_online_funds": (FOUND, Field("accounts", "items", required=False, item=ACCOUNT), NOTE),
+    "inquire_housing_fund": (FOUND, Field("accounts", "items", required=False, item=ACCOUNT), NOTE),
     "freeze": (Field("frozen_amount", "amount"), Field("frozen_until", "date"), Field("account", "text"), NOTE),
     "renew_freeze": (Field("frozen_amount", "amount"), Field("frozen_until", "date"), NOTE),
     "unfreeze": (Field("released_amount", "amount"), NOTE),

@@ -1,0 +1,41 @@
+"""Issue 4 §5: due-soon reminders to the liaison, overdue escalation to the unit's leader and the
+officer, each exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from enforcelink.core.models import Notification
+from enforcelink.linkage import actions
+from enforcelink.linkage.models import AssistanceRequest, RequestEvent
+from enforcelink.orgs.models import Role
+from tests.factories import UserFactory
+
+
+def test_reminder_then_escalation_each_once(world, draft):
+    leader = UserFactory(username="bank_leader", unit=world.unit, role=Role.UNIT_LEADER)
+    sent = actions.request_send(draft, actor=world.officer)
+    day_before = sent.due_on - dt.timedelta(days=1)
+    assert actions.sweep_requests(day_before) == 1
+    assert actions.sweep_requests(day_before) == 0
+    assert Notification.objects.filter(kind="request.due_soon", user=world.liaison).count() == 1
+    after = sent.due_on + dt.timedelta(days=1)
+    assert actions.sweep_requests(after) == 1
+    assert actions.sweep_requests(after) == 0
+    assert Notification.objects.filter(kind="request.overdue", user=leader).count() == 1
+    assert Notification.objects.filter(kind="request.overdue", user=draft.case.officer).count() == 1
+    assert RequestEvent.objects.filter(request=draft, kind="escalated").count() == 1
+
+
+def test_answered_and_draft_requests_are_left_alone(world, draft):
+    actions.request_send(draft, actor=world.officer)
+    actions.request_complete(draft, result={"found": False}, actor=world.liaison)
+    other = actions.request_create(draft.case, draft_ask(world), actor=world.officer)
+    AssistanceRequest.objects.filter(pk=other.pk).update(due_on=dt.date(2020, 1, 1))
+    assert actions.sweep_requests(dt.date(2030, 1, 1)) == 0
+
+
+def draft_ask(world):
+    from tests.linkage.conftest import ask
+
+    return ask(world.unit)
