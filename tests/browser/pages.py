@@ -7,9 +7,14 @@ from playwright.sync_api import Page, expect
 PASSWORD = "correct-horse-9"  # tests.factories.UserFactory's password
 
 
-def log_in(page: Page, base: str) -> None:
+def log_in(page: Page, base: str, username: str = "zhang.officer") -> None:
     page.goto(f"{base}/login/")
-    page.locator("#id_username").fill("zhang.officer")
+    page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("button[type=submit]").first.click()
     expect(page).to_have_url(f"{base}/")
+
+
+def log_out(page: Page, base: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("enforcelink.cases.urls")),
     path("", include("enforcelink.documents.urls")),
     path("", include("enforcelink.urging.urls")),
+    path("", include("enforcelink.linkage.urls")),
 ]

@@ -348,7 +348,7 @@ def _notify_unit(request: AssistanceRequest, roles: set[str], kind: str, message
     people = User.objects.filter(unit_id=request.unit_id, role__in=roles, is_active=True).values_list(
         "pk", flat=True
     )
-    url = f"/inbox/{request.pk}/"
+    url = f"/requests/{request.pk}/"
     return [
         Notification(user_id=pk, kind=kind, message=message, url=url, case_id=request.case_id)
         for pk in people

@@ -1,0 +1,188 @@
+"""Linkage pages: a case's requests and the send form (court), the liaison's inbox, and one request
+page both sides share (details, notice, result, thread, the actions each side may take).
+
+Requests are read through `AssistanceRequest.objects.visible_to(user)`: another unit's or another
+court's request answers 404 exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enforcelink.cases.forms import show_form_errors
+from enforcelink.cases.queries import visible_case
+from enforcelink.core.errors import DomainError
+from enforcelink.documents.models import DocumentFile, FileFormat
+from enforcelink.documents.queries import file_content
+from enforcelink.documents.views import CONTENT_TYPES
+from enforcelink.linkage import actions, queries
+from enforcelink.linkage.forms import InboxFilterForm, MessageForm, ReasonForm, ResultForm, SendForm
+from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest
+from enforcelink.orgs.models import LinkageUnit, User
+from enforcelink.orgs.scoping import get_visible_or_404, region_ancestors
+
+PAGE_SIZE = 30
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _region_units(user: User) -> Any:
+    """Units of the court's region and the regions above it (a county court asks city units too),
+    and of the regions below it."""
+    region = user.court.region if user.court else None
+    if region is None:
+        return LinkageUnit.objects.filter(active=True).order_by("unit_type", "name")
+    paths = region_ancestors(region.path)
+    near = Q(region__path__in=paths) | Q(region__path__startswith=region.path)
+    return LinkageUnit.objects.filter(near, active=True).order_by("unit_type", "name")
+
+
+@login_required
+def case_requests(request: HttpRequest, pk: int) -> HttpResponse:
+    """协助执行: every request of the case with its state and result, and the send form."""
+    user = _user(request)
+    case = visible_case(user, pk)
+    writer = user.is_court_staff and user.court_id == case.court_id and not case.is_closed
+    form = SendForm(request.POST or None, units=_region_units(user)) if writer else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            asks = [actions.Ask(unit, data["request_type"], data["purpose"], data["legal_basis"], form.details())
+                    for unit in data["units"]]  # fmt: skip
+            try:
+                made = actions.requests_fan_out(case, asks, actor=user)
+            except DomainError as error:
+                show_form_errors(error, form)
+            else:
+                messages.success(request, _("%(count)d requests sent.") % {"count": len(made)})
+                return redirect("case-requests", pk=case.pk)
+    rows = queries.visible_requests(user).filter(case=case).order_by("-created_at", "-pk")
+    context = {"case": case, "rows": rows, "form": form, "today": timezone.localdate()}
+    return render(request, "linkage/case_requests.html", context, status=400 if form and form.errors else 200)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The liaison's inbox: what the courts sent to this unit, the earliest deadline first."""
+    user = _user(request)
+    if not user.is_unit_staff:
+        raise PermissionDenied(_("The inbox is for linkage-unit staff."))
+    form = InboxFilterForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    rows = queries.visible_requests(user).select_related("case__court")
+    rows = rows.filter(status=values["status"]) if values.get("status") else rows.filter(status__in=WITH_UNIT)
+    if values.get("overdue"):
+        rows = rows.filter(status__in=WITH_UNIT, due_on__lt=timezone.localdate())
+    page = Paginator(rows.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "linkage/inbox.html", {"form": form, "page": page, "today": timezone.localdate()})
+
+
+def _visible(user: User, pk: int) -> AssistanceRequest:
+    return get_visible_or_404(
+        AssistanceRequest.objects.select_related("case__court", "unit", "notice"), user, pk=pk
+    )
+
+
+def _render(
+    request: HttpRequest, req: AssistanceRequest, bound: dict[str, Any] | None = None
+) -> HttpResponse:
+    user = _user(request)
+    bound = bound or {}
+    on_unit = user.is_unit_staff and user.unit_id == req.unit_id
+    on_court = user.is_court_staff and user.court_id == req.case.court_id
+    context = {
+        "req": req,
+        "events": list(req.events.select_related("actor", "api_key")),
+        "thread": list(req.messages.select_related("author")),
+        "on_unit": on_unit,
+        "on_court": on_court,
+        "result_form": bound.get("complete") or ResultForm(req.request_type),
+        "reason_form": bound.get("reason") or ReasonForm(),
+        "message_form": bound.get("message") or MessageForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "linkage/request_detail.html", context, status=400 if bound else 200)
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render(request, _visible(_user(request), pk))
+
+
+def _run(name: str, req: AssistanceRequest, user: User, request: HttpRequest) -> tuple[str, Any] | None:
+    """Carry out one action; returns (form key, bound form) when the form itself is invalid."""
+    if name in ("acknowledge", "start"):
+        getattr(actions, f"request_{name}")(req, actor=user)
+    elif name == "complete":
+        form: Any = ResultForm(req.request_type, request.POST)
+        if not form.is_valid():
+            return "complete", form
+        try:
+            actions.request_complete(req, result=form.payload(), actor=user)
+        except DomainError as error:
+            form.show(error)
+            return "complete", form
+    elif name in ("reject", "return", "cancel"):
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            return "reason", form
+        getattr(actions, f"request_{name}")(req, reason=form.cleaned_data["reason"], actor=user)
+    elif name == "resend":
+        actions.request_resend(req, actor=user)
+    elif name == "message":
+        form = MessageForm(request.POST)
+        if not form.is_valid():
+            return "message", form
+        actions.message_post(req, body=form.cleaned_data["body"], actor=user)
+    else:
+        raise Http404
+    return None
+
+
+@login_required
+@require_POST
+def request_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    user = _user(request)
+    req = _visible(user, pk)
+    try:
+        invalid = _run(name, req, user, request)
+    except DomainError as error:
+        if error.status == 404:
+            raise Http404 from error
+        messages.error(request, str(error.message))
+        return redirect("request-detail", pk=req.pk)
+    if invalid is not None:
+        return _render(request, req, {invalid[0]: invalid[1]})
+    messages.success(request, _("Done."))
+    return redirect("request-detail", pk=req.pk)
+
+
+@login_required
+def notice_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The request's 协助执行通知书, for the court and for the unit it was sent to."""
+    req = _visible(_user(request), pk)
+    if req.notice is None or fmt not in CONTENT_TYPES:
+        raise Http404
+    try:
+        content = file_content(req.notice, fmt)
+    except DocumentFile.DoesNotExist:
+        raise Http404 from None
+    response = HttpResponse(content, content_type=CONTENT_TYPES[FileFormat(fmt)])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(req.notice.number + '.' + fmt)}"
+    return response
