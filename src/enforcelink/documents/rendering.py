@@ -113,14 +113,21 @@ def to_docx(blocks: list[Block], *, title: str, footer: str) -> bytes:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     _east_asian(doc.styles["Normal"], BODY_PT)
+    previous = ""
     for block in blocks:
         if block.kind == "pagebreak":
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            previous = block.kind
             continue
         paragraph = doc.add_paragraph()
         paragraph.alignment = ALIGN[block.kind]
         if block.kind == "para":
             paragraph.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+        if block.kind == "right":  # the signature block, as in the PDF: two characters in, room for the seal
+            paragraph.paragraph_format.right_indent = Pt(BODY_PT * 2)
+            if previous in ("para", "flush"):
+                paragraph.paragraph_format.space_before = Pt(BODY_PT * 2)
+        previous = block.kind
         run = paragraph.add_run(block.text)
         _east_asian(run, TITLE_PT if block.kind == "heading" else BODY_PT, bold=block.kind == "heading")
     note = doc.add_paragraph()
