@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
+from rest_framework.test import APIClient
 
 from enforcelink.orgs.models import Role
 from tests.factories import (
@@ -54,3 +56,16 @@ def world(db):
 def _fast_password_hasher(settings):
     """Argon2 is right for production and needlessly slow for hundreds of test users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client_for(world) -> Callable[..., APIClient]:
+    """`client_for("officer")`: an API client signed in by session as that member of `world`."""
+
+    def make(who: str | None, *, csrf: bool = False) -> APIClient:
+        client = APIClient(enforce_csrf_checks=csrf)
+        if who is not None:
+            client.force_login(getattr(world, who))
+        return client
+
+    return make

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
@@ -42,19 +41,6 @@ def cases(world):
         mine=file_case(world.court, world.officer, basis_number="（2023）渝0110民初1号"),
         theirs=file_case(world.other_court, world.outsider, basis_number="（2023）粤0304民初1号"),
     )
-
-
-@pytest.fixture
-def client_for(world) -> Callable[..., APIClient]:
-    """`client_for("officer")`: an API client signed in by session as that member of `world`."""
-
-    def make(who: str | None, *, csrf: bool = False) -> APIClient:
-        client = APIClient(enforce_csrf_checks=csrf)
-        if who is not None:
-            client.force_login(getattr(world, who))
-        return client
-
-    return make
 
 
 @pytest.fixture

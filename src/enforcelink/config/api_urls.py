@@ -9,12 +9,15 @@ from rest_framework.routers import DefaultRouter
 
 from enforcelink.cases import api as cases_api
 from enforcelink.core.api import api_not_found
+from enforcelink.linkage import api as linkage_api
 from enforcelink.orgs import api as orgs_api
 
 router = DefaultRouter(trailing_slash=True)
 router.register("cases", cases_api.CaseViewSet, basename="api-case")
+router.register("requests", linkage_api.RequestViewSet, basename="api-request")
 
 CASE = "cases/<str:case_id>/"
+REQUEST = "requests/<str:request_id>/"
 
 urlpatterns = [
     *router.urls,
@@ -23,6 +26,9 @@ urlpatterns = [
     path(f"{CASE}nodes/", cases_api.CaseNodeList.as_view(), name="api-case-nodes"),
     path(f"{CASE}events/", cases_api.CaseEventList.as_view(), name="api-case-events"),
     path(f"{CASE}parties/<str:party_id>/reveal/", cases_api.PartyReveal.as_view(), name="api-party-reveal"),
+    path(f"{REQUEST}acknowledge/", linkage_api.Acknowledge.as_view(), name="api-request-acknowledge"),
+    path(f"{REQUEST}reply/", linkage_api.Reply.as_view(), name="api-request-reply"),
+    path(f"{REQUEST}messages/", linkage_api.Messages.as_view(), name="api-request-messages"),
     # Only paths ending in "/": without it CommonMiddleware first tries the path with a slash added.
     re_path(r"^.*/$", api_not_found),
 ]

@@ -11,19 +11,21 @@ missing one, is "not found".
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcelink.cases.actions import ensure_open, is_staff_of, staff_case
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
-from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
+from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
 from enforcelink.documents.actions import document_issue
@@ -32,6 +34,7 @@ from enforcelink.linkage import policy, queries
 from enforcelink.linkage.models import (
     WITH_UNIT,
     AssistanceRequest,
+    ReplyReceipt,
     RequestEvent,
     RequestMessage,
     RequestStatus,
@@ -402,3 +405,55 @@ def _escalate_overdue(today: dt.date) -> int:
             _record(request, "escalated", request.status, actor=None, due_on=request.due_on)
             count += 1
     return count
+
+
+# --- replies from a unit's system, exactly once (issue 4 §7) --------------------------------------
+
+MAX_KEY = 100
+
+
+def _fingerprint(body: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def _replay(receipt: ReplyReceipt, fingerprint: str, request: AssistanceRequest) -> dict[str, Any]:
+    if receipt.fingerprint != fingerprint or receipt.request_id != request.pk:
+        raise RuleViolation(
+            "IDEMPOTENCY_KEY_REUSED",
+            _("This Idempotency-Key was already used for a different reply."),
+            field="Idempotency-Key",
+        )
+    return dict(receipt.response)
+
+
+def reply_once(
+    request: AssistanceRequest, *, key: str, body: Any, actor: ApiKey, perform: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run `perform` (the reply) once per (unit, key). A repeat with the same body returns the first
+    answer; a concurrent repeat waits on the request's row lock, then finds the receipt."""
+    key = (key or "").strip()
+    if not key or len(key) > MAX_KEY:
+        raise InvalidInput(
+            "IDEMPOTENCY_KEY_REQUIRED",
+            _("Send an Idempotency-Key header of 1 to 100 characters with every reply."),
+            field="Idempotency-Key",
+        )
+    fingerprint = _fingerprint(body)
+    receipts = ReplyReceipt.objects.filter(unit_id=actor.unit_id, key=key)
+    found = receipts.first()
+    if found is not None:
+        return _replay(found, fingerprint, request)
+    try:
+        with transaction.atomic():
+            response = perform()
+            ReplyReceipt.objects.create(
+                unit_id=actor.unit_id, key=key, request=request, fingerprint=fingerprint, response=response
+            )
+    except (IntegrityError, DomainError):
+        found = receipts.first()
+        if found is None:
+            raise
+        return _replay(found, fingerprint, request)
+    return response

@@ -243,3 +243,21 @@ class RequestMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.side}"
+
+
+class ReplyReceipt(models.Model):
+    """A unit system's reply under its `Idempotency-Key`: a repeat of the same key gets the stored
+    answer and has no second effect (issue 4 §7). Written in the reply's own transaction."""
+
+    unit = models.ForeignKey("orgs.LinkageUnit", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    request = models.ForeignKey(AssistanceRequest, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="reply_key_once_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}:{self.key}"

@@ -1,0 +1,161 @@
+"""/api/v1/requests/: the machine API for agencies' systems (a bank's core system, a registry) and
+for court systems (issue 4 §7).
+
+A unit's system authenticates with its API key (`Authorization: Bearer el_…`) and sees only the
+requests sent to its unit; it polls, acknowledges and replies. A reply carries an `Idempotency-Key`
+header, and a repeat has exactly one effect. Another unit's request answers 404 like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from enforcelink.core.api import ScopedAPIView, ScopedViewSet
+from enforcelink.core.errors import NotFound
+from enforcelink.linkage import actions
+from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest, RequestStatus
+from enforcelink.orgs.models import ApiKey
+
+REQUEST_ID = OpenApiParameter(
+    "request_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The request's id."
+)
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+    description="Chosen by the caller, unique per reply; a repeat returns the first answer and changes nothing.",
+)  # fmt: skip
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number")
+    court = serializers.CharField(source="case.court.name")
+    unit = serializers.CharField(source="unit.name")
+    notice_number = serializers.CharField(source="notice.number", default=None)
+
+    class Meta:
+        model = AssistanceRequest
+        fields = [
+            "id", "case_number", "court", "unit", "request_type", "purpose", "legal_basis", "details", "status",
+            "sla_amount", "sla_unit", "sent_at", "due_on", "acknowledged_at", "completed_at", "result", "reason",
+            "notice_number",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ReplySerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["completed", "rejected", "returned"], default="completed")
+    result = serializers.DictField(required=False, default=dict)  # checked field by field by the policy
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class MessageSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=4000)
+
+
+class UnitWrites(permissions.IsAuthenticated):
+    """Acknowledging and replying are for the unit the request was sent to (its key or a liaison)."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return super().has_permission(request, view) and bool(getattr(request.user, "is_unit_staff", False))
+
+
+def _actor(request: Request) -> Any:
+    """The API key for a unit's system, else the signed-in person."""
+    auth = request.auth
+    return auth if isinstance(auth, ApiKey) else request.user
+
+
+class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Poll: `GET /api/v1/requests/?status=sent` lists what waits; `?all=1` every state."""
+
+    scoped_model = AssistanceRequest
+    serializer_class = RequestSerializer
+    lookup_url_kwarg = "request_id"
+
+    def get_queryset(self) -> QuerySet[AssistanceRequest]:
+        queryset = (
+            super().get_queryset().select_related("case__court", "unit", "notice").order_by("due_on", "pk")
+        )
+        status = self.request.query_params.get("status", "")
+        if status in RequestStatus.values:
+            return queryset.filter(status=status)
+        return queryset if self.request.query_params.get("all") else queryset.filter(status__in=WITH_UNIT)
+
+    @extend_schema(
+        summary="Requests waiting for the caller's unit (or the court's requests)",
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR), OpenApiParameter("all", OpenApiTypes.BOOL)],
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+
+class UnitAction(ScopedAPIView):
+    scoped_model = AssistanceRequest
+    permission_classes = [UnitWrites]
+    pagination_class = None
+    serializer_class = RequestSerializer
+
+    def request_obj(self, request_id: str) -> AssistanceRequest:
+        return self.get_visible(AssistanceRequest, request_id)
+
+
+class Acknowledge(UnitAction):
+    @extend_schema(summary="Acknowledge receipt (measured separately from completion)", request=None,
+                   parameters=[REQUEST_ID])  # fmt: skip
+    def post(self, request: Request, request_id: str) -> Response:
+        done = actions.request_acknowledge(self.request_obj(request_id), actor=_actor(request))
+        return Response(RequestSerializer(done).data)
+
+
+class Reply(UnitAction):
+    @extend_schema(
+        summary="Reply: the structured result, or a rejection or return with its reason",
+        request=ReplySerializer, parameters=[REQUEST_ID, IDEMPOTENCY],
+    )  # fmt: skip
+    def post(self, request: Request, request_id: str) -> Response:
+        target = self.request_obj(request_id)
+        body = ReplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        actor = _actor(request)
+        if not isinstance(actor, ApiKey):
+            return Response(RequestSerializer(self._perform(target, data, actor)).data)
+        key = request.headers.get("Idempotency-Key", "")
+        answer = actions.reply_once(
+            target, key=key, body=request.data, actor=actor,
+            perform=lambda: dict(RequestSerializer(self._perform(target, data, actor)).data),
+        )  # fmt: skip
+        return Response(answer)
+
+    @staticmethod
+    def _perform(target: AssistanceRequest, data: dict[str, Any], actor: Any) -> AssistanceRequest:
+        if data["outcome"] == "completed":
+            return actions.request_complete(target, result=data["result"], actor=actor)
+        if data["outcome"] == "rejected":
+            return actions.request_reject(target, reason=data["reason"], actor=actor)
+        return actions.request_return(target, reason=data["reason"], actor=actor)
+
+
+class Messages(ScopedAPIView):
+    """The follow-up thread, for both sides."""
+
+    scoped_model = AssistanceRequest
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+    serializer_class = MessageSerializer
+
+    @extend_schema(summary="Write in the request's follow-up thread", parameters=[REQUEST_ID])
+    def post(self, request: Request, request_id: str) -> Response:
+        target = self.get_visible(AssistanceRequest, request_id)
+        if getattr(request.user, "is_supervisor", False):
+            raise NotFound()
+        body = MessageSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        message = actions.message_post(target, body=body.validated_data["body"], actor=_actor(request))
+        return Response({"id": message.pk, "side": message.side, "body": message.body}, status=201)

@@ -1,0 +1,146 @@
+"""Issue 4 §7: the machine API for agencies' systems — poll, acknowledge, reply exactly once."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from enforcelink.linkage import actions
+from enforcelink.linkage.models import AssistanceRequest, ReplyReceipt, RequestEvent
+from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
+from tests.api.conftest import API
+
+RESULT = {
+    "found": True,
+    "accounts": [{"institution": "綦江农商银行", "account": "62170001", "balance": "5000.00"}],
+}
+
+
+def _client(secret: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.fixture
+def bank(world):
+    key, secret = api_key_issue(world.unit, name="核心系统", actor="test")
+    return type("Bank", (), {"key": key, "client": _client(secret)})
+
+
+@pytest.fixture
+def sent(world, draft):
+    return actions.request_send(draft, actor=world.officer)
+
+
+def test_poll_lists_only_what_waits_for_this_unit(world, bank, sent):
+    other_key, other_secret = api_key_issue(world.other_unit, name="别家", actor="test")
+    body = bank.client.get(f"{API}/requests/").json()
+    assert [row["id"] for row in body["results"]] == [sent.pk]
+    assert body["results"][0]["case_number"] == sent.case.number and body["results"][0]["notice_number"]
+    assert _client(other_secret).get(f"{API}/requests/").json()["results"] == []
+    assert _client(other_secret).get(f"{API}/requests/{sent.pk}/").status_code == 404
+
+
+def test_acknowledge_then_reply_once_with_an_idempotency_key(world, bank, sent):
+    assert bank.client.post(f"{API}/requests/{sent.pk}/acknowledge/").json()["status"] == "acknowledged"
+    url = f"{API}/requests/{sent.pk}/reply/"
+    first = bank.client.post(url, {"result": RESULT}, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
+    again = bank.client.post(url, {"result": RESULT}, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert first.json()["status"] == "completed"
+    assert RequestEvent.objects.filter(request=sent, kind="completed").count() == 1
+    assert ReplyReceipt.objects.count() == 1
+    event = RequestEvent.objects.get(request=sent, kind="completed")
+    assert event.api_key == bank.key
+
+
+def test_the_same_key_for_another_reply_is_refused(world, bank, sent):
+    url = f"{API}/requests/{sent.pk}/reply/"
+    bank.client.post(url, {"result": RESULT}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    other = bank.client.post(url, {"result": {"found": False}}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert other.status_code == 400 and other.json()["code"] == "IDEMPOTENCY_KEY_REUSED"
+
+
+def test_a_reply_needs_a_key(world, bank, sent):
+    response = bank.client.post(f"{API}/requests/{sent.pk}/reply/", {"result": RESULT}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "IDEMPOTENCY_KEY_REQUIRED"
+    assert AssistanceRequest.objects.get().status == "sent"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"result": {"found": True, "accounts": [{"institution": "x", "account": "1", "balance": 1.234}]}},
+         "result.accounts.0.balance"),
+        ({"result": {"found": "maybe"}}, "result.found"),
+        ({"outcome": "rejected", "reason": ""}, "reason"),
+        ({"outcome": "exploded"}, "outcome"),
+    ],
+)  # fmt: skip
+def test_a_reply_of_the_wrong_shape_is_a_clear_error_and_changes_nothing(world, bank, sent, body, field):
+    response = bank.client.post(
+        f"{API}/requests/{sent.pk}/reply/", body, format="json", HTTP_IDEMPOTENCY_KEY="x1"
+    )
+    assert response.status_code == 400 and response.json()["field"] == field
+    assert AssistanceRequest.objects.get().status == "sent" and not ReplyReceipt.objects.exists()
+
+
+def test_a_reply_after_cancellation_is_refused(world, bank, sent):
+    actions.request_cancel(sent, reason="已履行", actor=world.officer)
+    response = bank.client.post(f"{API}/requests/{sent.pk}/reply/", {"result": RESULT}, format="json",
+                                HTTP_IDEMPOTENCY_KEY="late")  # fmt: skip
+    assert response.status_code == 400 and response.json()["code"] == "REQUEST_STATE"
+
+
+def test_reject_and_return_through_the_api(world, bank, sent, case):
+    url = f"{API}/requests/{sent.pk}/reply/"
+    body = {"outcome": "returned", "reason": "缺少裁定书"}
+    assert (
+        bank.client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="ret").json()["status"] == "returned"
+    )
+
+
+def test_revoked_or_wrong_keys_are_refused(world, bank, sent):
+    api_key_revoke(bank.key, actor="test")
+    assert bank.client.get(f"{API}/requests/").status_code == 401
+    assert _client("el_nothere_xxxx").get(f"{API}/requests/").status_code == 401
+
+
+def test_another_units_request_answers_like_a_missing_one(world, sent):
+    _key, secret = api_key_issue(world.other_unit, name="别家", actor="test")
+    client = _client(secret)
+    for path in (f"{sent.pk}/acknowledge/", f"{sent.pk}/reply/", f"{sent.pk + 999}/reply/", "abc/reply/"):
+        response = client.post(
+            f"{API}/requests/{path}", {"result": RESULT}, format="json", HTTP_IDEMPOTENCY_KEY="z"
+        )
+        assert response.status_code == 404 and response.json()["code"] == "NOT_FOUND"
+
+
+def test_court_side_reads_its_requests_but_does_not_reply(world, sent, client_for):
+    officer = client_for("officer")
+    assert [r["id"] for r in officer.get(f"{API}/requests/").json()["results"]] == [sent.pk]
+    assert officer.post(f"{API}/requests/{sent.pk}/acknowledge/").status_code == 403
+    assert client_for("outsider").get(f"{API}/requests/{sent.pk}/").status_code == 404
+
+
+def test_messages_both_ways(world, bank, sent, client_for):
+    assert (
+        bank.client.post(
+            f"{API}/requests/{sent.pk}/messages/", {"body": "请补充账号"}, format="json"
+        ).status_code
+        == 201
+    )
+    assert (
+        client_for("officer")
+        .post(f"{API}/requests/{sent.pk}/messages/", {"body": "已补充"}, format="json")
+        .status_code
+        == 201
+    )
+    assert list(sent.messages.values_list("side", flat=True)) == ["unit", "court"]
+    assert (
+        client_for("supervisor")
+        .post(f"{API}/requests/{sent.pk}/messages/", {"body": "?"}, format="json")
+        .status_code
+        == 404
+    )
