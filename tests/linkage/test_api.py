@@ -34,7 +34,7 @@ def sent(world, draft):
 
 
 def test_poll_lists_only_what_waits_for_this_unit(world, bank, sent):
-    other_key, other_secret = api_key_issue(world.other_unit, name="别家", actor="test")
+    _other_key, other_secret = api_key_issue(world.other_unit, name="别家", actor="test")
     body = bank.client.get(f"{API}/requests/").json()
     assert [row["id"] for row in body["results"]] == [sent.pk]
     assert body["results"][0]["case_number"] == sent.case.number and body["results"][0]["notice_number"]
