@@ -7,6 +7,8 @@ EL := $(BIN)/enforcelink
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_CASES ?= 2000
+ECHARTS_VERSION := 6.1.0
+ECHARTS := var/npm/node_modules/echarts/dist/echarts.min.js
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install system-deps demo test lint typecheck migrations-check pytest-sqlite pytest-postgres clean
@@ -20,7 +22,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# Apache ECharts for the figures pages, from the npm registry at set-up (never copied into the repo).
+$(ECHARTS):
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm install --prefix var/npm --no-audit --no-fund --no-package-lock --silent echarts@$(ECHARTS_VERSION)
+
+install: $(VENV)/.installed $(ECHARTS)
 	@# gettext compiles the translations; pango is what WeasyPrint typesets PDF documents with.
 	@if ! command -v msgfmt >/dev/null || ! ldconfig -p | grep -q libpangoft2-1.0; then \
 	  echo "Installing Debian packages: gettext libpango-1.0-0 libpangoft2-1.0-0"; \

@@ -100,3 +100,22 @@ def test_a_result_of_the_wrong_shape_names_the_field(payload, field):
 def test_returned_days_count_from_the_return_to_the_resending():
     assert policy.paused_between(dt.date(2026, 3, 1), dt.date(2026, 3, 4)) == 3
     assert policy.paused_between(dt.date(2026, 3, 4), dt.date(2026, 3, 4)) == 0
+
+
+def test_wilson_interval_is_wide_for_few_and_narrow_for_many():
+    few, many = policy.wilson(3, 3), policy.wilson(300, 300)
+    assert few[0] < 0.5 < many[0] and few[1] == many[1] == 1.0
+    assert policy.wilson(0, 0) is None
+
+
+@given(st.integers(1, 500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_wilson_interval_contains_the_rate(counts):
+    successes, total = counts
+    low, high = policy.wilson(successes, total)
+    assert 0.0 <= low <= successes / total <= high <= 1.0
+
+
+def test_nearest_rank_percentiles():
+    values = [float(v) for v in range(1, 11)]
+    assert policy.percentile(values, 0.5) == 5.0 and policy.percentile(values, 0.9) == 9.0
+    assert policy.percentile([7.0], 0.9) == 7.0 and policy.percentile([], 0.5) is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 from enforcelink.config import env
 
@@ -133,7 +134,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the project's own stylesheet, outside any app
+STATICFILES_DIRS: list[Any] = [PACKAGE_DIR / "static"]  # the project's own stylesheet, outside any app
+# Apache ECharts, installed from npm by `make install` (docs/operations.md); pages without it still work.
+ECHARTS_DIR = VAR_DIR / "npm" / "node_modules" / "echarts" / "dist"
+if ECHARTS_DIR.is_dir():
+    STATICFILES_DIRS.append(("echarts", ECHARTS_DIR))
 MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from enforcelink.linkage import policy
-from enforcelink.linkage.models import AssistanceRequest, Responsibility
+from enforcelink.linkage.models import (
+    WITH_UNIT,
+    AssistanceRequest,
+    RequestStatus,
+    RequestType,
+    Responsibility,
+)
 from enforcelink.orgs.models import LinkageUnit
 
 
@@ -34,3 +43,94 @@ def responsibility_for(unit: LinkageUnit, request_type: str) -> policy.Entry | N
 
 def visible_requests(user: Any) -> QuerySet[AssistanceRequest]:
     return AssistanceRequest.objects.visible_to(user).select_related("case", "unit")
+
+
+@dataclass
+class UnitFigures:
+    """One unit and request type over a period (issue 4 §6)."""
+
+    unit_id: int
+    unit: str
+    request_type: str
+    label: str
+    volume: int = 0
+    answered: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    ack_hours: list[float] = field(default_factory=list)
+    done_hours: list[float] = field(default_factory=list)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.answered if self.answered else None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return policy.wilson(self.on_time, self.answered)
+
+    @property
+    def ranked(self) -> bool:
+        return self.answered >= policy.MIN_RANK_VOLUME
+
+    def hours(self, which: str, share: float) -> float | None:
+        return policy.percentile(self.ack_hours if which == "ack" else self.done_hours, share)
+
+
+def _hours(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
+    return (end - start).total_seconds() / 3600 if start and end else None
+
+
+COLUMNS = (
+    "unit_id",
+    "unit__name",
+    "request_type",
+    "status",
+    "sent_at",
+    "acknowledged_at",
+    "completed_at",
+    "due_on",
+)
+
+
+def unit_performance(user: Any, *, start: dt.date, end: dt.date, today: dt.date) -> list[UnitFigures]:
+    """Volume, time to acknowledge and to answer (median, p90 in hours), on-time rate with its Wilson
+    interval, and overdue count, per unit and request type, for requests sent in [start, end].
+    Ranked best first by the interval's lower bound; units below the minimum volume come last."""
+    rows = (
+        AssistanceRequest.objects.visible_to(user)
+        .filter(sent_at__date__gte=start, sent_at__date__lte=end)
+        .values_list(*COLUMNS)
+    )
+    labels = dict(RequestType.choices)
+    figures: dict[tuple[int, str], UnitFigures] = {}
+    for unit_id, unit, kind, status, sent, acked, done, due in rows.iterator(chunk_size=5000):
+        row = figures.get((unit_id, kind))
+        if row is None:
+            row = figures[unit_id, kind] = UnitFigures(unit_id, unit, kind, str(labels.get(kind, kind)))
+        row.volume += 1
+        if (hours := _hours(sent, acked)) is not None:
+            row.ack_hours.append(hours)
+        if done is not None and status in (RequestStatus.COMPLETED, RequestStatus.REJECTED):
+            row.answered += 1
+            row.done_hours.append(_hours(sent, done) or 0.0)
+            on_time = due is None or timezone.localdate(done) <= due
+            row.on_time += on_time
+            row.overdue += not on_time
+        elif status in WITH_UNIT and due is not None and due < today:
+            row.overdue += 1
+
+    def order(row: UnitFigures) -> tuple[bool, float, str]:
+        low = row.interval[0] if row.interval else 0.0
+        return (not row.ranked, -low, row.unit)
+
+    return sorted(figures.values(), key=order)
+
+
+def overdue_requests(user: Any, today: dt.date, limit: int = 200) -> QuerySet[AssistanceRequest]:
+    """The supervisors' view of escalation: requests still with a unit past their deadline."""
+    return (
+        visible_requests(user)
+        .filter(status__in=WITH_UNIT, due_on__lt=today)
+        .select_related("case__court")
+        .order_by("due_on", "pk")[:limit]
+    )

@@ -7,6 +7,8 @@ court's request answers 404 exactly like a missing one.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -27,7 +29,7 @@ from enforcelink.core.errors import DomainError
 from enforcelink.documents.models import DocumentFile, FileFormat
 from enforcelink.documents.queries import file_content
 from enforcelink.documents.views import CONTENT_TYPES
-from enforcelink.linkage import actions, queries
+from enforcelink.linkage import actions, policy, queries
 from enforcelink.linkage.forms import InboxFilterForm, MessageForm, ReasonForm, ResultForm, SendForm
 from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest
 from enforcelink.orgs.models import LinkageUnit, User
@@ -186,3 +188,79 @@ def notice_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[FileFormat(fmt)])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(req.notice.number + '.' + fmt)}"
     return response
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    try:
+        end = dt.date.fromisoformat(request.GET.get("end", "")) if request.GET.get("end") else today
+        start = (
+            dt.date.fromisoformat(request.GET["start"])
+            if request.GET.get("start")
+            else end - dt.timedelta(days=89)
+        )
+    except ValueError:
+        return today - dt.timedelta(days=89), today
+    return (start, end) if start <= end else (end, start)
+
+
+def _hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _rows(figures: list[queries.UnitFigures]) -> list[dict[str, Any]]:
+    return [
+        {
+            "unit": f.unit, "type": f.label, "volume": f.volume, "answered": f.answered, "overdue": f.overdue,
+            "ack_p50": _hours(f.hours("ack", 0.5)), "ack_p90": _hours(f.hours("ack", 0.9)),
+            "done_p50": _hours(f.hours("done", 0.5)), "done_p90": _hours(f.hours("done", 0.9)),
+            "rate": None if f.on_time_rate is None else round(f.on_time_rate * 100, 1),
+            "low": None if f.interval is None else round(f.interval[0] * 100, 1),
+            "high": None if f.interval is None else round(f.interval[1] * 100, 1),
+            "ranked": f.ranked,
+        }
+        for f in figures
+    ]  # fmt: skip
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(rows: list[dict[str, Any]], start: dt.date, end: dt.date) -> HttpResponse:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Unit performance")[:31]
+    heads = [_("Unit"), _("Request"), _("Volume"), _("Answered"), _("Overdue"), _("Acknowledge median (h)"),
+             _("Acknowledge p90 (h)"), _("Answer median (h)"), _("Answer p90 (h)"), _("On-time rate %"),
+             _("95% interval low %"), _("95% interval high %"), _("Ranked")]  # fmt: skip
+    sheet.append([str(head) for head in heads])
+    for row in rows:
+        sheet.append([row[k] for k in ("unit", "type", "volume", "answered", "overdue", "ack_p50", "ack_p90",
+                                       "done_p50", "done_p90", "rate", "low", "high", "ranked")])  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    name = f"unit-performance-{start.isoformat()}-{end.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def unit_performance(request: HttpRequest) -> HttpResponse:
+    """办理效能可视化: per unit and request type over a period; a chart, a table and an Excel export."""
+    user = _user(request)
+    if not (user.is_court_staff or user.is_supervisor or user.is_unit_staff or user.is_superuser):
+        raise PermissionDenied
+    start, end = _period(request)
+    today = timezone.localdate()
+    rows = _rows(queries.unit_performance(user, start=start, end=end, today=today))
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows, start, end)
+    chart = [{"name": f"{r['unit']} · {r['type']}", "rate": r["rate"], "low": r["low"], "high": r["high"]}
+             for r in rows if r["rate"] is not None]  # fmt: skip
+    context = {"rows": rows, "chart": chart, "start": start, "end": end, "today": today,
+               "overdue": queries.overdue_requests(user, today), "min_volume": policy.MIN_RANK_VOLUME}  # fmt: skip
+    return render(request, "linkage/unit_performance.html", context)
