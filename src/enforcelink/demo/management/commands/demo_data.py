@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from enforcelink.demo import loader
 from enforcelink.demo.judgments import load_judgments
+from enforcelink.demo.linkage import load_requests
 
 
 def _date(value: str) -> dt.date:
@@ -46,6 +47,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--judgments", type=int, default=40, help="registered judgments before enforcement (default 40)"
         )
+        parser.add_argument(
+            "--requests",
+            type=int,
+            default=6,
+            help="open cases whose demo assistance requests are sent (default 6)",
+        )
         parser.add_argument("--stats", type=Path, default=None, help="write timing and peak RSS as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -72,12 +79,14 @@ class Command(BaseCommand):
             self.stdout.write(_("Cases already exist: demo data left as it is."))
             return
         judgments = load_judgments(options["judgments"], seed=options["seed"], as_of=options["as_of"])
+        requests = load_requests(options["requests"], seed=options["seed"])
         rate = result.cases / result.seconds if result.seconds else 0.0
         self.stdout.write(
             _("%(cases)d demo cases in %(seconds).1f s (%(rate).0f cases/s).")
             % {"cases": result.cases, "seconds": result.seconds, "rate": rate}
         )
         self.stdout.write(_("%(count)d registered judgments (pre-enforcement).") % {"count": judgments})
+        self.stdout.write(_("%(count)d assistance requests to linkage units.") % {"count": requests})
         if options["stats"] is not None:
             own, children = (
                 resource.getrusage(resource.RUSAGE_SELF),
