@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enforcelink.orgs.scoping import NOTHING, court_scope
 
@@ -116,7 +117,7 @@ class RequestStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("assistance request", "Rejected")
     RETURNED = "returned", _("Returned for correction")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -123,10 +123,12 @@ def next_status(status: str, transition: str) -> str:
     """The status a transition leads to, or a coded refusal (a reply after cancellation, say)."""
     target = TRANSITIONS.get(status, {}).get(transition)
     if target is None:
+        from enforcelink.linkage.models import RequestStatus  # labels only; the rule itself is above
+
+        label = RequestStatus(status).label if status in RequestStatus.values else status
         raise RuleViolation(
             "REQUEST_STATE",
-            _("This request is %(status)s: it cannot be %(transition)s now.")
-            % {"status": status, "transition": transition},
+            _("The request is now “%(status)s”: this step is not possible any more.") % {"status": label},
             field="status",
         )
     return target
