@@ -190,7 +190,11 @@ def test_sweep_tasks(world):
     case = file_overdue_case(world)
     assert tasks.sweep_overdue_task.call(today().isoformat()) == len(OVERDUE_KINDS)
     assert tasks.check_case_overdue.call(case.pk) == 0
-    assert sweeps.run_periodic_sweeps.call(today().isoformat()) == {"linkage_requests": 0, "overdue_nodes": 0, "urging_deadlines": 0}
+    assert sweeps.run_periodic_sweeps.call(today().isoformat()) == {
+        "linkage_requests": 0,
+        "overdue_nodes": 0,
+        "urging_deadlines": 0,
+    }
     assert_once_per_node(case)
 
 

@@ -225,7 +225,9 @@ class DocumentBatch(models.Model):
     variant = models.CharField(_("variant"), max_length=32, blank=True, default="")
     formats = models.JSONField(_("formats"), default=list)
     extra = models.JSONField(default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
     total = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -257,7 +259,9 @@ class DocumentBatchItem(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=ItemStatus.choices, default=ItemStatus.PENDING)
-    document = models.OneToOneField(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    document = models.OneToOneField(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     error_code = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=500, blank=True)
 

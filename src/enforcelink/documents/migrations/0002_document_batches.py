@@ -4,64 +4,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
+        ("documents", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentBatch',
+            name="DocumentBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('execution_notice', '执行通知书 (execution notice)'), ('property_report_order', '报告财产令 (property-report order)'), ('assistance_notice', '协助执行通知书 (assistance notice)'), ('consumption_restriction', '限制消费令 (consumption restriction)'), ('consumption_lifting', '解除限制消费令 (lifting of consumption restriction)'), ('dishonest_listing', '失信决定书 (dishonest-list decision)'), ('dishonest_deletion', '删除失信信息决定书 (dishonest-list deletion)'), ('fine', '罚款决定书 (fine decision)'), ('detention', '拘留决定书 (detention decision)'), ('summons', '拘传决定书 (compulsory summons)'), ('exit_restriction', '限制出境决定书 (exit restriction)'), ('termination_ruling', '终本裁定书 (ruling ending this round)'), ('bounty_notice', '悬赏公告 (bounty notice)'), ('risk_notice', '执行风险提示书 (enforcement risk notice)'), ('urging_notice', '督促履行告知书 (notice urging performance)')], max_length=32, verbose_name='document kind')),
-                ('variant', models.CharField(blank=True, default='', max_length=32, verbose_name='variant')),
-                ('formats', models.JSONField(default=list, verbose_name='formats')),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='queued', max_length=16, verbose_name='status')),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('log', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("execution_notice", "执行通知书 (execution notice)"),
+                            ("property_report_order", "报告财产令 (property-report order)"),
+                            ("assistance_notice", "协助执行通知书 (assistance notice)"),
+                            ("consumption_restriction", "限制消费令 (consumption restriction)"),
+                            ("consumption_lifting", "解除限制消费令 (lifting of consumption restriction)"),
+                            ("dishonest_listing", "失信决定书 (dishonest-list decision)"),
+                            ("dishonest_deletion", "删除失信信息决定书 (dishonest-list deletion)"),
+                            ("fine", "罚款决定书 (fine decision)"),
+                            ("detention", "拘留决定书 (detention decision)"),
+                            ("summons", "拘传决定书 (compulsory summons)"),
+                            ("exit_restriction", "限制出境决定书 (exit restriction)"),
+                            ("termination_ruling", "终本裁定书 (ruling ending this round)"),
+                            ("bounty_notice", "悬赏公告 (bounty notice)"),
+                            ("risk_notice", "执行风险提示书 (enforcement risk notice)"),
+                            ("urging_notice", "督促履行告知书 (notice urging performance)"),
+                        ],
+                        max_length=32,
+                        verbose_name="document kind",
+                    ),
+                ),
+                ("variant", models.CharField(blank=True, default="", max_length=32, verbose_name="variant")),
+                ("formats", models.JSONField(default=list, verbose_name="formats")),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("running", "running"),
+                            ("done", "done"),
+                            ("failed", "failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("log", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name': 'document batch',
-                'verbose_name_plural': 'document batches',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "document batch",
+                "verbose_name_plural": "document batches",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentBatchItem',
+            name="DocumentBatchItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('done', 'done'), ('failed', 'failed')], default='pending', max_length=16)),
-                ('error_code', models.CharField(blank=True, max_length=64)),
-                ('error', models.CharField(blank=True, max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "pending"), ("done", "done"), ("failed", "failed")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("error_code", models.CharField(blank=True, max_length=64)),
+                ("error", models.CharField(blank=True, max_length=500)),
             ],
             options={
-                'ordering': ['batch', 'position'],
+                "ordering": ["batch", "position"],
             },
         ),
         migrations.AlterModelOptions(
-            name='documenttemplate',
-            options={'ordering': ['kind', 'variant', 'court', '-version'], 'verbose_name': 'document template', 'verbose_name_plural': 'document templates'},
+            name="documenttemplate",
+            options={
+                "ordering": ["kind", "variant", "court", "-version"],
+                "verbose_name": "document template",
+                "verbose_name_plural": "document templates",
+            },
         ),
         migrations.RemoveConstraint(
-            model_name='documenttemplate',
-            name='doc_template_version_per_court',
+            model_name="documenttemplate",
+            name="doc_template_version_per_court",
         ),
         migrations.RemoveConstraint(
-            model_name='documenttemplate',
-            name='doc_template_version_default',
+            model_name="documenttemplate",
+            name="doc_template_version_default",
         ),
         migrations.RemoveConstraint(
-            model_name='documenttemplate',
-            name='doc_template_one_active_per_court',
+            model_name="documenttemplate",
+            name="doc_template_one_active_per_court",
         ),
         migrations.RemoveConstraint(
-            model_name='documenttemplate',
-            name='doc_template_one_active_default',
+            model_name="documenttemplate",
+            name="doc_template_one_active_default",
         ),
     ]

@@ -6,96 +6,152 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_duplicate_lookup_index'),
-        ('documents', '0002_document_batches'),
-        ('orgs', '0002_require_2fa_and_user_manager'),
-        ('urging', '0001_initial'),
+        ("cases", "0006_duplicate_lookup_index"),
+        ("documents", "0002_document_batches"),
+        ("orgs", "0002_require_2fa_and_user_manager"),
+        ("urging", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='judgment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='urging.judgment'),
+            model_name="document",
+            name="judgment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="urging.judgment",
+            ),
         ),
         migrations.AddField(
-            model_name='document',
-            name='variant',
-            field=models.CharField(blank=True, default='', max_length=32, verbose_name='variant'),
+            model_name="document",
+            name="variant",
+            field=models.CharField(blank=True, default="", max_length=32, verbose_name="variant"),
         ),
         migrations.AddField(
-            model_name='documenttemplate',
-            name='variant',
-            field=models.CharField(blank=True, default='', max_length=32, verbose_name='variant'),
+            model_name="documenttemplate",
+            name="variant",
+            field=models.CharField(blank=True, default="", max_length=32, verbose_name="variant"),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='cases.case'),
+            model_name="document",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="cases.case",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documenttemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('court__isnull', False)), fields=('court', 'kind', 'variant', 'version'), name='doc_template_version_per_court'),
+            model_name="documenttemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("court__isnull", False)),
+                fields=("court", "kind", "variant", "version"),
+                name="doc_template_version_per_court",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documenttemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('court__isnull', True)), fields=('kind', 'variant', 'version'), name='doc_template_version_default'),
+            model_name="documenttemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("court__isnull", True)),
+                fields=("kind", "variant", "version"),
+                name="doc_template_version_default",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documenttemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True), ('court__isnull', False)), fields=('court', 'kind', 'variant'), name='doc_template_one_active_per_court'),
+            model_name="documenttemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True), ("court__isnull", False)),
+                fields=("court", "kind", "variant"),
+                name="doc_template_one_active_per_court",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documenttemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True), ('court__isnull', True)), fields=('kind', 'variant'), name='doc_template_one_active_default'),
+            model_name="documenttemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True), ("court__isnull", True)),
+                fields=("kind", "variant"),
+                name="doc_template_one_active_default",
+            ),
         ),
         migrations.AddField(
-            model_name='documentbatch',
-            name='court',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.court'),
+            model_name="documentbatch",
+            name="court",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.court"
+            ),
         ),
         migrations.AddField(
-            model_name='documentbatch',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="documentbatch",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='document',
-            name='batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='documents', to='documents.documentbatch'),
+            model_name="document",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="documents",
+                to="documents.documentbatch",
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['judgment', 'kind'], name='documents_d_judgmen_443d7e_idx'),
+            model_name="document",
+            index=models.Index(fields=["judgment", "kind"], name="documents_d_judgmen_443d7e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('case__isnull', False), ('judgment__isnull', True)), models.Q(('case__isnull', True), ('judgment__isnull', False)), _connector='OR'), name='document_has_one_subject'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("case__isnull", False), ("judgment__isnull", True)),
+                    models.Q(("case__isnull", True), ("judgment__isnull", False)),
+                    _connector="OR",
+                ),
+                name="document_has_one_subject",
+            ),
         ),
         migrations.AddField(
-            model_name='documentbatchitem',
-            name='batch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='documents.documentbatch'),
+            model_name="documentbatchitem",
+            name="batch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="documents.documentbatch",
+            ),
         ),
         migrations.AddField(
-            model_name='documentbatchitem',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case'),
+            model_name="documentbatchitem",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='documentbatchitem',
-            name='document',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='documents.document'),
+            model_name="documentbatchitem",
+            name="document",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="documents.document",
+            ),
         ),
         migrations.AddIndex(
-            model_name='documentbatchitem',
-            index=models.Index(fields=['batch', 'status'], name='documents_d_batch_i_b6d3d4_idx'),
+            model_name="documentbatchitem",
+            index=models.Index(fields=["batch", "status"], name="documents_d_batch_i_b6d3d4_idx"),
         ),
         migrations.AddConstraint(
-            model_name='documentbatchitem',
-            constraint=models.UniqueConstraint(fields=('batch', 'case'), name='batch_case_once'),
+            model_name="documentbatchitem",
+            constraint=models.UniqueConstraint(fields=("batch", "case"), name="batch_case_once"),
         ),
     ]
