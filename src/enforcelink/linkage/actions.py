@@ -31,6 +31,7 @@ from enforcelink.core.money import parse_amount
 from enforcelink.documents.actions import document_issue
 from enforcelink.documents.policy import AMOUNT_VARIANTS
 from enforcelink.linkage import policy, queries
+from enforcelink.linkage.delivery import enqueue_delivery
 from enforcelink.linkage.models import (
     WITH_UNIT,
     AssistanceRequest,
@@ -170,6 +171,7 @@ def _dispatch(request: AssistanceRequest, *, actor: Any) -> None:
     if request.notice_id is None:
         request.notice = _issue_notice(request, actor)
     request.save()
+    enqueue_delivery(request, "request.sent")
 
 
 def _issue_notice(request: AssistanceRequest, actor: Any) -> Any:
@@ -297,6 +299,8 @@ def request_cancel(request: AssistanceRequest, *, reason: str, actor: Any) -> As
         locked.reason = _reason(reason)
         locked.save()
         _record(locked, "cancelled", before, actor=actor, note=locked.reason)
+        if before != RequestStatus.DRAFT and before != RequestStatus.PENDING_APPROVAL:
+            enqueue_delivery(locked, "request.cancelled")  # the unit must stop working on it
     return locked
 
 

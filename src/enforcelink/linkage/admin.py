@@ -3,10 +3,20 @@ since they change only through the linkage actions."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from enforcelink.cases.admin import ReadOnlyScopedAdmin
-from enforcelink.linkage.models import AssistanceRequest, Responsibility
+from enforcelink.linkage.delivery import retry_dead
+from enforcelink.linkage.models import (
+    AssistanceRequest,
+    Delivery,
+    DeliveryStatus,
+    Responsibility,
+    UnitEndpoint,
+)
 from enforcelink.orgs.admin import AuditedScopedAdmin
 
 
@@ -33,3 +43,35 @@ class AssistanceRequestAdmin(ReadOnlyScopedAdmin):
     list_filter = ("status", "request_type")
     search_fields = ("case__number", "unit__name")
     list_select_related = ("case", "unit")
+
+
+@admin.register(UnitEndpoint)
+class UnitEndpointAdmin(AuditedScopedAdmin):
+    list_display = ("unit", "url", "active", "max_attempts")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyScopedAdmin):
+    """Operators watch pushes here; dead-lettered ones can be sent again once the unit is fixed."""
+
+    list_display = (
+        "request",
+        "endpoint",
+        "event",
+        "status",
+        "attempts",
+        "last_status",
+        "last_error",
+        "next_attempt_at",
+    )
+    list_filter = ("status", "event")
+    list_select_related = ("request", "endpoint")
+    actions = ["retry"]
+
+    @admin.action(description=_("Send the dead-lettered deliveries again"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
+        dead = list(queryset.filter(status=DeliveryStatus.DEAD))
+        for delivery in dead:
+            retry_dead(delivery, actor=request.user)
+        messages.success(request, _("%(count)d deliveries queued again.") % {"count": len(dead)})

@@ -262,3 +262,66 @@ class ReplyReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}:{self.key}"
+
+
+class OperatorsOnlyQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> OperatorsOnlyQuerySet:
+        """Webhook set-up and delivery logs are the platform operators' business."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self
+        return self.filter(NOTHING)
+
+
+class UnitEndpoint(models.Model):
+    """Where a unit's system wants requests pushed (optional: a unit may only poll the API)."""
+
+    unit = models.OneToOneField("orgs.LinkageUnit", on_delete=models.CASCADE, related_name="endpoint")
+    url = models.URLField(_("webhook URL"), max_length=300)
+    secret = models.CharField(
+        _("signing secret"), max_length=100, help_text=_("HMAC-SHA256 key shared with the unit.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    max_attempts = models.PositiveSmallIntegerField(_("tries before dead-lettering"), default=8)
+
+    objects = OperatorsOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit webhook")
+        verbose_name_plural = _("unit webhooks")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    DELIVERED = "delivered", _("delivered")
+    DEAD = "dead", _("dead-lettered")
+
+
+class Delivery(models.Model):
+    """One push of a request event to a unit's endpoint; written in the transaction that causes it."""
+
+    endpoint = models.ForeignKey(UnitEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    request = models.ForeignKey(AssistanceRequest, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=32)
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OperatorsOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.request_id} ({self.status})"

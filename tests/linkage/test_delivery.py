@@ -1,0 +1,177 @@
+"""Issue 4 §7–§8: webhook push — written with the send, signed, retried with backoff, dead-lettered,
+and at least once across a killed worker (with the delivery id for the unit to drop repeats)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from enforcelink.core.models import AuditEvent
+from enforcelink.linkage import actions, delivery
+from enforcelink.linkage.models import AssistanceRequest, Delivery, UnitEndpoint
+from tests.linkage.conftest import ask
+
+
+class Receiver:
+    """A unit's webhook receiver on 127.0.0.1: answers with the scripted statuses, then 200."""
+
+    def __init__(self) -> None:
+        self.script: list[int | str] = []
+        self.seen: list[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.seen.append(
+                    {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+                )
+                step = receiver.script.pop(0) if receiver.script else 200
+                if step == "slow":
+                    time.sleep(1.5)
+                    step = 200
+                self.send_response(int(step))
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    yield server
+    server.server.shutdown()
+
+
+@pytest.fixture
+def endpoint(world, receiver):
+    return UnitEndpoint.objects.create(unit=world.unit, url=receiver.url, secret="s3cret", max_attempts=3)
+
+
+def _send(world, case):
+    return actions.request_send(
+        actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer
+    )
+
+
+def test_sending_writes_the_delivery_and_a_worker_pushes_it_signed(world, case, endpoint, receiver):
+    request = _send(world, case)
+    [item] = Delivery.objects.filter(request=request)
+    assert item.event == "request.sent" and item.payload["request"]["case_number"] == case.number
+    assert delivery.deliver(item.pk) == "delivered"
+    [hit] = receiver.seen
+    headers = hit["headers"]
+    assert headers["x-enforcelink-delivery"] == str(item.pk)
+    assert delivery.verify_signature("s3cret", headers["x-enforcelink-timestamp"], hit["body"],
+                                     headers["x-enforcelink-signature"])  # fmt: skip
+    assert not delivery.verify_signature("wrong", headers["x-enforcelink-timestamp"], hit["body"],
+                                         headers["x-enforcelink-signature"])  # fmt: skip
+    assert json.loads(hit["body"])["request"]["id"] == request.pk
+    assert delivery.deliver(item.pk) == "skipped"  # delivered: never again
+
+
+def test_a_rolled_back_send_delivers_nothing(world, case, endpoint):
+    draft = actions.request_create(case, ask(world.unit), actor=world.officer)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.request_send(draft, actor=world.officer)
+        raise RuntimeError("the database fails after the send")
+    assert not Delivery.objects.exists() and AssistanceRequest.objects.get().status == "draft"
+
+
+def test_failures_back_off_then_dead_letter(world, case, endpoint, receiver):
+    receiver.script = [500, 503, 500]
+    item = Delivery.objects.get(request=_send(world, case))
+    assert delivery.deliver(item.pk) == "pending"
+    item.refresh_from_db()
+    assert item.attempts == 1 and item.last_status == 500 and item.next_attempt_at > timezone.now()
+    assert delivery.deliver(item.pk) == "skipped"  # not due yet
+    for _ in range(2):
+        Delivery.objects.filter(pk=item.pk).update(next_attempt_at=timezone.now())
+        result = delivery.deliver(item.pk)
+    assert result == "dead" and len(receiver.seen) == 3
+    delivery.retry_dead(item, actor=world.officer)
+    assert AuditEvent.objects.filter(action="delivery.retried").count() == 1
+    assert delivery.deliver(item.pk) == "delivered"
+
+
+def test_a_timeout_is_retried(world, case, endpoint, receiver, monkeypatch):
+    monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 0.3)
+    receiver.script = ["slow"]
+    item = Delivery.objects.get(request=_send(world, case))
+    assert delivery.deliver(item.pk) == "pending"
+    item.refresh_from_db()
+    assert item.last_status is None and item.last_error
+
+
+def test_a_worker_killed_mid_post_loses_nothing(world, case, endpoint, receiver):
+    """The first worker claims and posts, then dies before recording: its lease expires and the
+    sweep posts again; the unit sees the same delivery id twice and can drop the repeat."""
+    item = Delivery.objects.get(request=_send(world, case))
+    claimed = delivery.claim(item.pk, timezone.now())
+    delivery.post(claimed)  # … and the process is killed here
+    assert delivery.deliver(item.pk) == "skipped"  # the lease still holds
+    later = timezone.now() + delivery.LEASE + dt.timedelta(seconds=1)
+    Delivery.objects.filter(pk=item.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+    assert delivery.deliver_due(later) == {"delivered": 1}
+    ids = [hit["headers"]["x-enforcelink-delivery"] for hit in receiver.seen]
+    assert ids == [str(item.pk)] * 2
+    item.refresh_from_db()
+    assert item.status == "delivered" and item.attempts == 2
+
+
+def test_cancellation_is_pushed_and_units_without_endpoint_poll(world, case, endpoint, police):
+    request = _send(world, case)
+    actions.request_cancel(request, reason="已履行", actor=world.officer)
+    assert list(Delivery.objects.filter(request=request).values_list("event", flat=True).order_by("pk")) == [
+        "request.sent", "request.cancelled"]  # fmt: skip
+    other = actions.request_send(actions.request_create(case, ask(police, "inquire_household"), actor=world.officer),
+                                 actor=world.officer)  # fmt: skip
+    assert not Delivery.objects.filter(request=other).exists()
+
+
+def test_backoff_grows_and_is_capped():
+    assert [delivery.backoff(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
+    assert delivery.backoff(40).total_seconds() == delivery.BACKOFF_MAX_SECONDS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_post_each_delivery_once(world, case, receiver):
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        pytest.skip("in-memory SQLite is private to one connection; the PostgreSQL run covers this")
+    UnitEndpoint.objects.create(unit=world.unit, url=receiver.url, secret="s", max_attempts=3)
+    items = [Delivery.objects.get(request=_send(world, case)).pk for _ in range(6)]
+    start = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            delivery.deliver_due()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    posted = sorted(int(hit["headers"]["x-enforcelink-delivery"]) for hit in receiver.seen)
+    assert posted == sorted(items)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"delivered"}
