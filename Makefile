@@ -46,6 +46,9 @@ demo: install
 	ENFORCELINK_DEBUG=1 $(EL) migrate -v 0
 	ENFORCELINK_DEBUG=1 $(EL) demo-data --cases $(DEMO_CASES) --seed 1 --if-empty
 	ENFORCELINK_DEBUG=1 $(EL) demo-logins
+	@# The agency simulators answer requests through the machine API while the demo runs.
+	@ENFORCELINK_DEBUG=1 $(EL) simulate agencies --base-url http://127.0.0.1:$(PORT) --interval 5 & sim=$$!; \
+	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	ENFORCELINK_DEBUG=1 $(EL) serve --host $(HOST) --port $(PORT)
 
 lint: install

@@ -1,0 +1,85 @@
+"""`enforcelink simulate agencies`: fake agencies' systems (banks, registries, police …) as separate
+processes that answer the platform's requests over its machine API on 127.0.0.1 (issue 4 §9).
+
+Each simulated unit gets a fresh API key named "simulator" (earlier simulator keys of that unit are
+revoked), then polls, acknowledges and replies with realistic data after a delay, with a fault rate.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+from django.utils.translation import gettext as _
+
+from enforcelink.linkage.simulator import Agency, Faults
+from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
+from enforcelink.orgs.models import ApiKey, LinkageUnit
+
+DEFAULT_TYPES = "bank,real_estate,vehicle,market,housing_fund,social_security,police"
+KEY_NAME = "simulator"
+
+
+def _run(agency: Agency, rounds: int | None, interval: float) -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    agency.run(rounds=rounds, interval=interval)
+
+
+class Command(BaseCommand):
+    help = "Run simulated agencies' systems that answer requests through the machine API."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=["agencies"])
+        parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+        parser.add_argument("--types", default=DEFAULT_TYPES, help=f"unit types (default {DEFAULT_TYPES})")
+        parser.add_argument("--delay", type=float, nargs=2, default=(0.5, 3.0), metavar=("MIN", "MAX"))
+        parser.add_argument("--fault-rate", type=float, default=0.05)
+        parser.add_argument(
+            "--rounds", type=int, default=None, help="polls per agency, then stop (default: run on)"
+        )
+        parser.add_argument("--interval", type=float, default=2.0, help="seconds between polls")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["base_url"].startswith(("http://127.", "http://localhost", "http://[::1]")):
+            raise CommandError(_("The simulators only talk to a platform on this machine (127.0.0.1)."))
+        if not 0 <= options["fault_rate"] <= 1:
+            raise CommandError(_("--fault-rate is a share from 0 to 1."))
+        units = list(
+            LinkageUnit.objects.filter(active=True, unit_type__in=options["types"].split(",")).order_by("pk")
+        )
+        if not units:
+            raise CommandError(_("No active units of these types: load the demo data first."))
+        agencies = [self._agency(unit, options, n) for n, unit in enumerate(units)]
+        connections.close_all()  # the children never touch the database
+        context = multiprocessing.get_context("fork")
+        processes = [context.Process(target=_run, args=(a, options["rounds"], options["interval"]), daemon=True)
+                     for a in agencies]  # fmt: skip
+        for process in processes:
+            process.start()
+        self.stdout.write(_("%(count)d simulated agencies answering at %(url)s.") % {
+            "count": len(processes), "url": options["base_url"]})  # fmt: skip
+
+        def stop(*_args: object) -> None:
+            for process in processes:
+                process.terminate()
+            sys.exit(0)
+
+        signal.signal(signal.SIGTERM, stop)  # make demo stops us with the server: take the children along
+        try:
+            for process in processes:
+                process.join()
+        except KeyboardInterrupt:
+            stop()
+
+    def _agency(self, unit: LinkageUnit, options: dict[str, Any], n: int) -> Agency:
+        for old in ApiKey.objects.filter(unit=unit, name=KEY_NAME, revoked_at__isnull=True):
+            api_key_revoke(old, actor="simulator")
+        _key, secret = api_key_issue(unit, name=KEY_NAME, actor="simulator")
+        low, high = options["delay"]
+        return Agency(unit.name, options["base_url"], secret, delay=(low, max(low, high)),
+                      faults=Faults(rate=options["fault_rate"]), seed=options["seed"] * 1000 + n)  # fmt: skip

@@ -1,0 +1,166 @@
+"""Agency simulators (issue 4 §9): fake units' systems that use the machine API exactly as a real one
+would — over HTTP, with the unit's API key — and answer with realistic data after a delay, with a
+configurable fault rate (duplicate replies, late replies, dropped rounds that look like timeouts).
+
+One `Agency` per unit; `enforcelink simulate agencies` runs each in its own process on 127.0.0.1.
+The simulator knows nothing of the database: everything goes through `/api/v1/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+
+from enforcelink.linkage import policy
+
+STREETS = ("古南街道", "文龙街道", "三江街道", "通惠街道", "永城镇", "东溪镇")
+BANKS = (
+    "重庆农村商业银行綦江支行",
+    "中国工商银行綦江支行",
+    "中国建设银行綦江支行",
+    "中国邮政储蓄银行綦江支行",
+)
+
+
+@dataclass
+class Faults:
+    """Shares of replies that misbehave (they add up to at most 1)."""
+
+    rate: float = 0.0  # overall share of requests hit by a fault
+    kinds: tuple[str, ...] = ("duplicate", "late", "drop")
+
+
+@dataclass
+class Agency:
+    """One simulated unit's system."""
+
+    name: str
+    base_url: str
+    api_key: str
+    delay: tuple[float, float] = (0.2, 1.0)
+    faults: Faults = field(default_factory=Faults)
+    seed: int = 1
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    # --- HTTP -------------------------------------------------------------------------------------
+
+    def call(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"{self.base_url.rstrip('/')}/api/v1/{path}",
+            data=data,
+            method=method,
+            headers={
+                "Authorization": f"Bearer {self.api_key}",
+                "Content-Type": "application/json",
+                **(headers or {}),
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def count(self, key: str) -> None:
+        self.stats[key] = self.stats.get(key, 0) + 1
+
+    # --- behaviour --------------------------------------------------------------------------------
+
+    def poll(self) -> list[dict[str, Any]]:
+        status, body = self.call("GET", "requests/?status=sent&limit=100")
+        return body.get("results", []) if status == 200 and isinstance(body, dict) else []
+
+    def handle(self, request: dict[str, Any]) -> None:
+        """Acknowledge, work a little, reply — or misbehave as the fault rate says."""
+        self.call("POST", f"requests/{request['id']}/acknowledge/")
+        self.count("acknowledged")
+        fault = self.rng.choice(self.faults.kinds) if self.rng.random() < self.faults.rate else ""
+        if fault == "drop":  # the system 'timed out': nothing is answered this round; it is polled again
+            self.count("dropped")
+            return
+        low, high = self.delay
+        time.sleep(self.rng.uniform(low, high) * (5 if fault == "late" else 1))
+        body = {"result": result_for(request["request_type"], self.rng)}
+        key = f"sim-{request['id']}"
+        for _ in range(2 if fault == "duplicate" else 1):
+            status, _answer = self.call(
+                "POST", f"requests/{request['id']}/reply/", body, {"Idempotency-Key": key}
+            )
+            self.count(f"reply_{status}")
+        if fault:
+            self.count(fault)
+
+    def poll_acknowledged(self) -> list[dict[str, Any]]:
+        """Requests acknowledged but not answered (a dropped round): answered on a later pass."""
+        status, body = self.call("GET", "requests/?status=acknowledged&limit=100")
+        return body.get("results", []) if status == 200 and isinstance(body, dict) else []
+
+    def run(self, *, rounds: int | None = None, interval: float = 1.0) -> dict[str, int]:
+        done = 0
+        while rounds is None or done < rounds:
+            try:
+                for request in self.poll() + self.poll_acknowledged():
+                    self.handle(request)
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                self.count("server_unreachable")  # the platform is starting or restarting
+            done += 1
+            time.sleep(interval)
+        return self.stats
+
+
+# --- realistic answers ---------------------------------------------------------------------------
+
+
+def _text(name: str, request_type: str, rng: random.Random) -> str:
+    if name == "institution":
+        return rng.choice(BANKS)
+    if name in ("account", "transfer_reference"):
+        return "".join(rng.choice("0123456789") for _ in range(16))
+    if name == "description":
+        if request_type == "inquire_vehicles":
+            return f"渝B·{rng.randrange(10000, 99999)} 小型普通客车"
+        return f"重庆市綦江区{rng.choice(STREETS)}{rng.randrange(1, 300)}号{rng.randrange(1, 30)}-{rng.randrange(1, 6)}"
+    if name == "certificate":
+        return f"渝（{rng.randrange(2015, 2025)}）綦江区不动产权第{rng.randrange(1000000, 9999999)}号"
+    if name == "location":
+        return f"重庆市綦江区{rng.choice(STREETS)}"
+    if name == "outcome":
+        return "已按通知办理"
+    return ""
+
+
+def _value(spec: policy.Field, request_type: str, rng: random.Random, found: bool) -> Any:
+    if spec.kind == "bool":
+        return found
+    if spec.kind == "amount":
+        return f"{rng.lognormvariate(9, 1.2):.2f}"
+    if spec.kind == "date":
+        return (dt.date.today() + dt.timedelta(days=365)).isoformat()
+    if spec.kind == "items":
+        return [{sub.name: _value(sub, request_type, rng, found) for sub in spec.item if sub.required}
+                for _ in range(rng.randint(1, 3))] if found else []  # fmt: skip
+    return _text(spec.name, request_type, rng) or "—"
+
+
+def result_for(request_type: str, rng: random.Random) -> dict[str, Any]:
+    """A result of the type's shape (policy.RESULT_FIELDS): about 40% of inquiries find something."""
+    found = rng.random() < 0.4
+    result = {}
+    for spec in policy.result_fields(request_type):
+        if spec.required or spec.kind == "items":
+            value = _value(spec, request_type, rng, found)
+            if value not in ([], ""):
+                result[spec.name] = value
+    return result
