@@ -140,3 +140,15 @@ class ResultForm(forms.Form):
         for item in error.errors if isinstance(error, ErrorList) else [error]:
             name = (item.field or "").removeprefix("result.").replace(".", "-")
             self.add_error(name if name in self.fields else None, str(item.message))
+
+
+class ReplyUploadForm(forms.Form):
+    request_type = forms.ChoiceField(label=_("Request"), choices=RequestType.choices)
+    file = forms.FileField(label=_("Filled-in sheet (.xlsx or .csv)"))
+    partial = forms.BooleanField(label=_("Apply the good rows even if some are wrong"), required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload

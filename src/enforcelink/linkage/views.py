@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
+from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -29,9 +31,16 @@ from enforcelink.core.errors import DomainError
 from enforcelink.documents.models import DocumentFile, FileFormat
 from enforcelink.documents.queries import file_content
 from enforcelink.documents.views import CONTENT_TYPES
-from enforcelink.linkage import actions, policy, queries
-from enforcelink.linkage.forms import InboxFilterForm, MessageForm, ReasonForm, ResultForm, SendForm
-from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest
+from enforcelink.linkage import actions, exchange, policy, queries
+from enforcelink.linkage.forms import (
+    InboxFilterForm,
+    MessageForm,
+    ReasonForm,
+    ReplyUploadForm,
+    ResultForm,
+    SendForm,
+)
+from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest, RequestType
 from enforcelink.orgs.models import LinkageUnit, User
 from enforcelink.orgs.scoping import get_visible_or_404, region_ancestors
 
@@ -264,3 +273,44 @@ def unit_performance(request: HttpRequest) -> HttpResponse:
     context = {"rows": rows, "chart": chart, "start": start, "end": end, "today": today,
                "overdue": queries.overdue_requests(user, today), "min_volume": policy.MIN_RANK_VOLUME}  # fmt: skip
     return render(request, "linkage/unit_performance.html", context)
+
+
+@login_required
+def reply_sheet(request: HttpRequest) -> HttpResponse:
+    """The unit's waiting requests of one type as an XLSX to fill in."""
+    user = _user(request)
+    if not user.is_unit_staff:
+        raise PermissionDenied
+    request_type = request.GET.get("request_type", "")
+    if request_type not in RequestType.values:
+        raise Http404
+    response = HttpResponse(exchange.reply_sheet(user, request_type), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="replies-{request_type}.xlsx"'
+    return response
+
+
+@login_required
+def reply_upload(request: HttpRequest) -> HttpResponse:
+    """Upload the filled-in sheet: every row checked, errors by row and column, nothing half applied."""
+    user = _user(request)
+    if not user.is_unit_staff:
+        raise PermissionDenied
+    form = ReplyUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+            handle.flush()
+            try:
+                report = exchange.replies_import(
+                    handle.name,
+                    form.cleaned_data["request_type"],
+                    actor=user,
+                    partial=form.cleaned_data["partial"],
+                )
+            except DomainError as error:
+                form.add_error("file", str(error))
+    return render(request, "linkage/reply_upload.html", {"form": form, "report": report})
