@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from enforcelink.cases.models import (
     Assignment,
@@ -232,9 +232,9 @@ def case_amounts(case: Case) -> list[Amount]:
 
 
 VARIANTS = {
-    "standard": _lazy("standard period"),
-    "urgent": _lazy("urgent period"),
-    "non_litigation": _lazy("non-litigation period"),
+    "standard": gettext_lazy("standard period"),
+    "urgent": gettext_lazy("urgent period"),
+    "non_litigation": gettext_lazy("non-litigation period"),
 }
 
 
@@ -275,19 +275,19 @@ def case_detail(case: Case, today: dt.date) -> CaseDetail:
 
 
 EVENT_LABELS = {
-    "case.filed": _lazy("Case filed"),
-    "case.assigned": _lazy("Case assigned"),
-    "case.reassigned": _lazy("Case reassigned"),
-    "case.closed": _lazy("Case closed"),
-    "case.resumed": _lazy("Resumed as a new case"),
-    "case.resumed_from": _lazy("Resumed from an earlier case"),
-    "case.suspension_started": _lazy("Suspension started"),
-    "case.suspension_ended": _lazy("Suspension ended"),
-    "case.extension_requested": _lazy("Extension requested"),
-    "case.extension_decided": _lazy("Extension decided"),
-    "lead.submitted": _lazy("Asset lead submitted"),
-    "party.id_revealed": _lazy("Full ID number viewed"),
-    "node.overdue": _lazy("Node overdue"),
+    "case.filed": gettext_lazy("Case filed"),
+    "case.assigned": gettext_lazy("Case assigned"),
+    "case.reassigned": gettext_lazy("Case reassigned"),
+    "case.closed": gettext_lazy("Case closed"),
+    "case.resumed": gettext_lazy("Resumed as a new case"),
+    "case.resumed_from": gettext_lazy("Resumed from an earlier case"),
+    "case.suspension_started": gettext_lazy("Suspension started"),
+    "case.suspension_ended": gettext_lazy("Suspension ended"),
+    "case.extension_requested": gettext_lazy("Extension requested"),
+    "case.extension_decided": gettext_lazy("Extension decided"),
+    "lead.submitted": gettext_lazy("Asset lead submitted"),
+    "party.id_revealed": gettext_lazy("Full ID number viewed"),
+    "node.overdue": gettext_lazy("Node overdue"),
 }
 # Keys never shown in the timeline summary: full ID numbers stay behind the logged reveal (R-ID-05).
 HIDDEN_KEYS = {"parties", "candidates", "id_number"}
