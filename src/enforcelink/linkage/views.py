@@ -101,7 +101,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if values.get("overdue"):
         rows = rows.filter(status__in=WITH_UNIT, due_on__lt=timezone.localdate())
     page = Paginator(rows.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "linkage/inbox.html", {"form": form, "page": page, "today": timezone.localdate()})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "today": timezone.localdate(), "query": query.urlencode()}
+    return render(request, "linkage/inbox.html", context)
 
 
 def _visible(user: User, pk: int) -> AssistanceRequest:

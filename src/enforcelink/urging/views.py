@@ -57,8 +57,15 @@ def judgment_list(request: HttpRequest) -> HttpResponse:
         _user(request), status=values.get("status", ""), search=values.get("q", "").strip()
     )
     page = Paginator(judgments, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "today": timezone.localdate()}
+    context = {"form": form, "page": page, "today": timezone.localdate(), "query": _query(request)}
     return render(request, "urging/judgment_list.html", context)
+
+
+def _query(request: HttpRequest) -> str:
+    """The list's filters, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _party_context(context: dict[str, Any]) -> dict[str, Any]:
