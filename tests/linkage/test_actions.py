@@ -135,9 +135,13 @@ def test_return_pauses_the_clock_and_resending_does_not_restart_it(world, draft)
     actions.request_return(draft, reason="缺少生效裁判文书", actor=world.liaison)
     AssistanceRequest.objects.filter(pk=draft.pk).update(returned_at=timezone.now() - dt.timedelta(days=4))
     resent = actions.request_resend(draft, actor=world.officer, note="已补充")
-    assert resent.status == "sent" and resent.sent_at == first_sent and resent.paused_days == 4
+    lost = policy.paused_between(
+        timezone.localdate() - dt.timedelta(days=4), timezone.localdate(), "working_days"
+    )
+    assert resent.status == "sent" and resent.sent_at == first_sent and resent.paused_days == lost
     assert (
-        resent.due_on == policy.due_date(timezone.localdate(first_sent), 3, "working_days", paused_days=4).due
+        resent.due_on
+        == policy.due_date(timezone.localdate(first_sent), 3, "working_days", paused_days=lost).due
     )
     assert resent.due_on >= due
 
@@ -206,3 +210,41 @@ def test_a_closed_case_sends_nothing(world, case):
         actions.request_create(case, ask(world.unit), actor=world.officer)
     assert caught.value.code == "CASE_CLOSED"
     assert RequestStatus.DRAFT not in set(AssistanceRequest.objects.values_list("status", flat=True))
+
+
+def test_nobody_approves_their_own_deduction(world, case):
+    request = actions.request_create(case, ask(world.unit, "deduct", amount="100"), actor=world.president)
+    actions.request_send(request, actor=world.president)
+    with pytest.raises(DomainError) as caught:
+        actions.request_approve(request, approve=True, actor=world.president)
+    assert caught.value.code == "OWN_REQUEST"
+
+
+def test_closing_the_case_withdraws_unsent_requests_and_stops_approval(world, case):
+    from enforcelink.cases.models import Case
+
+    waiting = actions.request_create(case, ask(world.unit, "deduct", amount="100"), actor=world.officer)
+    actions.request_send(waiting, actor=world.officer)
+    draft = actions.request_create(case, ask(world.unit), actor=world.officer)
+    sent = actions.request_send(
+        actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer
+    )
+    actions.requests_withdraw_unsent(case, actor=world.officer)
+    assert {r.pk: r.status for r in AssistanceRequest.objects.all()} == {
+        waiting.pk: "cancelled", draft.pk: "cancelled", sent.pk: "sent"}  # fmt: skip
+    Case.objects.filter(pk=case.pk).update(status="closed")
+    with pytest.raises(DomainError):
+        actions.request_approve(waiting, approve=True, actor=world.president)
+
+
+def test_acknowledging_twice_is_harmless(world, draft):
+    actions.request_send(draft, actor=world.officer)
+    first = actions.request_acknowledge(draft, actor=world.liaison)
+    again = actions.request_acknowledge(draft, actor=world.liaison)
+    assert again.acknowledged_at == first.acknowledged_at
+    assert RequestEvent.objects.filter(request=draft, kind="acknowledged").count() == 1
+
+
+def test_a_unit_outside_the_courts_directory_is_not_found(world, case):
+    with pytest.raises(NotFound):
+        actions.request_create(case, ask(world.other_unit), actor=world.officer)

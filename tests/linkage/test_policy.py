@@ -63,7 +63,7 @@ def test_pausing_never_brings_the_deadline_forward(sent, amount, paused):
     plain = policy.due_date(sent, amount, "working_days").due
     later = policy.due_date(sent, amount, "working_days", paused_days=paused)
     assert later.due >= plain and is_working_day(later.due)
-    assert later.trace["excluded_days"] == paused  # R-TIME-02: the pause is in the trace
+    assert later.trace.get("paused_working_days", 0) == paused  # R-TIME-02: the pause is in the trace
 
 
 def test_a_deposit_inquiry_result_is_checked_field_by_field():
@@ -100,6 +100,27 @@ def test_a_result_of_the_wrong_shape_names_the_field(payload, field):
 def test_returned_days_count_from_the_return_to_the_resending():
     assert policy.paused_between(dt.date(2026, 3, 1), dt.date(2026, 3, 4)) == 3
     assert policy.paused_between(dt.date(2026, 3, 4), dt.date(2026, 3, 4)) == 0
+
+
+def test_a_working_day_sla_gets_back_working_days_not_calendar_days():
+    """Returned on Friday 2026-03-06, re-sent on Monday 03-09: one working day lost, not three."""
+    assert policy.paused_between(dt.date(2026, 3, 6), dt.date(2026, 3, 9), "working_days") == 1
+    # Across the National Day holiday (10-01 to 10-08) from 09-30 to 10-09 only 10-09 is a working day.
+    assert policy.paused_between(dt.date(2025, 9, 30), dt.date(2025, 10, 9), "working_days") == 1
+    sent = dt.date(2026, 3, 2)  # Monday; 3 working days → Thursday 03-05; one day paused → Friday
+    assert policy.due_date(sent, 3, "working_days", paused_days=1).due == dt.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize(
+    ("request_type", "result", "field"),
+    [("deduct", {"deducted_amount": "999999.00", "transfer_reference": "x"}, "result.deducted_amount"),
+     ("freeze", {"frozen_amount": "100.00", "frozen_until": "2099-01-01", "account": "1"}, "result.frozen_until")],
+)  # fmt: skip
+def test_results_must_fit_what_was_asked(request_type, result, field):
+    """R-ASSET-03 no more than asked; R-ASSET-02 no longer than the legal term."""
+    with pytest.raises(DomainError) as caught:
+        policy.check_result_against(request_type, result, {"amount": "100.00"}, dt.date(2026, 12, 1))
+    assert caught.value.field == field
 
 
 def test_wilson_interval_is_wide_for_few_and_narrow_for_many():

@@ -54,7 +54,12 @@ def test_a_dropped_round_is_answered_on_the_next_poll(live_server, world, case):
     assert set(AssistanceRequest.objects.values_list("status", flat=True)) == {"completed"}
 
 
-def test_the_command_refuses_other_hosts_and_runs_on_loopback(live_server, world, case):
+def test_the_command_refuses_other_hosts_and_production_and_runs_on_loopback(
+    live_server, world, case, settings
+):
+    with pytest.raises(CommandError):
+        call_command("simulate", "agencies", "--base-url", live_server.url, "--rounds", "1")  # DEBUG is off
+    settings.DEBUG = True
     with pytest.raises(CommandError):
         call_command("simulate", "agencies", "--base-url", "http://10.0.0.5:8000", "--rounds", "1")
     _requests(world, case, 2)

@@ -116,3 +116,12 @@ def test_inbox_query_count_does_not_grow(client, world, case, django_assert_max_
     client.force_login(world.liaison)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("inbox")).status_code == 200
+
+
+def test_odd_input_never_breaks_a_page(client, world, case):
+    client.force_login(world.officer)
+    for query in ("?end=0001-01-01", "?start=0001-01-01", "?start=９９&end=²", "?end=9999-12-31"):
+        assert client.get(reverse("unit-performance") + query).status_code == 200
+    assert client.get(reverse("urging-rates") + "?year=²").status_code == 200
+    data = {"remove": "applicants-²", "applicants-TOTAL_FORMS": "1", "respondents-TOTAL_FORMS": "1"}
+    assert client.post(reverse("judgment-new"), data).status_code in (200, 400)

@@ -139,7 +139,7 @@ def test_convert_files_the_case_for_what_is_still_owed(world, overdue_judgment):
         case.basis_number == overdue_judgment.number
         and case.basis_effective_on == overdue_judgment.effective_on
     )
-    assert (case.principal, case.interest) == (Decimal("50000.00"), Decimal("1500.50"))
+    assert (case.principal, case.interest) == (Decimal("51500.50"), Decimal("0.00"))  # interest paid first
     assert sorted(p.id_number for p in case.parties.all())[0] in {PERSON_IDS[0], "914403001922038216"}
     assert case.number.startswith(f"（{timezone.localdate().year}）渝0110执")
     with pytest.raises(DomainError):
@@ -160,7 +160,7 @@ def test_withdraw_needs_a_reason_and_ends_supervision(world, judgment):
 
 def test_rates_per_court_and_judge(world, judgment, overdue_judgment):
     other = actions.judgment_register(
-        registration(world.court, number="（2026）渝0110民初88号", days_ago=40, judge_name="李法官"),
+        registration(world.court, number="（2026）渝0110民初88号", days_ago=3, judge_name="李法官"),
         actor=world.officer,
     )
     actions.judgment_record_performance(
@@ -186,3 +186,14 @@ def test_demo_judgments_cover_every_outcome(world, django_user_model):
     states = set(Judgment.objects.values_list("status", flat=True))
     assert {JudgmentStatus.PERFORMED, JudgmentStatus.UNPAID} <= states
     assert Document.objects.filter(judgment__isnull=False).exists()
+
+
+def test_paying_after_the_deadline_is_not_voluntary_performance(world, overdue_judgment):
+    actions.sweep_deadlines(timezone.localdate())
+    actions.judgment_record_performance(
+        overdue_judgment, amount="81500.50", performed_on=timezone.localdate(), actor=world.officer
+    )
+    overdue_judgment.refresh_from_db()
+    assert overdue_judgment.status == JudgmentStatus.PERFORMED_LATE
+    [row] = queries.voluntary_rates(world.officer)
+    assert (row.decided, row.performed, row.rate) == (1, 0, 0.0)

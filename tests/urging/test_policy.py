@@ -50,12 +50,14 @@ def test_deadline_is_never_early_and_always_a_working_day(start, days):
     ("performed", "left"),
     [
         ("0", ("100", "10", "5")),
-        ("50", ("50", "10", "5")),
-        ("105", ("0", "5", "5")),
+        ("3", ("100", "10", "2")),
+        ("10", ("100", "5", "0")),
+        ("65", ("50", "0", "0")),
         ("115", ("0", "0", "0")),
     ],
 )
-def test_payments_go_to_principal_then_interest_then_costs(performed, left):
+def test_payments_go_to_costs_then_interest_then_principal(performed, left):
+    """Civil Code Art. 561: without an agreement, costs first, then interest, then the principal."""
     result = policy.outstanding(Decimal("100"), Decimal("10"), Decimal("5"), Decimal(performed))
     assert result == tuple(Decimal(v) for v in left)
 

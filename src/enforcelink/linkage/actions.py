@@ -42,6 +42,7 @@ from enforcelink.linkage.models import (
     Side,
 )
 from enforcelink.orgs.models import ApiKey, LinkageUnit, Role, User
+from enforcelink.orgs.scoping import unit_directory_scope
 
 APPROVERS = {Role.PRESIDENT, Role.TEAM_LEADER}
 PAST = {"acknowledge": "acknowledged", "start": "started", "complete": "completed", "reject": "rejected",
@@ -105,7 +106,10 @@ def _record(
 
 
 def request_create(case: Case, ask: Ask, *, actor: Any, batch: uuid.UUID | None = None) -> AssistanceRequest:
-    """A draft request from an open case to a unit that has the type on its responsibility list."""
+    """A draft request from an open case to a unit of the court's directory that has the type on its
+    responsibility list."""
+    if not LinkageUnit.objects.filter(unit_directory_scope(actor), pk=ask.unit.pk).exists():
+        raise NotFound(field="unit")
     entry = _clean_ask(ask)
     with transaction.atomic():
         locked = staff_case(case, actor)
@@ -206,8 +210,11 @@ def request_approve(
     """The president or a team leader approves (it goes out) or refuses (it goes back to draft)."""
     with transaction.atomic():
         locked = court_request(request, actor)
+        ensure_open(locked.case)
         if actor.role not in APPROVERS:
             raise RuleViolation("NOT_APPROVER", _("Only the president or a team leader approves requests."))
+        if actor.pk == locked.created_by_id:
+            raise RuleViolation("OWN_REQUEST", _("A request is approved by someone other than its author."))
         if not approve and not note.strip():
             raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="note")
         before = _move(locked, "approve" if approve else "refuse")
@@ -243,6 +250,11 @@ def _unit_step(
 
 
 def request_acknowledge(request: AssistanceRequest, *, actor: Any) -> AssistanceRequest:
+    """Acknowledging twice (a retrying system) is not an error: the second one changes nothing."""
+    with transaction.atomic():
+        locked = unit_request(request, actor)
+        if locked.acknowledged_at is not None and locked.status != RequestStatus.SENT:
+            return locked
     return _unit_step(request, "acknowledge", actor=actor)
 
 
@@ -253,6 +265,7 @@ def request_start(request: AssistanceRequest, *, actor: Any) -> AssistanceReques
 def request_complete(request: AssistanceRequest, *, result: Any, actor: Any) -> AssistanceRequest:
     """The structured result the type must return (`policy.RESULT_FIELDS`), checked before anything."""
     cleaned = policy.clean_result(request.request_type, result)
+    policy.check_result_against(request.request_type, cleaned, request.details, timezone.localdate())
     return _unit_step(request, "complete", actor=actor, result=cleaned)
 
 
@@ -277,6 +290,7 @@ def request_resend(
     """The court corrected a returned request; the days it spent here are added to the deadline."""
     with transaction.atomic():
         locked = court_request(request, actor)
+        ensure_open(locked.case)
         before = _move(locked, "resend")
         if details is not None:
             locked.details = details
@@ -284,9 +298,12 @@ def request_resend(
                 Ask(locked.unit, locked.request_type, locked.purpose, locked.legal_basis, locked.details)
             )
         assert locked.returned_at is not None
-        paused = policy.paused_between(timezone.localdate(locked.returned_at), timezone.localdate())
+        paused = policy.paused_between(
+            timezone.localdate(locked.returned_at), timezone.localdate(), locked.sla_unit
+        )
         locked.paused_days += paused
         locked.returned_at = None
+        locked.reminded_on = locked.escalated_on = None  # the new deadline gets its own reminder
         _dispatch(locked, actor=actor)
         _record(locked, "resent", before, actor=actor, note=note, paused_days=paused, due_on=locked.due_on)
     return locked
@@ -461,3 +478,20 @@ def reply_once(
             raise
         return _replay(found, fingerprint, request)
     return response
+
+
+def requests_withdraw_unsent(case: Case, *, actor: Any) -> int:
+    """When a case closes, its drafts and requests awaiting approval are withdrawn; what is already
+    with a unit goes on (after 终本 the controls stay in force, R-ZB-04) and can still be answered."""
+    withdrawn = 0
+    for request in (
+        AssistanceRequest.objects.select_for_update()
+        .filter(case=case, status__in=(RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL))
+        .order_by("pk")
+    ):
+        before = request.status
+        request.status, request.reason = RequestStatus.CANCELLED, _("The case was closed.")
+        request.save(update_fields=["status", "reason"])
+        _record(request, "cancelled", before, actor=actor, note=request.reason)
+        withdrawn += 1
+    return withdrawn

@@ -130,7 +130,8 @@ def _check(table: Table, row: Row, user: Any, request_type: str) -> Reply | None
             "OUTCOME_INVALID", _("Write completed, rejected or returned."), row=row.number, column="outcome"
         )
     pk = cell_text(row.values.get("id"))
-    request = AssistanceRequest.objects.visible_to(user).filter(pk=int(pk) if pk.isdigit() else 0).first()
+    number = int(pk) if pk.isascii() and pk.isdigit() and len(pk) < 19 else 0
+    request = AssistanceRequest.objects.visible_to(user).filter(pk=number).first()
     if request is None or request.request_type != request_type:
         raise table.error("NOT_FOUND", _("No such request for your unit."), row=row.number, column="id")
     reason = cell_text(row.values.get("reason"))

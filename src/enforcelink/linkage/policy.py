@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from enforcelink.core.calendar import Deadline, Unit, compute_deadline
+from enforcelink.core.calendar import Deadline, compute_deadline, is_working_day
 from enforcelink.core.errors import InvalidInput, RuleViolation
 from enforcelink.core.money import parse_amount
 
@@ -141,20 +141,28 @@ def due_date(sent_on: dt.date, amount: int, unit: str, *, paused_days: int = 0) 
     """R-TIME-01 / R-TIME-02: the SLA counted from the day the request was first sent; days spent back
     with the court for correction are not counted, and re-sending does not restart the clock. An SLA
     of 0 (urgent police help) is due the day it is sent, or the next working day."""
-    period_unit: Unit = "working_days" if unit == "working_days" else "days"
+    if unit == "working_days":
+        deadline = compute_deadline(
+            sent_on, amount + paused_days, "working_days", rule_id="R-TIME-01", start_event="request_sent"
+        )
+        if paused_days:  # the unit gets back the working days the request spent with the court
+            deadline.trace["steps"].append(f"+ {paused_days} working days back with the court (not counted)")
+            deadline.trace["paused_working_days"] = paused_days
+        return deadline
     return compute_deadline(
-        sent_on,
-        amount,
-        period_unit,
-        rule_id="R-TIME-01",
-        start_event="request_sent",
-        excluded_days=paused_days,
+        sent_on, amount, "days", rule_id="R-TIME-01", start_event="request_sent", excluded_days=paused_days
     )
 
 
-def paused_between(returned_on: dt.date, resent_on: dt.date) -> int:
-    """Calendar days the request spent with the court; the day it came back counts as paused."""
-    return max((resent_on - returned_on).days, 0)
+def paused_between(returned_on: dt.date, resent_on: dt.date, unit: str = "days") -> int:
+    """What the request spent back with the court, in the SLA's own unit: working days for a
+    working-day SLA (a weekend in between costs the unit nothing), else calendar days."""
+    if resent_on <= returned_on:
+        return 0
+    if unit != "working_days":
+        return (resent_on - returned_on).days
+    days = (returned_on + dt.timedelta(days=n) for n in range(1, (resent_on - returned_on).days + 1))
+    return sum(1 for day in days if is_working_day(day))
 
 
 # --- results ---------------------------------------------------------------------------------------
@@ -277,3 +285,32 @@ def percentile(values: list[float], share: float) -> float | None:
     ordered = sorted(values)
     rank = math.ceil(round(share * len(ordered), 9))  # round: 0.9 × 10 is 9.000000000000002 in floats
     return ordered[min(max(rank, 1), len(ordered)) - 1]
+
+
+# R-ASSET-02 maximum terms (民诉解释 Art. 485) a unit may report for what it froze or seized.
+MAX_TERM_DAYS = {"freeze": 366, "renew_freeze": 366, "seize": 3 * 366, "renew_seizure": 3 * 366}
+CAPPED_AMOUNTS = {"freeze": "frozen_amount", "renew_freeze": "frozen_amount", "deduct": "deducted_amount",
+                  "unfreeze": "released_amount"}  # fmt: skip
+
+
+def check_result_against(
+    request_type: str, result: dict[str, Any], details: dict[str, Any], today: dt.date
+) -> None:
+    """A result must fit what was asked: no more frozen or deducted than the notice's amount (R-ASSET-03,
+    no over-seizure), and no term beyond the legal maximum (R-ASSET-02)."""
+    name = CAPPED_AMOUNTS.get(request_type)
+    if name and name in result and details.get("amount"):
+        from decimal import Decimal
+
+        if Decimal(result[name]) > Decimal(str(details["amount"])):
+            raise _bad(
+                name, _("More than the %(amount)s yuan the notice asks for.") % {"amount": details["amount"]}
+            )
+    for field_name in ("frozen_until", "seized_until"):
+        limit = MAX_TERM_DAYS.get(request_type)
+        if (
+            limit
+            and field_name in result
+            and dt.date.fromisoformat(result[field_name]) > today + dt.timedelta(days=limit)
+        ):
+            raise _bad(field_name, _("Longer than the legal maximum term (民诉解释 Art. 485)."))

@@ -211,7 +211,9 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
             if request.GET.get("start")
             else end - dt.timedelta(days=89)
         )
-    except ValueError:
+        if start.year < 2000 or end.year > 2100:
+            raise ValueError("out of range")
+    except (ValueError, OverflowError):  # 0001-01-01 parses, and 89 days before it overflows
         return today - dt.timedelta(days=89), today
     return (start, end) if start <= end else (end, start)
 

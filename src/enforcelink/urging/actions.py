@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,13 +102,25 @@ def judgment_register(reg: JudgmentRegistration, *, actor: Any) -> Judgment:
         raise NotFound()
     number, (principal, interest, costs), days, parties = _clean(reg, timezone.localdate())
     due = policy.performance_due(reg.effective_on, days)
+    duplicate = RuleViolation(
+        "JUDGMENT_DUPLICATE",
+        _("Judgment %(number)s is already registered.") % {"number": number},
+        field="number",
+    )
+    if Judgment.objects.filter(court=reg.court, number=number).exists():
+        raise duplicate
+    try:
+        return _create(reg, number, (principal, interest, costs), days, parties, due, actor)
+    except IntegrityError:  # registered by a colleague at the same moment
+        raise duplicate from None
+
+
+def _create(
+    reg: JudgmentRegistration, number: str, amounts: tuple[Decimal, Decimal, Decimal], days: int,
+    parties: list[JudgmentParty], due: Any, actor: Any,
+) -> Judgment:  # fmt: skip
+    principal, interest, costs = amounts
     with transaction.atomic():
-        if Judgment.objects.filter(court=reg.court, number=number).exists():
-            raise RuleViolation(
-                "JUDGMENT_DUPLICATE",
-                _("Judgment %(number)s is already registered.") % {"number": number},
-                field="number",
-            )
         judgment = Judgment.objects.create(
             court=reg.court,
             number=number,
@@ -201,7 +213,10 @@ def judgment_record_performance(
         locked.performed_amount += paid
         locked.performed_on = performed_on
         full = locked.performed_amount == locked.amount_total
-        status = JudgmentStatus.PERFORMED if full else locked.status
+        # Voluntary performance is performance by the deadline; paid in full later still ends the
+        # supervision, but does not count towards the 自动履行率.
+        late = JudgmentStatus.PERFORMED_LATE if performed_on > locked.due_on else JudgmentStatus.PERFORMED
+        status = late if full else locked.status
         _set_status(
             locked, status, actor=actor, action="judgment.performance_recorded", paid=paid, on=performed_on
         )
@@ -293,7 +308,9 @@ def _remind_due_soon(today: dt.date) -> int:
     reminded = 0
     for pk in candidates.values_list("pk", flat=True):
         with transaction.atomic():
-            if Judgment.objects.filter(pk=pk, reminded_on__isnull=True).update(reminded_on=today):
+            if Judgment.objects.filter(pk=pk, status__in=OPEN_STATES, reminded_on__isnull=True).update(
+                reminded_on=today
+            ):
                 message = _("Judgment %(number)s must be performed by %(due)s.")
                 _notify_people([Judgment.objects.get(pk=pk)], "urging.due_soon", message)
                 reminded += 1

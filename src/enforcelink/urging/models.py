@@ -23,13 +23,19 @@ class JudgmentStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     NOTIFIED = "notified", _("Notices sent")
     PERFORMED = "performed", _("Performed voluntarily")
+    PERFORMED_LATE = "performed_late", _("Performed after the deadline")
     UNPAID = "unpaid", _("Deadline passed unpaid")
     CONVERTED = "converted", _("Enforcement filed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # Outcomes that count towards the voluntary-performance rate: the deadline has been reached.
-DECIDED = (JudgmentStatus.PERFORMED, JudgmentStatus.UNPAID, JudgmentStatus.CONVERTED)
+DECIDED = (
+    JudgmentStatus.PERFORMED,
+    JudgmentStatus.PERFORMED_LATE,
+    JudgmentStatus.UNPAID,
+    JudgmentStatus.CONVERTED,
+)
 
 
 class JudgmentQuerySet(models.QuerySet["Judgment"]):

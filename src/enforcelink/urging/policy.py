@@ -72,15 +72,16 @@ def should_remind(due_on: dt.date, today: dt.date) -> bool:
 def outstanding(
     principal: Decimal, interest: Decimal, costs: Decimal, performed: Decimal
 ) -> tuple[Decimal, ...]:
-    """What is left to enforce after a part payment: paid money goes to the principal first, then
-    interest, then costs (the order the amounts are printed in; a court may apply another)."""
-    left = []
+    """(principal, interest, costs) left to enforce after a part payment. A payment that covers only
+    part of the debt goes to the costs first, then the interest, then the principal (Civil Code
+    Art. 561, the order when the parties agreed none)."""
     paid = performed
-    for amount in (principal, interest, costs):
+    left: dict[str, Decimal] = {}
+    for name, amount in (("costs", costs), ("interest", interest), ("principal", principal)):
         used = min(amount, paid)
-        left.append(amount - used)
+        left[name] = amount - used
         paid -= used
-    return tuple(left)
+    return left["principal"], left["interest"], left["costs"]
 
 
 def voluntary_rate(performed: int, decided: int) -> float | None:

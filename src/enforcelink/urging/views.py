@@ -113,7 +113,8 @@ def judgment_new(request: HttpRequest) -> HttpResponse:
         if data.get("add") == prefix:
             return _refill(request, with_row_added(data, prefix))
         remove = data.get("remove", "")
-        if remove.startswith(f"{prefix}-") and remove.removeprefix(f"{prefix}-").isdigit():
+        index = remove.removeprefix(f"{prefix}-")
+        if remove.startswith(f"{prefix}-") and index.isascii() and index.isdigit() and len(index) < 4:
             return _refill(request, with_row_removed(data, prefix, int(remove.removeprefix(f"{prefix}-"))))
     form, formsets = JudgmentForm(data), party_formsets(data)
     if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
@@ -212,7 +213,11 @@ def judgment_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 def voluntary_rates(request: HttpRequest) -> HttpResponse:
     """自动履行率 per court and judge."""
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+    year = (
+        int(year_text)
+        if year_text.isascii() and year_text.isdigit() and 2000 <= int(year_text) <= 2100
+        else None
+    )
     rows = queries.voluntary_rates(_user(request), year=year)
     context = {"rows": rows, "totals": queries.court_totals(rows), "year": year}
     return render(request, "urging/rates.html", context)

@@ -73,6 +73,9 @@ def case_close(
         case.save(
             update_fields=["status", "closed_on", "closure_mode", "closure_details", "closed_within_period"]
         )
+        from enforcelink.linkage.actions import requests_withdraw_unsent  # linkage builds on cases
+
+        requests_withdraw_unsent(case, actor=actor)
     return case
 
 

@@ -29,6 +29,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: _("+ %(n)s days not counted (suspension etc.) = %(end)s") % {"n": m[1], "end": m[2]}),
     (re.compile(rf"^{DATE} is not a working day: moved to {DATE}$"),
      lambda m: _("%(day)s is not a working day: moved to %(next)s") % {"day": m[1], "next": m[2]}),
+    (re.compile(r"^\+ (\d+) working days back with the court \(not counted\)$"),
+     lambda m: _("+ %(n)s working days back with the court, not counted") % {"n": m[1]}),
     (re.compile(r"^no State Council calendar published for part of this period: Monday–Friday assumed$"),
      lambda m: _("No State Council holiday calendar is published for part of this period: Monday to Friday are assumed to be working days.")),
 ]  # fmt: skip

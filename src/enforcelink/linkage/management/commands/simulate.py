@@ -12,6 +12,7 @@ import signal
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.utils.translation import gettext as _
@@ -43,8 +44,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--interval", type=float, default=2.0, help="seconds between polls")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--force", action="store_true", help="run without ENFORCELINK_DEBUG (not for production)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not (settings.DEBUG or options["force"]):
+            raise CommandError(
+                _(
+                    "The simulators issue API keys and post made-up answers: run them on a demo (ENFORCELINK_DEBUG=1)."
+                )
+            )
         if not options["base_url"].startswith(("http://127.", "http://localhost", "http://[::1]")):
             raise CommandError(_("The simulators only talk to a platform on this machine (127.0.0.1)."))
         if not 0 <= options["fault_rate"] <= 1:
