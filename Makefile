@@ -51,7 +51,7 @@ demo: install
 	@export ENFORCELINK_DEBUG=1; \
 	$(EL) db_worker --queue-name '*' --no-reload -v 0 & worker=$$!; \
 	$(EL) deliver --loop --interval 5 >/dev/null & deliver=$$!; \
-	$(EL) simulate agencies --base-url http://127.0.0.1:$(PORT) --interval 5 & sim=$$!; \
+	$(EL) simulate agencies --base-url http://127.0.0.1:$(PORT) --interval 5 --webhooks & sim=$$!; \
 	trap 'kill $$worker $$deliver $$sim 2>/dev/null' EXIT INT TERM; \
 	$(EL) serve --host $(HOST) --port $(PORT)
 

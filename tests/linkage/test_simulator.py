@@ -4,13 +4,14 @@ their faults (duplicate replies, dropped rounds, late replies) leave exactly one
 from __future__ import annotations
 
 import random
+import threading
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from enforcelink.linkage import actions, policy
-from enforcelink.linkage.models import AssistanceRequest, RequestEvent
+from enforcelink.linkage import actions, delivery, policy
+from enforcelink.linkage.models import AssistanceRequest, Delivery, RequestEvent, UnitEndpoint
 from enforcelink.linkage.simulator import Agency, Faults, result_for
 from enforcelink.orgs.api_auth import api_key_issue
 from tests.linkage.conftest import ask
@@ -64,5 +65,37 @@ def test_the_command_refuses_other_hosts_and_production_and_runs_on_loopback(
         call_command("simulate", "agencies", "--base-url", "http://10.0.0.5:8000", "--rounds", "1")
     _requests(world, case, 2)
     call_command("simulate", "agencies", "--base-url", live_server.url, "--rounds", "2", "--interval", "0.2",
-                 "--delay", "0", "0", "--fault-rate", "0", "--types", "bank")  # fmt: skip
+                 "--delay", "0", "0", "--fault-rate", "0", "--types", "bank", "--webhooks")  # fmt: skip
     assert set(AssistanceRequest.objects.values_list("status", flat=True)) == {"completed"}
+    assert UnitEndpoint.objects.get(unit=world.unit).url.startswith("http://127.0.0.1:")
+
+
+def test_a_simulated_bank_takes_pushes_and_answers_them(live_server, world, case):
+    _key, secret = api_key_issue(world.unit, name="simulator", actor="test")
+    agency = Agency("bank", live_server.url, secret, delay=(0, 0), webhook_secret="hook-secret")
+    UnitEndpoint.objects.create(unit=world.unit, url=agency.listen(), secret="hook-secret")
+    [request] = _requests(world, case, 1)
+    threading.Thread(target=agency.server.serve_forever, daemon=True).start()
+    assert delivery.deliver(Delivery.objects.get(request=request).pk) == "delivered"
+    agency.server.shutdown()
+    agency.server = None  # already served; run() need not start it again
+    assert [r["id"] for r in agency.take_pushed()] == [request.pk]
+    UnitEndpoint.objects.update(secret="another", url=agency.listen())  # a forged push is refused
+    threading.Thread(target=agency.server.serve_forever, daemon=True).start()
+    forged = Delivery.objects.create(endpoint=UnitEndpoint.objects.get(), request=request, event="request.sent",
+                                     payload={"event": "request.sent", "request": {"id": request.pk}},
+                                     next_attempt_at=request.sent_at)  # fmt: skip
+    assert delivery.deliver(forged.pk) == "pending" and agency.stats["push_forged"] == 1
+
+
+def test_push_faults_are_retried(live_server, world, case):
+    _key, secret = api_key_issue(world.unit, name="simulator", actor="test")
+    agency = Agency("bank", live_server.url, secret, webhook_secret="s", faults=Faults(push_rate=1.0))
+    agency.rng.choice = lambda options: "http_503"  # the timeout fault takes 11 s; 503 shows the retry
+    UnitEndpoint.objects.create(unit=world.unit, url=agency.listen(), secret="s")
+    threading.Thread(target=agency.server.serve_forever, daemon=True).start()
+    [request] = _requests(world, case, 1)
+    item = Delivery.objects.get(request=request)
+    assert delivery.deliver(item.pk) == "pending"
+    item.refresh_from_db()
+    assert item.last_status == 503 and item.attempts == 1

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
 import random
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from enforcelink.linkage import policy
+from enforcelink.linkage.delivery import TIMEOUT_SECONDS, verify_signature
 
 STREETS = ("古南街道", "文龙街道", "三江街道", "通惠街道", "永城镇", "东溪镇")
 BANKS = (
@@ -34,6 +38,7 @@ class Faults:
 
     rate: float = 0.0  # overall share of requests hit by a fault
     kinds: tuple[str, ...] = ("duplicate", "late", "drop")
+    push_rate: float = 0.0  # share of webhook pushes answered with a 5xx or left to time out
 
 
 @dataclass
@@ -48,8 +53,51 @@ class Agency:
     seed: int = 1
     stats: dict[str, int] = field(default_factory=dict)
 
+    webhook_secret: str = ""
+
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+        self.pushed: queue.SimpleQueue[int] = queue.SimpleQueue()
+        self.server: ThreadingHTTPServer | None = None
+
+    # --- webhook receiver -------------------------------------------------------------------------
+
+    def listen(self) -> str:
+        """Bind a receiver on 127.0.0.1 (before forking, so the port is known); returns its URL."""
+        agency = self
+
+        class Receiver(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                agency.receive(self)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        return f"http://127.0.0.1:{self.server.server_address[1]}/enforcelink"
+
+    def receive(self, handler: BaseHTTPRequestHandler) -> None:
+        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        signed = verify_signature(
+            self.webhook_secret, handler.headers.get("X-EnforceLink-Timestamp", ""), body,
+            handler.headers.get("X-EnforceLink-Signature", ""),
+        )  # fmt: skip
+        if not signed:
+            self.count("push_forged")
+            handler.send_response(401)
+        elif self.rng.random() < self.faults.push_rate:
+            fault = self.rng.choice(("http_503", "timeout"))
+            self.count(f"push_{fault}")
+            if fault == "timeout":
+                time.sleep(TIMEOUT_SECONDS + 1)
+            handler.send_response(503)
+        else:
+            event = json.loads(body)
+            if event.get("event") == "request.sent":
+                self.pushed.put(int(event["request"]["id"]))
+            self.count("push_200")
+            handler.send_response(200)
+        handler.end_headers()
 
     # --- HTTP -------------------------------------------------------------------------------------
 
@@ -107,11 +155,22 @@ class Agency:
         status, body = self.call("GET", "requests/?status=acknowledged&limit=100")
         return body.get("results", []) if status == 200 and isinstance(body, dict) else []
 
+    def take_pushed(self) -> list[dict[str, Any]]:
+        """The requests announced by webhook since the last pass, fetched through the API."""
+        found = []
+        while not self.pushed.empty():
+            status, body = self.call("GET", f"requests/{self.pushed.get()}/")
+            if status == 200 and body.get("status") == "sent":
+                found.append(body)
+        return found
+
     def run(self, *, rounds: int | None = None, interval: float = 1.0) -> dict[str, int]:
+        if self.server is not None:
+            threading.Thread(target=self.server.serve_forever, daemon=True).start()
         done = 0
         while rounds is None or done < rounds:
             try:
-                for request in self.poll() + self.poll_acknowledged():
+                for request in self.take_pushed() + self.poll() + self.poll_acknowledged():
                     self.handle(request)
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 self.count("server_unreachable")  # the platform is starting or restarting

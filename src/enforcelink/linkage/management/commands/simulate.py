@@ -8,15 +8,18 @@ revoked), then polls, acknowledges and replies with realistic data after a delay
 from __future__ import annotations
 
 import multiprocessing
+import secrets
 import signal
 import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
+from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
+from enforcelink.core import audit
+from enforcelink.linkage.models import UnitEndpoint
 from enforcelink.linkage.simulator import Agency, Faults
 from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
 from enforcelink.orgs.models import ApiKey, LinkageUnit
@@ -44,6 +47,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--interval", type=float, default=2.0, help="seconds between polls")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--webhooks", action="store_true", help="also receive pushes (registers each unit's webhook)"
+        )
+        parser.add_argument(
+            "--push-fault-rate", type=float, default=0.05, help="pushes answered 503 or timed out"
+        )
         parser.add_argument(
             "--force", action="store_true", help="run without ENFORCELINK_DEBUG (not for production)"
         )
@@ -91,5 +100,14 @@ class Command(BaseCommand):
             api_key_revoke(old, actor="simulator")
         _key, secret = api_key_issue(unit, name=KEY_NAME, actor="simulator")
         low, high = options["delay"]
-        return Agency(unit.name, options["base_url"], secret, delay=(low, max(low, high)),
-                      faults=Faults(rate=options["fault_rate"]), seed=options["seed"] * 1000 + n)  # fmt: skip
+        faults = Faults(rate=options["fault_rate"], push_rate=options["push_fault_rate"])
+        agency = Agency(unit.name, options["base_url"], secret, delay=(low, max(low, high)), faults=faults,
+                        seed=options["seed"] * 1000 + n, webhook_secret=secrets.token_urlsafe(24))  # fmt: skip
+        if options["webhooks"]:
+            url = agency.listen()
+            with transaction.atomic():
+                endpoint, _created = UnitEndpoint.objects.update_or_create(
+                    unit=unit, defaults={"url": url, "secret": agency.webhook_secret, "active": True}
+                )
+                audit.record("unit_endpoint.simulated", endpoint, actor="simulator", after={"url": url})
+        return agency
