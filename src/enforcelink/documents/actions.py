@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcelink.cases.actions import is_staff_of
+from enforcelink.cases.actions import staff_lock
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
@@ -197,18 +197,6 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def lock_subject(subject: Subject, actor: Any) -> Subject:
-    """Lock and re-read the case or judgment for a write by its court's staff; anything else is
-    "not found", whether it exists or not."""
-    if not (is_staff_of(actor, subject.court_id) or getattr(actor, "is_superuser", False)):
-        raise NotFound()
-    model = type(subject)
-    locked = model.objects.select_for_update().filter(pk=subject.pk).select_related("court").first()
-    if locked is None:
-        raise NotFound()
-    return locked
-
-
 def _values(subject: Subject, kind: str, issued_on: dt.date, extra: dict[str, Any]) -> dict[str, str]:
     if isinstance(subject, Judgment):
         values = placeholders.judgment_values(subject, list(subject.parties.all()))
@@ -263,7 +251,7 @@ def document_issue(
     formats = clean_formats(formats)
     policy.check_subject(kind, judgment=isinstance(subject, Judgment))
     with transaction.atomic():
-        locked = lock_subject(subject, actor)
+        locked = staff_lock(subject, actor)
         template = active_template(kind, locked.court, variant=variant)
         catalogue = placeholders.catalogue(kind)
         names = policy.check_template(template.body, catalogue)

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcelink.cases.actions import CaseFiling, PartyInput, case_file, clean_party, is_staff_of
+from enforcelink.cases.actions import CaseFiling, PartyInput, case_file, clean_party, is_staff_of, staff_lock
 from enforcelink.cases.models import Case, PartyRole
 from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, NotFound, RuleViolation
@@ -149,16 +149,6 @@ def _create(
     return judgment
 
 
-def staff_judgment(judgment: Judgment, actor: Any) -> Judgment:
-    """Lock and re-read for a write by the court's staff; another court's judgment is "not found"."""
-    if not is_staff_of(actor, judgment.court_id):
-        raise NotFound()
-    locked = Judgment.objects.select_for_update().select_related("court").filter(pk=judgment.pk).first()
-    if locked is None:
-        raise NotFound()
-    return locked
-
-
 def _set_status(judgment: Judgment, status: str, *, actor: Any, action: str, **after: Any) -> None:
     before = judgment.status
     judgment.status = status
@@ -176,7 +166,7 @@ def _set_status(judgment: Judgment, status: str, *, actor: Any, action: str, **a
 def judgment_notify(judgment: Judgment, *, actor: Any) -> list[Document]:
     """Send the 执行风险提示书 and the 督促履行告知书 together: both documents or neither."""
     with transaction.atomic():
-        locked = staff_judgment(judgment, actor)
+        locked = staff_lock(judgment, actor)
         if not locked.can_notify():
             raise RuleViolation(
                 "JUDGMENT_NOT_OPEN", _("Notices can only be sent before the deadline is decided.")
@@ -203,7 +193,7 @@ def judgment_record_performance(
             "DATE_IN_FUTURE", _("The payment date cannot be in the future."), field="performed_on"
         )
     with transaction.atomic():
-        locked = staff_judgment(judgment, actor)
+        locked = staff_lock(judgment, actor)
         if not locked.is_open:
             raise RuleViolation("JUDGMENT_NOT_OPEN", _("This judgment is no longer being supervised."))
         if locked.performed_amount + paid > locked.amount_total:
@@ -228,7 +218,7 @@ def judgment_withdraw(judgment: Judgment, *, reason: str, actor: Any) -> Judgmen
     if not reason.strip():
         raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="reason")
     with transaction.atomic():
-        locked = staff_judgment(judgment, actor)
+        locked = staff_lock(judgment, actor)
         if not locked.is_open:
             raise RuleViolation("JUDGMENT_NOT_OPEN", _("This judgment is no longer being supervised."))
         _set_status(locked, JudgmentStatus.WITHDRAWN, actor=actor, action="judgment.withdrawn", reason=reason)
@@ -262,7 +252,7 @@ def judgment_convert(judgment: Judgment, *, actor: Any) -> Case:
     parties and what is still owed, and link the two."""
     today = timezone.localdate()
     with transaction.atomic():
-        locked = staff_judgment(judgment, actor)
+        locked = staff_lock(judgment, actor)
         if not locked.can_convert(today):
             raise RuleViolation(
                 "JUDGMENT_NOT_DUE",

@@ -9,7 +9,7 @@
 Import actions from here: `from enforcelink.cases.actions import case_close`.
 """
 
-from enforcelink.cases.actions.access import ensure_open, is_staff_of, reveal_id, staff_case
+from enforcelink.cases.actions.access import ensure_open, is_staff_of, reveal_id, staff_case, staff_lock
 from enforcelink.cases.actions.closure import case_close, case_resume
 from enforcelink.cases.actions.deadlines import (
     PENDING_NODE_STATUSES,
@@ -63,6 +63,7 @@ __all__ = [
     "reveal_id",
     "snapshot",
     "staff_case",
+    "staff_lock",
     "suspension_end",
     "suspension_start",
     "sweep_overdue",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from enforcelink.cases import policy
@@ -12,20 +12,29 @@ from enforcelink.cases.models import Case, Party
 from enforcelink.core import audit
 from enforcelink.core.errors import NotFound, RuleViolation
 
+M = TypeVar("M", bound=models.Model)
+
 
 def is_staff_of(actor: Any, court_id: int) -> bool:
     """Writes on a case are for the staff of its court; supervisors read only."""
     return bool(getattr(actor, "is_court_staff", False) and actor.court_id == court_id)
 
 
-def staff_case(case: Case, actor: Any) -> Case:
-    """Lock and re-read the case for a write by court staff; any other court's case is "not found"."""
-    if not (is_staff_of(actor, case.court_id) or getattr(actor, "is_superuser", False)):
+def staff_lock(obj: M, actor: Any) -> M:
+    """Lock and re-read anything that belongs to a court (a case, a registered judgment …) for a write
+    by that court's staff; for anyone else it is "not found", whether it exists or not."""
+    if not (is_staff_of(actor, obj.court_id) or getattr(actor, "is_superuser", False)):  # type: ignore[attr-defined]
         raise NotFound()
-    locked = Case.objects.select_for_update().filter(pk=case.pk).select_related("court").first()
+    model = type(obj)
+    locked = model._default_manager.select_for_update().filter(pk=obj.pk).select_related("court").first()
     if locked is None:
         raise NotFound()
     return locked
+
+
+def staff_case(case: Case, actor: Any) -> Case:
+    """`staff_lock` for a case."""
+    return staff_lock(case, actor)
 
 
 def ensure_open(case: Case) -> None:
