@@ -9,6 +9,7 @@ from enforcelink.linkage import actions
 from enforcelink.linkage.models import AssistanceRequest, ReplyReceipt, RequestEvent
 from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
 from tests.api.conftest import API
+from tests.linkage.conftest import ask
 
 RESULT = {
     "found": True,
@@ -144,3 +145,30 @@ def test_messages_both_ways(world, bank, sent, client_for):
         .status_code
         == 404
     )
+
+
+def test_a_batch_of_replies_is_applied_once_each(world, bank, case):
+    made = [actions.request_send(actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer)
+            for _ in range(3)]  # fmt: skip
+    replies = [{"id": r.pk, "idempotency_key": f"b-{r.pk}", "result": RESULT} for r in made]
+    replies.append({"id": made[0].pk + 999, "idempotency_key": "x", "result": RESULT})
+    replies.append({"id": made[1].pk, "idempotency_key": "bad", "outcome": "rejected", "reason": ""})
+    first = bank.client.post(f"{API}/requests/replies/", {"replies": replies}, format="json")
+    assert first.status_code == 200
+    statuses = [row["status"] for row in first.json()["results"]]
+    assert statuses == [200, 200, 200, 404, 400]
+    again = bank.client.post(f"{API}/requests/replies/", {"replies": replies[:3]}, format="json")
+    assert [row["status"] for row in again.json()["results"]] == [200, 200, 200]
+    assert RequestEvent.objects.filter(kind="completed").count() == 3 and ReplyReceipt.objects.count() == 3
+
+
+def test_batches_are_for_unit_systems_and_bounded(world, bank, sent, client_for):
+    body = {"replies": [{"id": sent.pk, "idempotency_key": "k", "result": RESULT}]}
+    assert client_for("liaison").post(f"{API}/requests/replies/", body, format="json").status_code == 404
+    assert client_for("officer").post(f"{API}/requests/replies/", body, format="json").status_code == 403
+    too_many = {
+        "replies": [{"id": sent.pk, "idempotency_key": f"k{i}", "result": RESULT} for i in range(501)]
+    }
+    response = bank.client.post(f"{API}/requests/replies/", too_many, format="json")
+    assert response.status_code == 400 and response.json()["field"] == "replies"
+    assert bank.client.post(f"{API}/requests/replies/", {"replies": []}, format="json").status_code == 400

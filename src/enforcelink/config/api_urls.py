@@ -20,6 +20,8 @@ CASE = "cases/<str:case_id>/"
 REQUEST = "requests/<str:request_id>/"
 
 urlpatterns = [
+    # Before the router, whose requests/<id>/ would otherwise take "replies" for an id.
+    path("requests/replies/", linkage_api.BatchReplies.as_view(), name="api-request-batch-replies"),
     *router.urls,
     path("me/", orgs_api.MeView.as_view(), name="api-me"),
     path(f"{CASE}parties/", cases_api.CasePartyList.as_view(), name="api-case-parties"),

@@ -11,14 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from enforcelink.core.api import ScopedAPIView, ScopedViewSet
-from enforcelink.core.errors import NotFound
+from enforcelink.core.api import ScopedAPIView, ScopedViewSet, error_body
+from enforcelink.core.errors import DomainError, NotFound
 from enforcelink.linkage import actions
 from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest, RequestStatus
 from enforcelink.orgs.models import ApiKey
@@ -52,6 +53,23 @@ class ReplySerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["completed", "rejected", "returned"], default="completed")
     result = serializers.DictField(required=False, default=dict)  # checked field by field by the policy
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class BatchReplySerializer(ReplySerializer):
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    idempotency_key = serializers.CharField(max_length=100)
+
+
+MAX_BATCH = 500
+
+
+class BatchSerializer(serializers.Serializer):
+    replies = BatchReplySerializer(many=True, allow_empty=False)
+
+    def validate_replies(self, value: list[Any]) -> list[Any]:
+        if len(value) > MAX_BATCH:
+            raise serializers.ValidationError(_("At most %(max)d replies per call.") % {"max": MAX_BATCH})
+        return value
 
 
 class MessageSerializer(serializers.Serializer):
@@ -140,6 +158,34 @@ class Reply(UnitAction):
         if data["outcome"] == "rejected":
             return actions.request_reject(target, reason=data["reason"], actor=actor)
         return actions.request_return(target, reason=data["reason"], actor=actor)
+
+
+class BatchReplies(UnitAction):
+    """A bank's daily batch: up to 500 replies in one call, each with its own Idempotency-Key and its
+    own outcome — one bad reply does not hold up the others, and a repeated batch has no second effect."""
+
+    @extend_schema(summary="Up to 500 replies at once, each applied exactly once", request=BatchSerializer)
+    def post(self, request: Request) -> Response:
+        body = BatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actor = _actor(request)
+        if not isinstance(actor, ApiKey):
+            raise NotFound()  # batches are for units' systems; people answer one request at a time
+        return Response({"results": [self._one(item, actor) for item in body.validated_data["replies"]]})
+
+    def _one(self, item: dict[str, Any], actor: ApiKey) -> dict[str, Any]:
+        target = self.visible(AssistanceRequest).filter(pk=item["id"]).first()
+        if target is None:
+            return {"id": item["id"], "status": 404, **error_body("NOT_FOUND", str(_("Not found.")))}
+        raw = {"outcome": item["outcome"], "result": item["result"], "reason": item["reason"]}
+        try:
+            answer = actions.reply_once(
+                target, key=item["idempotency_key"], body=raw, actor=actor,
+                perform=lambda: dict(RequestSerializer(Reply._perform(target, item, actor)).data),
+            )  # fmt: skip
+        except DomainError as error:
+            return {"id": item["id"], "status": error.status, **error.as_dict()}
+        return {"id": item["id"], "status": 200, "request": answer}
 
 
 class Messages(ScopedAPIView):
