@@ -59,6 +59,7 @@ from enforcelink.cases.forms import (
 )
 from enforcelink.cases.models import Case, ExtensionStatus
 from enforcelink.core.errors import DomainError, NotFound, RuleViolation
+from enforcelink.core.pages import filter_query
 from enforcelink.orgs.models import User
 
 PAGE_SIZE = 25
@@ -102,9 +103,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
         officer=values.get("officer") or None,
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"search": search, "page": page, "query": query.urlencode()}
+    context = {"search": search, "page": page, "query": filter_query(request)}
     # htmx swaps only the table; a history restore needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "cases/_case_table.html" if partial else "cases/case_list.html", context)

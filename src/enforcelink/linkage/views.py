@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from enforcelink.cases.forms import show_form_errors
 from enforcelink.cases.queries import visible_case
 from enforcelink.core.errors import DomainError
+from enforcelink.core.pages import filter_query
 from enforcelink.documents.models import DocumentFile, FileFormat
 from enforcelink.documents.queries import file_content
 from enforcelink.documents.views import CONTENT_TYPES
@@ -101,9 +102,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if values.get("overdue"):
         rows = rows.filter(status__in=WITH_UNIT, due_on__lt=timezone.localdate())
     page = Paginator(rows.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "today": timezone.localdate(), "query": query.urlencode()}
+    context = {"form": form, "page": page, "today": timezone.localdate(), "query": filter_query(request)}
     return render(request, "linkage/inbox.html", context)
 
 

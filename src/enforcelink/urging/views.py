@@ -30,6 +30,7 @@ from enforcelink.cases.forms import (
     with_row_removed,
 )
 from enforcelink.core.errors import DomainError
+from enforcelink.core.pages import filter_query
 from enforcelink.orgs.models import User
 from enforcelink.urging import actions, queries
 from enforcelink.urging.forms import JudgmentFilterForm, JudgmentForm, PerformanceForm, WithdrawForm
@@ -57,15 +58,8 @@ def judgment_list(request: HttpRequest) -> HttpResponse:
         _user(request), status=values.get("status", ""), search=values.get("q", "").strip()
     )
     page = Paginator(judgments, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "today": timezone.localdate(), "query": _query(request)}
+    context = {"form": form, "page": page, "today": timezone.localdate(), "query": filter_query(request)}
     return render(request, "urging/judgment_list.html", context)
-
-
-def _query(request: HttpRequest) -> str:
-    """The list's filters, for the pager's links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _party_context(context: dict[str, Any]) -> dict[str, Any]:
