@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from enforcelink.core.errors import DomainError, NotFound
 from enforcelink.core.models import AuditEvent
+from enforcelink.documents.actions import document_file
 from enforcelink.linkage import actions, policy, queries
 from enforcelink.linkage.models import AssistanceRequest, RequestEvent, RequestStatus, Responsibility
 from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
@@ -73,9 +74,16 @@ def test_send_starts_the_clock_and_attaches_the_notice(world, case):
     today = timezone.localdate()
     assert sent.status == "sent" and sent.due_on == policy.due_date(today, 2, "working_days").due
     assert sent.due_trace["start_event"] == "request_sent"  # R-TIME-02
-    assert sent.notice.kind == "assistance_notice" and sent.notice.variant == "freeze"
-    text = docx_text(sent.notice)
+    notice = sent.notice
+    assert notice.kind == "assistance_notice" and notice.variant == "freeze"
+    # Numbered and its text fixed at send; the files are made on first download, once.
+    assert notice.values["document_number"] == notice.number and not notice.files.exists()
+    pdf = document_file(notice, "pdf", actor=world.liaison)
+    assert pdf.startswith(b"%PDF") and document_file(notice, "pdf", actor=world.officer) == pdf
+    text = docx_text(notice)
     assert world.unit.name in text and "伍万元整" in text and case.number in text
+    [rendered] = AuditEvent.objects.filter(action="document.rendered", object_id=str(notice.pk))
+    assert set(rendered.after["sha256"].values()) == set(notice.files.values_list("sha256", flat=True))
 
 
 def test_deduction_goes_through_approval(world, case):

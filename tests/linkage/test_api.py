@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError
 from rest_framework.test import APIClient
 
 from enforcelink.linkage import actions
@@ -160,6 +161,38 @@ def test_a_batch_of_replies_is_applied_once_each(world, bank, case):
     again = bank.client.post(f"{API}/requests/replies/", {"replies": replies[:3]}, format="json")
     assert [row["status"] for row in again.json()["results"]] == [200, 200, 200]
     assert RequestEvent.objects.filter(kind="completed").count() == 3 and ReplyReceipt.objects.count() == 3
+
+
+def test_a_reply_repeated_inside_one_batch_has_one_effect(world, bank, case):
+    made = [actions.request_send(actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer)
+            for _ in range(2)]  # fmt: skip
+    first, second = ({"id": r.pk, "idempotency_key": f"k-{r.pk}", "result": RESULT} for r in made)
+    reused = {**second, "idempotency_key": first["idempotency_key"]}  # the same key for another request
+    other_answer = {**first, "outcome": "rejected", "reason": "查无此人"}  # the same key, another reply
+    page = {"replies": [first, first, second, reused, other_answer]}
+    response = bank.client.post(f"{API}/requests/replies/", page, format="json")
+    results = response.json()["results"]
+    assert [row["status"] for row in results] == [200, 200, 200, 400, 400]
+    assert results[0]["request"] == results[1]["request"] and results[0]["request"]["status"] == "completed"
+    assert results[3]["code"] == results[4]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert RequestEvent.objects.filter(kind="completed").count() == 2 and ReplyReceipt.objects.count() == 2
+    stored = ReplyReceipt.objects.get(key=first["idempotency_key"]).response
+    assert stored == results[0]["request"]
+
+
+def test_a_batch_that_races_another_on_a_key_is_applied_one_by_one(world, bank, sent, monkeypatch):
+    """A key reused at the same moment by a concurrent call breaks the bulk insert of receipts; the
+    page is then answered reply by reply, each still exactly once."""
+
+    def collide(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(actions, "replies_apply", collide)
+    body = {"replies": [{"id": sent.pk, "idempotency_key": "race", "result": RESULT}]}
+    for _ in range(2):
+        response = bank.client.post(f"{API}/requests/replies/", body, format="json")
+        assert [row["status"] for row in response.json()["results"]] == [200]
+    assert RequestEvent.objects.filter(request=sent, kind="completed").count() == 1
 
 
 def test_batches_are_for_unit_systems_and_bounded(world, bank, sent, client_for):

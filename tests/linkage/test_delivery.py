@@ -1,5 +1,6 @@
-"""Issue 4 §7–§8: webhook push — written with the send, signed, retried with backoff, dead-lettered,
-and at least once across a killed worker (with the delivery id for the unit to drop repeats)."""
+"""Issue 4 §7–§8: webhook push — written with the send, signed, posted in batches per endpoint,
+retried with backoff, dead-lettered, and at least once across a killed worker (with each delivery's
+id for the unit to drop repeats)."""
 
 from __future__ import annotations
 
@@ -66,20 +67,41 @@ def _send(world, case):
     )
 
 
+def _ids(hit: dict) -> list[int]:
+    return [item["id"] for item in json.loads(hit["body"])["deliveries"]]
+
+
+def _deliver(endpoint) -> str:
+    """One worker pass over the endpoint: the single status it left its deliveries in, or skipped."""
+    counts = delivery.deliver_endpoint(endpoint.pk)
+    assert len(counts) <= 1, counts
+    return next(iter(counts), "skipped")
+
+
 def test_sending_writes_the_delivery_and_a_worker_pushes_it_signed(world, case, endpoint, receiver):
     request = _send(world, case)
     [item] = Delivery.objects.filter(request=request)
     assert item.event == "request.sent" and item.payload["request"]["case_number"] == case.number
-    assert delivery.deliver(item.pk) == "delivered"
+    assert _deliver(endpoint) == "delivered"
     [hit] = receiver.seen
     headers = hit["headers"]
-    assert headers["x-enforcelink-delivery"] == str(item.pk)
+    assert _ids(hit) == [item.pk]
     assert delivery.verify_signature("s3cret", headers["x-enforcelink-timestamp"], hit["body"],
                                      headers["x-enforcelink-signature"])  # fmt: skip
     assert not delivery.verify_signature("wrong", headers["x-enforcelink-timestamp"], hit["body"],
                                          headers["x-enforcelink-signature"])  # fmt: skip
-    assert json.loads(hit["body"])["request"]["id"] == request.pk
-    assert delivery.deliver(item.pk) == "skipped"  # delivered: never again
+    [pushed] = json.loads(hit["body"])["deliveries"]
+    assert pushed["event"] == "request.sent" and pushed["request"]["id"] == request.pk
+    assert _deliver(endpoint) == "skipped"  # delivered: never again
+
+
+def test_one_post_carries_a_page_of_deliveries(world, case, endpoint, receiver, monkeypatch):
+    monkeypatch.setattr(delivery, "BATCH", 2)
+    requests = actions.requests_for_cases([case] * 5, ask(world.unit), actor=world.officer)
+    assert delivery.deliver_endpoint(endpoint.pk, limit=delivery.BATCH) == {"delivered": 5}
+    assert [len(_ids(hit)) for hit in receiver.seen] == [2, 2, 1]
+    pushed = sorted(i for hit in receiver.seen for i in _ids(hit))
+    assert pushed == sorted(Delivery.objects.filter(request__in=requests).values_list("pk", flat=True))
 
 
 def test_a_rolled_back_send_delivers_nothing(world, case, endpoint):
@@ -93,24 +115,24 @@ def test_a_rolled_back_send_delivers_nothing(world, case, endpoint):
 def test_failures_back_off_then_dead_letter(world, case, endpoint, receiver):
     receiver.script = [500, 503, 500]
     item = Delivery.objects.get(request=_send(world, case))
-    assert delivery.deliver(item.pk) == "pending"
+    assert _deliver(endpoint) == "pending"
     item.refresh_from_db()
     assert item.attempts == 1 and item.last_status == 500 and item.next_attempt_at > timezone.now()
-    assert delivery.deliver(item.pk) == "skipped"  # not due yet
+    assert _deliver(endpoint) == "skipped"  # not due yet
     for _ in range(2):
         Delivery.objects.filter(pk=item.pk).update(next_attempt_at=timezone.now())
-        result = delivery.deliver(item.pk)
+        result = _deliver(endpoint)
     assert result == "dead" and len(receiver.seen) == 3
     delivery.retry_dead(item, actor=world.officer)
     assert AuditEvent.objects.filter(action="delivery.retried").count() == 1
-    assert delivery.deliver(item.pk) == "delivered"
+    assert _deliver(endpoint) == "delivered"
 
 
 def test_a_timeout_is_retried(world, case, endpoint, receiver, monkeypatch):
     monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 0.3)
     receiver.script = ["slow"]
     item = Delivery.objects.get(request=_send(world, case))
-    assert delivery.deliver(item.pk) == "pending"
+    assert _deliver(endpoint) == "pending"
     item.refresh_from_db()
     assert item.last_status is None and item.last_error
 
@@ -119,16 +141,18 @@ def test_a_worker_killed_mid_post_loses_nothing(world, case, endpoint, receiver)
     """The first worker claims and posts, then dies before recording: its lease expires and the
     sweep posts again; the unit sees the same delivery id twice and can drop the repeat."""
     item = Delivery.objects.get(request=_send(world, case))
-    claimed = delivery.claim(item.pk, timezone.now())
-    delivery.post(claimed)  # … and the process is killed here
-    assert delivery.deliver(item.pk) == "skipped"  # the lease still holds
+    claimed = delivery.claim(endpoint.pk, timezone.now())
+    delivery.post(claimed.endpoint, claimed.deliveries)  # … and the process is killed here
+    assert _deliver(endpoint) == "skipped"  # the lease still holds
     later = timezone.now() + delivery.LEASE + dt.timedelta(seconds=1)
     Delivery.objects.filter(pk=item.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
     assert delivery.deliver_due(later) == {"delivered": 1}
-    ids = [hit["headers"]["x-enforcelink-delivery"] for hit in receiver.seen]
-    assert ids == [str(item.pk)] * 2
+    assert [_ids(hit) for hit in receiver.seen] == [[item.pk]] * 2
     item.refresh_from_db()
-    assert item.status == "delivered" and item.attempts == 2
+    assert item.status == "delivered" and item.attempts == 2 and item.lease_token is None
+    delivery.record(claimed, delivery.Outcome(False, 500), timezone.now())  # the dead worker's late write
+    item.refresh_from_db()
+    assert item.status == "delivered"  # … changes nothing: it no longer holds the lease
 
 
 def test_cancellation_is_pushed_and_units_without_endpoint_poll(world, case, endpoint, police):
@@ -172,6 +196,6 @@ def test_concurrent_workers_post_each_delivery_once(world, case, receiver):
     for thread in threads:
         thread.join()
     assert not errors, errors
-    posted = sorted(int(hit["headers"]["x-enforcelink-delivery"]) for hit in receiver.seen)
+    posted = sorted(i for hit in receiver.seen for i in _ids(hit))
     assert posted == sorted(items)
     assert set(Delivery.objects.values_list("status", flat=True)) == {"delivered"}

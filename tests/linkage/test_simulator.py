@@ -76,7 +76,8 @@ def test_a_simulated_bank_takes_pushes_and_answers_them(live_server, world, case
     UnitEndpoint.objects.create(unit=world.unit, url=agency.listen(), secret="hook-secret")
     [request] = _requests(world, case, 1)
     threading.Thread(target=agency.server.serve_forever, daemon=True).start()
-    assert delivery.deliver(Delivery.objects.get(request=request).pk) == "delivered"
+    endpoint = UnitEndpoint.objects.get()
+    assert delivery.deliver_endpoint(endpoint.pk) == {"delivered": 1}
     agency.server.shutdown()
     agency.server = None  # already served; run() need not start it again
     assert [r["id"] for r in agency.take_pushed()] == [request.pk]
@@ -85,7 +86,8 @@ def test_a_simulated_bank_takes_pushes_and_answers_them(live_server, world, case
     forged = Delivery.objects.create(endpoint=UnitEndpoint.objects.get(), request=request, event="request.sent",
                                      payload={"event": "request.sent", "request": {"id": request.pk}},
                                      next_attempt_at=request.sent_at)  # fmt: skip
-    assert delivery.deliver(forged.pk) == "pending" and agency.stats["push_forged"] == 1
+    assert forged.pk and delivery.deliver_endpoint(endpoint.pk) == {"pending": 1}
+    assert agency.stats["push_forged"] == 1
 
 
 def test_push_faults_are_retried(live_server, world, case):
@@ -96,6 +98,6 @@ def test_push_faults_are_retried(live_server, world, case):
     threading.Thread(target=agency.server.serve_forever, daemon=True).start()
     [request] = _requests(world, case, 1)
     item = Delivery.objects.get(request=request)
-    assert delivery.deliver(item.pk) == "pending"
+    assert delivery.deliver_endpoint(item.endpoint_id) == {"pending": 1}
     item.refresh_from_db()
     assert item.last_status == 503 and item.attempts == 1

@@ -32,6 +32,7 @@ from enforcelink.documents.models import (
     DocumentTemplate,
     FileFormat,
 )
+from enforcelink.documents.queries import file_content
 from enforcelink.orgs.models import Court, Role
 from enforcelink.urging.models import Judgment
 
@@ -170,9 +171,10 @@ def active_template(kind: str, court: Court, *, variant: str = "") -> DocumentTe
 # --- issuing ---------------------------------------------------------------------------------------
 
 
-def take_document_number(court: Court, kind: str, year: int) -> int:
-    """The next sequence per court, kind and year; the counter row stays locked until the issuing
-    transaction ends, so a failed issue gives its number back: no gaps (as cases' take_number)."""
+def take_document_number(court: Court, kind: str, year: int, count: int = 1) -> int:
+    """The next sequence per court, kind and year (the first of `count` consecutive ones); the
+    counter row stays locked until the issuing transaction ends, so a failed issue gives its numbers
+    back: no gaps (as cases' take_number)."""
     counters = DocumentNumberCounter.objects.select_for_update()
     counter = counters.filter(court=court, kind=kind, year=year).first()
     if counter is None:
@@ -182,9 +184,10 @@ def take_document_number(court: Court, kind: str, year: int) -> int:
         except IntegrityError:
             pass  # created by a concurrent issue; lock theirs
         counter = counters.get(court=court, kind=kind, year=year)
-    counter.last += 1
+    first = counter.last + 1
+    counter.last += count
     counter.save(update_fields=["last"])
-    return counter.last
+    return first
 
 
 @dataclass
@@ -232,6 +235,53 @@ def _render(
     return Rendered(pdf=pdf, docx=docx)
 
 
+@dataclass
+class _Form:
+    """A template in force with what its checks need, looked up once per court and variant."""
+
+    template: DocumentTemplate
+    names: Any
+    required: set[str]
+
+
+def _form(kind: str, court: Court, variant: str) -> _Form:
+    template = active_template(kind, court, variant=variant)
+    catalogue = placeholders.catalogue(kind)
+    names = policy.check_template(template.body, catalogue)
+    required = {name for name, entry in catalogue.items() if entry.required}
+    required -= {"document_number", "verification_code"}
+    required |= policy.variant_required(kind, template.variant)
+    return _Form(template, names, required)
+
+
+def _prepare(
+    locked: Subject,
+    kind: str,
+    variant: str,
+    extra: dict[str, Any],
+    issued_on: dt.date,
+    forms: dict[tuple[int, str], _Form] | None = None,
+) -> tuple[DocumentTemplate, dict[str, str]]:
+    """The template in force and the filled values; missing data for a required placeholder is
+    refused before a number is taken, naming the field and the case (issue 3, bad input)."""
+    key = (locked.court_id, variant)
+    form = forms.get(key) if forms is not None else None
+    if form is None:
+        form = _form(kind, locked.court, variant)
+        if forms is not None:
+            forms[key] = form
+    values = _values(locked, kind, issued_on, extra)
+    policy.check_required(form.names, values, form.required, case_number=locked.number)
+    return form.template, values
+
+
+def _number(values: dict[str, str], court: Court, kind: str, year: int, sequence: int) -> str:
+    code = new_verification_code()
+    values["document_number"] = policy.document_number(year, court.code, kind, sequence)
+    values["verification_code"] = format_code(code)
+    return code
+
+
 def document_issue(
     subject: Subject,
     *,
@@ -243,32 +293,111 @@ def document_issue(
     batch_id: int | None = None,
 ) -> Document:
     """Render, number, hash, store and record one document on a case (or a registered judgment);
-    any failure rolls everything back.
-
-    Missing data for a required placeholder is refused before a number is taken, naming the field
-    and the case (issue 3, bad input)."""
+    any failure rolls everything back."""
     kind = clean_kind(kind)
     formats = clean_formats(formats)
     policy.check_subject(kind, judgment=isinstance(subject, Judgment))
     with transaction.atomic():
         locked = staff_lock(subject, actor)
-        template = active_template(kind, locked.court, variant=variant)
-        catalogue = placeholders.catalogue(kind)
-        names = policy.check_template(template.body, catalogue)
         issued_at = timezone.now()
         issued_on = timezone.localdate(issued_at)
-        values = _values(locked, kind, issued_on, extra or {})
-        required = {name for name, entry in catalogue.items() if entry.required}
-        required -= {"document_number", "verification_code"}
-        required |= policy.variant_required(kind, template.variant)
-        policy.check_required(names, values, required, case_number=locked.number)
+        template, values = _prepare(locked, kind, variant, extra or {}, issued_on)
         sequence = take_document_number(locked.court, kind, issued_on.year)
-        code = new_verification_code()
-        values["document_number"] = policy.document_number(issued_on.year, locked.court.code, kind, sequence)
-        values["verification_code"] = format_code(code)
+        code = _number(values, locked.court, kind, issued_on.year, sequence)
         rendered = _render(template, values, code, formats)
         issue = Issue(locked, template, variant, values, sequence, code, issued_at, batch_id)
         return _store(issue, rendered, actor)
+
+
+@dataclass
+class Reservation:
+    """One document to number now and render later: for a case its caller has locked and checked."""
+
+    case: Case
+    variant: str = ""
+    extra: dict[str, Any] | None = None
+
+
+def documents_reserve(
+    items: list[Reservation], *, kind: str, actor: Any, trail: list[audit.Entry] | None = None
+) -> list[Document]:
+    """Number many documents of one kind at once and fix their text, without rendering them: what a
+    fan-out of thousands of assistance notices needs. One counter lock per court, one insert, one
+    audit entry per document. The files are made on first download (`document_render`).
+
+    Must run inside the caller's transaction, which has locked the cases and checked its actor. With
+    `trail`, the audit entries are added to it for the caller to append with its own, at the end of
+    its transaction: the chain head is then locked for the shortest time."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("documents are reserved inside the transaction that needs them")
+    kind = clean_kind(kind)
+    issued_at = timezone.now()
+    issued_on = timezone.localdate(issued_at)
+    forms: dict[tuple[int, str], _Form] = {}
+    prepared = [_prepare(item.case, kind, item.variant, item.extra or {}, issued_on, forms) for item in items]
+    first: dict[int, int] = {}
+    for court_id in sorted({item.case.court_id for item in items}):
+        court = next(item.case.court for item in items if item.case.court_id == court_id)
+        count = sum(1 for item in items if item.case.court_id == court_id)
+        first[court_id] = take_document_number(court, kind, issued_on.year, count)
+    documents = []
+    for item, (template, values) in zip(items, prepared, strict=True):
+        sequence = first[item.case.court_id]
+        first[item.case.court_id] += 1
+        code = _number(values, item.case.court, kind, issued_on.year, sequence)
+        documents.append(
+            Document(
+                case=item.case, court_id=item.case.court_id, kind=kind, variant=template.variant,
+                template=template, number=values["document_number"], year=issued_on.year, sequence=sequence,
+                verification_code=code, issued_at=issued_at, issued_by=actor, values=values,
+            )
+        )  # fmt: skip
+    Document.objects.bulk_create(documents, batch_size=1000)
+    entries = (
+        audit.Entry("document.issued", document, actor, case_id=document.case_id, court_id=document.court_id,
+                    after={"number": document.number, "kind": kind, "on": "case",
+                           "template": f"{document.template_id} v{document.template.version}",
+                           "rendered": "on first download"})
+        for document in documents
+    )  # fmt: skip
+    if trail is None:
+        audit.append_many(entries)
+    else:
+        trail.extend(entries)
+    return documents
+
+
+def document_render(document: Document, *, actor: Any) -> Document:
+    """Make the files of a reserved document from its fixed values (once: a concurrent download
+    waits on the row lock and then finds them); the hashes go on the trail now."""
+    with transaction.atomic():
+        locked = (
+            Document.objects.select_for_update().select_related("template").filter(pk=document.pk).first()
+        )
+        if locked is None:
+            raise NotFound()
+        if DocumentFile.objects.filter(document=locked).exists():
+            return locked
+        if not locked.values:
+            raise RuleViolation("DOCUMENT_NOT_RENDERABLE", _("This document has no stored text."))
+        rendered = _render(locked.template, dict(locked.values), locked.verification_code, ALL_FORMATS)
+        files = _files(locked, rendered)
+        audit.record(
+            "document.rendered", locked, actor=actor, case_id=locked.case_id, court_id=locked.court_id,
+            after={"number": locked.number, "sha256": {f.format: f.sha256 for f in files}},
+        )  # fmt: skip
+    return locked
+
+
+def document_file(document: Document, fmt: str, *, actor: Any) -> bytes:
+    """The bytes of one format, rendering a reserved document on its first download."""
+    try:
+        return file_content(document, fmt)
+    except DocumentFile.DoesNotExist:
+        if not document.values or DocumentFile.objects.filter(document=document).exists():
+            raise
+    document_render(document, actor=actor)
+    return file_content(document, fmt)
 
 
 @dataclass
@@ -281,6 +410,16 @@ class Issue:
     code: str
     issued_at: dt.datetime
     batch_id: int | None
+
+
+def _files(document: Document, rendered: Rendered) -> list[DocumentFile]:
+    files = [
+        DocumentFile(document=document, format=fmt, content=data, sha256=_sha(data), size=len(data))
+        for fmt, data in ((FileFormat.PDF, rendered.pdf), (FileFormat.DOCX, rendered.docx))
+        if data is not None
+    ]
+    DocumentFile.objects.bulk_create(files)
+    return files
 
 
 def _store(issue: Issue, rendered: Rendered, actor: Any) -> Document:
@@ -301,13 +440,9 @@ def _store(issue: Issue, rendered: Rendered, actor: Any) -> Document:
         verification_code=issue.code,
         issued_at=issue.issued_at,
         issued_by=actor,
+        values=issue.values,
     )
-    files = [
-        DocumentFile(document=document, format=fmt, content=data, sha256=_sha(data), size=len(data))
-        for fmt, data in ((FileFormat.PDF, rendered.pdf), (FileFormat.DOCX, rendered.docx))
-        if data is not None
-    ]
-    DocumentFile.objects.bulk_create(files)
+    files = _files(document, rendered)
     audit.record(
         "document.issued",
         document,

@@ -136,6 +136,10 @@ class Document(models.Model):
     verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The filled placeholders, fixed when the number is taken. A document numbered in bulk (the
+    # notices of a fan-out) is rendered from them on first download; its files' hashes are recorded
+    # then, and the text cannot differ from what was issued.
+    values = models.JSONField(default=dict, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 

@@ -17,8 +17,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from enforcelink.documents.actions import document_file
 from enforcelink.documents.models import Document, FileFormat
-from enforcelink.documents.queries import Verification, document_verify, file_content
+from enforcelink.documents.queries import Verification, document_verify
 from enforcelink.orgs.scoping import get_visible_or_404
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -68,7 +69,9 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404
     document = get_visible_or_404(Document, request.user, pk=pk)
-    response = HttpResponse(file_content(document, fmt), content_type=CONTENT_TYPES[FileFormat(fmt)])
+    response = HttpResponse(
+        document_file(document, fmt, actor=request.user), content_type=CONTENT_TYPES[FileFormat(fmt)]
+    )
     filename = f"{document.number}.{fmt}"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

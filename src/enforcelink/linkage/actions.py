@@ -28,10 +28,11 @@ from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
-from enforcelink.documents.actions import document_issue
+from enforcelink.core.rows import update_rows
+from enforcelink.documents.actions import Reservation, documents_reserve
 from enforcelink.documents.policy import AMOUNT_VARIANTS
 from enforcelink.linkage import policy, queries
-from enforcelink.linkage.delivery import enqueue_delivery
+from enforcelink.linkage.delivery import enqueue_deliveries
 from enforcelink.linkage.models import (
     WITH_UNIT,
     AssistanceRequest,
@@ -60,14 +61,16 @@ class Ask:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _clean_ask(ask: Ask) -> policy.Entry:
+def _clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None) -> policy.Entry:
     """R-ASSET-01: every request records its purpose and legal basis; the unit must handle the type."""
     for name in ("purpose", "legal_basis"):
         if not str(getattr(ask, name) or "").strip():
             raise InvalidInput(
                 "REQUIRED", _("Enter the %(what)s.") % {"what": _(name.replace("_", " "))}, field=name
             )
-    entry = queries.responsibility_for(ask.unit, ask.request_type) if ask.unit.active else None
+    if responsibilities is None:
+        responsibilities = queries.responsibility_list(ask.unit)
+    entry = responsibilities.get(ask.request_type) if ask.unit.active else None
     if entry is None:
         raise RuleViolation(
             "NOT_ON_LIST",
@@ -84,16 +87,17 @@ def _clean_ask(ask: Ask) -> policy.Entry:
     return entry
 
 
-def _record(
+def _trail(
     request: AssistanceRequest, kind: str, before: str, *, actor: Any, note: str = "", **data: Any
-) -> RequestEvent:
+) -> tuple[RequestEvent, audit.Entry]:
+    """The request's event row and its audit entry, not yet written (batches write them in bulk)."""
     user, key = (None, actor) if isinstance(actor, ApiKey) else (actor, None)
-    event = RequestEvent.objects.create(
+    event = RequestEvent(
         request=request, kind=kind, status_before=before, status_after=request.status,
         actor=user if getattr(user, "pk", None) else None, api_key=key, at=timezone.now(), note=note[:500],
         data=audit.jsonable(data),
     )  # fmt: skip
-    audit.record(
+    entry = audit.Entry(
         f"request.{kind}",
         request,
         actor=user if user is not None else f"api-key:{key.prefix}" if key else None,
@@ -102,7 +106,20 @@ def _record(
         before={"status": before},
         after={"status": request.status, **data, **({"note": note} if note else {})},
     )
-    return event
+    return event, entry
+
+
+def _write_trail(trail: list[tuple[RequestEvent, audit.Entry]], first: Iterable[audit.Entry] = ()) -> None:
+    """The events, then the audit entries (`first`, then the events'): the chain head is locked
+    last in the transaction, so concurrent writers wait on it only for their commit."""
+    RequestEvent.objects.bulk_create([event for event, _entry in trail], batch_size=2000)
+    audit.append_many([*first, *(entry for _event, entry in trail)])
+
+
+def _record(
+    request: AssistanceRequest, kind: str, before: str, *, actor: Any, note: str = "", **data: Any
+) -> None:
+    _write_trail([_trail(request, kind, before, actor=actor, note=note, **data)])
 
 
 def request_create(case: Case, ask: Ask, *, actor: Any, batch: uuid.UUID | None = None) -> AssistanceRequest:
@@ -161,31 +178,37 @@ def _move(request: AssistanceRequest, transition: str) -> str:
     return before
 
 
-def _dispatch(request: AssistanceRequest, *, actor: Any) -> None:
-    """Sent: the SLA clock starts (once: a re-sent request keeps its first day) and the notice is issued."""
-    now = timezone.now()
-    request.sent_at = request.sent_at or now
-    deadline = policy.due_date(
-        timezone.localdate(request.sent_at),
-        request.sla_amount,
-        request.sla_unit,
-        paused_days=request.paused_days,
-    )
+def _schedule(request: AssistanceRequest, due_dates: dict[tuple[Any, ...], Any] | None = None) -> None:
+    """Sent: the SLA clock starts (once: a re-sent request keeps its first day)."""
+    request.sent_at = request.sent_at or timezone.now()
+    key = (timezone.localdate(request.sent_at), request.sla_amount, request.sla_unit, request.paused_days)
+    deadline = due_dates.get(key) if due_dates is not None else None
+    if deadline is None:
+        deadline = policy.due_date(
+            key[0], request.sla_amount, request.sla_unit, paused_days=request.paused_days
+        )
+        if due_dates is not None:
+            due_dates[key] = deadline
     request.due_on, request.due_trace = deadline.due, deadline.trace
+
+
+def _dispatch(request: AssistanceRequest, *, actor: Any) -> None:
+    """Sent: the SLA clock starts and the notice is issued (numbered now, rendered on first download)."""
+    _schedule(request)
     if request.notice_id is None:
-        request.notice = _issue_notice(request, actor)
+        [request.notice] = documents_reserve([_notice(request)], kind="assistance_notice", actor=actor)
     request.save()
-    enqueue_delivery(request, "request.sent")
+    enqueue_deliveries([request], "request.sent")
 
 
-def _issue_notice(request: AssistanceRequest, actor: Any) -> Any:
+def _notice(request: AssistanceRequest) -> Reservation:
+    """The request's 协助执行通知书: addressed to the unit, with the measure, its basis and amount."""
     details = request.details
     measure = details.get("measure") or f"{request.get_request_type_display()}：{request.purpose}"
     extra = {"addressee": request.unit.name, "measure": measure, "legal_basis": request.legal_basis}
     if details.get("amount"):
         extra["measure_amount"] = details["amount"]
-    variant = policy.NOTICE_VARIANTS.get(request.request_type, "")
-    return document_issue(request.case, kind="assistance_notice", variant=variant, extra=extra, actor=actor)
+    return Reservation(request.case, policy.NOTICE_VARIANTS.get(request.request_type, ""), extra)
 
 
 def request_send(request: AssistanceRequest, *, actor: Any) -> AssistanceRequest:
@@ -226,24 +249,26 @@ def request_approve(
     return locked
 
 
+def _step(locked: AssistanceRequest, transition: str, now: dt.datetime, **data: Any) -> str:
+    """Apply one of the unit's transitions to a locked request; returns the status before."""
+    before = _move(locked, transition)
+    if locked.acknowledged_at is None:
+        locked.acknowledged_at = now  # an answer without a separate acknowledgement acknowledges too
+    if transition in ("complete", "reject"):
+        locked.completed_at = now
+    if transition == "return":
+        locked.returned_at = now
+    for name, value in data.items():
+        setattr(locked, name, value)
+    return before
+
+
 def _unit_step(
     request: AssistanceRequest, transition: str, *, actor: Any, note: str = "", **data: Any
 ) -> AssistanceRequest:
     with transaction.atomic():
         locked = unit_request(request, actor)
-        before = _move(locked, transition)
-        now = timezone.now()
-        if (
-            transition in ("acknowledge", "start", "complete", "reject", "return")
-            and locked.acknowledged_at is None
-        ):
-            locked.acknowledged_at = now  # an answer without a separate acknowledgement acknowledges too
-        if transition in ("complete", "reject"):
-            locked.completed_at = now
-        if transition == "return":
-            locked.returned_at = now
-        for name, value in data.items():
-            setattr(locked, name, value)
+        before = _step(locked, transition, timezone.now(), **data)
         locked.save()
         _record(locked, PAST[transition], before, actor=actor, note=note)
     return locked
@@ -317,7 +342,7 @@ def request_cancel(request: AssistanceRequest, *, reason: str, actor: Any) -> As
         locked.save()
         _record(locked, "cancelled", before, actor=actor, note=locked.reason)
         if before != RequestStatus.DRAFT and before != RequestStatus.PENDING_APPROVAL:
-            enqueue_delivery(locked, "request.cancelled")  # the unit must stop working on it
+            enqueue_deliveries([locked], "request.cancelled")  # the unit must stop working on it
     return locked
 
 
@@ -347,20 +372,97 @@ def requests_fan_out(
     case: Case, asks: Iterable[Ask], *, actor: Any, send: bool = True
 ) -> list[AssistanceRequest]:
     """One case to many units in one action (一键查询): all are created, or none."""
-    batch = uuid.uuid4()
-    with transaction.atomic():
-        made = [request_create(case, ask, actor=actor, batch=batch) for ask in asks]
-        return [request_send(r, actor=actor) for r in made] if send else made
+    return requests_batch([(case, ask) for ask in asks], actor=actor, send=send)
 
 
 def requests_for_cases(
     cases: Iterable[Case], ask: Ask, *, actor: Any, send: bool = True
 ) -> list[AssistanceRequest]:
     """Many cases to one unit (a bank's daily batch): all are created, or none."""
+    return requests_batch(
+        [(case, Ask(ask.unit, ask.request_type, ask.purpose, ask.legal_basis, dict(ask.details))) for case in cases],
+        actor=actor, send=send,
+    )  # fmt: skip
+
+
+def requests_batch(
+    pairs: list[tuple[Case, Ask]], *, actor: Any, send: bool = True
+) -> list[AssistanceRequest]:
+    """Many (case, ask) pairs in one transaction, all or nothing, with the same checks and trail as
+    one `request_create` + `request_send` each, but written in bulk: one lock per case, one insert
+    per table, one counter lock per court for the notices, one audit append. Types that need
+    approval go before an approver; the rest are sent, with their deliveries."""
+    if not pairs:
+        return []
     batch = uuid.uuid4()
+    lists: dict[int, dict[str, policy.Entry]] = {}
+    wanted = {ask.unit.pk for _case, ask in pairs}
+    directory = set(
+        LinkageUnit.objects.filter(unit_directory_scope(actor), pk__in=wanted).values_list("pk", flat=True)
+    )
+    entries = []
+    for _case, ask in pairs:
+        if ask.unit.pk not in directory:
+            raise NotFound(field="unit")
+        if ask.unit.pk not in lists:
+            lists[ask.unit.pk] = queries.responsibility_list(ask.unit)
+        entries.append(_clean_ask(ask, lists[ask.unit.pk]))
     with transaction.atomic():
-        made = [request_create(case, ask, actor=actor, batch=batch) for case in cases]
-        return [request_send(r, actor=actor) for r in made] if send else made
+        cases = _lock_cases({case.pk for case, _ask in pairs}, actor)
+        requests = [
+            AssistanceRequest(
+                case=cases[case.pk], unit=ask.unit, request_type=ask.request_type, purpose=ask.purpose.strip()[:300],
+                legal_basis=ask.legal_basis.strip()[:200], details=ask.details, sla_amount=entry.sla_amount,
+                sla_unit=entry.sla_unit, needs_approval=entry.needs_approval, created_by=actor, batch=batch,
+            )
+            for (case, ask), entry in zip(pairs, entries, strict=True)
+        ]  # fmt: skip
+        due_dates: dict[tuple[Any, ...], Any] = {}
+        for request in requests:
+            if not send:
+                request.status = RequestStatus.DRAFT
+            elif request.needs_approval:
+                request.status = policy.next_status(RequestStatus.DRAFT, "submit_for_approval")
+            else:
+                request.status = policy.next_status(RequestStatus.DRAFT, "submit")
+                _schedule(request, due_dates)
+        going = [request for request in requests if request.status == RequestStatus.SENT]
+        issued: list[audit.Entry] = []
+        notices = documents_reserve(
+            [_notice(r) for r in going], kind="assistance_notice", actor=actor, trail=issued
+        )
+        for request, notice in zip(going, notices, strict=True):
+            request.notice = notice
+        AssistanceRequest.objects.bulk_create(requests, batch_size=1000)
+        # One event per request: made and sent (or put before an approver) in the same step, so
+        # the event starts from no status; a draft gets its "created".
+        kinds: dict[str, str] = {RequestStatus.SENT: "sent", RequestStatus.PENDING_APPROVAL: "submitted"}
+        trail = []
+        for request in requests:
+            data: dict[str, Any] = {"due_on": request.due_on} if request.status == RequestStatus.SENT else {}
+            trail.append(_trail(request, kinds.get(request.status, "created"), "", actor=actor, **data))
+        enqueue_deliveries(going, "request.sent")
+        _write_trail(trail, first=issued)
+    return requests
+
+
+def _lock_cases(ids: set[int], actor: Any) -> dict[int, Case]:
+    """Lock the cases (in id order, as every writer does) for a write by their court's staff; a case
+    of another court, like a missing one, is "not found"; a closed one refuses."""
+    ordered = sorted(ids)
+    locked = set(
+        Case.objects.select_for_update().filter(pk__in=ordered).order_by("pk").values_list("pk", flat=True)
+    )
+    cases = {
+        case.pk: case
+        for case in Case.objects.filter(pk__in=locked).select_related("court", "officer").prefetch_related("parties")
+    }  # fmt: skip
+    for pk in ordered:
+        case = cases.get(pk)
+        if case is None or not (is_staff_of(actor, case.court_id) or getattr(actor, "is_superuser", False)):
+            raise NotFound(field="case")
+        ensure_open(case)
+    return cases
 
 
 # --- reminders and escalation (issue 4 §5) --------------------------------------------------------
@@ -439,21 +541,21 @@ def _fingerprint(body: Any) -> str:
     ).hexdigest()
 
 
-def _replay(receipt: ReplyReceipt, fingerprint: str, request: AssistanceRequest) -> dict[str, Any]:
+def _check_same(receipt: ReplyReceipt, fingerprint: str, request: AssistanceRequest) -> None:
     if receipt.fingerprint != fingerprint or receipt.request_id != request.pk:
         raise RuleViolation(
             "IDEMPOTENCY_KEY_REUSED",
             _("This Idempotency-Key was already used for a different reply."),
             field="Idempotency-Key",
         )
+
+
+def _replay(receipt: ReplyReceipt, fingerprint: str, request: AssistanceRequest) -> dict[str, Any]:
+    _check_same(receipt, fingerprint, request)
     return dict(receipt.response)
 
 
-def reply_once(
-    request: AssistanceRequest, *, key: str, body: Any, actor: ApiKey, perform: Callable[[], dict[str, Any]]
-) -> dict[str, Any]:
-    """Run `perform` (the reply) once per (unit, key). A repeat with the same body returns the first
-    answer; a concurrent repeat waits on the request's row lock, then finds the receipt."""
+def _clean_key(key: str) -> str:
     key = (key or "").strip()
     if not key or len(key) > MAX_KEY:
         raise InvalidInput(
@@ -461,6 +563,15 @@ def reply_once(
             _("Send an Idempotency-Key header of 1 to 100 characters with every reply."),
             field="Idempotency-Key",
         )
+    return key
+
+
+def reply_once(
+    request: AssistanceRequest, *, key: str, body: Any, actor: ApiKey, perform: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run `perform` (the reply) once per (unit, key). A repeat with the same body returns the first
+    answer; a concurrent repeat waits on the request's row lock, then finds the receipt."""
+    key = _clean_key(key)
     fingerprint = _fingerprint(body)
     receipts = ReplyReceipt.objects.filter(unit_id=actor.unit_id, key=key)
     found = receipts.first()
@@ -478,6 +589,115 @@ def reply_once(
             raise
         return _replay(found, fingerprint, request)
     return response
+
+
+@dataclass
+class BatchReply:
+    """One reply of a unit system's batch (validated in shape by the API)."""
+
+    id: int
+    key: str
+    outcome: str  # completed | rejected | returned
+    result: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+    def body(self) -> dict[str, Any]:
+        """What the fingerprint is taken of: the same as a single reply's body."""
+        return {"outcome": self.outcome, "result": self.result, "reason": self.reason}
+
+
+OUTCOMES = {"completed": "complete", "rejected": "reject", "returned": "return"}
+
+
+def replies_apply(
+    replies: list[BatchReply],
+    *,
+    actor: ApiKey,
+    present: Callable[[list[AssistanceRequest]], list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """A unit system's batch: each reply applied exactly once (its own Idempotency-Key), each with its
+    own answer — a bad one does not hold up the others. The same effects as `reply_once` one by one,
+    written in bulk: the requests are locked together (in id order), then the receipts are read, so
+    a concurrent repeat of the batch waits and then replays. `present` turns the changed requests
+    into the answers stored in their receipts (one serializer pass for the page)."""
+    with transaction.atomic():
+        ids = sorted({reply.id for reply in replies})
+        requests = {
+            request.pk: request
+            for request in AssistanceRequest.objects.select_for_update(of=("self",))
+            .select_related("case__court", "unit", "notice")
+            .filter(pk__in=ids, unit_id=actor.unit_id)
+            .exclude(status__in=(RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL))
+            .order_by("pk")
+        }
+        keys = {reply.key.strip() for reply in replies}
+        receipts = {r.key: r for r in ReplyReceipt.objects.filter(unit_id=actor.unit_id, key__in=keys)}
+        work = _Work(actor, timezone.now(), timezone.localdate())
+        outcomes: list[dict[str, Any] | AssistanceRequest] = []
+        for reply in replies:
+            try:
+                outcomes.append(_apply_one(reply, requests, receipts, work))
+            except DomainError as error:
+                outcomes.append({"id": reply.id, "status": error.status, **error.as_dict()})
+        if work.changed:
+            changed = list(work.changed.values())
+            answers = dict(zip(work.changed, present(changed), strict=True))
+            for receipt in work.made:
+                receipt.response = answers[receipt.request_id]
+            update_rows(
+                changed, ["status", "acknowledged_at", "completed_at", "returned_at", "result", "reason"]
+            )
+            ReplyReceipt.objects.bulk_create(work.made)
+            _write_trail(work.trail)
+    return [
+        {"id": item.pk, "status": 200, "request": answers[item.pk]} if isinstance(item, AssistanceRequest) else item
+        for item in outcomes
+    ]  # fmt: skip
+
+
+@dataclass
+class _Work:
+    actor: ApiKey
+    now: dt.datetime
+    today: dt.date
+    changed: dict[int, AssistanceRequest] = field(default_factory=dict)
+    trail: list[tuple[RequestEvent, audit.Entry]] = field(default_factory=list)
+    made: list[ReplyReceipt] = field(default_factory=list)
+
+
+def _apply_one(
+    reply: BatchReply, requests: dict[int, AssistanceRequest], receipts: dict[str, ReplyReceipt], work: _Work
+) -> dict[str, Any] | AssistanceRequest:
+    """One reply of a batch: the stored answer of a repeat, or the request it changed (answered
+    once the page is presented). A refusal raises, and changes nothing."""
+    key = _clean_key(reply.key)
+    request = requests.get(reply.id)
+    if request is None:
+        raise NotFound()
+    fingerprint = _fingerprint(reply.body())
+    if key in receipts:
+        receipt = receipts[key]
+        if receipt.pk is None:  # the same reply twice in this batch: the answer is the first one's
+            _check_same(receipt, fingerprint, request)
+            return request
+        return {"id": reply.id, "status": 200, "request": _replay(receipt, fingerprint, request)}
+    transition = OUTCOMES[reply.outcome]
+    if transition == "complete":
+        cleaned = policy.clean_result(request.request_type, reply.result)
+        policy.check_result_against(request.request_type, cleaned, request.details, work.today)
+        data: dict[str, Any] = {"result": cleaned}
+        note = ""
+    else:
+        note = _reason(reply.reason)
+        data = {"reason": note}
+    policy.next_status(request.status, transition)  # refused before anything changes
+    before = _step(request, transition, work.now, **data)
+    work.changed[request.pk] = request
+    work.trail.append(_trail(request, PAST[transition], before, actor=work.actor, note=note))
+    receipt = ReplyReceipt(unit_id=work.actor.unit_id, key=key, request=request, fingerprint=fingerprint)
+    receipts[key] = receipt
+    work.made.append(receipt)
+    return request
 
 
 def requests_withdraw_unsent(case: Case, *, actor: Any) -> int:

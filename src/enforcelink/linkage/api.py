@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -171,7 +172,22 @@ class BatchReplies(UnitAction):
         actor = _actor(request)
         if not isinstance(actor, ApiKey):
             raise NotFound()  # batches are for units' systems; people answer one request at a time
-        return Response({"results": [self._one(item, actor) for item in body.validated_data["replies"]]})
+        items = body.validated_data["replies"]
+        replies = [
+            actions.BatchReply(
+                item["id"], item["idempotency_key"], item["outcome"], item["result"], item["reason"]
+            )
+            for item in items
+        ]
+        try:
+            results = actions.replies_apply(
+                replies,
+                actor=actor,
+                present=lambda rs: [dict(d) for d in RequestSerializer(rs, many=True).data],
+            )
+        except IntegrityError:  # a key reused at the same moment by another call: one by one instead
+            results = [self._one(item, actor) for item in items]
+        return Response({"results": results})
 
     def _one(self, item: dict[str, Any], actor: ApiKey) -> dict[str, Any]:
         target = self.visible(AssistanceRequest).filter(pk=item["id"]).first()

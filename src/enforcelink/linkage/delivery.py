@@ -4,16 +4,20 @@ nothing.
 - A `Delivery` row is written in the same transaction that sends the request (or changes it in a way
   the unit must hear about), so a sent request is never left undelivered, and a rolled-back send is
   never delivered.
-- Workers claim a due delivery with a lease (a conditional UPDATE), post it **outside** any
-  transaction, and record the outcome. A worker killed mid-post (kill -9) leaves the lease to expire,
-  and another worker posts again: delivery is at least once. Every post carries the delivery's id
-  (`X-EnforceLink-Delivery`), so the unit's system drops a repeat; our side of the effect — the
-  request's state — only changes through the unit's idempotent replies.
+- Workers claim up to `BATCH` due deliveries of one endpoint with a lease (a conditional UPDATE that
+  stamps the worker's token; on PostgreSQL the candidates are picked with SKIP LOCKED), post them
+  **outside** any transaction in one signed body, and record the outcome for the rows that still
+  carry their token. A worker killed mid-post (kill -9) leaves the lease to expire, and another
+  worker posts again: delivery is at least once. Every delivery in the body carries its id, so the
+  unit's system drops a repeat; our side of the effect — the request's state — only changes through
+  the unit's idempotent replies.
 - 2xx: delivered. Timeout, connection error or any other status: retried with exponential backoff;
   after the endpoint's `max_attempts` the delivery is dead-lettered, and operators see it in the admin
   (where they can retry it).
 - The body is signed: `X-EnforceLink-Signature: sha256=<hex HMAC of "<timestamp>.<body>">` with the
   endpoint's secret, and `X-EnforceLink-Timestamp`, so a unit can refuse forgeries and replays.
+
+The body: `{"deliveries": [{"id": 17, "event": "request.sent", "request": {...}}, ...]}`.
 """
 
 from __future__ import annotations
@@ -25,18 +29,23 @@ import json
 import time
 import urllib.error
 import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from enforcelink.linkage.models import AssistanceRequest, Delivery, DeliveryStatus, UnitEndpoint
 
-LEASE = dt.timedelta(seconds=60)  # longer than any post may take (timeout below), so leases never overlap
-TIMEOUT_SECONDS = 10
-BACKOFF_BASE_SECONDS = 30
+# Operators may shorten these (settings.WEBHOOK_*; a benchmark on loopback does).
+TIMEOUT_SECONDS: float = settings.WEBHOOK_TIMEOUT_SECONDS
+LEASE = dt.timedelta(seconds=TIMEOUT_SECONDS * 3 + 5)  # longer than any post may take: no overlap
+BATCH = 200  # deliveries per post: a bank's system takes a page of requests at once
+BACKOFF_BASE_SECONDS: float = settings.WEBHOOK_BACKOFF_SECONDS
 BACKOFF_MAX_SECONDS = 6 * 3600
 
 
@@ -74,37 +83,66 @@ def payload(request: AssistanceRequest, event: str) -> dict[str, Any]:
     }
 
 
-def enqueue_delivery(request: AssistanceRequest, event: str) -> Delivery | None:
-    """Inside the caller's transaction: a delivery for the unit's endpoint, if it has an active one,
-    and a worker task after commit (the sweep picks it up as well, should the task be lost)."""
-    endpoint = UnitEndpoint.objects.filter(unit_id=request.unit_id, active=True).first()
-    if endpoint is None:
-        return None  # the unit polls the API instead
-    delivery = Delivery.objects.create(
-        endpoint=endpoint,
-        request=request,
-        event=event,
-        payload=payload(request, event),
-        next_attempt_at=timezone.now(),
-    )
-    from enforcelink.linkage.tasks import deliver_task
+def enqueue_deliveries(requests: list[AssistanceRequest], event: str) -> list[Delivery]:
+    """Inside the caller's transaction: a delivery for each request whose unit has an active
+    endpoint, and one worker task per endpoint after commit (the `deliver` loop picks them up as
+    well, should a task be lost). Units without an endpoint poll the API instead."""
+    if not requests:
+        return []
+    endpoints = {
+        endpoint.unit_id: endpoint
+        for endpoint in UnitEndpoint.objects.filter(unit_id__in={r.unit_id for r in requests}, active=True)
+    }
+    now = timezone.now()
+    made = Delivery.objects.bulk_create(
+        [
+            Delivery(endpoint=endpoints[r.unit_id], request=r, event=event, payload=payload(r, event), next_attempt_at=now)
+            for r in requests
+            if r.unit_id in endpoints
+        ],
+        batch_size=1000,
+    )  # fmt: skip
+    if made:
+        from enforcelink.linkage.tasks import deliver_task
 
-    delivery_id = delivery.pk
-    transaction.on_commit(lambda: deliver_task.enqueue(delivery_id))
-    return delivery
+        ids = sorted({endpoint.pk for endpoint in endpoints.values()})
+        transaction.on_commit(lambda: [deliver_task.enqueue(pk) for pk in ids])
+    return made
 
 
-def claim(delivery_id: int, now: dt.datetime) -> Delivery | None:
-    """Take the lease on one due delivery; None when it is not due or another worker holds it."""
-    due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) & (
+def _due(now: dt.datetime) -> Q:
+    return Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) & (
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
-    claimed = Delivery.objects.filter(due, pk=delivery_id).update(
-        lease_until=now + LEASE, attempts=F("attempts") + 1
-    )
-    if not claimed:
+
+
+@dataclass
+class Claim:
+    token: uuid.UUID
+    endpoint: UnitEndpoint
+    deliveries: list[Delivery]
+
+
+def claim(endpoint_id: int, now: dt.datetime, limit: int = BATCH) -> Claim | None:
+    """Take the lease on up to `limit` due deliveries of one endpoint; None when none is due (or all
+    are held by other workers). Only rows that were still due when the UPDATE ran carry our token."""
+    token = uuid.uuid4()
+    with transaction.atomic():
+        candidates = Delivery.objects.filter(_due(now), endpoint_id=endpoint_id).order_by(
+            "next_attempt_at", "pk"
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        picked = list(candidates.values_list("pk", flat=True)[:limit])
+        if not picked:
+            return None
+        Delivery.objects.filter(_due(now), pk__in=picked).update(
+            lease_until=now + LEASE, lease_token=token, attempts=F("attempts") + 1
+        )
+    held = list(Delivery.objects.filter(lease_token=token).select_related("endpoint").order_by("pk"))
+    if not held:
         return None
-    return Delivery.objects.select_related("endpoint").get(pk=delivery_id)
+    return Claim(token, held[0].endpoint, held)
 
 
 @dataclass
@@ -114,18 +152,21 @@ class Outcome:
     error: str = ""
 
 
-def post(delivery: Delivery) -> Outcome:
+def body(deliveries: list[Delivery]) -> bytes:
+    items = [{"id": d.pk, **d.payload, "event": d.event} for d in deliveries]
+    return json.dumps({"deliveries": items}, ensure_ascii=False, sort_keys=True).encode()
+
+
+def post(endpoint: UnitEndpoint, deliveries: list[Delivery]) -> Outcome:
     """One HTTP POST, outside any transaction (STYLE.md: calls to outside systems after commit)."""
-    body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()
+    data = body(deliveries)
     timestamp = str(int(time.time()))
     headers = {
         "Content-Type": "application/json; charset=utf-8",
-        "X-EnforceLink-Delivery": str(delivery.pk),
-        "X-EnforceLink-Event": delivery.event,
         "X-EnforceLink-Timestamp": timestamp,
-        "X-EnforceLink-Signature": sign(delivery.endpoint.secret, timestamp, body),
+        "X-EnforceLink-Signature": sign(endpoint.secret, timestamp, data),
     }
-    request = urllib.request.Request(delivery.endpoint.url, data=body, headers=headers, method="POST")
+    request = urllib.request.Request(endpoint.url, data=data, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             return Outcome(200 <= response.status < 300, response.status)
@@ -135,45 +176,78 @@ def post(delivery: Delivery) -> Outcome:
         return Outcome(False, None, str(getattr(error, "reason", error))[:300])
 
 
-def record(delivery: Delivery, outcome: Outcome, now: dt.datetime) -> DeliveryStatus:
-    """Write the outcome of the attempt this worker holds the lease for."""
-    if outcome.ok:
-        status, next_at = DeliveryStatus.DELIVERED, delivery.next_attempt_at
-    elif delivery.attempts >= delivery.endpoint.max_attempts:
-        status, next_at = DeliveryStatus.DEAD, delivery.next_attempt_at
-    else:
-        status, next_at = DeliveryStatus.PENDING, now + backoff(delivery.attempts)
-    Delivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts).update(
-        status=status,
-        next_attempt_at=next_at,
-        lease_until=None,
-        last_status=outcome.status,
-        last_error=outcome.error,
-        delivered_at=now if outcome.ok else None,
-    )
-    return status
-
-
-def deliver(delivery_id: int) -> str:
-    """Claim, post, record: what a worker does with one delivery. Returns the resulting status, or
-    "skipped" when the delivery was not due or is held by another worker."""
-    delivery = claim(delivery_id, timezone.now())
-    if delivery is None:
-        return "skipped"
-    outcome = post(delivery)
-    return record(delivery, outcome, timezone.now())
-
-
-def deliver_due(now: dt.datetime | None = None, limit: int = 500) -> dict[str, int]:
-    """The safety net: every due delivery (a lost task, a retry whose time has come, an expired lease)."""
-    now = now or timezone.now()
-    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    )
+def record(held: Claim, outcome: Outcome, now: dt.datetime) -> dict[str, int]:
+    """Write the outcome for the rows this worker still holds (its token): delivered, retried later
+    (backoff by each row's attempts), or dead-lettered after the endpoint's `max_attempts`."""
+    groups: dict[tuple[str, dt.datetime | None], list[int]] = {}
+    key: tuple[str, dt.datetime | None]
+    for delivery in held.deliveries:
+        if outcome.ok:
+            key = (DeliveryStatus.DELIVERED.value, None)
+        elif delivery.attempts >= held.endpoint.max_attempts:
+            key = (DeliveryStatus.DEAD.value, None)
+        else:
+            key = (DeliveryStatus.PENDING.value, now + backoff(delivery.attempts))
+        groups.setdefault(key, []).append(delivery.pk)
     counts: dict[str, int] = {}
-    for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]:
-        result = deliver(pk)
-        counts[result] = counts.get(result, 0) + 1
+    for (status, next_at), ids in groups.items():
+        changes: dict[str, Any] = {"status": status, "lease_until": None, "lease_token": None,
+                                   "last_status": outcome.status, "last_error": outcome.error,
+                                   "delivered_at": now if outcome.ok else None}  # fmt: skip
+        if next_at is not None:
+            changes["next_attempt_at"] = next_at
+        written = Delivery.objects.filter(pk__in=ids, lease_token=held.token).update(**changes)
+        counts[status] = counts.get(status, 0) + written
+    return counts
+
+
+def deliver_endpoint(endpoint_id: int, *, limit: int = BATCH, rounds: int | None = None) -> dict[str, int]:
+    """Claim, post, record, until nothing of this endpoint is due (or `rounds` posts were made).
+    Returns how many deliveries ended delivered, pending (to retry) or dead."""
+    counts: dict[str, int] = {}
+    done = 0
+    while rounds is None or done < rounds:
+        held = claim(endpoint_id, timezone.now(), limit)
+        if held is None:
+            break
+        outcome = post(held.endpoint, held.deliveries)
+        for status, count in record(held, outcome, timezone.now()).items():
+            counts[status] = counts.get(status, 0) + count
+        done += 1
+        if not outcome.ok:
+            break  # the endpoint is failing: the rest waits for its own backoff or the next pass
+    return counts
+
+
+def deliver_due(now: dt.datetime | None = None, limit: int = 500, threads: int = 1) -> dict[str, int]:
+    """One pass over every endpoint with something due (a new send, a retry whose time has come, an
+    expired lease): at most `limit` deliveries per endpoint, endpoints side by side on `threads`
+    threads (one slow or timing-out unit does not hold up the others)."""
+    now = now or timezone.now()
+    endpoints = list(
+        Delivery.objects.filter(_due(now))
+        .order_by("endpoint_id")
+        .values_list("endpoint_id", flat=True)
+        .distinct()
+    )
+    rounds = max(1, -(-limit // BATCH))
+
+    def one(endpoint_id: int) -> dict[str, int]:
+        try:
+            return deliver_endpoint(endpoint_id, limit=min(limit, BATCH), rounds=rounds)
+        finally:
+            if threads > 1:
+                connections.close_all()  # this thread's connection
+
+    if threads > 1 and len(endpoints) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = list(pool.map(one, endpoints))
+    else:
+        results = [one(pk) for pk in endpoints]
+    counts: dict[str, int] = {}
+    for result in results:
+        for status, count in result.items():
+            counts[status] = counts.get(status, 0) + count
     return counts
 
 
@@ -183,7 +257,11 @@ def retry_dead(delivery: Delivery, *, actor: Any) -> None:
 
     with transaction.atomic():
         if Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.DEAD).update(
-            status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), lease_until=None
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            lease_until=None,
+            lease_token=None,
         ):
             audit.record(
                 "delivery.retried",

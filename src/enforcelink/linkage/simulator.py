@@ -9,6 +9,7 @@ The simulator knows nothing of the database: everything goes through `/api/v1/`.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import queue
 import random
@@ -58,6 +59,10 @@ class Agency:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self.pushed: queue.SimpleQueue[int] = queue.SimpleQueue()
+        self.batched = False  # run_batched: pushes carry the requests themselves
+        self.pushed_payloads: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
+        self.seen_deliveries: set[int] = set()
+        self.push_timeout = TIMEOUT_SECONDS + 1  # how long a "timeout" fault keeps the pusher waiting
         self.server: ThreadingHTTPServer | None = None
 
     # --- webhook receiver -------------------------------------------------------------------------
@@ -89,12 +94,18 @@ class Agency:
             fault = self.rng.choice(("http_503", "timeout"))
             self.count(f"push_{fault}")
             if fault == "timeout":
-                time.sleep(TIMEOUT_SECONDS + 1)
+                time.sleep(self.push_timeout)
             handler.send_response(503)
         else:
-            event = json.loads(body)
-            if event.get("event") == "request.sent":
-                self.pushed.put(int(event["request"]["id"]))
+            for item in json.loads(body).get("deliveries", []):
+                if item["id"] in self.seen_deliveries:  # at least once: a repeat is dropped
+                    self.count("push_repeat")
+                    continue
+                self.seen_deliveries.add(item["id"])
+                if item.get("event") == "request.sent" and self.batched:
+                    self.pushed_payloads.put(item["request"])
+                elif item.get("event") == "request.sent":
+                    self.pushed.put(int(item["request"]["id"]))
             self.count("push_200")
             handler.send_response(200)
         handler.end_headers()
@@ -117,9 +128,9 @@ class Agency:
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read() or b"null")
+                return response.status, _json(response.read())
         except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
+            return error.code, _json(error.read())
 
     def count(self, key: str) -> None:
         self.stats[key] = self.stats.get(key, 0) + 1
@@ -164,6 +175,90 @@ class Agency:
                 found.append(body)
         return found
 
+    # --- batch mode: a bank's core system answering pages of requests ---------------------------
+
+    def run_batched(
+        self,
+        *,
+        until: float | None = None,
+        interval: float = 0.05,
+        poll_every: float = 5.0,
+        page: int = 500,
+        poll_page: int = 100,
+    ) -> dict[str, int]:
+        """Take pushed requests as they come (the push carries what the answer needs), answer each after
+        its delay through `requests/replies/` in pages of up to `page`; faults: a duplicate reply
+        (the same reply again in a later page), a late one (five times the delay), a dropped one
+        (found again by the periodic poll). Runs until `until` (time.monotonic()) or for ever."""
+        if self.server is not None:
+            threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        due: list[tuple[float, int, dict[str, Any]]] = []
+        answered: set[int] = set()
+        next_poll = time.monotonic() + poll_every
+        while until is None or time.monotonic() < until:
+            now = time.monotonic()
+            fresh = self.take_pushed_payloads()
+            if now >= next_poll:
+                waiting = {item[1] for item in due} | answered
+                fresh += [r for r in self.poll_page(poll_page) if r["id"] not in waiting]
+                next_poll = now + poll_every
+            for request in fresh:
+                self.schedule(due, request, now)
+            ready: list[dict[str, Any]] = []
+            while due and due[0][0] <= now and len(ready) < page:
+                ready.append(heapq.heappop(due)[2])
+            if ready:
+                try:
+                    answered.update(self.reply_page(ready))
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    self.count("server_unreachable")
+                    for item in ready:
+                        heapq.heappush(due, (now + 1, item["id"], item))
+            else:
+                time.sleep(interval)
+        return self.stats
+
+    def schedule(
+        self, due: list[tuple[float, int, dict[str, Any]]], request: dict[str, Any], now: float
+    ) -> None:
+        fault = self.rng.choice(self.faults.kinds) if self.rng.random() < self.faults.rate else ""
+        if fault == "drop":
+            self.count("dropped")  # not answered now: the next poll finds it still waiting
+            return
+        low, high = self.delay
+        wait = self.rng.uniform(low, high) * (5 if fault == "late" else 1)
+        heapq.heappush(due, (now + wait, request["id"], request))
+        if fault == "duplicate":
+            heapq.heappush(due, (now + wait + high, request["id"], request))
+        if fault:
+            self.count(fault)
+
+    def reply_page(self, requests: list[dict[str, Any]]) -> list[int]:
+        """One call with up to 500 replies, each under its own Idempotency-Key; returns the ids the
+        platform has recorded (a 200: applied now, or the replay of an earlier answer)."""
+        replies = [{"id": r["id"], "idempotency_key": f"sim-{r['id']}", "outcome": "completed",
+                    "result": result_for(r["request_type"], random.Random(r["id"]))} for r in requests]  # fmt: skip
+        status, body = self.call("POST", "requests/replies/", {"replies": replies})
+        if status != 200:
+            self.count(f"batch_{status}")
+            raise ConnectionError(f"batch refused: {status}")
+        done = []
+        for item in body["results"]:
+            self.count(f"reply_{item['status']}")
+            if item["status"] == 200:
+                done.append(item["id"])
+        return done
+
+    def take_pushed_payloads(self) -> list[dict[str, Any]]:
+        found = []
+        while not self.pushed_payloads.empty():
+            found.append(self.pushed_payloads.get())
+        return found
+
+    def poll_page(self, page: int) -> list[dict[str, Any]]:
+        status, body = self.call("GET", f"requests/?status=sent&limit={page}")
+        return body.get("results", []) if status == 200 and isinstance(body, dict) else []
+
     def run(self, *, rounds: int | None = None, interval: float = 1.0) -> dict[str, int]:
         if self.server is not None:
             threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -177,6 +272,14 @@ class Agency:
             done += 1
             time.sleep(interval)
         return self.stats
+
+
+def _json(data: bytes) -> Any:
+    """The answer's JSON; None for an empty or non-JSON body (a proxy's or a crashed server's page)."""
+    try:
+        return json.loads(data or b"null")
+    except ValueError:
+        return None
 
 
 # --- realistic answers ---------------------------------------------------------------------------

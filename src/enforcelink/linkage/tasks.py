@@ -16,8 +16,8 @@ def linkage_requests(day: dt.date) -> int:
 
 
 @task()
-def deliver_task(delivery_id: int) -> str:
-    """Push one delivery to its unit (enqueued after the commit that created it)."""
-    from enforcelink.linkage.delivery import deliver
+def deliver_task(endpoint_id: int) -> dict[str, int]:
+    """Push what is due for one unit's endpoint (enqueued after the commit that created it)."""
+    from enforcelink.linkage.delivery import deliver_endpoint
 
-    return deliver(delivery_id)
+    return deliver_endpoint(endpoint_id)

@@ -29,8 +29,8 @@ from enforcelink.cases.forms import show_form_errors
 from enforcelink.cases.queries import visible_case
 from enforcelink.core.errors import DomainError
 from enforcelink.core.pages import filter_query
+from enforcelink.documents.actions import document_file
 from enforcelink.documents.models import DocumentFile, FileFormat
-from enforcelink.documents.queries import file_content
 from enforcelink.documents.views import CONTENT_TYPES
 from enforcelink.linkage import actions, exchange, policy, queries
 from enforcelink.linkage.forms import (
@@ -193,7 +193,7 @@ def notice_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if req.notice is None or fmt not in CONTENT_TYPES:
         raise Http404
     try:
-        content = file_content(req.notice, fmt)
+        content = document_file(req.notice, fmt, actor=request.user)
     except DocumentFile.DoesNotExist:
         raise Http404 from None
     response = HttpResponse(content, content_type=CONTENT_TYPES[FileFormat(fmt)])

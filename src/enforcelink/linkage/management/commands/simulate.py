@@ -7,7 +7,9 @@ revoked), then polls, acknowledges and replies with realistic data after a delay
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import os
 import secrets
 import signal
 import sys
@@ -28,9 +30,18 @@ DEFAULT_TYPES = "bank,real_estate,vehicle,market,housing_fund,social_security,po
 KEY_NAME = "simulator"
 
 
-def _run(agency: Agency, rounds: int | None, interval: float) -> None:
+def _run(agency: Agency, rounds: int | None, interval: float, batch: bool) -> None:
+    """One agency's process; on SIGTERM it prints its counts as one JSON line (the benchmark reads it)."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    agency.run(rounds=rounds, interval=interval)
+    try:
+        if batch:
+            agency.run_batched(interval=min(interval, 0.05))
+        else:
+            agency.run(rounds=rounds, interval=interval)
+    finally:
+        line = json.dumps({"agency": agency.name, **agency.stats}, ensure_ascii=False) + "\n"
+        sys.stdout.flush()
+        os.write(sys.stdout.fileno(), line.encode())  # one write: lines of sibling processes do not mix
 
 
 class Command(BaseCommand):
@@ -54,6 +65,18 @@ class Command(BaseCommand):
             "--push-fault-rate", type=float, default=0.05, help="pushes answered 503 or timed out"
         )
         parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="answer like a bank's core system: pushed and polled requests in pages through requests/replies/",
+        )
+        parser.add_argument("--unit-ids", default="", help="only these units (comma-separated ids)")
+        parser.add_argument(
+            "--push-timeout",
+            type=float,
+            default=None,
+            help="seconds a timed-out push is held (default: the webhook timeout + 1)",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="run without ENFORCELINK_DEBUG (not for production)"
         )
 
@@ -68,15 +91,20 @@ class Command(BaseCommand):
             raise CommandError(_("The simulators only talk to a platform on this machine (127.0.0.1)."))
         if not 0 <= options["fault_rate"] <= 1:
             raise CommandError(_("--fault-rate is a share from 0 to 1."))
-        units = list(
-            LinkageUnit.objects.filter(active=True, unit_type__in=options["types"].split(",")).order_by("pk")
-        )
+        chosen = LinkageUnit.objects.filter(active=True, unit_type__in=options["types"].split(","))
+        if options["unit_ids"]:
+            try:
+                ids = [int(pk) for pk in options["unit_ids"].split(",")]
+            except ValueError:
+                raise CommandError(_("--unit-ids is a comma-separated list of unit ids.")) from None
+            chosen = LinkageUnit.objects.filter(active=True, pk__in=ids)
+        units = list(chosen.order_by("pk"))
         if not units:
             raise CommandError(_("No active units of these types: load the demo data first."))
         agencies = [self._agency(unit, options, n) for n, unit in enumerate(units)]
         connections.close_all()  # the children never touch the database
         context = multiprocessing.get_context("fork")
-        processes = [context.Process(target=_run, args=(a, options["rounds"], options["interval"]), daemon=True)
+        processes = [context.Process(target=_run, args=(a, options["rounds"], options["interval"], options["batch"]), daemon=True)
                      for a in agencies]  # fmt: skip
         for process in processes:
             process.start()
@@ -103,6 +131,8 @@ class Command(BaseCommand):
         faults = Faults(rate=options["fault_rate"], push_rate=options["push_fault_rate"])
         agency = Agency(unit.name, options["base_url"], secret, delay=(low, max(low, high)), faults=faults,
                         seed=options["seed"] * 1000 + n, webhook_secret=secrets.token_urlsafe(24))  # fmt: skip
+        if options["push_timeout"] is not None:
+            agency.push_timeout = options["push_timeout"]
         if options["webhooks"]:
             url = agency.listen()
             with transaction.atomic():
