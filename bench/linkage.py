@@ -9,8 +9,9 @@ What runs, each in its own process, against a throwaway database el_bench_<pid>_
   5% of pushes fail (503, or held past the webhook timeout);
 - two delivery workers (`enforcelink deliver --loop`); one is killed with SIGKILL when a third of
   the requests are out, and is not replaced;
-- the court: this file run as `python bench/linkage.py drive`, sending the cases in batches of
-  `--chunk` through `requests_batch` (the action behind the officer's one-click fan-out).
+- the courts: this file run as `python bench/linkage.py drive` (`--drivers` processes, each with
+  whole courts of its own), sending the cases in batches of `--chunk` through `requests_batch` (the
+  action behind the officer's one-click fan-out).
 
 Figures are read from the database afterwards: throughput = requests / (last recorded reply − first
 send), send→recorded-reply percentiles, lost (sent, never answered), duplicated effects (a request
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -114,8 +116,22 @@ def setup(cases: int) -> dict[str, Any]:
     }
 
 
-def drive(spec: dict[str, Any], chunk: int) -> dict[str, Any]:
-    """The court's side: every case to the 13 units, `chunk` cases per transaction."""
+def share(plan: dict[str, list[int]], index: int, drivers: int) -> dict[str, list[int]]:
+    """Driver `index`'s courts: whole courts (each has its own notice-number counter), balanced by
+    size, largest first."""
+    loads = [0] * drivers
+    mine: dict[str, list[int]] = {}
+    for court_id, ids in sorted(plan.items(), key=lambda item: -len(item[1])):
+        taker = loads.index(min(loads))
+        loads[taker] += len(ids)
+        if taker == index:
+            mine[court_id] = ids
+    return mine
+
+
+def drive(spec: dict[str, Any], chunk: int, index: int = 0, drivers: int = 1) -> dict[str, Any]:
+    """The court's side: every case of this driver's courts to the 13 units, `chunk` cases per
+    transaction, as the officers of several courts sending at once."""
     from django.db import connection
 
     from enforcelink.cases.models import Case
@@ -126,7 +142,7 @@ def drive(spec: dict[str, Any], chunk: int) -> dict[str, Any]:
     asks = [(units[pk], kind) for pk, kind in zip(spec["units"], spec["types"], strict=True)]
     started = time.time()
     sent = 0
-    for court_id, ids in spec["plan"].items():
+    for court_id, ids in share(spec["plan"], index, drivers).items():
         actor = User.objects.select_related("court__region").get(pk=spec["actors"][str(court_id)])
         for start in range(0, len(ids), chunk):
             cases = list(Case.objects.filter(pk__in=ids[start : start + chunk]).order_by("pk"))
@@ -167,8 +183,9 @@ def _inside(argv: list[str]) -> None:
     if command == "setup":
         result = setup(int(argv[2]))
     elif command == "drive":
-        result = drive(json.loads(path.read_text()), int(argv[2]))
-        path = path.with_suffix(".drive.json")
+        index, drivers = int(argv[3]), int(argv[4])
+        result = drive(json.loads(path.read_text()), int(argv[2]), index, drivers)
+        path = path.with_suffix(f".drive{index}.json")
     else:
         result = reference(json.loads(path.read_text()), int(argv[2]), int(argv[3]))
         path = path.with_suffix(".reference.json")
@@ -299,16 +316,22 @@ class Linkage:
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--cases", type=int, default=10_000)
         parser.add_argument(
-            "--demo-cases", type=int, default=72_000, help="demo cases loaded first (most are closed)"
+            "--demo-cases", type=int, default=110_000, help="demo cases loaded first (most are closed)"
         )
         parser.add_argument("--chunk", type=int, default=100, help="cases per fan-out transaction")
+        parser.add_argument("--drivers", type=int, default=2, help="court-side processes sending at once")
         parser.add_argument("--fault-rate", type=float, default=0.05)
         parser.add_argument("--server-workers", type=int, default=2)
+        parser.add_argument("--server-threads", type=int, default=8, help="threads per server worker")
         parser.add_argument("--delivery-workers", type=int, default=2)
         parser.add_argument(
             "--kill-at", type=float, default=1 / 3, help="share sent when a delivery worker is killed"
         )
         parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for every reply")
+        parser.add_argument(
+            "--keep-db", action="store_true", help="keep the database afterwards (to look into it)"
+        )
+        parser.add_argument("--logs", default="var/bench-linkage", help="where the processes' logs are kept")
         parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
 
     def run(self, options: argparse.Namespace, log: Callable[[str], None]) -> str:
@@ -333,7 +356,12 @@ class Linkage:
                 return self._measure(options, info, env, workdir, url, run, log)
             finally:
                 run.stop_all()
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                if not options.keep_db:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                kept = Path(options.logs)
+                kept.mkdir(parents=True, exist_ok=True)
+                for path in workdir.glob("*.log"):  # the processes' output, for a look afterwards
+                    shutil.copy(path, kept / path.name)
 
     def _measure(self, options: argparse.Namespace, info: dict[str, str], env: dict[str, str], workdir: Path,
                  url: str, run: Run, log: Callable[[str], None]) -> str:  # fmt: skip
@@ -348,7 +376,8 @@ class Linkage:
         total = options.cases * UNITS
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
-        run.enforcelink("server", ["serve", "--port", str(port), "--workers", str(options.server_workers)])
+        run.enforcelink("server", ["serve", "--port", str(port), "--workers", str(options.server_workers),
+                                   "--threads", str(options.server_threads)])  # fmt: skip
         _wait_http(f"{base_url}/api/v1/requests/")
         run.enforcelink("agencies", [
             "simulate", "agencies", "--force", "--webhooks", "--batch", "--base-url", base_url,
@@ -366,9 +395,10 @@ class Linkage:
                        for n in range(options.delivery_workers)]  # fmt: skip
             log(f"sending {total:,} requests")
             machine_before = _machine_cpu()
-            driver = run.start("driver", [__file__, "drive", str(spec_path), str(options.chunk)])
+            drivers = [run.start(f"driver{n}", [__file__, "drive", str(spec_path), str(options.chunk), str(n),
+                                                str(options.drivers)]) for n in range(options.drivers)]  # fmt: skip
             killed_at = None
-            driver_cpu = 0.0
+            driver_cpu: dict[int, float] = {}
             deadline = time.monotonic() + options.timeout
             last_log = 0.0
             while time.monotonic() < deadline:
@@ -377,27 +407,39 @@ class Linkage:
                     os.killpg(workers[0].pid, signal.SIGKILL)  # mid-run, most likely mid-post
                     killed_at = sent
                     log(f"killed delivery worker 1 (SIGKILL) with {sent:,} sent")
-                if time.monotonic() - last_log > 10:
-                    log(f"sent {sent:,}, answered {answered:,}")
+                if time.monotonic() - last_log > 5:
+                    pushed = _one(conn, "SELECT count(*) FROM linkage_delivery WHERE status = 'delivered'")
+                    log(f"sent {sent:,}, pushed {pushed:,}, answered {answered:,}")
                     last_log = time.monotonic()
-                if driver.poll() is None:
-                    cpu = _cpu_by_session()
-                    driver_cpu = cpu.get(driver.pid, 0.0)
-                if driver.poll() is not None and answered >= total:
+                cpu = _cpu_by_session()
+                for driver in drivers:
+                    if driver.poll() is None:
+                        driver_cpu[driver.pid] = cpu.get(driver.pid, 0.0)
+                    elif driver.poll() != 0:
+                        raise RuntimeError(
+                            driver.args[-3:].__str__() + (workdir / "driver0.log").read_text()[-3000:]
+                        )
+                if all(driver.poll() is not None for driver in drivers) and answered >= total:
                     break
-                if driver.poll() not in (None, 0):
-                    raise RuntimeError((workdir / "driver.log").read_text()[-3000:])
                 time.sleep(0.5)
             cpu = _cpu_by_session()
             machine_cpu = _machine_cpu() - machine_before
-            shares = {name: cpu.get(process.pid, 0.0) for name, process in run.processes.items()}
-            shares["driver"] = driver_cpu
+            shares = {name: cpu.get(process.pid, 0.0) for name, process in run.processes.items()
+                      if not name.startswith("driver")}  # fmt: skip
+            shares[f"court drivers ({options.drivers})"] = sum(driver_cpu.values())
             shares["deliver (both)"] = sum(
                 v for k, v in shares.items() if k.startswith("deliver") and k != "deliver (both)"
             )
             shares = {k: v for k, v in shares.items() if not k.startswith("deliver") or k == "deliver (both)"}
             shares["PostgreSQL and the rest"] = machine_cpu - sum(shares.values())
-            drive_info = json.loads(spec_path.with_suffix(".drive.json").read_text())
+            runs = [
+                json.loads(spec_path.with_suffix(f".drive{n}.json").read_text())
+                for n in range(options.drivers)
+            ]
+            drive_info = {
+                "started": min(r["started"] for r in runs),
+                "finished": max(r["finished"] for r in runs),
+            }
             figures = self._figures(conn, sql, FIGURES.format(units=units), drive_info, total, killed_at)
             figures["cpu"] = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in shares.items())
             figures["machine_cpu"] = machine_cpu
@@ -451,8 +493,8 @@ def _markdown(options: argparse.Namespace, info: dict[str, str], f: dict[str, An
     dupes = ", ".join(f"{key} {value}" for key, value in f["duplicates"].items())
     return "\n\n".join([
         "## linkage",
-        f"`enforcelink bench linkage --cases {options.cases} --chunk {options.chunk} --fault-rate {options.fault_rate} "
-        f"--server-workers {options.server_workers} --delivery-workers {options.delivery_workers}` (PostgreSQL)",
+        f"`enforcelink bench linkage --cases {options.cases} --chunk {options.chunk} --drivers {options.drivers} --fault-rate {options.fault_rate} "
+        f"--server-workers {options.server_workers} --server-threads {options.server_threads} --delivery-workers {options.delivery_workers}` (PostgreSQL)",
         benchkit.machine_table(info),
         "| Figure | Value |\n|---|---|\n"
         f"| Requests (cases × units) | {f['requests']:,} ({options.cases:,} × {UNITS}) |\n"
@@ -480,7 +522,7 @@ def _markdown(options: argparse.Namespace, info: dict[str, str], f: dict[str, An
         "(`ENFORCELINK_WEBHOOK_TIMEOUT=2`, `ENFORCELINK_WEBHOOK_BACKOFF=1`; production defaults are 10 s and 30 s). "
         "The killed worker's claimed pages come back when their lease expires (3 × timeout + 5 s = 11 s), "
         "which is where the worst latency comes from. Agencies answer 0.05–0.3 s after a request reaches them. "
-        "Everything — server (granian), PostgreSQL, delivery workers, 13 agency processes and the court's driver — "
+        "Everything — server (granian), PostgreSQL, delivery workers, 13 agency processes and the court's drivers — "
         "shares the machine's cores.",
     ])  # fmt: skip
 

@@ -200,12 +200,25 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _values(subject: Subject, kind: str, issued_on: dt.date, extra: dict[str, Any]) -> dict[str, str]:
+def _values(
+    subject: Subject,
+    kind: str,
+    issued_on: dt.date,
+    extra: dict[str, Any],
+    cases: dict[int, tuple[list[Any], dict[str, str]]] | None = None,
+) -> dict[str, str]:
+    """The filled placeholders; `cases` keeps each case's own values for the next document on it
+    (a fan-out issues thirteen notices on one case)."""
     if isinstance(subject, Judgment):
         values = placeholders.judgment_values(subject, list(subject.parties.all()))
     else:
-        parties = list(subject.parties.all())
-        values = placeholders.case_values(subject, parties)
+        known = cases.get(subject.pk) if cases is not None else None
+        if known is None:
+            parties = list(subject.parties.all())
+            known = (parties, placeholders.case_values(subject, parties))
+            if cases is not None:
+                cases[subject.pk] = known
+        parties, values = known[0], dict(known[1])
         values.update(placeholders.kind_values(kind, issued_on, extra))
         values.update(placeholders.sanction_values(kind, parties, extra))
     values["document_title"] = placeholders.TITLES[kind]
@@ -235,6 +248,9 @@ def _render(
     return Rendered(pdf=pdf, docx=docx)
 
 
+RENDER_NEEDS = {"document_title", "document_number", "verification_code"}
+
+
 @dataclass
 class _Form:
     """A template in force with what its checks need, looked up once per court and variant."""
@@ -261,6 +277,7 @@ def _prepare(
     extra: dict[str, Any],
     issued_on: dt.date,
     forms: dict[tuple[int, str], _Form] | None = None,
+    cases: dict[int, tuple[list[Any], dict[str, str]]] | None = None,
 ) -> tuple[DocumentTemplate, dict[str, str]]:
     """The template in force and the filled values; missing data for a required placeholder is
     refused before a number is taken, naming the field and the case (issue 3, bad input)."""
@@ -270,7 +287,7 @@ def _prepare(
         form = _form(kind, locked.court, variant)
         if forms is not None:
             forms[key] = form
-    values = _values(locked, kind, issued_on, extra)
+    values = _values(locked, kind, issued_on, extra, cases)
     policy.check_required(form.names, values, form.required, case_number=locked.number)
     return form.template, values
 
@@ -334,7 +351,10 @@ def documents_reserve(
     issued_at = timezone.now()
     issued_on = timezone.localdate(issued_at)
     forms: dict[tuple[int, str], _Form] = {}
-    prepared = [_prepare(item.case, kind, item.variant, item.extra or {}, issued_on, forms) for item in items]
+    cases: dict[int, tuple[list[Any], dict[str, str]]] = {}
+    prepared = [
+        _prepare(item.case, kind, item.variant, item.extra or {}, issued_on, forms, cases) for item in items
+    ]
     first: dict[int, int] = {}
     for court_id in sorted({item.case.court_id for item in items}):
         court = next(item.case.court for item in items if item.case.court_id == court_id)
@@ -345,6 +365,9 @@ def documents_reserve(
         sequence = first[item.case.court_id]
         first[item.case.court_id] += 1
         code = _number(values, item.case.court, kind, issued_on.year, sequence)
+        # Kept: what the text prints, and what the page itself needs (title, number, code).
+        printed = set(forms[(item.case.court_id, item.variant)].names) | RENDER_NEEDS
+        values = {name: value for name, value in values.items() if name in printed}
         documents.append(
             Document(
                 case=item.case, court_id=item.case.court_id, kind=kind, variant=template.variant,

@@ -22,7 +22,9 @@ WSGI_TARGET = "enforcelink.config.wsgi:application"
 BLOCKING_THREADS = 8
 
 
-def granian_command(host: str, port: int, workers: int, static_root: Path, static_url: str) -> list[str]:
+def granian_command(
+    host: str, port: int, workers: int, static_root: Path, static_url: str, threads: int = BLOCKING_THREADS
+) -> list[str]:
     """The granian command line (the executable next to this Python, else the one on PATH)."""
     local = Path(sys.executable).with_name("granian")
     executable = str(local) if local.exists() else (shutil.which("granian") or "granian")
@@ -34,8 +36,8 @@ def granian_command(host: str, port: int, workers: int, static_root: Path, stati
         "--port", str(port),
         "--workers", str(workers),
         # Django is synchronous: a few threads per worker, each with its own database connection.
-        "--blocking-threads", str(BLOCKING_THREADS),
-        "--backpressure", str(BLOCKING_THREADS),
+        "--blocking-threads", str(threads),
+        "--backpressure", str(threads),
         "--static-path-route", route,
         "--static-path-mount", str(static_root),
         WSGI_TARGET,
@@ -57,6 +59,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=max(1, min(4, os.cpu_count() or 1)))
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=BLOCKING_THREADS,
+            help=f"threads per worker (default {BLOCKING_THREADS}); fewer threads and more workers when requests are CPU-bound",
+        )
         parser.add_argument("--dev", action="store_true", help="Django's development server")
         parser.add_argument("--dry-run", action="store_true", help="print the server command and stop")
 
@@ -73,7 +81,9 @@ class Command(BaseCommand):
             return
         check_secret_key(settings.SECRET_KEY)
         static_root = Path(settings.STATIC_ROOT)
-        command = granian_command(host, port, options["workers"], static_root, settings.STATIC_URL)
+        command = granian_command(
+            host, port, options["workers"], static_root, settings.STATIC_URL, max(1, options["threads"])
+        )
         self.stdout.write(" ".join(command))
         if options["dry_run"]:
             return
