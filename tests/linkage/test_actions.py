@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enforcelink.core.errors import DomainError, NotFound
 from enforcelink.core.models import AuditEvent
@@ -13,8 +13,9 @@ from enforcelink.documents.actions import document_file
 from enforcelink.linkage import actions, policy, queries
 from enforcelink.linkage.models import AssistanceRequest, RequestEvent, RequestStatus, Responsibility
 from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
+from enforcelink.orgs.models import Role
 from tests.documents.conftest import docx_text
-from tests.factories import file_case
+from tests.factories import CourtFactory, UserFactory, file_case
 from tests.linkage.conftest import ask
 
 RESULT = {
@@ -198,6 +199,31 @@ def test_many_cases_to_one_unit(world, case):
     other = file_case(world.court, world.officer)
     made = actions.requests_for_cases([case, other], ask(world.unit), actor=world.officer, send=False)
     assert {r.case_id for r in made} == {case.pk, other.pk} and {r.status for r in made} == {"draft"}
+
+
+def test_the_notice_prints_the_request_type_in_chinese_whatever_the_ui_language(world, case):
+    with translation.override("en"):
+        [sent] = actions.requests_for_cases([case], ask(world.unit), actor=world.officer)
+    assert sent.notice.values["measure"].startswith("查询：存款")
+
+
+def test_a_batch_is_sent_by_the_courts_staff_only(world, case):
+    """As one request at a time: the platform administrator may make drafts, only the court sends;
+    another court's officer finds nothing. The batch leaves one "sent" event per request."""
+    root = UserFactory(username="root", is_superuser=True, role=Role.ADMIN, court=None)
+    stranger = UserFactory(
+        username="stranger",
+        court=CourtFactory(code="渝0199", name="另一法院", region=world.region),
+        role=Role.OFFICER,
+    )
+    for actor in (root, stranger):
+        with pytest.raises(NotFound):
+            actions.requests_for_cases([case], ask(world.unit), actor=actor)
+    assert not AssistanceRequest.objects.exists()
+    [draft] = actions.requests_for_cases([case], ask(world.unit), actor=root, send=False)
+    assert draft.status == "draft"
+    [sent] = actions.requests_for_cases([case], ask(world.unit), actor=world.officer)
+    assert list(sent.events.values_list("kind", "status_before", "status_after")) == [("sent", "", "sent")]
 
 
 def test_scoping_of_requests(world, draft, police):

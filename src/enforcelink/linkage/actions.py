@@ -11,6 +11,7 @@ missing one, is "not found".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import uuid
@@ -19,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from enforcelink.cases.actions import ensure_open, is_staff_of, staff_case
+from enforcelink.cases.actions import ensure_open, is_staff_of, staff_case, staff_lock
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
@@ -40,6 +41,7 @@ from enforcelink.linkage.models import (
     RequestEvent,
     RequestMessage,
     RequestStatus,
+    RequestType,
     Side,
 )
 from enforcelink.orgs.models import ApiKey, LinkageUnit, Role, User
@@ -196,15 +198,23 @@ def _dispatch(request: AssistanceRequest, *, actor: Any) -> None:
     """Sent: the SLA clock starts and the notice is issued (numbered now, rendered on first download)."""
     _schedule(request)
     if request.notice_id is None:
+        request.case = staff_lock(request.case, actor)  # the notice prints the case as it is now
         [request.notice] = documents_reserve([_notice(request)], kind="assistance_notice", actor=actor)
     request.save()
     enqueue_deliveries([request], "request.sent")
 
 
+@functools.cache
+def _printed_type(request_type: str) -> str:
+    """The request type as the notice prints it: in Chinese, whatever the officer's UI language."""
+    with translation.override("zh-hans"):
+        return str(RequestType(request_type).label)
+
+
 def _notice(request: AssistanceRequest) -> Reservation:
     """The request's 协助执行通知书: addressed to the unit, with the measure, its basis and amount."""
     details = request.details
-    measure = details.get("measure") or f"{request.get_request_type_display()}：{request.purpose}"
+    measure = details.get("measure") or f"{_printed_type(request.request_type)}：{request.purpose}"
     extra = {"addressee": request.unit.name, "measure": measure, "legal_basis": request.legal_basis}
     if details.get("amount"):
         extra["measure_amount"] = details["amount"]
@@ -408,7 +418,7 @@ def requests_batch(
             lists[ask.unit.pk] = queries.responsibility_list(ask.unit)
         entries.append(_clean_ask(ask, lists[ask.unit.pk]))
     with transaction.atomic():
-        cases = _lock_cases({case.pk for case, _ask in pairs}, actor)
+        cases = _lock_cases({case.pk for case, _ask in pairs}, actor, drafts_only=not send)
         requests = [
             AssistanceRequest(
                 case=cases[case.pk], unit=ask.unit, request_type=ask.request_type, purpose=ask.purpose.strip()[:300],
@@ -446,7 +456,7 @@ def requests_batch(
     return requests
 
 
-def _lock_cases(ids: set[int], actor: Any) -> dict[int, Case]:
+def _lock_cases(ids: set[int], actor: Any, *, drafts_only: bool) -> dict[int, Case]:
     """Lock the cases (in id order, as every writer does) for a write by their court's staff; a case
     of another court, like a missing one, is "not found"; a closed one refuses."""
     ordered = sorted(ids)
@@ -459,7 +469,10 @@ def _lock_cases(ids: set[int], actor: Any) -> dict[int, Case]:
     }  # fmt: skip
     for pk in ordered:
         case = cases.get(pk)
-        if case is None or not (is_staff_of(actor, case.court_id) or getattr(actor, "is_superuser", False)):
+        # As one at a time: drafts may be made by the platform administrator too (`request_create`),
+        # sending is for the court's staff only (`court_request`).
+        superuser = drafts_only and getattr(actor, "is_superuser", False)
+        if case is None or not (is_staff_of(actor, case.court_id) or superuser):
             raise NotFound(field="case")
         ensure_open(case)
     return cases

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -185,7 +185,8 @@ class BatchReplies(UnitAction):
                 actor=actor,
                 present=lambda rs: [dict(d) for d in RequestSerializer(rs, many=True).data],
             )
-        except IntegrityError:  # a key reused at the same moment by another call: one by one instead
+        except (IntegrityError, OperationalError):  # a key reused at the same moment by another call
+            # (a duplicate, or two pages waiting on each other's keys): one by one instead
             results = [self._one(item, actor) for item in items]
         return Response({"results": results})
 

@@ -232,16 +232,16 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 500, threads: int =
     )
     rounds = max(1, -(-limit // BATCH))
 
-    def one(endpoint_id: int) -> dict[str, int]:
+    def one(endpoint_id: int, pooled: bool = False) -> dict[str, int]:
         try:
             return deliver_endpoint(endpoint_id, limit=min(limit, BATCH), rounds=rounds)
         finally:
-            if threads > 1:
-                connections.close_all()  # this thread's connection
+            if pooled:
+                connections.close_all()  # the pool thread's own connection, never the caller's
 
     if threads > 1 and len(endpoints) > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            results = list(pool.map(one, endpoints))
+            results = list(pool.map(lambda pk: one(pk, pooled=True), endpoints))
     else:
         results = [one(pk) for pk in endpoints]
     counts: dict[str, int] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import http.client
+import itertools
 import json
 import queue
 import random
@@ -69,6 +70,8 @@ class Agency:
         self.batched = False  # run_batched: pushes carry the requests themselves
         self.pushed_payloads: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self.seen_deliveries: set[int] = set()
+        self._seen_lock = threading.Lock()  # pushes arrive on the receiver's threads
+        self._order = itertools.count()  # ties in the answer queue never compare the requests
         self.push_timeout = TIMEOUT_SECONDS + 1  # how long a "timeout" fault keeps the pusher waiting
         self.server: ThreadingHTTPServer | None = None
         self._local = threading.local()  # each thread's kept-alive connection to the platform
@@ -106,10 +109,12 @@ class Agency:
             handler.send_response(503)
         else:
             for item in json.loads(body).get("deliveries", []):
-                if item["id"] in self.seen_deliveries:  # at least once: a repeat is dropped
+                with self._seen_lock:
+                    repeat = item["id"] in self.seen_deliveries
+                    self.seen_deliveries.add(item["id"])
+                if repeat:  # at least once: a repeat is dropped
                     self.count("push_repeat")
                     continue
-                self.seen_deliveries.add(item["id"])
                 if item.get("event") == "request.sent" and self.batched:
                     self.pushed_payloads.put(item["request"])
                 elif item.get("event") == "request.sent":
@@ -221,7 +226,7 @@ class Agency:
         self.batched = True  # the receiver now hands over the pushed requests themselves
         if self.server is not None:
             threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        due: list[tuple[float, int, dict[str, Any]]] = []
+        due: list[tuple[float, int, int, dict[str, Any]]] = []
         answered: set[int] = set()
         self._next_poll = time.monotonic() + poll_every
         while until is None or time.monotonic() < until:
@@ -233,7 +238,7 @@ class Agency:
         return self.stats
 
     def _batched_round(
-        self, due: list[tuple[float, int, dict[str, Any]]], answered: set[int], page: int, poll_page: int,
+        self, due: list[tuple[float, int, int, dict[str, Any]]], answered: set[int], page: int, poll_page: int,
         interval: float, poll_every: float,
     ) -> None:  # fmt: skip
         now = time.monotonic()
@@ -251,19 +256,19 @@ class Agency:
         if not ripe or (len(ripe) < page and ripe[0][0] > now - LINGER):
             time.sleep(interval)
             return
-        ready = [heapq.heappop(due)[2] for _ in ripe]
+        ready = [heapq.heappop(due)[-1] for _ in ripe]
         started = time.monotonic()
         try:
             answered.update(self.reply_page(ready))
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             for item in ready:  # answered again later, under the same keys
-                heapq.heappush(due, (now + 1, item["id"], item))
+                heapq.heappush(due, (now + 1, item["id"], next(self._order), item))
             raise
         self.stats["page_ms"] = self.stats.get("page_ms", 0) + int((time.monotonic() - started) * 1000)
         self.count("pages")
 
     def schedule(
-        self, due: list[tuple[float, int, dict[str, Any]]], request: dict[str, Any], now: float
+        self, due: list[tuple[float, int, int, dict[str, Any]]], request: dict[str, Any], now: float
     ) -> None:
         fault = self.rng.choice(self.faults.kinds) if self.rng.random() < self.faults.rate else ""
         if fault == "drop":
@@ -271,9 +276,9 @@ class Agency:
             return
         low, high = self.delay
         wait = self.rng.uniform(low, high) * (5 if fault == "late" else 1)
-        heapq.heappush(due, (now + wait, request["id"], request))
+        heapq.heappush(due, (now + wait, request["id"], next(self._order), request))
         if fault == "duplicate":
-            heapq.heappush(due, (now + wait + high, request["id"], request))
+            heapq.heappush(due, (now + wait + high, request["id"], next(self._order), request))
         if fault:
             self.count(fault)
 
