@@ -87,6 +87,24 @@ def test_send_starts_the_clock_and_attaches_the_notice(world, case):
     assert set(rendered.after["sha256"].values()) == set(notice.files.values_list("sha256", flat=True))
 
 
+def test_the_sent_entry_records_the_notice_issued_with_it(world, case, police):
+    """One action, one trail entry: the notice issued with a send is named in the request's "sent"
+    (and the case's timeline), not in an entry of its own."""
+    single = actions.request_send(actions.request_create(case, ask(world.unit), actor=world.officer),
+                                  actor=world.officer)  # fmt: skip
+    batch = actions.requests_fan_out(
+        case, [ask(world.unit), ask(police, "inquire_household")], actor=world.officer
+    )
+    for request in [single, *batch]:
+        [sent] = AuditEvent.objects.filter(action="request.sent", object_id=str(request.pk))
+        assert sent.case_id == case.pk and sent.after["notice"] == request.notice.number
+        assert (
+            sent.after["notice_template"]
+            == f"{request.notice.template_id} v{request.notice.template.version}"
+        )
+    assert not AuditEvent.objects.filter(action="document.issued").exists()
+
+
 def test_deduction_goes_through_approval(world, case):
     request = actions.request_create(case, ask(world.unit, "deduct", amount="1000"), actor=world.officer)
     assert actions.request_send(request, actor=world.officer).status == "pending_approval"
@@ -97,6 +115,8 @@ def test_deduction_goes_through_approval(world, case):
         actions.request_approve(request, approve=False, actor=world.president)  # refusing needs a reason
     approved = actions.request_approve(request, approve=True, actor=world.president)
     assert approved.status == "sent" and approved.notice is not None
+    [entry] = AuditEvent.objects.filter(action="request.approved", object_id=str(request.pk))
+    assert entry.actor == world.president and entry.after["notice"] == approved.notice.number
 
 
 def test_the_liaison_acknowledges_works_and_answers(world, draft):

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from enforcelink.core.models import AuditEvent, AuditHead
+from enforcelink.core.rows import insert_rows
 
 GENESIS = "0" * 64
 
@@ -102,7 +103,7 @@ def append_many(entries: Iterable[Entry]) -> list[AuditEvent]:
         prev = event.hash
         events.append(event)
     if events:
-        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        insert_rows(events)
         AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
     return events
 

@@ -23,6 +23,7 @@ from enforcelink.cases.actions import staff_lock
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
+from enforcelink.core.rows import insert_rows
 from enforcelink.documents import placeholders, policy, rendering
 from enforcelink.documents.models import (
     Document,
@@ -52,7 +53,10 @@ def verify_url(code: str) -> str:
 
 
 def new_verification_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+    """16 letters of 5 random bits each, from one read of the system's randomness (a batch of
+    notices makes thousands; one `secrets.choice` a letter was a system call each)."""
+    bits = int.from_bytes(secrets.token_bytes(CODE_LENGTH * 5 // 8))
+    return "".join(CODE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(CODE_LENGTH))
 
 
 def format_code(code: str) -> str:
@@ -335,12 +339,22 @@ class Reservation:
     extra: dict[str, Any] | None = None
 
 
+def issued_fields(document: Document) -> dict[str, Any]:
+    """What the trail says of a reserved document: its entry's "after", or the part of the entry of
+    the action it was issued with (a request's "sent" names its notice)."""
+    return {"number": document.number, "kind": document.kind, "on": "case",
+            "template": f"{document.template_id} v{document.template.version}", "rendered": "on first download"}  # fmt: skip
+
+
 def documents_reserve(
-    items: list[Reservation], *, kind: str, actor: Any, trail: list[audit.Entry] | None = None
-) -> list[Document]:
+    items: list[Reservation], *, kind: str, actor: Any, trail: list[audit.Entry] | None = None,
+    own_entries: bool = True,
+) -> list[Document]:  # fmt: skip
     """Number many documents of one kind at once and fix their text, without rendering them: what a
     fan-out of thousands of assistance notices needs. One counter lock per court, one insert, one
-    audit entry per document. The files are made on first download (`document_render`).
+    audit entry per document — or none with `own_entries=False`, when the entry of the action the
+    document goes out with records it (`issued_fields`). The files are made on first download
+    (`document_render`).
 
     Must run inside the caller's transaction, which has locked the cases and checked its actor. With
     `trail`, the audit entries are added to it for the caller to append with its own, at the end of
@@ -375,12 +389,12 @@ def documents_reserve(
                 verification_code=code, issued_at=issued_at, issued_by=actor, values=values,
             )
         )  # fmt: skip
-    Document.objects.bulk_create(documents, batch_size=1000)
+    insert_rows(documents)
+    if not own_entries:
+        return documents
     entries = (
         audit.Entry("document.issued", document, actor, case_id=document.case_id, court_id=document.court_id,
-                    after={"number": document.number, "kind": kind, "on": "case",
-                           "template": f"{document.template_id} v{document.template.version}",
-                           "rendered": "on first download"})
+                    after=issued_fields(document))
         for document in documents
     )  # fmt: skip
     if trail is None:

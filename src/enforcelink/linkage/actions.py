@@ -29,8 +29,8 @@ from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
-from enforcelink.core.rows import update_rows
-from enforcelink.documents.actions import Reservation, documents_reserve
+from enforcelink.core.rows import insert_rows, update_rows
+from enforcelink.documents.actions import Reservation, documents_reserve, issued_fields
 from enforcelink.documents.policy import AMOUNT_VARIANTS
 from enforcelink.linkage import policy, queries
 from enforcelink.linkage.delivery import enqueue_deliveries
@@ -111,11 +111,11 @@ def _trail(
     return event, entry
 
 
-def _write_trail(trail: list[tuple[RequestEvent, audit.Entry]], first: Iterable[audit.Entry] = ()) -> None:
-    """The events, then the audit entries (`first`, then the events'): the chain head is locked
-    last in the transaction, so concurrent writers wait on it only for their commit."""
-    RequestEvent.objects.bulk_create([event for event, _entry in trail], batch_size=2000)
-    audit.append_many([*first, *(entry for _event, entry in trail)])
+def _write_trail(trail: list[tuple[RequestEvent, audit.Entry]]) -> None:
+    """The events, then their audit entries: the chain head is locked last in the transaction, so
+    concurrent writers wait on it only for their commit."""
+    insert_rows([event for event, _entry in trail])
+    audit.append_many([entry for _event, entry in trail])
 
 
 def _record(
@@ -194,14 +194,29 @@ def _schedule(request: AssistanceRequest, due_dates: dict[tuple[Any, ...], Any] 
     request.due_on, request.due_trace = deadline.due, deadline.trace
 
 
-def _dispatch(request: AssistanceRequest, *, actor: Any) -> None:
-    """Sent: the SLA clock starts and the notice is issued (numbered now, rendered on first download)."""
+def _dispatch(request: AssistanceRequest, *, actor: Any) -> dict[str, Any]:
+    """Sent: the SLA clock starts and the notice is issued (numbered now, rendered on first download).
+    Returns what the step's trail entry says of the deadline and the notice."""
     _schedule(request)
-    if request.notice_id is None:
+    issued = request.notice_id is None
+    if issued:
         request.case = staff_lock(request.case, actor)  # the notice prints the case as it is now
-        [request.notice] = documents_reserve([_notice(request)], kind="assistance_notice", actor=actor)
+        [request.notice] = documents_reserve(
+            [_notice(request)], kind="assistance_notice", actor=actor, own_entries=False
+        )
     request.save()
     enqueue_deliveries([request], "request.sent")
+    return _sent_data(request, issued=issued)
+
+
+def _sent_data(request: AssistanceRequest, *, issued: bool) -> dict[str, Any]:
+    """The deadline, and the notice: a notice issued with this step is recorded in the step's own
+    entry (one entry for the one action), with the template it was filled from."""
+    assert request.notice is not None
+    data: dict[str, Any] = {"due_on": request.due_on, "notice": request.notice.number}
+    if issued:
+        data["notice_template"] = issued_fields(request.notice)["template"]
+    return data
 
 
 @functools.cache
@@ -232,8 +247,7 @@ def request_send(request: AssistanceRequest, *, actor: Any) -> AssistanceRequest
             _record(locked, "submitted", before, actor=actor)
             return locked
         before = _move(locked, "submit")
-        _dispatch(locked, actor=actor)
-        _record(locked, "sent", before, actor=actor, due_on=locked.due_on)
+        _record(locked, "sent", before, actor=actor, **_dispatch(locked, actor=actor))
     return locked
 
 
@@ -251,11 +265,12 @@ def request_approve(
         if not approve and not note.strip():
             raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="note")
         before = _move(locked, "approve" if approve else "refuse")
+        data: dict[str, Any] = {}
         if approve:
-            _dispatch(locked, actor=actor)
+            data = _dispatch(locked, actor=actor)
         else:
             locked.save()
-        _record(locked, "approved" if approve else "refused", before, actor=actor, note=note)
+        _record(locked, "approved" if approve else "refused", before, actor=actor, note=note, **data)
     return locked
 
 
@@ -339,8 +354,8 @@ def request_resend(
         locked.paused_days += paused
         locked.returned_at = None
         locked.reminded_on = locked.escalated_on = None  # the new deadline gets its own reminder
-        _dispatch(locked, actor=actor)
-        _record(locked, "resent", before, actor=actor, note=note, paused_days=paused, due_on=locked.due_on)
+        data = _dispatch(locked, actor=actor)
+        _record(locked, "resent", before, actor=actor, note=note, paused_days=paused, **data)
     return locked
 
 
@@ -437,22 +452,21 @@ def requests_batch(
                 request.status = policy.next_status(RequestStatus.DRAFT, "submit")
                 _schedule(request, due_dates)
         going = [request for request in requests if request.status == RequestStatus.SENT]
-        issued: list[audit.Entry] = []
         notices = documents_reserve(
-            [_notice(r) for r in going], kind="assistance_notice", actor=actor, trail=issued
+            [_notice(r) for r in going], kind="assistance_notice", actor=actor, own_entries=False
         )
         for request, notice in zip(going, notices, strict=True):
             request.notice = notice
-        AssistanceRequest.objects.bulk_create(requests, batch_size=1000)
+        insert_rows(requests)
         # One event per request: made and sent (or put before an approver) in the same step, so
         # the event starts from no status; a draft gets its "created".
         kinds: dict[str, str] = {RequestStatus.SENT: "sent", RequestStatus.PENDING_APPROVAL: "submitted"}
         trail = []
         for request in requests:
-            data: dict[str, Any] = {"due_on": request.due_on} if request.status == RequestStatus.SENT else {}
+            data = _sent_data(request, issued=True) if request.status == RequestStatus.SENT else {}
             trail.append(_trail(request, kinds.get(request.status, "created"), "", actor=actor, **data))
         enqueue_deliveries(going, "request.sent")
-        _write_trail(trail, first=issued)
+        _write_trail(trail)
     return requests
 
 
@@ -620,6 +634,12 @@ class BatchReply:
 
 
 OUTCOMES = {"completed": "complete", "rejected": "reject", "returned": "return"}
+# What a reply reads: the request (without its deadline's trace) and the names its answer prints,
+# not the case, court, unit and notice rows whole (a notice carries its filled text).
+REPLY_COLUMNS = [
+    *(f.name for f in AssistanceRequest._meta.concrete_fields if f.name != "due_trace"),
+    "case__number", "case__court__name", "unit__name", "notice__number",
+]  # fmt: skip
 
 
 def replies_apply(
@@ -639,6 +659,7 @@ def replies_apply(
             request.pk: request
             for request in AssistanceRequest.objects.select_for_update(of=("self",))
             .select_related("case__court", "unit", "notice")
+            .only(*REPLY_COLUMNS)
             .filter(pk__in=ids, unit_id=actor.unit_id)
             .exclude(status__in=(RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL))
             .order_by("pk")
@@ -660,7 +681,7 @@ def replies_apply(
             update_rows(
                 changed, ["status", "acknowledged_at", "completed_at", "returned_at", "result", "reason"]
             )
-            ReplyReceipt.objects.bulk_create(work.made)
+            insert_rows(work.made)
             _write_trail(work.trail)
     return [
         {"id": item.pk, "status": 200, "request": answers[item.pk]} if isinstance(item, AssistanceRequest) else item

@@ -35,10 +35,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from enforcelink.core.rows import insert_rows
 from enforcelink.linkage.models import AssistanceRequest, Delivery, DeliveryStatus, UnitEndpoint
 
 # Operators may shorten these (settings.WEBHOOK_*; a benchmark on loopback does).
@@ -94,14 +95,11 @@ def enqueue_deliveries(requests: list[AssistanceRequest], event: str) -> list[De
         for endpoint in UnitEndpoint.objects.filter(unit_id__in={r.unit_id for r in requests}, active=True)
     }
     now = timezone.now()
-    made = Delivery.objects.bulk_create(
-        [
-            Delivery(endpoint=endpoints[r.unit_id], request=r, event=event, payload=payload(r, event), next_attempt_at=now)
-            for r in requests
-            if r.unit_id in endpoints
-        ],
-        batch_size=1000,
-    )  # fmt: skip
+    made = insert_rows([
+        Delivery(endpoint=endpoints[r.unit_id], request=r, event=event, payload=payload(r, event), next_attempt_at=now)
+        for r in requests
+        if r.unit_id in endpoints
+    ])  # fmt: skip
     if made:
         from enforcelink.linkage.tasks import deliver_task
 
@@ -219,10 +217,16 @@ def deliver_endpoint(endpoint_id: int, *, limit: int = BATCH, rounds: int | None
     return counts
 
 
-def deliver_due(now: dt.datetime | None = None, limit: int = 500, threads: int = 1) -> dict[str, int]:
+def deliver_due(
+    now: dt.datetime | None = None, limit: int = 500, threads: int = 1, pool: ThreadPoolExecutor | None = None
+) -> dict[str, int]:
     """One pass over every endpoint with something due (a new send, a retry whose time has come, an
     expired lease): at most `limit` deliveries per endpoint, endpoints side by side on `threads`
-    threads (one slow or timing-out unit does not hold up the others)."""
+    threads (one slow or timing-out unit does not hold up the others).
+
+    A long-running caller (`deliver --loop`) passes its own `pool`: its threads keep their database
+    connections from pass to pass (a new PostgreSQL connection is a process fork and costs more
+    than a page of deliveries), and drop one only when it broke or grew old."""
     now = now or timezone.now()
     endpoints = list(
         Delivery.objects.filter(_due(now))
@@ -232,16 +236,24 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 500, threads: int =
     )
     rounds = max(1, -(-limit // BATCH))
 
-    def one(endpoint_id: int, pooled: bool = False) -> dict[str, int]:
-        try:
-            return deliver_endpoint(endpoint_id, limit=min(limit, BATCH), rounds=rounds)
-        finally:
-            if pooled:
-                connections.close_all()  # the pool thread's own connection, never the caller's
+    def one(endpoint_id: int) -> dict[str, int]:
+        return deliver_endpoint(endpoint_id, limit=min(limit, BATCH), rounds=rounds)
 
-    if threads > 1 and len(endpoints) > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            results = list(pool.map(lambda pk: one(pk, pooled=True), endpoints))
+    def kept(endpoint_id: int) -> dict[str, int]:
+        close_old_connections()
+        return one(endpoint_id)
+
+    def passing(endpoint_id: int) -> dict[str, int]:
+        try:
+            return one(endpoint_id)
+        finally:
+            connections.close_all()  # the pool thread's own connection, never the caller's
+
+    if pool is not None and len(endpoints) > 1:
+        results = list(pool.map(kept, endpoints))
+    elif threads > 1 and len(endpoints) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as passing_pool:
+            results = list(passing_pool.map(passing, endpoints))
     else:
         results = [one(pk) for pk in endpoints]
     counts: dict[str, int] = {}

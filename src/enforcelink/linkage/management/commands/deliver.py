@@ -7,6 +7,7 @@ with a lease). Without --loop it makes one pass and stops — a cron-style safet
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -28,8 +29,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        threads = max(1, options["threads"])
+        if not options["loop"] or threads == 1:
+            self._run(options, None)
+            return
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="deliver") as pool:
+            self._run(options, pool)
+
+    def _run(self, options: dict[str, Any], pool: ThreadPoolExecutor | None) -> None:
         while True:
-            counts = deliver_due(limit=options["limit"], threads=max(1, options["threads"]))
+            counts = deliver_due(limit=options["limit"], threads=max(1, options["threads"]), pool=pool)
             if counts or not options["loop"]:
                 self.stdout.write(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing due")
             if not options["loop"]:

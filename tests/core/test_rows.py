@@ -1,0 +1,65 @@
+"""Bulk writes (`core.rows`): what COPY writes on PostgreSQL reads back exactly as `bulk_create`'s."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from enforcelink.core.models import AuditEvent, Notification
+from enforcelink.core.rows import insert_rows, update_rows
+from tests.factories import UserFactory
+
+AWKWARD = 'a "quoted" \\ back\\slash\ttab\nnewline\r執行 ☃ {"json": [1, null]} \\N'
+
+
+def _event(seq: int, **fields) -> AuditEvent:
+    return AuditEvent(seq=seq, created_at=dt.datetime(2026, 12, 2, 8, 30, 1, 123456, tzinfo=dt.UTC),
+                      action="test.rows", object_type="test", prev_hash="0" * 64, hash=str(seq) * 64, **fields)  # fmt: skip
+
+
+def test_inserted_rows_get_their_keys_and_read_back_as_written(db):
+    user = UserFactory()
+    after = {"text": AWKWARD, "nested": [{"k": "v\\", "n": None, "f": 1.5}], "empty": {}}
+    rows = [
+        _event(1, actor=user, actor_label=AWKWARD, after=after, case_id=7),
+        _event(2, before=None, after=None),
+        _event(3, object_id="", before=[AWKWARD], after="just a string"),
+    ]
+    with transaction.atomic():
+        assert insert_rows(rows) == rows
+    assert len({row.pk for row in rows}) == 3 and all(row.pk and not row._state.adding for row in rows)
+    stored = {event.pk: event for event in AuditEvent.objects.filter(action="test.rows")}
+    for row in rows:
+        back = stored[row.pk]
+        for name in ("seq", "created_at", "actor_id", "actor_label", "object_id", "case_id", "court_id",
+                     "before", "after", "hash"):  # fmt: skip
+            assert getattr(back, name) == getattr(row, name), name
+    # Usable at once: updated by key; and a later insert takes a new key.
+    rows[0].actor_label = "changed"
+    update_rows(rows[:1], ["actor_label"])
+    assert AuditEvent.objects.get(pk=rows[0].pk).actor_label == "changed"
+    [later] = insert_rows([_event(4)])
+    assert later.pk > max(row.pk for row in rows)
+
+
+def test_auto_now_add_is_filled_in(db):
+    user = UserFactory()
+    [note] = insert_rows([Notification(user=user, kind="k", message=AWKWARD)])
+    assert note.created_at is not None
+    assert Notification.objects.get(pk=note.pk).created_at == note.created_at
+
+
+def test_a_refused_row_writes_none_of_them(db):
+    user = UserFactory()
+    good = Notification(user=user, kind="k", message="m")
+    bad = Notification(user_id=user.pk + 10_000, kind="k", message="m")  # no such user
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows([good, bad])
+        transaction.get_connection().check_constraints()  # what the commit would check
+    assert not Notification.objects.exists()
+
+
+def test_nothing_to_insert_is_nothing():
+    assert insert_rows([]) == []
