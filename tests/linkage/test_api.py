@@ -184,15 +184,27 @@ def test_a_batch_that_races_another_on_a_key_is_applied_one_by_one(world, bank, 
     """A key reused at the same moment by a concurrent call breaks the bulk insert of receipts; the
     page is then answered reply by reply, each still exactly once."""
 
-    def collide(*args, **kwargs):
-        raise IntegrityError("duplicate key value violates unique constraint")
+    other = actions.request_send(actions.request_create(sent.case, ask(world.unit), actor=world.officer),
+                                 actor=world.officer)  # fmt: skip
+    pages: list[int] = []
+    apply_page = actions._apply_page
 
-    monkeypatch.setattr(actions, "replies_apply", collide)
-    body = {"replies": [{"id": sent.pk, "idempotency_key": "race", "result": RESULT}]}
-    for _ in range(2):
-        response = bank.client.post(f"{API}/requests/replies/", body, format="json")
-        assert [row["status"] for row in response.json()["results"]] == [200]
-    assert RequestEvent.objects.filter(request=sent, kind="completed").count() == 1
+    def collide_once(replies, actor, present):
+        pages.append(len(replies))
+        if len(pages) in (1, 2):  # the page, then its first reply alone: as if another call had the key
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return apply_page(replies, actor, present)
+
+    monkeypatch.setattr(actions, "_apply_page", collide_once)
+    body = {"replies": [{"id": sent.pk, "idempotency_key": "race", "result": RESULT},
+                        {"id": other.pk, "idempotency_key": "other", "result": RESULT}]}  # fmt: skip
+    response = bank.client.post(f"{API}/requests/replies/", body, format="json")
+    assert [row["status"] for row in response.json()["results"]] == [200, 200]
+    assert pages == [2, 1, 1, 1]  # the page; the first reply, then once more; the second reply
+    response = bank.client.post(f"{API}/requests/replies/", body, format="json")  # a repeat replays
+    assert [row["status"] for row in response.json()["results"]] == [200, 200]
+    for request in (sent, other):
+        assert RequestEvent.objects.filter(request=request, kind="completed").count() == 1
 
 
 def test_batches_are_for_unit_systems_and_bounded(world, bank, sent, client_for):

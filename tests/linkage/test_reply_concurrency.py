@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, connections
 
 from enforcelink.linkage import actions
-from enforcelink.linkage.api import RequestSerializer
-from enforcelink.linkage.models import AssistanceRequest, ReplyReceipt, RequestEvent
+from enforcelink.linkage.api import answers as answers_of
+from enforcelink.linkage.models import ReplyReceipt, RequestEvent
 from enforcelink.orgs.api_auth import api_key_issue
 from tests.linkage.conftest import ask
 
@@ -31,11 +31,9 @@ def test_concurrent_replies_with_one_key_have_one_effect(world, case):
     def worker() -> None:
         try:
             start.wait()
-            target = AssistanceRequest.objects.get(pk=request.pk)
-            answers.append(actions.reply_once(
-                target, key="retry-1", body={"result": RESULT}, actor=key,
-                perform=lambda: dict(RequestSerializer(actions.request_complete(target, result=RESULT, actor=key)).data),
-            ))  # fmt: skip
+            reply = actions.UnitReply(request.pk, "retry-1", "completed", RESULT)
+            [answer] = actions.replies_apply([reply], actor=key, present=answers_of)
+            answers.append(answer)
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -48,5 +46,6 @@ def test_concurrent_replies_with_one_key_have_one_effect(world, case):
         thread.join()
     assert not errors, errors
     assert len(answers) == 4 and all(answer == answers[0] for answer in answers)
+    assert answers[0]["status"] == 200 and answers[0]["request"]["status"] == "completed"
     assert RequestEvent.objects.filter(request=request, kind="completed").count() == 1
     assert ReplyReceipt.objects.count() == 1

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -593,34 +593,9 @@ def _clean_key(key: str) -> str:
     return key
 
 
-def reply_once(
-    request: AssistanceRequest, *, key: str, body: Any, actor: ApiKey, perform: Callable[[], dict[str, Any]]
-) -> dict[str, Any]:
-    """Run `perform` (the reply) once per (unit, key). A repeat with the same body returns the first
-    answer; a concurrent repeat waits on the request's row lock, then finds the receipt."""
-    key = _clean_key(key)
-    fingerprint = _fingerprint(body)
-    receipts = ReplyReceipt.objects.filter(unit_id=actor.unit_id, key=key)
-    found = receipts.first()
-    if found is not None:
-        return _replay(found, fingerprint, request)
-    try:
-        with transaction.atomic():
-            response = perform()
-            ReplyReceipt.objects.create(
-                unit_id=actor.unit_id, key=key, request=request, fingerprint=fingerprint, response=response
-            )
-    except (IntegrityError, DomainError):
-        found = receipts.first()
-        if found is None:
-            raise
-        return _replay(found, fingerprint, request)
-    return response
-
-
 @dataclass
-class BatchReply:
-    """One reply of a unit system's batch (validated in shape by the API)."""
+class UnitReply:
+    """One reply from a unit's system, alone or in a batch (validated in shape by the API)."""
 
     id: int
     key: str
@@ -629,7 +604,7 @@ class BatchReply:
     reason: str = ""
 
     def body(self) -> dict[str, Any]:
-        """What the fingerprint is taken of: the same as a single reply's body."""
+        """What the fingerprint is taken of: a repeat must say the same."""
         return {"outcome": self.outcome, "result": self.result, "reason": self.reason}
 
 
@@ -642,17 +617,36 @@ REPLY_COLUMNS = [
 ]  # fmt: skip
 
 
-def replies_apply(
-    replies: list[BatchReply],
-    *,
-    actor: ApiKey,
-    present: Callable[[list[AssistanceRequest]], list[dict[str, Any]]],
-) -> list[dict[str, Any]]:
-    """A unit system's batch: each reply applied exactly once (its own Idempotency-Key), each with its
-    own answer — a bad one does not hold up the others. The same effects as `reply_once` one by one,
-    written in bulk: the requests are locked together (in id order), then the receipts are read, so
-    a concurrent repeat of the batch waits and then replays. `present` turns the changed requests
-    into the answers stored in their receipts (one serializer pass for the page)."""
+Present = Callable[[list[AssistanceRequest]], list[dict[str, Any]]]
+
+
+def replies_apply(replies: list[UnitReply], *, actor: ApiKey, present: Present) -> list[dict[str, Any]]:
+    """Replies from a unit's system (one, or a batch of up to 500): each applied exactly once under
+    its own Idempotency-Key, each with its own answer (`{"id", "status", "request"}`, or the error's
+    code, message and field) — a bad one does not hold up the others, and a repeat with the same
+    body gets the first answer back and changes nothing.
+
+    The page is written in bulk: its requests are locked together (in id order), then the receipts
+    are read, so a concurrent repeat waits on the locks and then replays. When a key is reused at
+    the same moment by another call (a retrying system sending the same reply twice at once, or two
+    pages waiting on each other's keys), the database refuses the page; it is then applied reply by
+    reply, and a reply that still collides once more finds the other call's receipt and replays it.
+    `present` turns the changed requests into the answers stored in their receipts."""
+    try:
+        return _apply_page(replies, actor, present)
+    except (IntegrityError, OperationalError):
+        return [_apply_alone(reply, actor, present) for reply in replies]
+
+
+def _apply_alone(reply: UnitReply, actor: ApiKey, present: Present) -> dict[str, Any]:
+    try:
+        [answer] = _apply_page([reply], actor, present)
+    except IntegrityError:  # the other call's receipt for this key has been committed by now
+        [answer] = _apply_page([reply], actor, present)
+    return answer
+
+
+def _apply_page(replies: list[UnitReply], actor: ApiKey, present: Present) -> list[dict[str, Any]]:
     with transaction.atomic():
         ids = sorted({reply.id for reply in replies})
         requests = {
@@ -700,7 +694,7 @@ class _Work:
 
 
 def _apply_one(
-    reply: BatchReply, requests: dict[int, AssistanceRequest], receipts: dict[str, ReplyReceipt], work: _Work
+    reply: UnitReply, requests: dict[int, AssistanceRequest], receipts: dict[str, ReplyReceipt], work: _Work
 ) -> dict[str, Any] | AssistanceRequest:
     """One reply of a batch: the stored answer of a repeat, or the request it changed (answered
     once the page is presented). A refusal raises, and changes nothing."""

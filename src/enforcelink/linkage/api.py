@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, OperationalError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,8 +18,8 @@ from rest_framework import mixins, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from enforcelink.core.api import ScopedAPIView, ScopedViewSet, error_body
-from enforcelink.core.errors import DomainError, NotFound
+from enforcelink.core.api import ScopedAPIView, ScopedViewSet
+from enforcelink.core.errors import NotFound
 from enforcelink.linkage import actions
 from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest, RequestStatus
 from enforcelink.orgs.models import ApiKey
@@ -154,12 +153,19 @@ class Reply(UnitAction):
         actor = _actor(request)
         if not isinstance(actor, ApiKey):
             return Response(RequestSerializer(self._perform(target, data, actor)).data)
-        key = request.headers.get("Idempotency-Key", "")
-        answer = actions.reply_once(
-            target, key=key, body=request.data, actor=actor,
-            perform=lambda: dict(RequestSerializer(self._perform(target, data, actor)).data),
-        )  # fmt: skip
-        return Response(answer)
+        reply = actions.UnitReply(
+            target.pk,
+            request.headers.get("Idempotency-Key", ""),
+            data["outcome"],
+            data["result"],
+            data["reason"],
+        )
+        [answer] = actions.replies_apply([reply], actor=actor, present=answers)
+        if answer["status"] != 200:
+            return Response(
+                {name: answer[name] for name in ("code", "message", "field")}, status=answer["status"]
+            )
+        return Response(answer["request"])
 
     @staticmethod
     def _perform(target: AssistanceRequest, data: dict[str, Any], actor: Any) -> AssistanceRequest:
@@ -181,37 +187,13 @@ class BatchReplies(UnitAction):
         actor = _actor(request)
         if not isinstance(actor, ApiKey):
             raise NotFound()  # batches are for units' systems; people answer one request at a time
-        items = body.validated_data["replies"]
         replies = [
-            actions.BatchReply(
+            actions.UnitReply(
                 item["id"], item["idempotency_key"], item["outcome"], item["result"], item["reason"]
             )
-            for item in items
+            for item in body.validated_data["replies"]
         ]
-        try:
-            results = actions.replies_apply(
-                replies,
-                actor=actor,
-                present=answers,
-            )
-        except (IntegrityError, OperationalError):  # a key reused at the same moment by another call
-            # (a duplicate, or two pages waiting on each other's keys): one by one instead
-            results = [self._one(item, actor) for item in items]
-        return Response({"results": results})
-
-    def _one(self, item: dict[str, Any], actor: ApiKey) -> dict[str, Any]:
-        target = self.visible(AssistanceRequest).filter(pk=item["id"]).first()
-        if target is None:
-            return {"id": item["id"], "status": 404, **error_body("NOT_FOUND", str(_("Not found.")))}
-        raw = {"outcome": item["outcome"], "result": item["result"], "reason": item["reason"]}
-        try:
-            answer = actions.reply_once(
-                target, key=item["idempotency_key"], body=raw, actor=actor,
-                perform=lambda: dict(RequestSerializer(Reply._perform(target, item, actor)).data),
-            )  # fmt: skip
-        except DomainError as error:
-            return {"id": item["id"], "status": error.status, **error.as_dict()}
-        return {"id": item["id"], "status": 200, "request": answer}
+        return Response({"results": actions.replies_apply(replies, actor=actor, present=answers)})
 
 
 class Messages(ScopedAPIView):
