@@ -11,12 +11,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from enforcelink.cases import tasks
-from enforcelink.cases.actions import case_close, lead_submit, sweep_overdue
-from enforcelink.cases.actions.deadlines import _mark_overdue
+from enforcelink.cases.actions import case_close, deadlines, lead_submit, sweep_overdue
 from enforcelink.cases.models import Case, NodeKind, NodeStatus, ProcessNode
 from enforcelink.core import audit, sweeps
 from enforcelink.core.models import AuditEvent, Notification, PeriodicClaim
@@ -102,8 +102,28 @@ def test_race_lost_after_selecting_candidates_acts_not_at_all(world):
         ProcessNode.objects.filter(status=NodeStatus.OPEN, due_on__lt=today()).values_list("pk", flat=True)
     )
     assert sweep_overdue(today()) == len(OVERDUE_KINDS)  # worker B
-    assert _mark_overdue(selected_by_a, today()) == 0
+    acted: list[object] = []
+    rows = [{"pk": pk} for pk in selected_by_a]
+    due = deadlines.overdue(today())
+    assert sweeps.claim_page(ProcessNode, due, rows, deadlines.overdue_changes(), acted.append) == 0
+    assert not acted
     assert_once_per_node(case)
+
+
+def test_a_kept_field_that_changed_since_it_was_read_leaves_the_row_alone(world):
+    """`keep`: the status a row was read with must still be its status when it is claimed (the
+    trail records the status it moved from)."""
+    case = file_overdue_case(world)
+    node = ProcessNode.objects.filter(case=case, kind=NodeKind.EXECUTION_NOTICE).get()
+    read = [{"pk": node.pk, "status": NodeStatus.OPEN}]
+    ProcessNode.objects.filter(pk=node.pk).update(status=NodeStatus.SUSPENDED)  # meanwhile
+    acted: list[object] = []
+    due = Q(due_on__lt=today())
+    assert sweeps.claim_page(ProcessNode, due, read, {"status": NodeStatus.OVERDUE}, acted.append) == 0
+    assert not acted and ProcessNode.objects.get(pk=node.pk).status == NodeStatus.SUSPENDED
+    read[0]["status"] = NodeStatus.SUSPENDED
+    assert sweeps.claim_page(ProcessNode, due, read, {"status": NodeStatus.OVERDUE}, acted.append) == 1
+    assert acted == [read]
 
 
 def run_in_threads(count: int, target: Callable[[], object]) -> list[object]:

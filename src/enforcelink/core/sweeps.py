@@ -15,8 +15,9 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_tasks import task
@@ -96,6 +97,57 @@ def run_due(day: dt.date | None = None, *, claimed_by: str = "") -> list[Outcome
             raise
         outcomes.append(Outcome(sweep.name, period, ran=True, result=result))
     return outcomes
+
+
+PAGE = 200  # rows claimed per transaction: one commit for a page instead of one per row
+
+
+def claim_each(
+    candidates: models.QuerySet[Any],
+    due: models.Q,
+    changes: dict[str, Any],
+    act: Callable[[list[dict[str, Any]]], object],
+    *,
+    keep: tuple[str, ...] = (),
+) -> int:
+    """Claim the due rows among `candidates` with `changes`, each exactly once however many workers
+    sweep at the same time, and `act` on the rows this worker won.
+
+    Rows are taken a page at a time in pk order; in the page's transaction each is claimed by its
+    own conditional `UPDATE … SET <changes> WHERE pk = … AND <due>`, and only the worker whose
+    update changed the row acts on it. `due` may name only the row's own columns: an UPDATE that
+    waited for another worker's lock is re-checked by PostgreSQL on the row itself, not through a
+    join or subquery (`candidates` may join: it only chooses which rows to look at). Claiming in pk
+    order makes two workers queue behind each other's row locks instead of deadlocking. `keep`
+    names fields read with each row that must still hold the same values when it is claimed (the
+    status it moves from, which the trail then records); `act` gets the won rows as
+    `{"pk": …, <kept fields>}`, in the same transaction. Returns how many rows this worker claimed."""
+    claimed, last = 0, None
+    while True:
+        page = candidates.filter(due).order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        rows = list(page.values("pk", *keep)[:PAGE])
+        if not rows:
+            return claimed
+        last = rows[-1]["pk"]
+        claimed += claim_page(candidates.model, due, rows, changes, act)
+
+
+def claim_page(
+    model: type[models.Model],
+    due: models.Q,
+    rows: list[dict[str, Any]],
+    changes: dict[str, Any],
+    act: Callable[[list[dict[str, Any]]], object],
+) -> int:
+    """One page of `claim_each`, for rows read earlier (by now another worker may have them)."""
+    rows = sorted(rows, key=lambda row: row["pk"])
+    with transaction.atomic():
+        won = [row for row in rows if model._default_manager.filter(due, **row).update(**changes)]
+        if won:
+            act(won)
+    return len(won)
 
 
 @task()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleVio
 from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
 from enforcelink.core.rows import insert_rows, update_rows
+from enforcelink.core.sweeps import claim_each
 from enforcelink.documents.actions import Reservation, documents_reserve, issued_fields
 from enforcelink.documents.policy import AMOUNT_VARIANTS
 from enforcelink.linkage import policy, queries
@@ -516,45 +518,41 @@ def sweep_requests(today: dt.date) -> int:
 
 def _remind_due(today: dt.date) -> int:
     soon = today + dt.timedelta(days=REMIND_WITHIN_DAYS)
-    rows = AssistanceRequest.objects.filter(status__in=WITH_UNIT, reminded_on__isnull=True, due_on__lte=soon,
-                                            due_on__gte=today)  # fmt: skip
-    count = 0
-    for pk in rows.values_list("pk", flat=True):
-        with transaction.atomic():
-            if not AssistanceRequest.objects.filter(pk=pk, reminded_on__isnull=True).update(
-                reminded_on=today
-            ):
-                continue
-            request = AssistanceRequest.objects.select_related("case", "unit").get(pk=pk)
+    due = Q(status__in=WITH_UNIT, reminded_on__isnull=True, due_on__lte=soon, due_on__gte=today)
+
+    def remind(won: list[dict[str, Any]]) -> None:
+        notes = []
+        for request in AssistanceRequest.objects.filter(pk__in=[row["pk"] for row in won]).select_related(
+            "case"
+        ):
             message = _("Assistance request for case %(case)s is due on %(due)s.") % {
                 "case": request.case.number, "due": request.due_on}  # fmt: skip
-            Notification.objects.bulk_create(
-                _notify_unit(request, {Role.LIAISON}, "request.due_soon", message)
-            )
-            count += 1
-    return count
+            notes += _notify_unit(request, {Role.LIAISON}, "request.due_soon", message)
+        Notification.objects.bulk_create(notes)
+
+    return claim_each(AssistanceRequest.objects.all(), due, {"reminded_on": today}, remind)
 
 
 def _escalate_overdue(today: dt.date) -> int:
-    rows = AssistanceRequest.objects.filter(status__in=WITH_UNIT, escalated_on__isnull=True, due_on__lt=today)
-    count = 0
-    for pk in rows.values_list("pk", flat=True):
-        with transaction.atomic():
-            if not AssistanceRequest.objects.filter(pk=pk, escalated_on__isnull=True).update(
-                escalated_on=today
-            ):
-                continue
-            request = AssistanceRequest.objects.select_related("case__court", "unit").get(pk=pk)
+    due = Q(status__in=WITH_UNIT, escalated_on__isnull=True, due_on__lt=today)
+
+    def escalate(won: list[dict[str, Any]]) -> None:
+        notes, trail = [], []
+        requests = AssistanceRequest.objects.filter(pk__in=[row["pk"] for row in won]).select_related(
+            "case__court", "unit"
+        )
+        for request in requests.order_by("pk"):
             message = _("%(unit)s has not answered the request for case %(case)s, due on %(due)s.") % {
                 "unit": request.unit.name, "case": request.case.number, "due": request.due_on}  # fmt: skip
-            notes = _notify_unit(request, {Role.UNIT_LEADER}, "request.overdue", message)
+            notes += _notify_unit(request, {Role.UNIT_LEADER}, "request.overdue", message)
             if request.case.officer_id:
                 notes.append(Notification(user_id=request.case.officer_id, kind="request.overdue", message=message,
                                           url=f"/cases/{request.case_id}/", case_id=request.case_id))  # fmt: skip
-            Notification.objects.bulk_create(notes)
-            _record(request, "escalated", request.status, actor=None, due_on=request.due_on)
-            count += 1
-    return count
+            trail.append(_trail(request, "escalated", request.status, actor=None, due_on=request.due_on))
+        Notification.objects.bulk_create(notes)
+        _write_trail(trail)
+
+    return claim_each(AssistanceRequest.objects.all(), due, {"escalated_on": today}, escalate)
 
 
 # --- replies from a unit's system, exactly once (issue 4 §7) --------------------------------------

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
+from enforcelink.core.sweeps import claim_each
 from enforcelink.documents.actions import document_issue
 from enforcelink.documents.models import Document, DocumentKind
 from enforcelink.orgs.models import Court, User
@@ -292,39 +294,30 @@ def sweep_deadlines(today: dt.date) -> int:
 
 def _remind_due_soon(today: dt.date) -> int:
     window = (today, today + dt.timedelta(days=policy.REMIND_DAYS_BEFORE))
-    candidates = Judgment.objects.filter(
-        status__in=OPEN_STATES, reminded_on__isnull=True, due_on__range=window
-    )
-    reminded = 0
-    for pk in candidates.values_list("pk", flat=True):
-        with transaction.atomic():
-            if Judgment.objects.filter(pk=pk, status__in=OPEN_STATES, reminded_on__isnull=True).update(
-                reminded_on=today
-            ):
-                message = _("Judgment %(number)s must be performed by %(due)s.")
-                _notify_people([Judgment.objects.get(pk=pk)], "urging.due_soon", message)
-                reminded += 1
-    return reminded
+    due = Q(status__in=OPEN_STATES, reminded_on__isnull=True, due_on__range=window)
+
+    def remind(won: list[dict[str, Any]]) -> None:
+        message = _("Judgment %(number)s must be performed by %(due)s.")
+        _notify_people(
+            list(Judgment.objects.filter(pk__in=[row["pk"] for row in won])), "urging.due_soon", message
+        )
+
+    return claim_each(Judgment.objects.all(), due, {"reminded_on": today}, remind)
 
 
 def _mark_unpaid(today: dt.date) -> int:
-    marked = 0
-    for pk, status in Judgment.objects.filter(status__in=OPEN_STATES, due_on__lt=today).values_list(
-        "pk", "status"
-    ):
-        with transaction.atomic():
-            if not Judgment.objects.filter(pk=pk, status=status).update(status=JudgmentStatus.UNPAID):
-                continue  # another worker got there first
-            judgment = Judgment.objects.get(pk=pk)
-            audit.record(
-                "judgment.unpaid",
-                judgment,
-                actor=None,
-                court_id=judgment.court_id,
-                before={"status": status},
-                after={"status": JudgmentStatus.UNPAID, "due_on": judgment.due_on},
-            )
-            message = _("Judgment %(number)s was not performed by %(due)s: it can be sent to enforcement.")
-            _notify_people([judgment], "urging.unpaid", message)
-            marked += 1
-    return marked
+    due = Q(status__in=OPEN_STATES, due_on__lt=today)
+
+    def mark(won: list[dict[str, Any]]) -> None:
+        before = {row["pk"]: row["status"] for row in won}
+        judgments = list(Judgment.objects.filter(pk__in=before).order_by("pk"))
+        audit.append_many(
+            audit.Entry("judgment.unpaid", judgment, actor=None, court_id=judgment.court_id,
+                        before={"status": before[judgment.pk]},
+                        after={"status": JudgmentStatus.UNPAID, "due_on": judgment.due_on})
+            for judgment in judgments
+        )  # fmt: skip
+        message = _("Judgment %(number)s was not performed by %(due)s: it can be sent to enforcement.")
+        _notify_people(judgments, "urging.unpaid", message)
+
+    return claim_each(Judgment.objects.all(), due, {"status": JudgmentStatus.UNPAID}, mark, keep=("status",))

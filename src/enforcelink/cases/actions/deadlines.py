@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from enforcelink.cases.models import (
 from enforcelink.core import audit
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import Notification
+from enforcelink.core.sweeps import claim_each
 from enforcelink.orgs.models import Role, User
 
 # --- Node completion and asset leads (R-CASE-01, R-CASE-02, R-CASE-04) ----------------------------
@@ -337,67 +339,44 @@ def _apply_extension(case: Case, request: ExtensionRequest) -> tuple[dt.date | N
 
 # --- Overdue sweep (issue 2 §5) ---------------------------------------------------------------------
 
-SWEEP_BATCH = 200
-
 
 def sweep_overdue(today: dt.date, *, case_id: int | None = None) -> int:
-    """Mark open nodes due before `today` overdue, each exactly once however many workers run this.
-
-    Each node is claimed by its own `UPDATE … SET status='overdue' WHERE pk=… AND status='open'`;
-    only the worker whose update changed the row notifies the officer and appends the event. A
-    batch shares one transaction (one commit instead of hundreds) and claims rows in pk order, so
-    two workers queue behind each other's row locks instead of deadlocking (healthchecks-style).
-    """
-    marked = 0
-    candidates = ProcessNode.objects.filter(
-        status=NodeStatus.OPEN, due_on__lt=today, case__status=CaseStatus.OPEN
-    )
+    """Mark open nodes due before `today` overdue, each exactly once however many workers run this
+    (`sweeps.claim_each`): only the worker that claimed a node notifies the officer and appends
+    its event."""
+    candidates = ProcessNode.objects.filter(case__status=CaseStatus.OPEN)
     if case_id is not None:
         candidates = candidates.filter(case_id=case_id)
-    last_pk = 0
-    while True:
-        batch = list(
-            candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH]
-        )
-        if not batch:
-            return marked
-        last_pk = batch[-1]
-        marked += _mark_overdue(batch, today)
+    return claim_each(candidates, overdue(today), overdue_changes(), lambda won: _report_overdue(won, today))
 
 
-def _mark_overdue(pks: list[int], today: dt.date) -> int:
-    """Claim and report the nodes of one batch; returns how many this worker won."""
-    with transaction.atomic():
-        now = timezone.now()
-        won = [
-            pk
-            for pk in sorted(pks)
-            if ProcessNode.objects.filter(pk=pk, status=NodeStatus.OPEN, due_on__lt=today).update(
-                status=NodeStatus.OVERDUE, overdue_at=now
-            )
-        ]
-        nodes = list(
-            ProcessNode.objects.filter(pk__in=won).select_related("case", "case__officer").order_by("pk")
+def overdue(today: dt.date) -> Q:
+    return Q(status=NodeStatus.OPEN, due_on__lt=today)
+
+
+def overdue_changes() -> dict[str, Any]:
+    return {"status": NodeStatus.OVERDUE, "overdue_at": timezone.now()}
+
+
+def _report_overdue(won: list[dict[str, Any]], today: dt.date) -> None:
+    nodes = list(
+        ProcessNode.objects.filter(pk__in=[row["pk"] for row in won])
+        .select_related("case", "case__officer")
+        .order_by("pk")
+    )
+    Notification.objects.bulk_create([_overdue_notice(node) for node in nodes if node.case.officer_id])
+    audit.append_many(
+        audit.Entry(
+            "node.overdue",
+            node,
+            actor=None,
+            case_id=node.case_id,
+            court_id=node.case.court_id,
+            before={"status": NodeStatus.OPEN},
+            after={"status": NodeStatus.OVERDUE, "kind": node.kind, "due_on": node.due_on, "swept_on": today},
         )
-        Notification.objects.bulk_create([_overdue_notice(node) for node in nodes if node.case.officer_id])
-        audit.append_many(
-            audit.Entry(
-                "node.overdue",
-                node,
-                actor=None,
-                case_id=node.case_id,
-                court_id=node.case.court_id,
-                before={"status": NodeStatus.OPEN},
-                after={
-                    "status": NodeStatus.OVERDUE,
-                    "kind": node.kind,
-                    "due_on": node.due_on,
-                    "swept_on": today,
-                },
-            )
-            for node in nodes
-        )
-    return len(won)
+        for node in nodes
+    )
 
 
 def _overdue_notice(node: ProcessNode) -> Notification:
