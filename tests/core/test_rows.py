@@ -51,6 +51,14 @@ def test_auto_now_add_is_filled_in(db):
     assert Notification.objects.get(pk=note.pk).created_at == note.created_at
 
 
+def test_a_related_object_saved_after_it_was_assigned_gives_its_key(db):
+    user = UserFactory.build()
+    note = Notification(user=user, kind="k", message="m")
+    user.save()
+    [saved] = insert_rows([note])
+    assert Notification.objects.get(pk=saved.pk).user_id == user.pk
+
+
 def test_a_refused_row_writes_none_of_them(db):
     user = UserFactory()
     good = Notification(user=user, kind="k", message="m")

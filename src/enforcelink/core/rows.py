@@ -35,13 +35,13 @@ def insert_rows(objs: list[M], *, batch_size: int = 2000) -> list[M]:
     meta = model._meta
     pk = meta.pk
     assert pk is not None
+    for obj in objs:  # as bulk_create: a related object saved after it was assigned gives its key
+        obj._prepare_related_fields_for_save(operation_name="insert_rows")
     missing = [obj for obj in objs if obj.pk is None]
     if missing:
+        sequence = _sequence(connection, meta.db_table, str(pk.column))
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(%s) FROM generate_series(1, %s)", [_sequence(connection, meta.db_table,
-                                                                            str(pk.column)), len(missing)]
-            )  # fmt: skip
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(missing)])
             for obj, (value,) in zip(missing, sorted(cursor.fetchall()), strict=True):
                 obj.pk = value
     fields = [field for field in meta.concrete_fields if not field.generated]
