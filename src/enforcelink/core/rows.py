@@ -36,7 +36,7 @@ def insert_rows(objs: list[M], *, batch_size: int = 2000) -> list[M]:
     pk = meta.pk
     assert pk is not None
     for obj in objs:  # as bulk_create: a related object saved after it was assigned gives its key
-        obj._prepare_related_fields_for_save(operation_name="insert_rows")
+        obj._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
     missing = [obj for obj in objs if obj.pk is None]
     if missing:
         sequence = _sequence(connection, meta.db_table, str(pk.column))

@@ -30,9 +30,16 @@ DEFAULT_TYPES = "bank,real_estate,vehicle,market,housing_fund,social_security,po
 KEY_NAME = "simulator"
 
 
+def _leave(*_args: object) -> None:
+    """The first SIGTERM ends the agency; a second one (the group's and the parent's both arrive)
+    must not cut short the counts it is printing."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(0)
+
+
 def _run(agency: Agency, rounds: int | None, interval: float, batch: bool) -> None:
     """One agency's process; on SIGTERM it prints its counts as one JSON line (the benchmark reads it)."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, _leave)
     try:
         if batch:
             agency.run_batched(interval=min(interval, 0.05))
