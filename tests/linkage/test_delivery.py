@@ -31,9 +31,8 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.seen.append(
-                    {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
-                )
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                receiver.seen.append({"path": self.path, "headers": headers, "body": body})
                 step = receiver.script.pop(0) if receiver.script else 200
                 if step == "slow":
                     time.sleep(1.5)
@@ -199,3 +198,35 @@ def test_concurrent_workers_post_each_delivery_once(world, case, receiver):
     posted = sorted(i for hit in receiver.seen for i in _ids(hit))
     assert posted == sorted(items)
     assert set(Delivery.objects.values_list("status", flat=True)) == {"delivered"}
+
+
+def test_a_pass_visits_only_endpoints_with_due_work(world, case, endpoint, receiver):
+    """The queue is the pending rows: an endpoint whose deliveries are all delivered, or whose
+    retry is not due yet, gets no post; an expired lease makes its row due again."""
+    from tests.factories import UnitFactory
+
+    quiet_bank = UnitFactory(region=world.region, name="渝北区农商银行", unit_type=world.unit.unit_type)
+    waiting_bank = UnitFactory(region=world.region, name="渝中区建设银行", unit_type=world.unit.unit_type)
+    quiet = UnitEndpoint.objects.create(unit=quiet_bank, url=receiver.url + "/quiet", secret="q")
+    waiting = UnitEndpoint.objects.create(unit=waiting_bank, url=receiver.url + "/waiting", secret="w")
+
+    def send_to(unit) -> Delivery:
+        request = actions.request_create(case, ask(unit), actor=world.officer)
+        return Delivery.objects.get(request=actions.request_send(request, actor=world.officer))
+
+    done = send_to(quiet_bank)
+    Delivery.objects.filter(pk=done.pk).update(status="delivered")
+    later = send_to(waiting_bank)
+    Delivery.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now() + dt.timedelta(hours=1))
+    due = Delivery.objects.get(request=_send(world, case))
+    assert delivery.deliver_due() == {"delivered": 1}
+    assert [(hit["path"], _ids(hit)) for hit in receiver.seen] == [("/hook", [due.pk])]
+    assert delivery.deliver_due() == {}  # nothing due anywhere now
+
+    Delivery.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now())
+    claimed = delivery.claim(waiting.pk, timezone.now())
+    assert claimed is not None and delivery.deliver_due() == {}  # leased by a (dead) worker
+    Delivery.objects.filter(pk=later.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+    assert delivery.deliver_due() == {"delivered": 1}
+    assert receiver.seen[-1]["path"] == "/hook/waiting" and len(receiver.seen) == 2
+    assert quiet.deliveries.get().attempts == 0

@@ -36,7 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, connections, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from enforcelink.core.rows import insert_rows
@@ -137,7 +137,9 @@ def claim(endpoint_id: int, now: dt.datetime, limit: int = BATCH) -> Claim | Non
         Delivery.objects.filter(_due(now), pk__in=picked).update(
             lease_until=now + LEASE, lease_token=token, attempts=F("attempts") + 1
         )
-    held = list(Delivery.objects.filter(lease_token=token).select_related("endpoint").order_by("pk"))
+    held = list(
+        Delivery.objects.filter(pk__in=picked, lease_token=token).select_related("endpoint").order_by("pk")
+    )
     if not held:
         return None
     return Claim(token, held[0].endpoint, held)
@@ -228,11 +230,11 @@ def deliver_due(
     connections from pass to pass (a new PostgreSQL connection is a process fork and costs more
     than a page of deliveries), and drop one only when it broke or grew old."""
     now = now or timezone.now()
+    # One index probe per endpoint (there are few) rather than a DISTINCT over the whole backlog.
     endpoints = list(
-        Delivery.objects.filter(_due(now))
-        .order_by("endpoint_id")
-        .values_list("endpoint_id", flat=True)
-        .distinct()
+        UnitEndpoint.objects.filter(Exists(Delivery.objects.filter(_due(now), endpoint=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     rounds = max(1, -(-limit // BATCH))
 
