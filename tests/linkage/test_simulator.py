@@ -4,7 +4,9 @@ their faults (duplicate replies, dropped rounds, late replies) leave exactly one
 from __future__ import annotations
 
 import random
+import socket
 import threading
+import time
 
 import pytest
 from django.core.management import call_command
@@ -101,3 +103,22 @@ def test_push_faults_are_retried(live_server, world, case):
     assert delivery.deliver_endpoint(item.endpoint_id) == {"pending": 1}
     item.refresh_from_db()
     assert item.last_status == 503 and item.attempts == 1
+
+
+def test_a_push_cut_off_mid_body_is_not_taken_for_a_forgery():
+    """A worker killed mid-post leaves a short body: the receiver drops it (the lease brings the
+    push again) instead of counting a bad signature."""
+    agency = Agency("bank", "http://127.0.0.1:1", "secret", webhook_secret="s")
+    url = agency.listen()
+    threading.Thread(target=agency.server.serve_forever, daemon=True).start()
+    port = int(url.split(":")[2].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port)) as raw:
+        raw.sendall(
+            b"POST /enforcelink HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + b'{"deliveries"'
+        )
+    for _ in range(50):
+        if agency.stats:
+            break
+        time.sleep(0.05)
+    agency.server.shutdown()
+    assert agency.stats == {"push_cut_off": 1}

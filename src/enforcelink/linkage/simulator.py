@@ -93,7 +93,12 @@ class Agency:
         return f"http://127.0.0.1:{self.server.server_address[1]}/enforcelink"
 
     def receive(self, handler: BaseHTTPRequestHandler) -> None:
-        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length)
+        if len(body) < length:  # the sender died mid-post (a killed worker): no push, nothing to answer
+            self.count("push_cut_off")
+            handler.close_connection = True
+            return
         signed = verify_signature(
             self.webhook_secret, handler.headers.get("X-EnforceLink-Timestamp", ""), body,
             handler.headers.get("X-EnforceLink-Signature", ""),
