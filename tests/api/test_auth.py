@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -74,7 +75,15 @@ def test_key_use_is_recorded_and_only_the_hash_is_stored(world, unit_key):
     assert key.last_used_at is None
     bearer(unit_key).get(f"{API}/me/")
     key.refresh_from_db()
-    assert key.last_used_at is not None
+    first = key.last_used_at
+    assert first is not None
+    bearer(unit_key).get(f"{API}/me/")  # within the minute: not written again
+    key.refresh_from_db()
+    assert key.last_used_at == first
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=first - dt.timedelta(minutes=2))
+    bearer(unit_key).get(f"{API}/me/")
+    key.refresh_from_db()
+    assert key.last_used_at > first
 
 
 def test_session_writes_need_the_csrf_token(world, client_for):
