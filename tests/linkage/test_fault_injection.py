@@ -97,6 +97,8 @@ def test_a_killed_worker_and_failing_endpoint_lose_and_duplicate_nothing(live_se
             time.sleep(0.5)
     finally:
         bank.release.set()
+        bank.stopping.set()  # its polls must not outlive the test (and its live server)
+        answering.join(10)
         for process in (doomed, survivor):
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)

@@ -75,6 +75,7 @@ class Agency:
         self.push_timeout = TIMEOUT_SECONDS + 1  # how long a "timeout" fault keeps the pusher waiting
         self.server: ThreadingHTTPServer | None = None
         self._local = threading.local()  # each thread's kept-alive connection to the platform
+        self.stopping = threading.Event()  # set from another thread: run_batched ends after its round
 
     # --- webhook receiver -------------------------------------------------------------------------
 
@@ -234,7 +235,7 @@ class Agency:
         due: list[tuple[float, int, int, dict[str, Any]]] = []
         answered: set[int] = set()
         self._next_poll = time.monotonic() + poll_every
-        while until is None or time.monotonic() < until:
+        while not self.stopping.is_set() and (until is None or time.monotonic() < until):
             try:
                 self._batched_round(due, answered, page, poll_page, interval, poll_every)
             except (urllib.error.URLError, ConnectionError, TimeoutError):
