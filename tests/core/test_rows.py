@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from enforcelink.core.models import AuditEvent, Notification
-from enforcelink.core.rows import insert_rows, update_rows
+from enforcelink.core.rows import _Column, insert_rows, update_rows
+from enforcelink.linkage.models import Delivery, DeliveryStatus
 from tests.factories import UserFactory
 
 AWKWARD = 'a "quoted" \\ back\\slash\ttab\nnewline\r執行 ☃ {"json": [1, null]} \\N'
@@ -103,13 +105,6 @@ def test_values_go_to_the_database_as_django_prepares_them(db):
     """`_Column` skips Django's preparation only where it would hand the value back unchanged: every
     column gets the same value of the same type (a TextChoices member, a bool in a small integer
     field, JSON, a UUID, None)."""
-    import uuid
-
-    from django.db import connection
-
-    from enforcelink.core.rows import _Column
-    from enforcelink.linkage.models import Delivery, DeliveryStatus
-
     item = Delivery(
         endpoint_id=3, request_id=9, event="request.sent", payload={"a": [1, "執行"]},
         status=DeliveryStatus.PENDING, attempts=True, next_attempt_at=dt.datetime(2026, 12, 2, tzinfo=dt.UTC),

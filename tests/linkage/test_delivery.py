@@ -17,6 +17,7 @@ from django.utils import timezone
 from enforcelink.core.models import AuditEvent
 from enforcelink.linkage import actions, delivery
 from enforcelink.linkage.models import AssistanceRequest, Delivery, UnitEndpoint
+from tests.factories import UnitFactory
 from tests.linkage.conftest import ask
 
 
@@ -203,8 +204,6 @@ def test_concurrent_workers_post_each_delivery_once(world, case, receiver):
 def test_a_pass_visits_only_endpoints_with_due_work(world, case, endpoint, receiver):
     """The queue is the pending rows: an endpoint whose deliveries are all delivered, or whose
     retry is not due yet, gets no post; an expired lease makes its row due again."""
-    from tests.factories import UnitFactory
-
     quiet_bank = UnitFactory(region=world.region, name="渝北区农商银行", unit_type=world.unit.unit_type)
     waiting_bank = UnitFactory(region=world.region, name="渝中区建设银行", unit_type=world.unit.unit_type)
     quiet = UnitEndpoint.objects.create(unit=quiet_bank, url=receiver.url + "/quiet", secret="q")
