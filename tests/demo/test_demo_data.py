@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
+import signal
 import statistics
+import time
 from collections import defaultdict
 
 import pytest
@@ -200,9 +203,11 @@ def test_serve_builds_the_granian_command_with_static_files(settings):
     settings.DEBUG = False
     settings.SECRET_KEY = "k3y-Secret" * 6
     out = io.StringIO()
-    call_command("serve", "--port", "8123", "--workers", "2", "--dry-run", stdout=out)
+    call_command("serve", "--port", "8123", "--workers", "2", "--threads", "3", "--connections", "64", "--dry-run",
+                 stdout=out)  # fmt: skip
     line = out.getvalue()
     assert "--interface wsgi" in line and "--port 8123" in line and "--workers 2" in line
+    assert "--blocking-threads 3" in line and "--backpressure 64" in line  # connections, not threads
     assert "--static-path-mount" in line and "enforcelink.config.wsgi:application" in line
     settings.DEBUG = True
     out = io.StringIO()
@@ -233,3 +238,28 @@ def test_bench_list_names_the_registered_benchmarks():
     out = io.StringIO()
     call_command("bench", "list", stdout=out)
     assert "demo-data" in out.getvalue()
+
+
+def test_a_benchmark_stopped_with_sigterm_cleans_up_on_the_way_out(monkeypatch):
+    """`timeout` or a cancelled job sends SIGTERM: the benchmark's `finally` (its processes, its
+    database) still runs, and the command's own handler is gone afterwards."""
+    cleaned = []
+
+    class Stopped:
+        def add_arguments(self, parser):
+            pass
+
+        def run(self, options, log):
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)  # interrupted by the handler at once
+                return "never"
+            finally:
+                cleaned.append(True)
+
+    monkeypatch.setitem(benchkit.REGISTRY, "stopped", benchkit.Benchmark("stopped", "test", Stopped()))
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as stopped:
+        call_command("bench", "stopped", "--no-docs", stdout=io.StringIO())
+    assert stopped.value.code == 128 + signal.SIGTERM and cleaned == [True]
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +45,18 @@ class Command(BaseCommand):
             if exit_.code:
                 raise CommandError(_("Invalid benchmark options.")) from None
             return
-        markdown = chosen.runner.run(bench_options, lambda line: self.stderr.write(line))
+        # A benchmark stopped from outside (`timeout`, a CI job's cancel) stops its processes and drops
+        # its database on the way out: SIGTERM would otherwise end Python without running them.
+        previous = signal.signal(signal.SIGTERM, _leave)
+        try:
+            markdown = chosen.runner.run(bench_options, lambda line: self.stderr.write(line))
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         self.stdout.write(markdown)
         if not bench_options.no_docs:
             benchkit.write_section(bench_options.docs, name, markdown)
             self.stdout.write(_("Written to %(path)s") % {"path": bench_options.docs})
+
+
+def _leave(signum: int, frame: Any) -> None:
+    sys.exit(128 + signum)

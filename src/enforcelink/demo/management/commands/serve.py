@@ -20,10 +20,20 @@ from django.utils.translation import gettext as _
 
 WSGI_TARGET = "enforcelink.config.wsgi:application"
 BLOCKING_THREADS = 8
+# granian's --backpressure caps the connections a worker has accepted, not the requests it is running:
+# a kept-alive connection (an agency's system keeps one open between calls) holds its place while it
+# is idle, and a client beyond the cap is never served. So the cap is sized for clients, not threads.
+CONNECTIONS = 512
 
 
 def granian_command(
-    host: str, port: int, workers: int, static_root: Path, static_url: str, threads: int = BLOCKING_THREADS
+    host: str,
+    port: int,
+    workers: int,
+    static_root: Path,
+    static_url: str,
+    threads: int = BLOCKING_THREADS,
+    connections: int = CONNECTIONS,
 ) -> list[str]:
     """The granian command line (the executable next to this Python, else the one on PATH)."""
     local = Path(sys.executable).with_name("granian")
@@ -37,7 +47,7 @@ def granian_command(
         "--workers", str(workers),
         # Django is synchronous: a few threads per worker, each with its own database connection.
         "--blocking-threads", str(threads),
-        "--backpressure", str(threads),
+        "--backpressure", str(connections),
         "--static-path-route", route,
         "--static-path-mount", str(static_root),
         WSGI_TARGET,
@@ -65,13 +75,19 @@ class Command(BaseCommand):
             default=BLOCKING_THREADS,
             help=f"threads per worker (default {BLOCKING_THREADS}); fewer threads and more workers when requests are CPU-bound",
         )
+        parser.add_argument(
+            "--connections",
+            type=int,
+            default=CONNECTIONS,
+            help=f"open connections per worker (default {CONNECTIONS}); an idle kept-alive client holds one",
+        )
         parser.add_argument("--dev", action="store_true", help="Django's development server")
         parser.add_argument("--dry-run", action="store_true", help="print the server command and stop")
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
-        if not 0 < port < 65536 or options["workers"] < 1:
-            raise CommandError(_("--port must be 1-65535 and --workers at least 1."))
+        if not 0 < port < 65536 or options["workers"] < 1 or options["connections"] < 1:
+            raise CommandError(_("--port must be 1-65535, --workers and --connections at least 1."))
         if options["dev"] or settings.DEBUG:
             self.stdout.write(
                 _("Development server on http://%(host)s:%(port)d/") % {"host": host, "port": port}
@@ -82,8 +98,9 @@ class Command(BaseCommand):
         check_secret_key(settings.SECRET_KEY)
         static_root = Path(settings.STATIC_ROOT)
         command = granian_command(
-            host, port, options["workers"], static_root, settings.STATIC_URL, max(1, options["threads"])
-        )
+            host, port, options["workers"], static_root, settings.STATIC_URL, max(1, options["threads"]),
+            options["connections"],
+        )  # fmt: skip
         self.stdout.write(" ".join(command))
         if options["dry_run"]:
             return
