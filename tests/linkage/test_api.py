@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import IntegrityError
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from enforcelink.linkage import actions
@@ -42,6 +45,33 @@ def test_poll_lists_only_what_waits_for_this_unit(world, bank, sent):
     assert body["results"][0]["case_number"] == sent.case.number and body["results"][0]["notice_number"]
     assert _client(other_secret).get(f"{API}/requests/").json()["results"] == []
     assert _client(other_secret).get(f"{API}/requests/{sent.pk}/").status_code == 404
+
+
+def test_a_safety_poll_asks_only_for_what_has_waited(world, bank, sent):
+    """`sent_before`: a system that takes pushes polls for what it may have missed, not for what its
+    pushes have just brought."""
+
+    def ids(moment):
+        response = bank.client.get(f"{API}/requests/", {"status": "sent", "sent_before": moment})
+        assert response.status_code == 200, response.json()
+        return [row["id"] for row in response.json()["results"]]
+
+    later = (sent.sent_at + dt.timedelta(minutes=1)).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    assert ids(later.isoformat()) == [sent.pk]
+    assert ids((sent.sent_at - dt.timedelta(minutes=1)).isoformat()) == []
+    assert ids(timezone.localtime(later).replace(tzinfo=None).isoformat()) == [sent.pk]  # the platform's zone
+    unencoded = bank.client.get(f"{API}/requests/?sent_before={later.isoformat()}")  # "+08:00" → " 08:00"
+    assert [row["id"] for row in unencoded.json()["results"]] == [sent.pk]
+    for bad in (
+        "yesterday",
+        "2026-13-01T00:00:00",
+        "",
+        "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:00:00-05:00",
+    ):
+        response = bank.client.get(f"{API}/requests/", {"sent_before": bad})
+        assert response.status_code == 400
+        assert response.json()["code"] == "DATETIME_INVALID" and response.json()["field"] == "sent_before"
 
 
 def test_acknowledge_then_reply_once_with_an_idempotency_key(world, bank, sent):

@@ -3,6 +3,7 @@ their faults (duplicate replies, dropped rounds, late replies) leave exactly one
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import socket
 import threading
@@ -55,6 +56,16 @@ def test_a_dropped_round_is_answered_on_the_next_poll(live_server, world, case):
     agency.faults = Faults(rate=0.0)
     agency.run(rounds=1, interval=0)
     assert set(AssistanceRequest.objects.values_list("status", flat=True)) == {"completed"}
+
+
+def test_the_batch_safety_poll_skips_what_was_just_sent(live_server, world, case):
+    [made] = _requests(world, case, 1)
+    _key, secret = api_key_issue(world.unit, name="simulator", actor="test")
+    agency = Agency("bank", live_server.url, secret)
+    assert [r["id"] for r in agency.poll_page(100)] == [made.pk]
+    assert agency.poll_page(100, waited=60) == []  # a push brings it: no need to fetch it again
+    AssistanceRequest.objects.filter(pk=made.pk).update(sent_at=made.sent_at - dt.timedelta(minutes=2))
+    assert [r["id"] for r in agency.poll_page(100, waited=60)] == [made.pk]  # waited long: missed
 
 
 def test_the_command_refuses_other_hosts_and_production_and_runs_on_loopback(

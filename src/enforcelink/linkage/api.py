@@ -8,9 +8,13 @@ header, and a repeat has exactly one effect. Another unit's request answers 404 
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from enforcelink.core.api import ScopedAPIView, ScopedViewSet
-from enforcelink.core.errors import NotFound
+from enforcelink.core.errors import InvalidInput, NotFound
 from enforcelink.linkage import actions
 from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest, RequestStatus
 from enforcelink.orgs.models import ApiKey
@@ -109,17 +113,44 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         queryset = (
             super().get_queryset().select_related("case__court", "unit", "notice").order_by("due_on", "pk")
         )
-        status = self.request.query_params.get("status", "")
+        params = self.request.query_params
+        if "sent_before" in params:
+            queryset = queryset.filter(sent_at__lt=_moment(params["sent_before"], "sent_before"))
+        status = params.get("status", "")
         if status in RequestStatus.values:
             return queryset.filter(status=status)
-        return queryset if self.request.query_params.get("all") else queryset.filter(status__in=WITH_UNIT)
+        return queryset if params.get("all") else queryset.filter(status__in=WITH_UNIT)
 
     @extend_schema(
         summary="Requests waiting for the caller's unit (or the court's requests)",
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR), OpenApiParameter("all", OpenApiTypes.BOOL)],
-    )
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR),
+            OpenApiParameter("all", OpenApiTypes.BOOL),
+            OpenApiParameter(
+                "sent_before", OpenApiTypes.DATETIME,
+                description="Only requests sent before this moment (ISO 8601): a system that takes pushes "
+                "polls for what has waited a while, not for what its pushes have just brought.",
+            ),
+        ],
+    )  # fmt: skip
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+
+def _moment(text: str, name: str) -> Any:
+    """An ISO 8601 moment from a query parameter; one without an offset is in the platform's zone."""
+    # An unencoded "+08:00" arrives as " 08:00" (a query string's "+" is a space).
+    text = re.sub(r"(\d) (\d\d(:?\d\d)?)$", r"\1+\2", text.strip())
+    try:
+        moment = parse_datetime(text)
+        if moment is not None:
+            # In UTC as the database compares it: the first or last hours of year 1 or 9999 cannot be.
+            return (moment if timezone.is_aware(moment) else timezone.make_aware(moment)).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        pass
+    raise InvalidInput(
+        "DATETIME_INVALID", _("Give a date and time such as 2026-03-01T09:30:00+08:00."), field=name
+    )
 
 
 class UnitAction(ScopedAPIView):

@@ -254,7 +254,7 @@ class Agency:
         if now >= self._next_poll:
             self._next_poll = now + poll_every
             waiting = {item[1] for item in due} | answered
-            for request in self.poll_page(poll_page):
+            for request in self.poll_page(poll_page, waited=poll_every):
                 if request["id"] not in waiting:
                     self.schedule(due, request, now)
         # Like a bank's batch job, a page goes when it is full or its oldest reply has waited LINGER.
@@ -310,8 +310,14 @@ class Agency:
             found.append(self.pushed_payloads.get())
         return found
 
-    def poll_page(self, page: int) -> list[dict[str, Any]]:
-        status, body = self.call("GET", f"requests/?status=sent&limit={page}")
+    def poll_page(self, page: int, waited: float = 0.0) -> list[dict[str, Any]]:
+        """The requests still waiting; with `waited`, only those sent at least that many seconds ago
+        (what a push may have missed, not what the pushes have just brought)."""
+        query = f"status=sent&limit={page}"
+        if waited:
+            moment = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=waited)
+            query += "&" + urllib.parse.urlencode({"sent_before": moment.isoformat()})
+        status, body = self.call("GET", f"requests/?{query}")
         return body.get("results", []) if status == 200 and isinstance(body, dict) else []
 
     def run(self, *, rounds: int | None = None, interval: float = 1.0) -> dict[str, int]:
