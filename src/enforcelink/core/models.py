@@ -32,7 +32,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=64, db_index=True)
+    action = models.CharField(max_length=64)  # indexed in Meta: no LIKE index beside it on PostgreSQL
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64, blank=True)
     # Plain indexed ids, not foreign keys: the trail outlives and never cascades with its objects.
@@ -45,6 +45,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        indexes = [models.Index(fields=["action"], name="core_auditevent_action")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
