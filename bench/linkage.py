@@ -537,7 +537,7 @@ def _markdown(options: argparse.Namespace, info: dict[str, str], f: dict[str, An
         f"| The old design: each notice's PDF + DOCX rendered inside the send (`document_issue`) "
         f"| {ref['eager_notice_per_s']:,.1f} |",
         "Reply faults are chosen per request by each agency (duplicate: the same reply again in a later page; "
-        "late: five times the delay; dropped: not answered until the agency's next poll, every 5 s). Push faults "
+        "late: five times the delay; dropped: not answered until the agency's safety poll, every 5 s, for requests sent over 5 s ago, finds it). Push faults "
         "(503, or held 3 s past the 2 s webhook timeout) are retried with a 1 s backoff "
         "(`ENFORCELINK_WEBHOOK_TIMEOUT=2`, `ENFORCELINK_WEBHOOK_BACKOFF=1`; production defaults are 10 s and 30 s). "
         "The killed worker's claimed pages come back when their lease expires (3 × timeout + 5 s = 11 s), "

@@ -120,7 +120,12 @@ class Document(models.Model):
     # case, judgment and court are looked up through the indexes in Meta, which lead with them (a
     # fan-out numbers a notice per request: every index is written for each).
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="documents", db_index=False
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        db_index=False,
     )
     judgment = models.ForeignKey(
         "urging.Judgment", null=True, blank=True, on_delete=models.PROTECT, related_name="documents",

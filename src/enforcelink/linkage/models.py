@@ -145,7 +145,9 @@ class AssistanceRequest(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="assistance_requests", db_index=False
     )
-    unit = models.ForeignKey("orgs.LinkageUnit", on_delete=models.PROTECT, related_name="requests", db_index=False)
+    unit = models.ForeignKey(
+        "orgs.LinkageUnit", on_delete=models.PROTECT, related_name="requests", db_index=False
+    )
     request_type = models.CharField(_("request type"), max_length=32, choices=RequestType.choices)
     # R-ASSET-01: every inquiry (and every request) records its case, purpose and legal basis.
     purpose = models.CharField(_("purpose"), max_length=300)

@@ -6,47 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_duplicate_lookup_index'),
-        ('documents', '0004_document_values'),
-        ('orgs', '0002_require_2fa_and_user_manager'),
-        ('urging', '0002_performed_late'),
+        ("cases", "0006_duplicate_lookup_index"),
+        ("documents", "0004_document_values"),
+        ("orgs", "0002_require_2fa_and_user_manager"),
+        ("urging", "0002_performed_late"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='document',
-            name='case',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='cases.case'),
+            model_name="document",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="cases.case",
+            ),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='court',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.court'),
+            model_name="document",
+            name="court",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.court"
+            ),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='judgment',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='urging.judgment'),
+            model_name="document",
+            name="judgment",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="urging.judgment",
+            ),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='number',
-            field=models.CharField(max_length=64, verbose_name='document number'),
+            model_name="document",
+            name="number",
+            field=models.CharField(max_length=64, verbose_name="document number"),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='verification_code',
-            field=models.CharField(max_length=16, verbose_name='verification code'),
+            model_name="document",
+            name="verification_code",
+            field=models.CharField(max_length=16, verbose_name="verification code"),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(fields=('number',), name='document_number_unique'),
+            model_name="document",
+            constraint=models.UniqueConstraint(fields=("number",), name="document_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(fields=('verification_code',), name='document_verification_code_unique'),
+            model_name="document",
+            constraint=models.UniqueConstraint(
+                fields=("verification_code",), name="document_verification_code_unique"
+            ),
         ),
     ]

@@ -5,32 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_duplicate_lookup_index'),
-        ('linkage', '0005_delivery_queue_partial_indexes'),
-        ('orgs', '0002_require_2fa_and_user_manager'),
+        ("cases", "0006_duplicate_lookup_index"),
+        ("linkage", "0005_delivery_queue_partial_indexes"),
+        ("orgs", "0002_require_2fa_and_user_manager"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assistancerequest',
-            name='case',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='assistance_requests', to='cases.case'),
+            model_name="assistancerequest",
+            name="case",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assistance_requests",
+                to="cases.case",
+            ),
         ),
         migrations.AlterField(
-            model_name='assistancerequest',
-            name='unit',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='orgs.linkageunit'),
+            model_name="assistancerequest",
+            name="unit",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="requests",
+                to="orgs.linkageunit",
+            ),
         ),
         migrations.AlterField(
-            model_name='replyreceipt',
-            name='unit',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.linkageunit'),
+            model_name="replyreceipt",
+            name="unit",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="orgs.linkageunit",
+            ),
         ),
         migrations.AlterField(
-            model_name='requestevent',
-            name='request',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='linkage.assistancerequest'),
+            model_name="requestevent",
+            name="request",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="linkage.assistancerequest",
+            ),
         ),
     ]
