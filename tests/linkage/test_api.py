@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import IntegrityError
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from enforcelink.linkage import actions
+from enforcelink.linkage.api import RequestSerializer, answers
 from enforcelink.linkage.models import AssistanceRequest, ReplyReceipt, RequestEvent
 from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
 from tests.api.conftest import API
@@ -72,6 +75,41 @@ def test_a_safety_poll_asks_only_for_what_has_waited(world, bank, sent):
         response = bank.client.get(f"{API}/requests/", {"sent_before": bad})
         assert response.status_code == 400
         assert response.json()["code"] == "DATETIME_INVALID" and response.json()["field"] == "sent_before"
+
+
+def test_a_reply_answers_exactly_as_the_request_serializer_shows_the_request(world, bank, sent, case):
+    """`answers` writes the representation out by hand for speed: it must not drift from the API's."""
+    actions.request_acknowledge(sent, actor=bank.key)
+    done = actions.request_send(
+        actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer
+    )
+    actions.request_complete(done, result=RESULT, actor=bank.key)
+    refused = actions.request_send(
+        actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer
+    )
+    actions.request_reject(refused, reason="户名与证件号不符", actor=bank.key)
+    fresh = actions.request_send(
+        actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer
+    )
+    draft = actions.request_create(case, ask(world.unit), actor=world.officer)  # no notice, nothing sent yet
+    ids = [sent.pk, done.pk, refused.pk, fresh.pk, draft.pk]
+    named = list(
+        AssistanceRequest.objects.only(*actions.REPLY_COLUMNS)
+        .annotate(**actions.REPLY_NAMES)
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    whole = (
+        AssistanceRequest.objects.select_related("case__court", "unit", "notice")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    expected = [json.loads(JSONRenderer().render(RequestSerializer(r).data)) for r in whole]
+    got = answers(named)
+    assert got == [dict(RequestSerializer(r).data) for r in whole]
+    assert json.loads(JSONRenderer().render(got)) == expected  # the same JSON as well
+    assert {row["status"] for row in got} == {"acknowledged", "completed", "rejected", "sent", "draft"}
+    assert got[-1]["notice_number"] is None and got[1]["result"] == RESULT
 
 
 def test_acknowledge_then_reply_once_with_an_idempotency_key(world, bank, sent):

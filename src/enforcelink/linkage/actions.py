@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -92,9 +92,17 @@ def _clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None
 
 
 def _trail(
-    request: AssistanceRequest, kind: str, before: str, *, actor: Any, note: str = "", **data: Any
+    request: AssistanceRequest,
+    kind: str,
+    before: str,
+    *,
+    actor: Any,
+    note: str = "",
+    court_id: int | None = None,
+    **data: Any,
 ) -> tuple[RequestEvent, audit.Entry]:
-    """The request's event row and its audit entry, not yet written (batches write them in bulk)."""
+    """The request's event row and its audit entry, not yet written (batches write them in bulk);
+    `court_id` when the caller has it without the request's case."""  # fmt: skip
     user, key = (None, actor) if isinstance(actor, ApiKey) else (actor, None)
     event = RequestEvent(
         request=request, kind=kind, status_before=before, status_after=request.status,
@@ -106,7 +114,7 @@ def _trail(
         request,
         actor=user if user is not None else f"api-key:{key.prefix}" if key else None,
         case_id=request.case_id,
-        court_id=request.case.court_id,
+        court_id=court_id if court_id is not None else request.case.court_id,
         before={"status": before},
         after={"status": request.status, **data, **({"note": note} if note else {})},
     )
@@ -607,12 +615,14 @@ class UnitReply:
 
 
 OUTCOMES = {"completed": "complete", "rejected": "reject", "returned": "return"}
-# What a reply reads: the request (without its deadline's trace) and the names its answer prints,
-# not the case, court, unit and notice rows whole (a notice carries its filled text).
-REPLY_COLUMNS = [
-    *(f.name for f in AssistanceRequest._meta.concrete_fields if f.name != "due_trace"),
-    "case__number", "case__court__name", "unit__name", "notice__number",
-]  # fmt: skip
+# What a reply reads: the request (without its deadline's trace) and, as plain attributes, the names
+# its answer prints: not the case, court, unit and notice as model instances (four more objects per
+# reply to build; a notice carries its filled text).
+REPLY_COLUMNS = [f.name for f in AssistanceRequest._meta.concrete_fields if f.name != "due_trace"]
+REPLY_NAMES = {
+    "case_number": F("case__number"), "court_name": F("case__court__name"), "case_court_id": F("case__court_id"),
+    "unit_name": F("unit__name"), "notice_number": F("notice__number"),
+}  # fmt: skip
 
 
 Present = Callable[[list[AssistanceRequest]], list[dict[str, Any]]]
@@ -629,7 +639,8 @@ def replies_apply(replies: list[UnitReply], *, actor: ApiKey, present: Present) 
     the same moment by another call (a retrying system sending the same reply twice at once, or two
     pages waiting on each other's keys), the database refuses the page; it is then applied reply by
     reply, and a reply that still collides once more finds the other call's receipt and replays it.
-    `present` turns the changed requests into the answers stored in their receipts."""
+    `present` turns the changed requests into the answers stored in their receipts; each carries its
+    names as attributes (`REPLY_NAMES`: case_number, court_name, unit_name, notice_number)."""
     try:
         return _apply_page(replies, actor, present)
     except (IntegrityError, OperationalError):
@@ -650,8 +661,8 @@ def _apply_page(replies: list[UnitReply], actor: ApiKey, present: Present) -> li
         requests = {
             request.pk: request
             for request in AssistanceRequest.objects.select_for_update(of=("self",))
-            .select_related("case__court", "unit", "notice")
             .only(*REPLY_COLUMNS)
+            .annotate(**REPLY_NAMES)
             .filter(pk__in=ids, unit_id=actor.unit_id)
             .exclude(status__in=(RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL))
             .order_by("pk")
@@ -719,7 +730,9 @@ def _apply_one(
     policy.next_status(request.status, transition)  # refused before anything changes
     before = _step(request, transition, work.now, **data)
     work.changed[request.pk] = request
-    work.trail.append(_trail(request, PAST[transition], before, actor=work.actor, note=note))
+    work.trail.append(
+        _trail(request, PAST[transition], before, actor=work.actor, note=note, court_id=request.case_court_id)  # type: ignore[attr-defined]
+    )
     receipt = ReplyReceipt(unit_id=work.actor.unit_id, key=key, request=request, fingerprint=fingerprint)
     receipts[key] = receipt
     work.made.append(receipt)
