@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from enforcelink.core.models import AuditEvent, Notification
 from enforcelink.core.rows import _Column, insert_rows, update_rows
-from enforcelink.linkage.models import Delivery, DeliveryStatus
+from enforcelink.linkage.models import AssistanceRequest, Delivery, DeliveryStatus
 from tests.factories import UserFactory
 
 AWKWARD = 'a "quoted" \\ back\\slash\ttab\nnewline\r執行 ☃ {"json": [1, null]} \\N'
@@ -110,11 +110,31 @@ def test_values_go_to_the_database_as_django_prepares_them(db):
         status=DeliveryStatus.PENDING, attempts=True, next_attempt_at=dt.datetime(2026, 12, 2, tzinfo=dt.UTC),
         lease_token=uuid.uuid4(), last_status=None, last_error="",
     )  # fmt: skip
-    for adding in (False, True):  # an update reads the attribute; an insert asks pre_save first
-        for field in Delivery._meta.concrete_fields:
-            ours = _Column(field, connection).value(item, adding=adding)
-            raw = field.pre_save(item, True) if adding else getattr(item, field.attname)
-            django = field.get_db_prep_save(raw, connection)
-            assert type(ours) is type(django), field.name
-            if not getattr(field, "auto_now_add", False):  # (pre_save stamps a new time each call)
-                assert getattr(ours, "obj", ours) == getattr(django, "obj", django), field.name
+    moment = dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    request = AssistanceRequest(
+        case_id=4, unit_id=5, request_type="inquire_deposits", purpose="查询", legal_basis="第二百五十三条",
+        details={"amount": "12.50"}, status="sent", sla_amount=3, sla_unit="working_days", batch=uuid.uuid4(),
+        notice_id=None, created_by_id=2, sent_at=moment, due_on=dt.date(2026, 12, 7), acknowledged_at=None,
+        completed_at=dt.datetime(2026, 12, 3, 1, 0, tzinfo=dt.UTC), result={}, reason="",
+    )  # fmt: skip
+    for obj in (item, request):
+        for adding in (False, True):  # an update reads the attribute; an insert asks pre_save first
+            for field in type(obj)._meta.concrete_fields:
+                ours = _Column(field, connection).value(obj, adding=adding)
+                raw = field.pre_save(obj, True) if adding else getattr(obj, field.attname)
+                django = field.get_db_prep_save(raw, connection)
+                assert type(ours) is type(django), field.name
+                if not getattr(field, "auto_now_add", False):  # (pre_save stamps a new time each call)
+                    assert getattr(ours, "obj", ours) == getattr(django, "obj", django), field.name
+
+
+def test_a_naive_datetime_goes_through_django_as_it_would_be_saved(db, settings):
+    """A naive moment is made aware in the platform's zone by Django, never passed on as it is."""
+    settings.USE_TZ = True
+    field = AssistanceRequest._meta.get_field("sent_at")
+    request = AssistanceRequest(sent_at=dt.datetime(2026, 12, 2, 9, 30))
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        django = field.get_db_prep_save(request.sent_at, connection)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        ours = _Column(field, connection).value(request, adding=False)
+    assert ours == django

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -70,26 +72,37 @@ _AS_IS: dict[type[models.Field], tuple[type, ...]] = {
 }
 
 
+# PostgreSQL takes these as psycopg adapts them: Django's preparation hands a date, a UUID and an
+# aware datetime back unchanged there (SQLite gets them as text, so they go through Django there).
+_AS_IS_POSTGRESQL: dict[type[models.Field], tuple[type, ...]] = {
+    models.DateField: (dt.date,),
+    models.UUIDField: (uuid.UUID,),
+    models.DateTimeField: (dt.datetime,),  # when aware: a naive one is made aware in Django's zone
+}
+
+
 class _Column:
     """How one field's value is read for the database: Django's `pre_save` and
     `get_db_prep_save`, skipped where they cannot change it. Most of a row's columns are keys and
     strings: building the values of 1,600 rows took 45–55% less time for request events and
     15–35% less for requests (measured, three runs each)."""
 
-    __slots__ = ("as_is", "attname", "connection", "field", "plain")
+    __slots__ = ("as_is", "attname", "aware", "connection", "field", "plain")
 
     def __init__(self, field: models.Field, connection: BaseDatabaseWrapper) -> None:
         self.field, self.attname, self.connection = field, field.attname, connection
         self.plain = type(field).pre_save is models.Field.pre_save  # no auto_now and the like
-        as_is: tuple[type, ...] = _AS_IS.get(type(field), ())
+        known = {**_AS_IS, **(_AS_IS_POSTGRESQL if connection.vendor == "postgresql" else {})}
+        as_is: tuple[type, ...] = known.get(type(field), ())
         if isinstance(field, models.ForeignKey):
             target = field.target_field
-            as_is = () if target.is_relation else _AS_IS.get(type(target), ())
+            as_is = () if target.is_relation else known.get(type(target), ())
         self.as_is = {*as_is, type(None)} if as_is else set()
+        self.aware = dt.datetime in as_is  # a datetime passes only with its zone
 
     def value(self, obj: models.Model, *, adding: bool) -> Any:
         value = getattr(obj, self.attname) if self.plain or not adding else self.field.pre_save(obj, adding)
-        if type(value) in self.as_is:
+        if type(value) in self.as_is and not (self.aware and value is not None and value.tzinfo is None):
             return value
         return self.field.get_db_prep_save(value, self.connection)
 
