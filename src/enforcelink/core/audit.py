@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from enforcelink.core import rows
 from enforcelink.core.models import AuditEvent, AuditHead
 from enforcelink.core.rows import insert_rows
 
@@ -103,10 +104,13 @@ def _lock_head() -> AuditHead:
 def _build(entry: Entry, seq: int, prev_hash: str, now: Any) -> AuditEvent:
     obj = entry.obj
     actor = entry.actor if getattr(entry.actor, "pk", None) else None
-    event = AuditEvent(
+    if actor is not None and not isinstance(actor, AuditEvent.actor.field.related_model):
+        raise TypeError(f"an audit actor is a user or a label, not {type(actor).__name__}")
+    event = rows.new(
+        AuditEvent,
         seq=seq,
         created_at=now,
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         actor_label=getattr(actor, "username", "") or (str(entry.actor) if entry.actor else "system"),
         action=entry.action,
         object_type=entry.object_type or (obj._meta.label_lower if obj is not None else ""),

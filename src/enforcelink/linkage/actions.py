@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from enforcelink.cases.actions import ensure_open, is_staff_of, staff_case, staff_lock
 from enforcelink.cases.models import Case
-from enforcelink.core import audit
+from enforcelink.core import audit, rows
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
@@ -104,10 +104,10 @@ def _trail(
     """The request's event row and its audit entry, not yet written (batches write them in bulk);
     `court_id` when the caller has it without the request's case."""  # fmt: skip
     user, key = (None, actor) if isinstance(actor, ApiKey) else (actor, None)
-    event = RequestEvent(
-        request=request, kind=kind, status_before=before, status_after=request.status,
-        actor=user if getattr(user, "pk", None) else None, api_key=key, at=timezone.now(), note=note[:500],
-        data=audit.jsonable(data),
+    event = rows.new(
+        RequestEvent, request_id=request.pk, kind=kind, status_before=before, status_after=request.status,
+        actor_id=getattr(user, "pk", None), api_key_id=key.pk if key is not None else None, at=timezone.now(),
+        note=note[:500], data=audit.jsonable(data),
     )  # fmt: skip
     entry = audit.Entry(
         f"request.{kind}",
@@ -733,7 +733,9 @@ def _apply_one(
     work.trail.append(
         _trail(request, PAST[transition], before, actor=work.actor, note=note, court_id=request.case_court_id)  # type: ignore[attr-defined]
     )
-    receipt = ReplyReceipt(unit_id=work.actor.unit_id, key=key, request=request, fingerprint=fingerprint)
+    receipt = rows.new(
+        ReplyReceipt, unit_id=work.actor.unit_id, key=key, request_id=request.pk, fingerprint=fingerprint
+    )
     receipts[key] = receipt
     work.made.append(receipt)
     return request

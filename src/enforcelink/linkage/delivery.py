@@ -39,6 +39,7 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from enforcelink.core import rows
 from enforcelink.core.rows import insert_rows
 from enforcelink.linkage.models import AssistanceRequest, Delivery, DeliveryStatus, UnitEndpoint
 
@@ -96,7 +97,8 @@ def enqueue_deliveries(requests: list[AssistanceRequest], event: str) -> list[De
     }
     now = timezone.now()
     made = insert_rows([
-        Delivery(endpoint=endpoints[r.unit_id], request=r, event=event, payload=payload(r, event), next_attempt_at=now)
+        rows.new(Delivery, endpoint_id=endpoints[r.unit_id].pk, request_id=r.pk, event=event, payload=payload(r, event),
+                 next_attempt_at=now)
         for r in requests
         if r.unit_id in endpoints
     ])  # fmt: skip
