@@ -22,6 +22,37 @@ from tests.linkage.conftest import ask
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _closed_agencies(monkeypatch):
+    """Every agency made here closes its kept-alive connections when the test ends: an open one
+    holds a live-server thread, and its database connection, past the test run."""
+    made: list[Agency] = []
+    setup = Agency.__post_init__
+
+    def register(agency: Agency) -> None:
+        setup(agency)
+        made.append(agency)
+
+    monkeypatch.setattr(Agency, "__post_init__", register)
+    yield
+    for agency in made:
+        agency.close()
+
+
+def test_close_ends_the_kept_alive_connection_and_a_later_call_opens_another(live_server, world, case):
+    _requests(world, case, 1)
+    _key, secret = api_key_issue(world.unit, name="simulator", actor="test")
+    agency = Agency("bank", live_server.url, secret)
+    assert len(agency.poll_page(10)) == 1
+    [kept] = agency._opened
+    assert kept.sock is not None
+    agency.close()
+    assert kept.sock is None and agency._opened == []
+    assert len(agency.poll_page(10)) == 1  # a new connection
+    [again] = agency._opened
+    assert again is not kept
+
+
 @pytest.mark.parametrize("request_type", [*sorted(policy.RESULT_FIELDS), "serve_documents"])
 def test_simulated_results_have_the_types_shape(request_type):
     rng = random.Random(7)

@@ -75,6 +75,8 @@ class Agency:
         self.push_timeout = TIMEOUT_SECONDS + 1  # how long a "timeout" fault keeps the pusher waiting
         self.server: ThreadingHTTPServer | None = None
         self._local = threading.local()  # each thread's kept-alive connection to the platform
+        self._opened: list[http.client.HTTPConnection] = []  # all of them, for close()
+        self._opened_lock = threading.Lock()
         self.stopping = threading.Event()  # set from another thread: run_batched ends after its round
 
     # --- webhook receiver -------------------------------------------------------------------------
@@ -149,14 +151,12 @@ class Agency:
                 response = connection.getresponse()
                 content = response.read()
             except (OSError, http.client.HTTPException):
-                self._local.connection = None
-                connection.close()
+                self._drop(connection)
                 if attempt == 2:
                     raise ConnectionError(f"{self.base_url} is not answering") from None
                 continue
             if response.will_close:
-                self._local.connection = None
-                connection.close()
+                self._drop(connection)
             return response.status, _json(content)
         raise AssertionError("unreachable")
 
@@ -169,7 +169,26 @@ class Agency:
             connection.connect()
             connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._local.connection = connection
+            with self._opened_lock:
+                self._opened.append(connection)
         return connection
+
+    def _drop(self, connection: http.client.HTTPConnection) -> None:
+        self._local.connection = None
+        with self._opened_lock:
+            if connection in self._opened:
+                self._opened.remove(connection)
+        connection.close()
+
+    def close(self) -> None:
+        """Close the kept-alive connections to the platform, as a system shutting down does: until
+        then each holds a server thread (and its database connection) waiting for the next call.
+        A later call opens a new one."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.close()
+        self._local = threading.local()
 
     def count(self, key: str) -> None:
         self.stats[key] = self.stats.get(key, 0) + 1
@@ -235,12 +254,15 @@ class Agency:
         due: list[tuple[float, int, int, dict[str, Any]]] = []
         answered: set[int] = set()
         self._next_poll = time.monotonic() + poll_every
-        while not self.stopping.is_set() and (until is None or time.monotonic() < until):
-            try:
-                self._batched_round(due, answered, page, poll_page, interval, poll_every)
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                self.count("server_unreachable")  # the platform is busy or restarting: try again shortly
-                time.sleep(0.2)
+        try:
+            while not self.stopping.is_set() and (until is None or time.monotonic() < until):
+                try:
+                    self._batched_round(due, answered, page, poll_page, interval, poll_every)
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    self.count("server_unreachable")  # the platform is busy or restarting: try again shortly
+                    time.sleep(0.2)
+        finally:
+            self.close()
         return self.stats
 
     def _batched_round(
@@ -324,14 +346,17 @@ class Agency:
         if self.server is not None:
             threading.Thread(target=self.server.serve_forever, daemon=True).start()
         done = 0
-        while rounds is None or done < rounds:
-            try:
-                for request in self.take_pushed() + self.poll() + self.poll_acknowledged():
-                    self.handle(request)
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                self.count("server_unreachable")  # the platform is starting or restarting
-            done += 1
-            time.sleep(interval)
+        try:
+            while rounds is None or done < rounds:
+                try:
+                    for request in self.take_pushed() + self.poll() + self.poll_acknowledged():
+                        self.handle(request)
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    self.count("server_unreachable")  # the platform is starting or restarting
+                done += 1
+                time.sleep(interval)
+        finally:
+            self.close()
         return self.stats
 
 
