@@ -46,13 +46,15 @@ demo: install
 	ENFORCELINK_DEBUG=1 $(EL) migrate -v 0
 	ENFORCELINK_DEBUG=1 $(EL) demo-data --cases $(DEMO_CASES) --seed 1 --if-empty
 	ENFORCELINK_DEBUG=1 $(EL) demo-logins
-	@# Beside the server: a task worker (batches, checks), webhook deliveries, and the agency simulators
+	@# Beside the server: a task worker (batches, checks), webhook deliveries, the daily sweeps (reminders,
+	@# escalation, overdue nodes), and the agency simulators
 	@# answering requests through the machine API; all stop with the server.
 	@export ENFORCELINK_DEBUG=1; \
 	$(EL) db_worker --queue-name '*' --no-reload -v 0 & worker=$$!; \
 	$(EL) deliver --loop --interval 5 >/dev/null & deliver=$$!; \
+	$(EL) sweep --loop --interval 600 >/dev/null & sweep=$$!; \
 	$(EL) simulate agencies --base-url http://127.0.0.1:$(PORT) --interval 5 --webhooks & sim=$$!; \
-	trap 'kill $$worker $$deliver $$sim 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker $$deliver $$sweep $$sim 2>/dev/null' EXIT INT TERM; \
 	$(EL) serve --host $(HOST) --port $(PORT)
 
 lint: install

@@ -204,6 +204,28 @@ def test_sweep_command(world):
     assert_once_per_node(case)
     with pytest.raises(CommandError, match="--date"):
         call_command("sweep", "--date", "2024-02-30")
+    with pytest.raises(CommandError, match="--date"):
+        call_command("sweep", "--loop", "--date", today().isoformat())
+    with pytest.raises(CommandError, match="--interval"):
+        call_command("sweep", "--loop", "--interval", "0")
+
+
+def test_sweep_loop_sweeps_again_after_each_interval(world, monkeypatch):
+    """`make demo` runs `sweep --loop`: a pass at once, then one after every interval."""
+    from enforcelink.core.management.commands import sweep as command
+
+    passes = []
+    monkeypatch.setattr(command, "run_due", lambda day: passes.append(day) or [])
+
+    def sleep(seconds):
+        assert seconds == 30.0
+        if len(passes) == 3:
+            raise KeyboardInterrupt  # stops the loop, as the demo's Ctrl-C does
+
+    monkeypatch.setattr(command.time, "sleep", sleep)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("sweep", "--loop", "--interval", "30")
+    assert passes == [None, None, None]
 
 
 def test_sweep_tasks(world):
