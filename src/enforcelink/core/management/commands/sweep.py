@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
 
 from enforcelink.core.sweeps import run_due
 
@@ -43,12 +44,10 @@ class Command(BaseCommand):
         self._pass(day)
         while options["loop"]:
             time.sleep(options["interval"])
+            close_old_connections()  # between passes: drop a broken or aged connection
             self._pass(None)
 
     def _pass(self, day: dt.date | None) -> None:
-        from django.db import close_old_connections
-
-        close_old_connections()  # a long-running loop drops a broken or aged connection between passes
         for outcome in run_due(day):
             if outcome.ran:
                 self.stdout.write(f"{outcome.name} {outcome.period}: done ({outcome.result})")
