@@ -58,6 +58,17 @@ WORDING = {
     "summons": "调查询问的时间不超过八小时",
     "exit_restriction": "本院将解除限制出境措施",
     "termination_ruling": "终结本次执行程序。",
+    "enforcement_ruling": "采取下列执行措施：扣留、提取被执行人李四应当履行义务部分的收入。",
+    "enforcement_ruling.freeze": "冻结期限为一年，自冻结之日起计算",
+    "enforcement_ruling.renew_freeze": "续行冻结期限为一年，自原冻结期限届满之日起计算",
+    "enforcement_ruling.unfreeze": "在银行等金融机构被本院冻结的存款的冻结",
+    "enforcement_ruling.deduct": "划入本院执行款专户",
+    "enforcement_ruling.freeze_equity": "冻结期限为三年，自公示之日起计算",
+    "enforcement_ruling.seize": "查封期限为三年，自查封登记之日起计算",
+    "enforcement_ruling.seize_movable": "查封、扣押期限为二年，自查封、扣押之日起计算",
+    "enforcement_ruling.release": "名下被本院查封、扣押的财产的查封、扣押",
+    "enforcement_ruling.renew_seizure": "不动产及其他财产权不超过三年，动产不超过二年",
+    "enforcement_ruling.vehicle_detention": "扣押期限为二年，自扣押之日起计算",
     "bounty_notice": "本院对举报人的身份及所提供的线索依法保密",
     "risk_notice": "以拒不执行判决、裁定罪追究刑事责任",
     "urging_notice": "主动履行的，本院将依当事人申请出具自动履行证明",
@@ -110,6 +121,7 @@ def test_every_kind_with_a_case_or_judgment_flow_is_covered():
     assert kinds >= set(DocumentKind.values) - policy.JUDGMENT_KINDS
     assert {sample_name(*pair) for pair in SHIPPED} <= set(WORDING)
     assert {("assistance_notice", variant) for variant in policy.ASSISTANCE_VARIANTS} <= set(SHIPPED)
+    assert {("enforcement_ruling", variant) for variant in policy.RULING_VARIANTS} <= set(SHIPPED)
 
 
 @pytest.mark.parametrize(("kind", "variant"), SHIPPED, ids=[sample_name(*pair) for pair in SHIPPED])

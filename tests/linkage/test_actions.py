@@ -29,6 +29,8 @@ def test_default_list_then_type_and_unit_overrides(world, police):
     assert queries.responsibility_for(world.unit, "locate_person") is None
     Responsibility.objects.create(unit_type="bank", request_type="freeze", sla_amount=5, sla_unit="days")
     assert queries.responsibility_for(world.unit, "freeze").sla_amount == 5
+    # A row naming no attachments keeps what the type carries: a freeze still goes with its ruling.
+    assert queries.responsibility_for(world.unit, "freeze").attachments == policy.WITH_RULING
     Responsibility.objects.create(
         unit=world.unit, request_type="freeze", sla_amount=1, sla_unit="working_days"
     )

@@ -171,6 +171,28 @@ def test_reject_and_return_through_the_api(world, bank, sent, case):
     )
 
 
+def test_reject_through_the_api_keeps_the_reason_and_ends_the_request(world, bank, sent):
+    url = f"{API}/requests/{sent.pk}/reply/"
+    body = {"outcome": "rejected", "reason": "户名与证件号不符"}
+    response = bank.client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="rej")
+    assert response.status_code == 200, response.json()
+    answer = response.json()
+    assert (
+        answer["status"] == "rejected" and answer["reason"] == "户名与证件号不符" and answer["result"] == {}
+    )
+    again = bank.client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="rej")
+    assert again.status_code == 200 and again.json() == answer  # a repeat is replayed
+    assert RequestEvent.objects.filter(request=sent, kind="rejected").count() == 1
+    assert ReplyReceipt.objects.filter(request=sent).count() == 1
+    late = bank.client.post(url, {"result": RESULT}, format="json", HTTP_IDEMPOTENCY_KEY="after")
+    assert late.status_code == 400 and late.json()["code"] == "REQUEST_STATE"
+    _key, other = api_key_issue(world.other_unit, name="别家", actor="test")
+    missing = bank.client.post(f"{API}/requests/{sent.pk + 999}/reply/", body, format="json",
+                               HTTP_IDEMPOTENCY_KEY="x")  # fmt: skip
+    stranger = _client(other).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="x")
+    assert stranger.status_code == missing.status_code == 404 and stranger.json() == missing.json()
+
+
 def test_revoked_or_wrong_keys_are_refused(world, bank, sent):
     api_key_revoke(bank.key, actor="test")
     assert bank.client.get(f"{API}/requests/").status_code == 401

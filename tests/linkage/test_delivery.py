@@ -95,6 +95,41 @@ def test_sending_writes_the_delivery_and_a_worker_pushes_it_signed(world, case, 
     assert _deliver(endpoint) == "skipped"  # delivered: never again
 
 
+@pytest.mark.parametrize(
+    ("stamped", "now", "tolerance", "accepted"),
+    [
+        (1_800_000_000, 1_800_000_000, 300, True),
+        (1_800_000_000, 1_800_000_300, 300, True),  # exactly at the edge
+        (1_800_000_000, 1_800_000_301, 300, False),  # a replay five minutes later
+        (1_800_000_301, 1_800_000_000, 300, False),  # stamped in the future (a skewed or forged clock)
+        (1_800_000_000, 1_800_000_000 + 3600, 7200, True),  # a receiver may allow more
+        (1_800_000_000, 1_800_000_061, 60, False),
+    ],
+)
+def test_a_signature_is_refused_outside_the_timestamp_tolerance(stamped, now, tolerance, accepted):
+    body = b'{"deliveries": []}'
+    signature = delivery.sign("s3cret", str(stamped), body)
+    assert (
+        delivery.verify_signature("s3cret", str(stamped), body, signature, tolerance=tolerance, now=now)
+        is accepted
+    )
+
+
+@pytest.mark.parametrize(
+    "stamp", ["", "abc", "1.8e9", "-1800000000", " 1800000000", "１８００００００００", "9" * 40]
+)
+def test_a_timestamp_that_is_not_whole_unix_seconds_is_refused(stamp):
+    body = b"{}"
+    assert not delivery.verify_signature("s", stamp, body, delivery.sign("s", stamp, body), now=1_800_000_000)
+
+
+def test_the_default_tolerance_is_five_minutes_of_the_receivers_clock():
+    body = b"{}"
+    fresh, stale = str(int(time.time())), str(int(time.time()) - 301)
+    assert delivery.verify_signature("s", fresh, body, delivery.sign("s", fresh, body))
+    assert not delivery.verify_signature("s", stale, body, delivery.sign("s", stale, body))
+
+
 def test_one_post_carries_a_page_of_deliveries(world, case, endpoint, receiver, monkeypatch):
     monkeypatch.setattr(delivery, "BATCH", 2)
     requests = actions.requests_for_cases([case] * 5, ask(world.unit), actor=world.officer)

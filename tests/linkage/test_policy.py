@@ -28,6 +28,109 @@ def test_every_default_list_names_real_request_types_and_unit_types():
             "inquire_housing_fund", "inquire_social_insurance", "inquire_tax", "inquire_exit_entry"} <= inquiries  # fmt: skip
 
 
+def test_every_request_type_can_be_sent_to_someone_and_every_unit_type_has_a_list():
+    """R-ASSET-01: securities and ships too (the securities depository, the maritime authority)."""
+    from enforcelink.linkage.models import RequestType
+    from enforcelink.orgs.models import UnitType
+
+    listed = {kind for entries in policy.DEFAULT_LISTS.values() for kind in entries}
+    assert set(RequestType.values) - listed == set()
+    assert set(UnitType.values) - set(policy.DEFAULT_LISTS) == set()
+    assert all(policy.DEFAULT_LISTS.values())
+    assert "inquire_securities" in policy.DEFAULT_LISTS["securities"]
+    assert "inquire_ships" in policy.DEFAULT_LISTS["maritime"]
+
+
+def test_every_request_type_has_a_structured_result():
+    """Issue 4 §1: no type falls back to a free-text outcome."""
+    from enforcelink.linkage.models import RequestType
+
+    assert set(RequestType.values) <= set(policy.RESULT_FIELDS)
+    for request_type in RequestType.values:
+        assert policy.result_fields(request_type) != policy.GENERIC_RESULT
+        names = [spec.name for spec in policy.result_fields(request_type)]
+        assert "reason" not in names and len(names) == len(set(names))  # `reason` is the reply's own
+        for flag, _value, needed in policy.REQUIRED_WHEN.get(request_type, ()):
+            assert {flag, *needed} <= set(names)
+
+
+@pytest.mark.parametrize(
+    ("request_type", "result"),
+    [
+        ("price_inquiry", {"price": "385000.00", "basis": "同地段近三个月成交均价", "valid_until": "2026-12-31",
+                           "valuer": "綦江区价格认证中心"}),
+        ("serve_documents", {"served": True, "served_on": "2026-11-30", "method": "留置送达",
+                             "recipient": "受送达人之妻"}),
+        ("serve_documents", {"served": False, "failure_reason": "查无此人"}),
+        ("detain_vehicle", {"vehicle_found": True, "detained": True, "plate": "渝B·12345", "kept_at": "停车场",
+                            "detained_on": "2026-11-30"}),
+        ("detain_vehicle", {"vehicle_found": False, "detained": False, "plate": "渝B·12345"}),
+        ("temporary_control", {"control_placed": True, "controlled_until": "2027-05-31",
+                               "sightings_via": "住宿登记预警"}),
+        ("assist_detention", {"carried_out": True, "delivered_to": "綦江区拘留所", "carried_out_on": "2026-11-30"}),
+        ("assist_detention", {"carried_out": False, "failure_reason": "被执行人不在住所"}),
+        ("exit_restriction", {"recorded": True, "effective_on": "2026-12-01", "border_reference": "边控2026第12号"}),
+        ("official_notification", {"notified_body": "区纪委监委", "notified_on": "2026-11-30", "reference": "綦纪函12号",
+                                   "response": "已约谈"}),
+        ("joint_punishment", {"platform": "信用中国（重庆）", "record_id": "CQ2026001", "pushed_on": "2026-12-01"}),
+    ],
+)  # fmt: skip
+def test_the_structured_results_of_measures_and_notices(request_type, result):
+    cleaned = policy.clean_result(request_type, result)
+    assert cleaned == result
+    policy.check_result_against(request_type, cleaned, {}, dt.date(2026, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("request_type", "result", "field"),
+    [
+        ("price_inquiry", {"basis": "x", "valid_until": "2026-12-31", "valuer": "x"}, "result.price"),
+        ("price_inquiry", {"price": "0", "basis": "x", "valid_until": "2026-12-31", "valuer": "x"}, "result.price"),
+        ("price_inquiry", {"price": 1.5, "basis": "x", "valid_until": "2026-12-31", "valuer": "x"}, "result.price"),
+        ("price_inquiry", {"outcome": "已询价"}, "result.outcome"),  # the old free text is refused
+        ("serve_documents", {"served": True, "served_on": "2026-11-30", "method": "直接送达"}, "result.recipient"),
+        ("serve_documents", {"served": False}, "result.failure_reason"),
+        ("serve_documents", {"served": "是"}, "result.served"),
+        ("detain_vehicle", {"vehicle_found": True, "detained": True, "plate": "渝B·1"}, "result.kept_at"),
+        ("detain_vehicle", {"vehicle_found": False, "detained": True, "plate": "渝B·1", "kept_at": "x",
+                            "detained_on": "2026-11-30"}, "result.detained"),
+        ("detain_vehicle", {"vehicle_found": False, "detained": False}, "result.plate"),
+        ("temporary_control", {"control_placed": True}, "result.controlled_until"),
+        ("temporary_control", {"control_placed": False}, "result.failure_reason"),
+        ("assist_detention", {"carried_out": True, "delivered_to": "拘留所"}, "result.carried_out_on"),
+        ("exit_restriction", {"recorded": True, "effective_on": "2026-12-01"}, "result.border_reference"),
+        ("exit_restriction", {"recorded": False}, "result.failure_reason"),
+        ("official_notification", {"notified_body": "区纪委监委", "notified_on": "30/11/2026"}, "result.notified_on"),
+        ("joint_punishment", {"platform": "信用中国", "pushed_on": "2026-12-01"}, "result.record_id"),
+    ],
+)  # fmt: skip
+def test_a_structured_result_says_what_is_missing_or_wrong(request_type, result, field):
+    with pytest.raises(DomainError) as caught:
+        policy.clean_result(request_type, result)
+    assert caught.value.code == "RESULT_INVALID" and caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("request_type", "result", "field"),
+    [
+        ("serve_documents", {"served": True, "served_on": "2026-12-02", "method": "x", "recipient": "x"},
+         "result.served_on"),
+        ("joint_punishment", {"platform": "x", "record_id": "1", "pushed_on": "2027-01-01"}, "result.pushed_on"),
+        ("price_inquiry", {"price": "1.00", "basis": "x", "valid_until": "2026-11-30", "valuer": "x"},
+         "result.valid_until"),
+        ("temporary_control", {"control_placed": True, "controlled_until": "2026-11-01"}, "result.controlled_until"),
+        ("release", {"released_on": "2026-12-02"}, "result.released_on"),
+    ],
+)  # fmt: skip
+def test_dates_must_fit_the_day_of_the_answer(request_type, result, field):
+    """Something done is not dated after the answer; a price or a control that has already ended is
+    not an answer."""
+    cleaned = policy.clean_result(request_type, result)
+    with pytest.raises(DomainError) as caught:
+        policy.check_result_against(request_type, cleaned, {}, dt.date(2026, 12, 1))
+    assert caught.value.field == field
+
+
 @pytest.mark.parametrize(
     ("status", "transition", "target"),
     [("draft", "submit", "sent"), ("sent", "acknowledge", "acknowledged"), ("acknowledged", "complete", "completed"),

@@ -4,18 +4,24 @@ their faults (duplicate replies, dropped rounds, late replies) leave exactly one
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from enforcelink.linkage import actions, delivery, policy
-from enforcelink.linkage.models import AssistanceRequest, Delivery, RequestEvent, UnitEndpoint
-from enforcelink.linkage.simulator import Agency, Faults, result_for
+from enforcelink.linkage.models import AssistanceRequest, Delivery, RequestEvent, RequestType, UnitEndpoint
+from enforcelink.linkage.simulator import Agency, Faults, answer_rng, result_for
 from enforcelink.orgs.api_auth import api_key_issue
 from tests.linkage.conftest import ask
 
@@ -53,11 +59,41 @@ def test_close_ends_the_kept_alive_connection_and_a_later_call_opens_another(liv
     assert again is not kept
 
 
-@pytest.mark.parametrize("request_type", [*sorted(policy.RESULT_FIELDS), "serve_documents"])
-def test_simulated_results_have_the_types_shape(request_type):
+@pytest.mark.parametrize("request_type", RequestType.values)
+def test_simulated_results_have_the_types_shape_and_are_accepted(request_type):
     rng = random.Random(7)
+    today = dt.date.today()
     for _ in range(20):
-        policy.clean_result(request_type, result_for(request_type, rng))
+        cleaned = policy.clean_result(request_type, result_for(request_type, rng, {}, today))
+        policy.check_result_against(request_type, cleaned, {}, today)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(policy.CAPPED_AMOUNTS)),
+    st.decimals(Decimal("0.01"), Decimal("99999999.99"), places=2),
+    st.integers(1, 2**31),
+)
+def test_simulated_controls_never_exceed_the_notices_amount(request_type, amount, request_id):
+    """R-ASSET-03: a simulated freeze, renewal, unfreeze or deduction is at most what the notice asks
+    for, so every simulated answer is accepted (a 1,000-yuan freeze was refused 188 times in 200)."""
+    today = dt.date.today()
+    details = {"amount": str(amount)}
+    result = policy.clean_result(
+        request_type, result_for(request_type, answer_rng(request_id), details, today)
+    )
+    policy.check_result_against(request_type, result, details, today)
+    assert Decimal(result[policy.CAPPED_AMOUNTS[request_type]]) <= amount
+
+
+def test_an_agency_answers_a_request_the_same_way_every_time():
+    """A duplicate reply must carry the first one's body (the same Idempotency-Key fingerprint)."""
+    agency = Agency("bank", "http://127.0.0.1:1", "secret")
+    request = {"id": 41, "request_type": "freeze", "details": {"amount": "1000.00"}}
+    first = agency.answer(request)
+    assert agency.answer(dict(request)) == first
+    assert Agency("bank", "http://127.0.0.1:1", "secret", seed=9).answer(request) == first  # by id alone
+    assert Decimal(first["frozen_amount"]) <= Decimal("1000.00")
 
 
 def _requests(world, case, count):
@@ -76,6 +112,23 @@ def test_a_simulated_bank_answers_every_request_once(live_server, world, case):
     for request in made:
         assert RequestEvent.objects.filter(request=request, kind="completed").count() == 1
     assert stats["reply_200"] == 8 and stats["duplicate"] == 4  # every reply sent twice, applied once
+
+
+def test_simulated_freezes_for_a_small_notice_are_all_accepted(live_server, world, case):
+    """The review's case: freezes for a 1,000-yuan notice, answered in a page, each applied once,
+    and the same page sent again (a dropped connection) is replayed, not refused."""
+    made = [actions.request_send(actions.request_create(case, ask(world.unit, "freeze", amount="1000.00"),
+                                                        actor=world.officer), actor=world.officer)
+            for _ in range(12)]  # fmt: skip
+    _key, secret = api_key_issue(world.unit, name="simulator", actor="test")
+    agency = Agency("bank", live_server.url, secret)
+    waiting = agency.poll_page(100)
+    assert len(waiting) == len(made) and all(r["details"]["amount"] == "1000.00" for r in waiting)
+    assert sorted(agency.reply_page(waiting)) == sorted(r.pk for r in made)
+    assert sorted(agency.reply_page(waiting)) == sorted(r.pk for r in made)  # replayed: same bodies
+    assert agency.stats == {"reply_200": 24}
+    for request in AssistanceRequest.objects.all():
+        assert request.status == "completed" and Decimal(request.result["frozen_amount"]) <= 1000
 
 
 def test_a_dropped_round_is_answered_on_the_next_poll(live_server, world, case):
@@ -132,6 +185,34 @@ def test_a_simulated_bank_takes_pushes_and_answers_them(live_server, world, case
                                      next_attempt_at=request.sent_at)  # fmt: skip
     assert forged.pk and delivery.deliver_endpoint(endpoint.pk) == {"pending": 1}
     assert agency.stats["push_forged"] == 1
+
+
+def test_a_replayed_push_is_refused_by_the_receiver():
+    """A push captured and sent again after the tolerance (or stamped ahead) is not taken, however
+    good its signature."""
+    agency = Agency("bank", "http://127.0.0.1:1", "secret", webhook_secret="s")
+    url = agency.listen()
+    threading.Thread(target=agency.server.serve_forever, daemon=True).start()
+    body = json.dumps({"deliveries": [{"id": 5, "event": "request.sent", "request": {"id": 9}}]}).encode()
+
+    def push(stamp: int) -> int:
+        headers = {
+            "X-EnforceLink-Timestamp": str(stamp),
+            "X-EnforceLink-Signature": delivery.sign("s", str(stamp), body),
+        }
+        try:
+            with urllib.request.urlopen(
+                urllib.request.Request(url, body, headers, method="POST"), timeout=5
+            ) as answer:
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    now = int(time.time())
+    assert [push(now - 301), push(now + 301), push(now)] == [401, 401, 200]
+    agency.server.shutdown()
+    assert agency.stats == {"push_forged": 2, "push_200": 1} and agency.take_pushed_payloads() == []
+    assert agency.pushed.get_nowait() == 9
 
 
 def test_push_faults_are_retried(live_server, world, case):

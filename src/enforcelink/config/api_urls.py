@@ -22,6 +22,7 @@ REQUEST = "requests/<str:request_id>/"
 urlpatterns = [
     # Before the router, whose requests/<id>/ would otherwise take "replies" for an id.
     path("requests/replies/", linkage_api.BatchReplies.as_view(), name="api-request-batch-replies"),
+    path("requests/batch/", linkage_api.CaseBatch.as_view(), name="api-request-batch"),
     *router.urls,
     path("me/", orgs_api.MeView.as_view(), name="api-me"),
     path(f"{CASE}parties/", cases_api.CasePartyList.as_view(), name="api-case-parties"),
@@ -31,6 +32,14 @@ urlpatterns = [
     path(f"{REQUEST}acknowledge/", linkage_api.Acknowledge.as_view(), name="api-request-acknowledge"),
     path(f"{REQUEST}reply/", linkage_api.Reply.as_view(), name="api-request-reply"),
     path(f"{REQUEST}messages/", linkage_api.Messages.as_view(), name="api-request-messages"),
+    path(f"{REQUEST}attachments/", linkage_api.Attachments.as_view(), name="api-request-attachments"),
+    path(
+        f"{REQUEST}attachments/<str:attachment_id>/",
+        linkage_api.AttachmentDownload.as_view(),
+        name="api-request-attachment",
+    ),
+    path(f"{REQUEST}approve/", linkage_api.Approve.as_view(), name="api-request-approve"),
+    path(f"{REQUEST}refuse/", linkage_api.Refuse.as_view(), name="api-request-refuse"),
     # Only paths ending in "/": without it CommonMiddleware first tries the path with a slash added.
     re_path(r"^.*/$", api_not_found),
 ]

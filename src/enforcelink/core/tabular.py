@@ -168,6 +168,8 @@ def _open_csv(path: Path) -> Table:
 def _xlsx_rows(book: Any) -> Iterator[tuple[int, Sequence[Any]]]:
     try:
         yield from enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+    except Exception:  # read-only sheets are parsed as they are read: damage past the opening shows here
+        raise TableError("FILE_UNREADABLE", _("The file is not a readable XLSX workbook.")) from None
     finally:
         book.close()  # read-only workbooks keep the file open until closed
 

@@ -27,6 +27,7 @@ class DocumentKind(models.TextChoices):
     SUMMONS = "summons", _("拘传决定书 (compulsory summons)")
     EXIT_RESTRICTION = "exit_restriction", _("限制出境决定书 (exit restriction)")
     TERMINATION_RULING = "termination_ruling", _("终本裁定书 (ruling ending this round)")
+    ENFORCEMENT_RULING = "enforcement_ruling", _("执行裁定书 (enforcement ruling)")
     BOUNTY_NOTICE = "bounty_notice", _("悬赏公告 (bounty notice)")
     RISK_NOTICE = "risk_notice", _("执行风险提示书 (enforcement risk notice)")
     URGING_NOTICE = "urging_notice", _("督促履行告知书 (notice urging performance)")

@@ -109,6 +109,15 @@ EXTRA: dict[str, tuple[Placeholder, ...]] = {
         _ph("measure_amount", "协助执行金额（小写）", required=False),
         _ph("measure_amount_capital", "协助执行金额（大写）", required=False),
         _ph("legal_basis", "法律依据"),
+        _ph("ruling_number", "所执行的执行裁定书文书编号（查询等无裁定的为空）", required=False),
+    ),
+    # The ruling decides the measure for the whole case, up to what is still owed (R-ASSET-03).
+    DocumentKind.ENFORCEMENT_RULING: (
+        _ph("measure", "裁定采取的执行措施（通用文本）"),
+        _ph("legal_basis", "法律依据（通用文本）"),
+        _ph("unperformed_amount", "未履行金额（小写）"),
+        _ph("unperformed_amount_capital", "未履行金额（大写）"),
+        _ph("clerk_name", "书记员", required=False),
     ),
     DocumentKind.CONSUMPTION_RESTRICTION: (_ph("bound_persons", "被限制消费的人（单位及其法定代表人等）"),),
     DocumentKind.DISHONEST_LISTING: (
@@ -178,6 +187,7 @@ TITLES = {
     "summons": "拘传决定书",
     "exit_restriction": "限制出境决定书",
     "termination_ruling": "终结本次执行程序裁定书",
+    "enforcement_ruling": "执行裁定书",
     "bounty_notice": "悬赏公告",
     "risk_notice": "执行风险提示书",
     "urging_notice": "督促履行告知书",
@@ -274,10 +284,15 @@ def kind_values(kind: str, issued_on: dt.date, extra: dict[str, Any]) -> dict[st
         values["addressee"] = str(extra.get("addressee", "")).strip()
         values["measure"] = str(extra.get("measure", "")).strip()
         values["legal_basis"] = str(extra.get("legal_basis") or ASSISTANCE_BASIS)
+        values["ruling_number"] = str(extra.get("ruling_number", "")).strip()
         if extra.get("measure_amount") not in (None, ""):
             amount = parse_amount(extra["measure_amount"], field_name="measure_amount")
             values["measure_amount"] = yuan(amount)
             values["measure_amount_capital"] = to_capital(amount)
+    if kind == DocumentKind.ENFORCEMENT_RULING:
+        values["measure"] = str(extra.get("measure", "")).strip()
+        values["legal_basis"] = str(extra.get("legal_basis") or ASSISTANCE_BASIS)
+        values["clerk_name"] = str(extra.get("clerk_name", "")).strip()
     return values
 
 

@@ -37,6 +37,7 @@ NUMBER_WORDS = {
     "summons": "拘传",
     "exit_restriction": "限出",
     "termination_ruling": "终本",
+    "enforcement_ruling": "执裁",
     "bounty_notice": "悬赏",
     "risk_notice": "风险",
     "urging_notice": "督促",
@@ -188,8 +189,28 @@ ASSISTANCE_VARIANTS: dict[str, str] = {
     "locate": "查找被执行人下落",
     "archive": "档案查询",
 }
+# 执行裁定书 per control measure: CPL Art.253 and Art.255 require a ruling before deposits are frozen
+# or deducted and property is seized, and the notice executes it (DOMAIN.md §11). One ruling serves
+# every notice of the case for that measure, so it decides the measure for the case (up to the
+# amount still owed, R-ASSET-03) and the notices name the account or the property; the periods it
+# prints follow R-ASSET-02. The general text (no variant) decides any other measure by its name.
+RULING_VARIANTS: dict[str, str] = {
+    "freeze": "冻结存款",
+    "unfreeze": "解除冻结存款",
+    "renew_freeze": "续行冻结存款",
+    "deduct": "扣划存款",
+    "freeze_equity": "冻结股权等财产权",
+    "seize": "查封不动产",
+    "seize_movable": "查封、扣押动产",
+    "release": "解除查封、扣押",
+    "renew_seizure": "续行查封、扣押",
+    "vehicle_detention": "扣押车辆",
+}
 # A kind listed here takes only its catalogued variants; any other kind has none.
-TEMPLATE_VARIANTS: dict[str, dict[str, str]] = {"assistance_notice": ASSISTANCE_VARIANTS}
+TEMPLATE_VARIANTS: dict[str, dict[str, str]] = {
+    "assistance_notice": ASSISTANCE_VARIANTS,
+    "enforcement_ruling": RULING_VARIANTS,
+}
 # Variants whose wording prints the amount: an empty amount would print a blank where the bank reads
 # how much to freeze or deduct, so the amount is required for them (R-MONEY-01).
 AMOUNT_VARIANTS: dict[str, frozenset[str]] = {

@@ -15,12 +15,13 @@ import functools
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -33,12 +34,15 @@ from enforcelink.core.money import parse_amount
 from enforcelink.core.rows import insert_rows, update_rows
 from enforcelink.core.sweeps import claim_each
 from enforcelink.documents.actions import Reservation, documents_reserve, issued_fields
+from enforcelink.documents.models import Document, DocumentKind
 from enforcelink.documents.policy import AMOUNT_VARIANTS
 from enforcelink.linkage import policy, queries
+from enforcelink.linkage.attachments import CleanFile, FileLike, attachments_store, clean_files, trail_data
 from enforcelink.linkage.delivery import enqueue_deliveries
 from enforcelink.linkage.models import (
     WITH_UNIT,
     AssistanceRequest,
+    AttachmentKind,
     ReplyReceipt,
     RequestEvent,
     RequestMessage,
@@ -81,6 +85,9 @@ def _clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None
             _("%(unit)s does not handle this kind of request.") % {"unit": ask.unit.name},
             field="request_type",
         )
+    # The documents the list requires must be ones the platform makes (notice, ruling): a request
+    # that could not go out complete is refused before anything is written.
+    policy.check_attachments(entry.attachments, unit=ask.unit.name, field="request_type")
     if not isinstance(ask.details, dict):
         raise InvalidInput("DETAILS_INVALID", _("The request details must be an object."), field="details")
     variant = policy.NOTICE_VARIANTS.get(ask.request_type, "")
@@ -205,28 +212,96 @@ def _schedule(request: AssistanceRequest, due_dates: dict[tuple[Any, ...], Any] 
 
 
 def _dispatch(request: AssistanceRequest, *, actor: Any) -> dict[str, Any]:
-    """Sent: the SLA clock starts and the notice is issued (numbered now, rendered on first download).
-    Returns what the step's trail entry says of the deadline and the notice."""
+    """Sent: the SLA clock starts and the notice is issued (numbered now, rendered on first download),
+    with the case's ruling when the unit's list requires one. Returns what the step's trail entry
+    says of the deadline, the notice and the ruling. A re-sent request keeps both."""
     _schedule(request)
     issued = request.notice_id is None
+    ruling_issued = False
     if issued:
         request.case = staff_lock(request.case, actor)  # the notice prints the case as it is now
+        if policy.RULING in _attachments_now(request):
+            [ruling_issued] = _attach_rulings([request], actor=actor)
         [request.notice] = documents_reserve(
             [_notice(request)], kind="assistance_notice", actor=actor, own_entries=False
         )
     request.save()
     enqueue_deliveries([request], "request.sent")
-    return _sent_data(request, issued=issued)
+    return _sent_data(request, issued=issued, ruling_issued=ruling_issued)
 
 
-def _sent_data(request: AssistanceRequest, *, issued: bool) -> dict[str, Any]:
-    """The deadline, and the notice: a notice issued with this step is recorded in the step's own
-    entry (one entry for the one action), with the template it was filled from."""
+def _attachments_now(request: AssistanceRequest) -> tuple[str, ...]:
+    """What the unit's list requires with the request as it goes out (the list may have changed since
+    the draft; a type it no longer lists keeps its type's shipped line)."""
+    entry = queries.responsibility_for(request.unit, request.request_type)
+    if entry is None:
+        entry = policy.DEFAULT_LISTS.get(request.unit.unit_type, {}).get(request.request_type)
+    return policy.check_attachments(
+        entry.attachments if entry else (), unit=request.unit.name, field="request_type"
+    )
+
+
+def _sent_data(request: AssistanceRequest, *, issued: bool, ruling_issued: bool = False) -> dict[str, Any]:
+    """The deadline, the notice and the ruling: a document issued with this step is recorded in the
+    step's own entry (one entry for the one action), with the template it was filled from; a ruling
+    already issued for the case is named by its number."""
     assert request.notice is not None
     data: dict[str, Any] = {"due_on": request.due_on, "notice": request.notice.number}
     if issued:
         data["notice_template"] = issued_fields(request.notice)["template"]
+    if request.ruling is not None:
+        data["ruling"] = request.ruling.number
+        if ruling_issued:
+            data["ruling_template"] = issued_fields(request.ruling)["template"]
     return data
+
+
+RulingKey = tuple[int, str, str]
+
+
+def _ruling_key(request: AssistanceRequest) -> RulingKey:
+    """One ruling per case and measure: the shipped variant, or for the general text the measure's
+    printed name (a general ruling decides one named measure)."""
+    variant = policy.ruling_variant(request.request_type)
+    return (request.case_id, variant, "" if variant else _printed_type(request.request_type))
+
+
+def _ruling(request: AssistanceRequest) -> Reservation:
+    """The case's 执行裁定书 for the request's measure (CPL Art.253/255; the periods of R-ASSET-02 are
+    in the shipped texts, the limit is what the case still owes, R-ASSET-03)."""
+    variant, measure = _ruling_key(request)[1:]
+    extra = {"measure": measure, "legal_basis": request.legal_basis} if not variant else {}
+    return Reservation(request.case, variant, extra)
+
+
+def _attach_rulings(requests: list[AssistanceRequest], *, actor: Any) -> list[bool]:
+    """Give each request (its case locked by the caller) the case's ruling for its measure: the newest
+    already issued for the case and measure, else one reserved now and shared by the requests of the
+    same case and measure. One query for the existing rulings, one reservation for the new ones.
+    Returns, per request, whether its ruling was issued now."""
+    keys = [_ruling_key(request) for request in requests]
+    found: dict[RulingKey, Document] = {}
+    rulings = (
+        Document.objects.filter(
+            kind=DocumentKind.ENFORCEMENT_RULING, case_id__in={key[0] for key in keys},
+            variant__in={key[1] for key in keys},
+        )
+        .annotate(measure=KT("values__measure"))
+        .only("pk", "case_id", "variant", "number")
+        .order_by("pk")
+    )  # fmt: skip
+    for ruling in rulings:  # the newest wins
+        measure = "" if ruling.variant else str(getattr(ruling, "measure", None) or "")
+        found[(ruling.case_id or 0, ruling.variant, measure)] = ruling
+    wanted = {key: request for key, request in zip(keys, requests, strict=True) if key not in found}
+    made = documents_reserve(
+        [_ruling(request) for request in wanted.values()], kind=DocumentKind.ENFORCEMENT_RULING, actor=actor,
+        own_entries=False,
+    ) if wanted else []  # fmt: skip
+    issued = dict(zip(wanted, made, strict=True))
+    for key, request in zip(keys, requests, strict=True):
+        request.ruling = issued.get(key) or found[key]
+    return [key in issued for key in keys]
 
 
 @functools.cache
@@ -243,6 +318,8 @@ def _notice(request: AssistanceRequest) -> Reservation:
     extra = {"addressee": request.unit.name, "measure": measure, "legal_basis": request.legal_basis}
     if details.get("amount"):
         extra["measure_amount"] = details["amount"]
+    if request.ruling is not None:
+        extra["ruling_number"] = request.ruling.number  # the ruling the notice executes (DOMAIN.md §11)
     return Reservation(request.case, policy.NOTICE_VARIANTS.get(request.request_type, ""), extra)
 
 
@@ -299,13 +376,21 @@ def _step(locked: AssistanceRequest, transition: str, now: dt.datetime, **data: 
 
 
 def _unit_step(
-    request: AssistanceRequest, transition: str, *, actor: Any, note: str = "", **data: Any
+    request: AssistanceRequest,
+    transition: str,
+    *,
+    actor: Any,
+    note: str = "",
+    files: list[CleanFile] | None = None,
+    **data: Any,
 ) -> AssistanceRequest:
+    """A unit's step; the files of a reply (checked by the caller) are stored in its transaction."""
     with transaction.atomic():
         locked = unit_request(request, actor)
         before = _step(locked, transition, timezone.now(), **data)
         locked.save()
-        _record(locked, PAST[transition], before, actor=actor, note=note)
+        attachments_store(locked, files or [], kind=AttachmentKind.REPLY, side=Side.UNIT, actor=actor)
+        _record(locked, PAST[transition], before, actor=actor, note=note, **trail_data(files or []))
     return locked
 
 
@@ -322,20 +407,34 @@ def request_start(request: AssistanceRequest, *, actor: Any) -> AssistanceReques
     return _unit_step(request, "start", actor=actor)
 
 
-def request_complete(request: AssistanceRequest, *, result: Any, actor: Any) -> AssistanceRequest:
-    """The structured result the type must return (`policy.RESULT_FIELDS`), checked before anything."""
+def request_complete(
+    request: AssistanceRequest, *, result: Any, actor: Any, attachments: Sequence[FileLike] = ()
+) -> AssistanceRequest:
+    """The structured result the type must return (`policy.RESULT_FIELDS`), checked before anything,
+    with the files that come with it (a statement, an extract), stored with it or not at all."""
     cleaned = policy.clean_result(request.request_type, result)
     policy.check_result_against(request.request_type, cleaned, request.details, timezone.localdate())
-    return _unit_step(request, "complete", actor=actor, result=cleaned)
+    files = clean_files(attachments)
+    return _unit_step(request, "complete", actor=actor, result=cleaned, files=files)
 
 
-def request_reject(request: AssistanceRequest, *, reason: str, actor: Any) -> AssistanceRequest:
-    return _unit_step(request, "reject", actor=actor, note=_reason(reason), reason=_reason(reason))
+def request_reject(
+    request: AssistanceRequest, *, reason: str, actor: Any, attachments: Sequence[FileLike] = ()
+) -> AssistanceRequest:
+    files = clean_files(attachments)
+    return _unit_step(
+        request, "reject", actor=actor, note=_reason(reason), reason=_reason(reason), files=files
+    )
 
 
-def request_return(request: AssistanceRequest, *, reason: str, actor: Any) -> AssistanceRequest:
+def request_return(
+    request: AssistanceRequest, *, reason: str, actor: Any, attachments: Sequence[FileLike] = ()
+) -> AssistanceRequest:
     """Back to the court for correction: the SLA clock pauses until the court re-sends."""
-    return _unit_step(request, "return", actor=actor, note=_reason(reason), reason=_reason(reason))
+    files = clean_files(attachments)
+    return _unit_step(
+        request, "return", actor=actor, note=_reason(reason), reason=_reason(reason), files=files
+    )
 
 
 def _reason(reason: str) -> str:
@@ -381,11 +480,15 @@ def request_cancel(request: AssistanceRequest, *, reason: str, actor: Any) -> As
     return locked
 
 
-def message_post(request: AssistanceRequest, *, body: str, actor: Any) -> RequestMessage:
-    """A message in the request's thread, from the court or from the unit; a closed request's thread
-    stays readable, and still open for questions about the result."""
+def message_post(
+    request: AssistanceRequest, *, body: str, actor: Any, attachments: Sequence[FileLike] = ()
+) -> RequestMessage:
+    """A message in the request's thread, from the court or from the unit, with any files (a message
+    may be only files); a closed request's thread stays readable, and still open for questions
+    about the result. The files are stored with the message or not at all."""
     text = (body or "").strip()
-    if not text or len(text) > 4000:
+    files = clean_files(attachments)
+    if (not text and not files) or len(text) > 4000:
         raise InvalidInput("MESSAGE_INVALID", _("Write a message of at most 4,000 characters."), field="body")
     with transaction.atomic():
         if isinstance(actor, ApiKey) or getattr(actor, "is_unit_staff", False):
@@ -396,7 +499,8 @@ def message_post(request: AssistanceRequest, *, body: str, actor: Any) -> Reques
         message = RequestMessage.objects.create(
             request=locked, side=side, author=user, api_key=key, body=text, at=timezone.now()
         )
-        _record(locked, "message", locked.status, actor=actor, side=side)
+        attachments_store(locked, files, kind=AttachmentKind.MESSAGE, side=side, actor=actor, message=message)
+        _record(locked, "message", locked.status, actor=actor, side=side, **trail_data(files))
     return message
 
 
@@ -462,6 +566,14 @@ def requests_batch(
                 request.status = policy.next_status(RequestStatus.DRAFT, "submit")
                 _schedule(request, due_dates)
         going = [request for request in requests if request.status == RequestStatus.SENT]
+        # Rulings before notices (the notice prints the ruling's number), in every path the same
+        # order of counter locks. Inquiries need none: a batch of them costs nothing here.
+        ruled = [
+            request for request, entry in zip(requests, entries, strict=True)
+            if request.status == RequestStatus.SENT and policy.RULING in entry.attachments
+        ]  # fmt: skip
+        issued_now = _attach_rulings(ruled, actor=actor) if ruled else []
+        fresh = {id(request) for request, now in zip(ruled, issued_now, strict=True) if now}
         notices = documents_reserve(
             [_notice(r) for r in going], kind="assistance_notice", actor=actor, own_entries=False
         )
@@ -473,7 +585,8 @@ def requests_batch(
         kinds: dict[str, str] = {RequestStatus.SENT: "sent", RequestStatus.PENDING_APPROVAL: "submitted"}
         trail = []
         for request in requests:
-            data = _sent_data(request, issued=True) if request.status == RequestStatus.SENT else {}
+            sent = request.status == RequestStatus.SENT
+            data = _sent_data(request, issued=True, ruling_issued=id(request) in fresh) if sent else {}
             trail.append(_trail(request, kinds.get(request.status, "created"), "", actor=actor, **data))
         enqueue_deliveries(going, "request.sent")
         _write_trail(trail)
@@ -608,10 +721,13 @@ class UnitReply:
     outcome: str  # completed | rejected | returned
     result: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
+    attachments: Sequence[FileLike] = ()  # the single reply's files; batches carry none
 
-    def body(self) -> dict[str, Any]:
-        """What the fingerprint is taken of: a repeat must say the same."""
-        return {"outcome": self.outcome, "result": self.result, "reason": self.reason}
+    def body(self, files: Sequence[CleanFile] = ()) -> dict[str, Any]:
+        """What the fingerprint is taken of: a repeat must say the same, files included (by name,
+        type and hash; a reply without files keeps the fingerprint it always had)."""
+        body = {"outcome": self.outcome, "result": self.result, "reason": self.reason}
+        return {**body, **trail_data(files)}
 
 
 OUTCOMES = {"completed": "complete", "rejected": "reject", "returned": "return"}
@@ -621,7 +737,7 @@ OUTCOMES = {"completed": "complete", "rejected": "reject", "returned": "return"}
 REPLY_COLUMNS = [f.name for f in AssistanceRequest._meta.concrete_fields if f.name != "due_trace"]
 REPLY_NAMES = {
     "case_number": F("case__number"), "court_name": F("case__court__name"), "case_court_id": F("case__court_id"),
-    "unit_name": F("unit__name"), "notice_number": F("notice__number"),
+    "unit_name": F("unit__name"), "notice_number": F("notice__number"), "ruling_number": F("ruling__number"),
 }  # fmt: skip
 
 
@@ -640,7 +756,8 @@ def replies_apply(replies: list[UnitReply], *, actor: ApiKey, present: Present) 
     pages waiting on each other's keys), the database refuses the page; it is then applied reply by
     reply, and a reply that still collides once more finds the other call's receipt and replays it.
     `present` turns the changed requests into the answers stored in their receipts; each carries its
-    names as attributes (`REPLY_NAMES`: case_number, court_name, unit_name, notice_number)."""
+    names as attributes (`REPLY_NAMES`: case_number, court_name, unit_name, notice_number,
+    ruling_number)."""
     try:
         return _apply_page(replies, actor, present)
     except (IntegrityError, OperationalError):
@@ -685,6 +802,8 @@ def _apply_page(replies: list[UnitReply], actor: ApiKey, present: Present) -> li
                 changed, ["status", "acknowledged_at", "completed_at", "returned_at", "result", "reason"]
             )
             insert_rows(work.made)
+            for request, files in work.files:
+                attachments_store(request, files, kind=AttachmentKind.REPLY, side=Side.UNIT, actor=work.actor)
             _write_trail(work.trail)
     return [
         {"id": item.pk, "status": 200, "request": answers[item.pk]} if isinstance(item, AssistanceRequest) else item
@@ -700,6 +819,7 @@ class _Work:
     changed: dict[int, AssistanceRequest] = field(default_factory=dict)
     trail: list[tuple[RequestEvent, audit.Entry]] = field(default_factory=list)
     made: list[ReplyReceipt] = field(default_factory=list)
+    files: list[tuple[AssistanceRequest, list[CleanFile]]] = field(default_factory=list)
 
 
 def _apply_one(
@@ -711,7 +831,8 @@ def _apply_one(
     request = requests.get(reply.id)
     if request is None:
         raise NotFound()
-    fingerprint = _fingerprint(reply.body())
+    files = clean_files(reply.attachments)
+    fingerprint = _fingerprint(reply.body(files))
     if key in receipts:
         receipt = receipts[key]
         if receipt.pk is None:  # the same reply twice in this batch: the answer is the first one's
@@ -730,9 +851,12 @@ def _apply_one(
     policy.next_status(request.status, transition)  # refused before anything changes
     before = _step(request, transition, work.now, **data)
     work.changed[request.pk] = request
+    if files:
+        work.files.append((request, files))
     work.trail.append(
-        _trail(request, PAST[transition], before, actor=work.actor, note=note, court_id=request.case_court_id)  # type: ignore[attr-defined]
-    )
+        _trail(request, PAST[transition], before, actor=work.actor, note=note, court_id=request.case_court_id,  # type: ignore[attr-defined]
+               **trail_data(files))
+    )  # fmt: skip
     receipt = rows.new(
         ReplyReceipt, unit_id=work.actor.unit_id, key=key, request_id=request.pk, fingerprint=fingerprint
     )

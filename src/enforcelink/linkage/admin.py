@@ -3,12 +3,17 @@ since they change only through the linkage actions."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from enforcelink.cases.admin import ReadOnlyScopedAdmin
+from enforcelink.core.errors import DomainError
+from enforcelink.linkage import policy
 from enforcelink.linkage.delivery import retry_dead
 from enforcelink.linkage.models import (
     AssistanceRequest,
@@ -20,9 +25,32 @@ from enforcelink.linkage.models import (
 from enforcelink.orgs.admin import AuditedScopedAdmin
 
 
+class ResponsibilityForm(forms.ModelForm):
+    """Required attachments are document kinds the platform provides (`policy.ATTACHMENT_KINDS`): a
+    list naming anything else would make requests that can never go out complete."""
+
+    class Meta:
+        model = Responsibility
+        fields = [
+            "unit_type", "unit", "request_type", "sla_amount", "sla_unit", "needs_approval", "attachments", "handled",
+        ]  # fmt: skip
+        help_texts = {
+            "attachments": _('Document kinds sent with the request, e.g. ["assistance_notice", "ruling"].'),
+        }
+
+    def clean_attachments(self) -> Any:
+        kinds = self.cleaned_data.get("attachments")
+        try:
+            return list(policy.check_attachments([] if kinds is None else kinds))
+        except DomainError as error:
+            raise forms.ValidationError(str(error.message), code=error.code) from None
+
+
 @admin.register(Responsibility)
 class ResponsibilityAdmin(AuditedScopedAdmin):
     """Overrides of the shipped lists (linkage.policy.DEFAULT_LISTS) per unit type or per unit."""
+
+    form = ResponsibilityForm
 
     list_display = (
         "request_type",

@@ -8,28 +8,46 @@ header, and a repeat has exactly one effect. Another unit's request answers 404 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers
+from rest_framework import exceptions, mixins, permissions, serializers
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from enforcelink.core.api import ScopedAPIView, ScopedViewSet
+from enforcelink.cases.models import Case
+from enforcelink.core import audit
+from enforcelink.core.api import MAX_PK, ErrorSerializer, ScopedAPIView, ScopedViewSet, parse_pk
 from enforcelink.core.errors import InvalidInput, NotFound
 from enforcelink.linkage import actions
-from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest, RequestStatus
-from enforcelink.orgs.models import ApiKey
+from enforcelink.linkage.attachments import CONTENT_TYPES, MAX_FILES, Upload, download_response, max_bytes
+from enforcelink.linkage.models import (
+    WITH_UNIT,
+    AssistanceRequest,
+    RequestAttachment,
+    RequestMessage,
+    RequestStatus,
+    RequestType,
+)
+from enforcelink.orgs.models import ApiKey, LinkageUnit
+from enforcelink.orgs.scoping import unit_directory_scope
 
 REQUEST_ID = OpenApiParameter(
     "request_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The request's id."
+)
+ATTACHMENT_ID = OpenApiParameter(
+    "attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The attachment's id."
 )
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
@@ -42,13 +60,15 @@ class RequestSerializer(serializers.ModelSerializer):
     court = serializers.CharField(source="case.court.name")
     unit = serializers.CharField(source="unit.name")
     notice_number = serializers.CharField(source="notice.number", default=None)
+    # The 执行裁定书 the notice executes, where the unit's list requires one (a freeze, a seizure).
+    ruling_number = serializers.CharField(source="ruling.number", default=None)
 
     class Meta:
         model = AssistanceRequest
         fields = [
             "id", "case_number", "court", "unit", "request_type", "purpose", "legal_basis", "details", "status",
             "sla_amount", "sla_unit", "sent_at", "due_on", "acknowledged_at", "completed_at", "result", "reason",
-            "notice_number",
+            "notice_number", "ruling_number",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -59,6 +79,7 @@ _NAMED = {
     "court": "court_name",
     "unit": "unit_name",
     "notice_number": "notice_number",
+    "ruling_number": "ruling_number",
 }
 _MOMENTS = ("sent_at", "due_on", "acknowledged_at", "completed_at")
 
@@ -85,15 +106,61 @@ def answers(requests: list[AssistanceRequest]) -> list[dict[str, Any]]:
     return out
 
 
+class AttachmentInSerializer(serializers.Serializer):
+    """A file sent with a reply or a message, its bytes in base64 (RFC 4648)."""
+
+    name = serializers.CharField(
+        max_length=255, help_text="The file's name, e.g. 流水.pdf; folders are dropped."
+    )
+    content_type = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="",
+        help_text="What the sender says it is. The stored type is detected from the content (PDF, OFD, "
+        "DOCX, XLSX, JPEG, PNG, plain text or CSV) and must agree with the name's extension.",
+    )  # fmt: skip
+    content_base64 = serializers.CharField(
+        allow_blank=True,  # an empty file is refused by the checks, with the file's name
+        help_text="The file's bytes in base64; at most ENFORCELINK_ATTACHMENT_MAX_MB (20 MB unless "
+        "configured) once decoded.",
+    )
+
+    def validate_content_base64(self, value: str) -> bytes:
+        """Decoded here, so a bad encoding is refused before anything is written."""
+        text = "".join(value.split())  # line-wrapped base64 (MIME style) is accepted
+        if len(text) > (max_bytes() + 2) // 3 * 4:
+            raise serializers.ValidationError(
+                _("The file is larger than %(max)d MB.") % {"max": max_bytes() // (1024 * 1024)},
+                code="ATTACHMENT_TOO_LARGE",
+            )
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError(
+                _("The file's content is not valid base64."), code="ATTACHMENT_BASE64"
+            ) from None
+
+
+def _attachments_field() -> AttachmentInSerializer:
+    return AttachmentInSerializer(
+        many=True, required=False, default=list,
+        help_text=f"Files, at most {MAX_FILES}; stored with the reply or message, or not at all.",
+    )  # fmt: skip
+
+
+def uploads(items: list[dict[str, Any]]) -> list[Upload]:
+    return [Upload(item["name"], item["content_base64"]) for item in items]
+
+
 class ReplySerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["completed", "rejected", "returned"], default="completed")
     result = serializers.DictField(required=False, default=dict)  # checked field by field by the policy
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    attachments = _attachments_field()
 
 
 class BatchReplySerializer(ReplySerializer):
     id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     idempotency_key = serializers.CharField(max_length=100)
+    attachments = None  # type: ignore[assignment]  # a batch carries no files: reply one by one for those
 
 
 MAX_BATCH = 500
@@ -109,7 +176,56 @@ class BatchSerializer(serializers.Serializer):
 
 
 class MessageSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=4000)
+    body = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default="",
+        help_text="The message; may be empty when files are attached.",
+    )  # fmt: skip
+    attachments = _attachments_field()
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A stored file: what it is, who sent it with what, and where to download it."""
+
+    message = serializers.IntegerField(source="message_id", allow_null=True, read_only=True)
+    url = serializers.SerializerMethodField(
+        help_text="Where to download it (GET, with the same credentials)."
+    )
+
+    class Meta:
+        model = RequestAttachment
+        fields = ["id", "kind", "side", "message", "name", "content_type", "size", "sha256", "at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, attachment: RequestAttachment) -> str:
+        return reverse("api-request-attachment", args=[attachment.request_id, attachment.pk])
+
+
+class ThreadMessageSerializer(serializers.ModelSerializer):
+    """One message of the follow-up thread, with its files."""
+
+    author = serializers.SerializerMethodField(help_text="The person who wrote it; null for a unit's system.")
+    from_system = serializers.SerializerMethodField(help_text="Sent by a unit's system (its API key).")
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RequestMessage
+        fields = ["id", "side", "author", "from_system", "body", "at", "attachments"]
+        read_only_fields = fields
+
+    def get_author(self, message: RequestMessage) -> str | None:
+        return str(message.author) if message.author_id else None
+
+    def get_from_system(self, message: RequestMessage) -> bool:
+        return message.api_key_id is not None
+
+
+def _files() -> Prefetch:
+    """A request's or message's files without their bytes (lists show what, downloads give the bytes)."""
+    return Prefetch("attachments", queryset=RequestAttachment.objects.defer("content"))
+
+
+def thread(request: AssistanceRequest) -> QuerySet[RequestMessage]:
+    return request.messages.select_related("author").prefetch_related(_files()).order_by("at", "pk")
 
 
 class UnitWrites(permissions.IsAuthenticated):
@@ -134,7 +250,10 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
     def get_queryset(self) -> QuerySet[AssistanceRequest]:
         queryset = (
-            super().get_queryset().select_related("case__court", "unit", "notice").order_by("due_on", "pk")
+            super()
+            .get_queryset()
+            .select_related("case__court", "unit", "notice", "ruling")
+            .order_by("due_on", "pk")
         )
         params = self.request.query_params
         if "sent_before" in params:
@@ -213,6 +332,7 @@ class Reply(UnitAction):
             data["outcome"],
             data["result"],
             data["reason"],
+            uploads(data["attachments"]),
         )
         [answer] = actions.replies_apply([reply], actor=actor, present=answers)
         if answer["status"] != 200:
@@ -223,11 +343,24 @@ class Reply(UnitAction):
 
     @staticmethod
     def _perform(target: AssistanceRequest, data: dict[str, Any], actor: Any) -> AssistanceRequest:
+        files = uploads(data["attachments"])
         if data["outcome"] == "completed":
-            return actions.request_complete(target, result=data["result"], actor=actor)
+            return actions.request_complete(target, result=data["result"], actor=actor, attachments=files)
         if data["outcome"] == "rejected":
-            return actions.request_reject(target, reason=data["reason"], actor=actor)
-        return actions.request_return(target, reason=data["reason"], actor=actor)
+            return actions.request_reject(target, reason=data["reason"], actor=actor, attachments=files)
+        return actions.request_return(target, reason=data["reason"], actor=actor, attachments=files)
+
+
+def _no_files(data: Any) -> None:
+    """A batch's replies carry no files (a page of 500 replies with files would be one huge body):
+    said plainly rather than dropped without a word."""
+    for index, item in enumerate(data.get("replies") or [] if isinstance(data, dict) else []):
+        if isinstance(item, dict) and "attachments" in item:
+            raise InvalidInput(
+                "ATTACHMENTS_NOT_IN_BATCH",
+                _("Replies in a batch carry no files: send a reply with files on its own."),
+                field=f"replies.{index}.attachments",
+            )
 
 
 class BatchReplies(UnitAction):
@@ -238,6 +371,7 @@ class BatchReplies(UnitAction):
     def post(self, request: Request) -> Response:
         body = BatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        _no_files(request.data)
         actor = _actor(request)
         if not isinstance(actor, ApiKey):
             raise NotFound()  # batches are for units' systems; people answer one request at a time
@@ -258,12 +392,176 @@ class Messages(ScopedAPIView):
     pagination_class = None
     serializer_class = MessageSerializer
 
-    @extend_schema(summary="Write in the request's follow-up thread", parameters=[REQUEST_ID])
+    @extend_schema(
+        summary="The request's follow-up thread, oldest first, each message with its files",
+        parameters=[REQUEST_ID], responses=ThreadMessageSerializer(many=True),
+    )  # fmt: skip
+    def get(self, request: Request, request_id: str) -> Response:
+        target = self.get_visible(AssistanceRequest, request_id)
+        return Response(ThreadMessageSerializer(thread(target), many=True).data)
+
+    @extend_schema(
+        summary="Write in the request's follow-up thread (text, files or both)",
+        parameters=[REQUEST_ID], request=MessageSerializer, responses={201: ThreadMessageSerializer},
+    )  # fmt: skip
     def post(self, request: Request, request_id: str) -> Response:
         target = self.get_visible(AssistanceRequest, request_id)
         if getattr(request.user, "is_supervisor", False):
             raise NotFound()
         body = MessageSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        message = actions.message_post(target, body=body.validated_data["body"], actor=_actor(request))
-        return Response({"id": message.pk, "side": message.side, "body": message.body}, status=201)
+        data = body.validated_data
+        message = actions.message_post(
+            target, body=data["body"], actor=_actor(request), attachments=uploads(data["attachments"])
+        )
+        return Response(ThreadMessageSerializer(thread(target).get(pk=message.pk)).data, status=201)
+
+
+class Attachments(ScopedAPIView):
+    """Every file of a request: its reply's and its thread's."""
+
+    scoped_model = AssistanceRequest
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+    serializer_class = AttachmentSerializer
+
+    @extend_schema(summary="The request's files (the reply's and the thread's), oldest first",
+                   parameters=[REQUEST_ID], responses=AttachmentSerializer(many=True))  # fmt: skip
+    def get(self, request: Request, request_id: str) -> Response:
+        target = self.get_visible(AssistanceRequest, request_id)
+        files = target.attachments.defer("content").order_by("at", "pk")
+        return Response(AttachmentSerializer(files, many=True).data)
+
+
+class ErrorsInJson(BaseContentNegotiation):
+    """A download's errors are JSON whatever the client accepts (it asks for the file's type)."""
+
+    def select_parser(self, request: Any, parsers: Any) -> Any:
+        return parsers[0]
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        return renderers[0], renderers[0].media_type
+
+
+class AttachmentDownload(ScopedAPIView):
+    """One file's bytes. Another request's file, like a missing one, is "not found"."""
+
+    scoped_model = AssistanceRequest
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+    serializer_class = AttachmentSerializer
+    content_negotiation_class = ErrorsInJson
+
+    @extend_schema(
+        summary="Download one file (Content-Disposition: attachment, its stored type)",
+        parameters=[REQUEST_ID, ATTACHMENT_ID],
+        responses={(200, media): OpenApiTypes.BINARY for media in CONTENT_TYPES},
+    )  # fmt: skip
+    def get(self, request: Request, request_id: str, attachment_id: str) -> Any:
+        target = self.get_visible(AssistanceRequest, request_id)
+        attachment = RequestAttachment.objects.filter(request=target, pk=parse_pk(attachment_id)).first()
+        if attachment is None:
+            raise exceptions.NotFound()
+        return download_response(attachment)
+
+
+# --- the court side: approval and many cases to one unit (issue 4 §2, §3) -------------------------
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class Decision(ScopedAPIView):
+    """Approve or refuse a request awaiting approval: for the president or a team leader of the
+    case's court (`actions.request_approve`); another court's request is a 404 like a missing one,
+    a colleague who is no approver gets the coded refusal NOT_APPROVER."""
+
+    scoped_model = AssistanceRequest
+    pagination_class = None
+    serializer_class = DecisionSerializer
+    approve = True
+
+    def post(self, request: Request, request_id: str) -> Response:
+        target = self.get_visible(AssistanceRequest, request_id)
+        body = DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actions.request_approve(
+            target, approve=self.approve, actor=request.user, note=body.validated_data["note"]
+        )
+        done = self.get_queryset().select_related("case__court", "unit", "notice", "ruling").get(pk=target.pk)
+        return Response(RequestSerializer(done).data)
+
+
+class Approve(Decision):
+    @extend_schema(summary="Approve a request awaiting approval: it is sent with its notice",
+                   request=DecisionSerializer, responses=RequestSerializer, parameters=[REQUEST_ID])  # fmt: skip
+    def post(self, request: Request, request_id: str) -> Response:
+        return super().post(request, request_id)
+
+
+class Refuse(Decision):
+    approve = False
+
+    @extend_schema(summary="Refuse a request awaiting approval (a note saying why): back to draft",
+                   request=DecisionSerializer, responses=RequestSerializer, parameters=[REQUEST_ID])  # fmt: skip
+    def post(self, request: Request, request_id: str) -> Response:
+        return super().post(request, request_id)
+
+
+MAX_CASES = 500
+
+
+class CaseBatchSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, max_value=MAX_PK)
+    request_type = serializers.ChoiceField(choices=RequestType.choices)
+    purpose = serializers.CharField(max_length=300)
+    legal_basis = serializers.CharField(max_length=200)
+    details = serializers.DictField(required=False, default=dict)
+    cases = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_PK), allow_empty=False, max_length=MAX_CASES
+    )
+
+
+class CaseBatchAnswerSerializer(serializers.Serializer):
+    batch = serializers.UUIDField()
+    requests = RequestSerializer(many=True)
+
+
+class CaseBatch(ScopedAPIView):
+    """Many cases to one unit in one call (a bank's daily batch): every request is sent, or none.
+    For the staff of the cases' court; a case of another court answers like a missing one."""
+
+    scoped_model = AssistanceRequest
+    pagination_class = None
+    serializer_class = CaseBatchSerializer
+
+    @extend_schema(summary="Send one request to one unit for each of several cases, all or nothing",
+                   request=CaseBatchSerializer,
+                   # 404: a unit outside the court's directory, or a case of another court (or none).
+                   responses={201: CaseBatchAnswerSerializer, 404: ErrorSerializer})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        body = CaseBatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        unit = LinkageUnit.objects.filter(unit_directory_scope(request.user), pk=data["unit"]).first()
+        if unit is None:
+            raise NotFound(field="unit")
+        ids = list(dict.fromkeys(data["cases"]))  # a case named twice gets one request
+        cases = Case.objects.visible_to(request.user).in_bulk(ids)
+        for index, pk in enumerate(data["cases"]):
+            if pk not in cases:
+                raise NotFound(field=f"cases.{index}")
+        # Amounts arrive as Decimal (never float, R-MONEY-01); the details are stored as JSON.
+        ask = actions.Ask(
+            unit, data["request_type"], data["purpose"], data["legal_basis"], audit.jsonable(data["details"])
+        )
+        made = actions.requests_for_cases([cases[pk] for pk in ids], ask, actor=request.user)
+        rows = (
+            self.get_queryset()
+            .filter(pk__in=[r.pk for r in made])
+            .select_related("case__court", "unit", "notice", "ruling")
+            .order_by("pk")
+        )
+        answer = {"batch": str(made[0].batch), "requests": RequestSerializer(rows, many=True).data}
+        return Response(answer, status=201)

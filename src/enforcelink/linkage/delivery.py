@@ -15,7 +15,8 @@ nothing.
   after the endpoint's `max_attempts` the delivery is dead-lettered, and operators see it in the admin
   (where they can retry it).
 - The body is signed: `X-EnforceLink-Signature: sha256=<hex HMAC of "<timestamp>.<body>">` with the
-  endpoint's secret, and `X-EnforceLink-Timestamp`, so a unit can refuse forgeries and replays.
+  endpoint's secret, and `X-EnforceLink-Timestamp` (Unix seconds, stamped at each post), so a unit
+  can refuse forgeries and, with `verify_signature`'s tolerance (300 s either way), replays.
 
 The body: `{"deliveries": [{"id": 17, "event": "request.sent", "request": {...}}, ...]}`.
 """
@@ -56,8 +57,27 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={mac.hexdigest()}"
 
 
-def verify_signature(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
-    """What a unit's receiver does (the simulators use it): constant-time comparison."""
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def verify_signature(
+    secret: str,
+    timestamp: str,
+    body: bytes,
+    signature: str,
+    *,
+    tolerance: float = SIGNATURE_TOLERANCE_SECONDS,
+    now: float | None = None,
+) -> bool:
+    """What a unit's receiver does (the simulators use it): the timestamp is whole Unix seconds at
+    most `tolerance` seconds from `now` (the receiver's clock) either way — a captured push replayed
+    later, or one stamped in the future, is refused — and the signature is the HMAC of
+    "<timestamp>.<body>", compared in constant time. A refused push is retried like any other
+    failure, stamped and signed afresh."""
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > tolerance:
+        return False
     return hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
@@ -81,6 +101,7 @@ def payload(request: AssistanceRequest, event: str) -> dict[str, Any]:
             "status": request.status,
             "due_on": request.due_on.isoformat() if request.due_on else None,
             "notice_number": request.notice.number if request.notice is not None else None,
+            "ruling_number": request.ruling.number if request.ruling is not None else None,
         },
     }
 

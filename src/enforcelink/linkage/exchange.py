@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcelink.core.errors import DomainError, ErrorList
@@ -139,6 +140,8 @@ def _check(table: Table, row: Row, user: Any, request_type: str) -> Reply | None
     try:
         if outcome == "completed":
             result = policy.clean_result(request_type, _payload(row, request_type))
+            # checked here too, so that a wrong amount or date names its column, not the row's id
+            policy.check_result_against(request_type, result, request.details, timezone.localdate())
         elif not reason:
             raise table.error("REASON_REQUIRED", _("Give a reason."), row=row.number, column="reason")
         if not request.is_with_unit:

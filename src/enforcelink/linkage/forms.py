@@ -8,12 +8,15 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enforcelink.cases.models import Case
 from enforcelink.core.errors import DomainError, ErrorList
 from enforcelink.linkage import policy
 from enforcelink.linkage.models import RequestStatus, RequestType
 from enforcelink.orgs.models import LinkageUnit
 
 ITEM_ROWS = 3
+MAX_DUE_WITHIN = 60  # working days: about three months
+MIN_YEAR, MAX_YEAR = 2000, 2100
 DEFAULT_BASIS = "《中华人民共和国民事诉讼法》第二百四十九条、第二百五十三条"
 LABELS = {
     "found": _("Anything found"),
@@ -37,6 +40,36 @@ LABELS = {
     "released_on": _("Released on"),
     "location": _("Location"),
     "seen_at": _("Seen on"),
+    "failure_reason": _("Why it was not done"),
+    "price": _("Reference price (yuan)"),
+    "basis": _("Basis of the price"),
+    "valid_until": _("Valid until"),
+    "valuer": _("Given by"),
+    "served": _("Served"),
+    "served_on": _("Served on"),
+    "method": _("Method of service (直接送达, 留置送达 …)"),
+    "recipient": _("Received by"),
+    "vehicle_found": _("Vehicle found"),
+    "detained": _("Vehicle detained"),
+    "plate": _("Plate number"),
+    "kept_at": _("Where it is kept"),
+    "detained_on": _("Detained on"),
+    "control_placed": _("Control placed"),
+    "controlled_until": _("Controlled until"),
+    "sightings_via": _("Sightings reported through"),
+    "carried_out": _("Carried out"),
+    "delivered_to": _("Person delivered to"),
+    "carried_out_on": _("Carried out on"),
+    "recorded": _("Restriction recorded"),
+    "effective_on": _("Effective from"),
+    "border_reference": _("Border authority's reference"),
+    "notified_body": _("Body notified"),
+    "notified_on": _("Notified on"),
+    "reference": _("Reference number"),
+    "response": _("Its response"),
+    "platform": _("Pushed to platform"),
+    "record_id": _("Record number on the platform"),
+    "pushed_on": _("Pushed on"),
 }
 
 
@@ -64,12 +97,39 @@ class SendForm(forms.Form):
         return {name: data[name] for name in ("measure", "amount") if data.get(name)}
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Optional files (`<input type=file multiple>`); their checks are the action's
+    (`linkage.attachments`), so a refusal reads the same on the page as in the API."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Attachments"))
+        kwargs.setdefault("help_text", _("PDF, OFD, Word, Excel, JPEG, PNG, text or CSV; at most 10 files."))
+        super().__init__(required=False, widget=MultipleFileInput(), **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [file for file in files if file]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
+class ReplyReasonForm(ReasonForm):
+    """The unit's rejection or return, with the files that explain it."""
+
+    attachments = AttachmentsField()
+
+
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Message"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachments = AttachmentsField()
 
 
 class InboxFilterForm(forms.Form):
@@ -77,6 +137,79 @@ class InboxFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("Waiting for us")), *RequestStatus.choices], required=False
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due_after = forms.DateField(
+        label=_("Due on or after"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_before = forms.DateField(
+        label=_("Due on or before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_within = forms.IntegerField(
+        label=_("Due within (working days)"), required=False, min_value=0, max_value=MAX_DUE_WITHIN,
+        widget=forms.NumberInput(attrs={"size": 3}),
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        after, before = data.get("due_after"), data.get("due_before")
+        if after and before and after > before:
+            self.add_error("due_before", _("The end of the range is before its start."))
+        for name in ("due_after", "due_before"):
+            day = data.get(name)
+            if day is not None and not (MIN_YEAR <= day.year <= MAX_YEAR) and name not in self.errors:
+                self.add_error(
+                    name, _("Give a date between %(low)d and %(high)d.") % {"low": MIN_YEAR, "high": MAX_YEAR}
+                )
+        return data
+
+
+class ApprovalForm(forms.Form):
+    """The approver's decision on a request awaiting approval; a refusal says why."""
+
+    note = forms.CharField(label=_("Reason (required to refuse)"), max_length=500, required=False)
+
+
+BATCH_MAX_CASES = 500
+
+
+class BatchForm(forms.Form):
+    """Many cases to one unit (a bank's daily batch, issue 4 §3): the cases pasted by 案号 or id, one
+    a line, and/or ticked from the officer's open cases."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=LinkageUnit.objects.none())
+    request_type = forms.ChoiceField(label=_("Request"), choices=RequestType.choices)
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=200, initial=DEFAULT_BASIS)
+    measure = forms.CharField(label=_("Exactly what is asked (optional)"), max_length=300, required=False)
+    amount = forms.CharField(
+        label=_("Amount (yuan, for freezes and deductions)"), max_length=30, required=False
+    )
+    numbers = forms.CharField(
+        label=_("Case numbers or ids, one a line"), required=False, max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )  # fmt: skip
+    cases = forms.ModelMultipleChoiceField(
+        label=_("My open cases"), queryset=Case.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, units: Any = None, cases: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        if cases is not None:
+            cast(forms.ModelMultipleChoiceField, self.fields["cases"]).queryset = cases
+
+    def lines(self) -> list[str]:
+        """The pasted lines, stripped, blanks dropped, each once in the order given."""
+        seen: dict[str, None] = {}
+        for line in self.cleaned_data.get("numbers", "").splitlines():
+            if line.strip():
+                seen.setdefault(line.strip(), None)
+        return list(seen)
+
+    def details(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {name: data[name] for name in ("measure", "amount") if data.get(name)}
 
 
 def _field(spec: policy.Field, *, required: bool) -> forms.Field:
@@ -104,6 +237,7 @@ class ResultForm(forms.Form):
             for row in range(ITEM_ROWS):
                 for sub in spec.item:
                     self.fields[f"{spec.name}-{row}-{sub.name}"] = _field(sub, required=False)
+        self.fields["attachments"] = AttachmentsField()  # the statement or extract behind the result
 
     def tables(self) -> list[tuple[str, list[str], list[list[forms.BoundField]]]]:
         """The list fields as (label, column labels, rows of bound fields) for the template."""

@@ -163,6 +163,13 @@ class AssistanceRequest(models.Model):
     notice = models.ForeignKey(
         "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The enforcement ruling (执行裁定书) the notice executes, attached where the type's
+    # responsibility list requires one (DOMAIN.md §11); one ruling serves the case's requests for
+    # the same measure.
+    ruling = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )  # fmt: skip
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -252,6 +259,44 @@ class RequestMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.side}"
+
+
+class AttachmentKind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    MESSAGE = "message", _("Message")
+
+
+class RequestAttachment(models.Model):
+    """A file on a request: sent with a unit's reply (a bank's statement, a registry extract) or
+    with a message on the follow-up thread, from either side. Kept in the database, so it is
+    written in the same transaction as the reply or message it belongs to, with its hash."""
+
+    request = models.ForeignKey(AssistanceRequest, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        RequestMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(max_length=8, choices=AttachmentKind.choices)
+    side = models.CharField(max_length=8, choices=Side.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "orgs.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.name}"
 
 
 class ReplyReceipt(models.Model):

@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enforcelink.core.calendar import Deadline, compute_deadline, is_working_day
 from enforcelink.core.errors import InvalidInput, RuleViolation
 from enforcelink.core.money import parse_amount
+from enforcelink.documents.policy import RULING_VARIANTS
 
 
 @dataclass(frozen=True)
@@ -27,15 +30,18 @@ class Entry:
     sla_amount: int
     sla_unit: str = "working_days"
     needs_approval: bool = False
-    attachments: tuple[str, ...] = ("assistance_notice", "ruling")
+    # Document kinds sent with the request: the generated notice, and for a control measure the
+    # enforcement ruling it executes (DOMAIN.md §11; an inquiry needs only the notice).
+    attachments: tuple[str, ...] = ("assistance_notice",)
 
 
+WITH_RULING = ("assistance_notice", "ruling")
 INQUIRY = Entry(3)
-CONTROL = Entry(2)
+CONTROL = Entry(2, attachments=WITH_RULING)
 # Deductions move money out of the debtor's account for good: approved before they go out.
-DEDUCTION = Entry(2, needs_approval=True)
+DEDUCTION = Entry(2, needs_approval=True, attachments=WITH_RULING)
 URGENT = Entry(0)
-NOTICE = Entry(5, attachments=("assistance_notice",))
+NOTICE = Entry(5)
 
 # Shipped responsibility lists per unit type (DOMAIN.md §10, seeds 000–004).
 DEFAULT_LISTS: dict[str, dict[str, Entry]] = {
@@ -84,6 +90,10 @@ DEFAULT_LISTS: dict[str, dict[str, Entry]] = {
     "soe": {"official_notification": NOTICE},
     "media": {"joint_punishment": NOTICE},
     "justice": {"serve_documents": Entry(5)},
+    # R-ASSET-01 securities and ships: the securities depository (中国证券登记结算) and the maritime
+    # authority's ship registry (海事局船舶登记) answer the network inquiry.
+    "securities": {"inquire_securities": INQUIRY},
+    "maritime": {"inquire_ships": INQUIRY},
     "other": {"price_inquiry": Entry(3)},
 }
 
@@ -102,6 +112,51 @@ NOTICE_VARIANTS = {
     "locate_person": "locate",
     "archive_search": "archive",
 }
+
+# What a responsibility list may require to go with a request (`Entry.attachments`): the documents
+# the platform makes itself. The notice goes with every request; the ruling (执行裁定书) with those
+# whose list names it (DOMAIN.md §11: CPL Art.253 and 255 rule before a freeze, deduction or seizure).
+RULING = "ruling"
+ATTACHMENT_KINDS = {
+    "assistance_notice": gettext_lazy("Assistance notice"),
+    RULING: gettext_lazy("Enforcement ruling"),
+}
+
+
+def check_attachments(kinds: Any, *, unit: str = "", field: str = "attachments") -> tuple[str, ...]:
+    """A list's required attachments are documents the platform can provide; anything else (a
+    bank's own form, a kind nobody makes) would be a request that cannot go out complete."""
+    if not isinstance(kinds, list | tuple) or not all(isinstance(kind, str) for kind in kinds):
+        raise InvalidInput(
+            "ATTACHMENTS_INVALID",
+            _("Required attachments are a list of document kinds."),
+            field=field,
+        )
+    unknown = [kind for kind in kinds if kind not in ATTACHMENT_KINDS]
+    if unknown:
+        raise RuleViolation(
+            "ATTACHMENT_UNAVAILABLE",
+            _("%(unit)s requires a document the platform cannot provide: %(kinds)s.")
+            % {"unit": unit or _("The responsibility list"), "kinds": ", ".join(unknown)},
+            field=field,
+        )
+    return tuple(dict.fromkeys(kinds))
+
+
+def shipped_attachments(request_type: str) -> tuple[str, ...]:
+    """What a request type carries by default, for a responsibility row that names no attachments
+    (an administrator who only changed a time limit must not drop a freeze's ruling)."""
+    for entries in DEFAULT_LISTS.values():
+        if request_type in entries:
+            return entries[request_type].attachments
+    return Entry(0).attachments
+
+
+def ruling_variant(request_type: str) -> str:
+    """The shipped ruling text a request's measure is decided by: the notice's variant where a ruling
+    text exists for it (documents.policy.RULING_VARIANTS), else the general ruling."""
+    variant = NOTICE_VARIANTS.get(request_type, "")
+    return variant if variant in RULING_VARIANTS else ""
 
 
 # --- the lifecycle ---------------------------------------------------------------------------------
@@ -181,6 +236,12 @@ PROPERTY = (Field("description", "text"), Field("certificate", "text", required=
             Field("encumbrance", "text", required=False))  # fmt: skip
 FOUND = Field("found", "bool")
 NOTE = Field("note", "text", required=False)
+WHY_NOT = Field("failure_reason", "text", required=False)  # not "reason": the reply's own field
+
+
+def _optional(name: str, kind: str) -> Field:
+    return Field(name, kind, required=False)
+
 
 RESULT_FIELDS: dict[str, tuple[Field, ...]] = {
     "inquire_deposits": (FOUND, Field("accounts", "items", required=False, item=ACCOUNT), NOTE),
@@ -195,7 +256,38 @@ RESULT_FIELDS: dict[str, tuple[Field, ...]] = {
     "release": (Field("released_on", "date"), NOTE),
     "locate_person": (FOUND, Field("location", "text", required=False), Field("seen_at", "date", required=False),
                       NOTE),
+    # 定向询价: the price the asked body gives, on what it rests, how long it holds, and who gave it.
+    "price_inquiry": (Field("price", "amount"), Field("basis", "text"), Field("valid_until", "date"),
+                      Field("valuer", "text"), NOTE),
+    "serve_documents": (Field("served", "bool"), _optional("served_on", "date"), _optional("method", "text"),
+                        _optional("recipient", "text"), WHY_NOT, NOTE),
+    "detain_vehicle": (Field("vehicle_found", "bool"), Field("detained", "bool"), Field("plate", "text"),
+                       _optional("kept_at", "text"), _optional("detained_on", "date"), NOTE),
+    "temporary_control": (Field("control_placed", "bool"), _optional("controlled_until", "date"),
+                          _optional("sightings_via", "text"), WHY_NOT, NOTE),
+    "assist_detention": (Field("carried_out", "bool"), _optional("delivered_to", "text"),
+                         _optional("carried_out_on", "date"), WHY_NOT, NOTE),
+    "exit_restriction": (Field("recorded", "bool"), _optional("effective_on", "date"),
+                         _optional("border_reference", "text"), WHY_NOT, NOTE),
+    "official_notification": (Field("notified_body", "text"), Field("notified_on", "date"),
+                              _optional("reference", "text"), _optional("response", "text"), NOTE),
+    "joint_punishment": (Field("platform", "text"), Field("record_id", "text"), Field("pushed_on", "date"), NOTE),
 }  # fmt: skip
+# What a yes/no answer makes necessary: done → when, how and by whom; not done → why not.
+REQUIRED_WHEN: dict[str, tuple[tuple[str, bool, tuple[str, ...]], ...]] = {
+    "serve_documents": (("served", True, ("served_on", "method", "recipient")), ("served", False, ("failure_reason",))),
+    "detain_vehicle": (("detained", True, ("kept_at", "detained_on")),),
+    "temporary_control": (("control_placed", True, ("controlled_until",)),
+                          ("control_placed", False, ("failure_reason",))),
+    "assist_detention": (("carried_out", True, ("delivered_to", "carried_out_on")),
+                         ("carried_out", False, ("failure_reason",))),
+    "exit_restriction": (("recorded", True, ("effective_on", "border_reference")),
+                         ("recorded", False, ("failure_reason",))),
+}  # fmt: skip
+# Dates of something done are not after the day of the answer; a term still running is not over.
+PAST_DATES = ("registered_on", "released_on", "seen_at", "served_on", "detained_on", "carried_out_on",
+              "notified_on", "pushed_on")  # fmt: skip
+FUTURE_DATES = ("valid_until", "controlled_until")
 GENERIC_RESULT = (Field("outcome", "text"), NOTE)
 for _kind in ("inquire_real_estate", "inquire_vehicles", "inquire_securities", "inquire_ships", "inquire_equity",
               "inquire_social_insurance", "inquire_tax", "inquire_exit_entry", "inquire_household",
@@ -255,8 +347,18 @@ def clean_object(specs: tuple[Field, ...], payload: Any, path: str = "") -> dict
 
 
 def clean_result(request_type: str, payload: Any) -> dict[str, Any]:
-    """The structured result a request type must return (issue 4 §1), checked field by field."""
-    return clean_object(result_fields(request_type), payload)
+    """The structured result a request type must return (issue 4 §1), checked field by field, then
+    as a whole (`REQUIRED_WHEN`: what a yes or a no makes necessary)."""
+    cleaned = clean_object(result_fields(request_type), payload)
+    for flag, value, needed in REQUIRED_WHEN.get(request_type, ()):
+        for name in needed:
+            if cleaned.get(flag) is value and name not in cleaned:
+                raise _bad(name, _("This field is required."))
+    if cleaned.get("detained") and not cleaned.get("vehicle_found"):
+        raise _bad("detained", _("A vehicle that was not found cannot have been detained."))
+    if "price" in cleaned and Decimal(cleaned["price"]) <= 0:  # a price inquiry that names no price
+        raise _bad("price", _("The amount must be greater than zero."))
+    return cleaned
 
 
 # --- unit performance (办理效能, issue 4 §6) -------------------------------------------------------
@@ -297,15 +399,19 @@ def check_result_against(
     request_type: str, result: dict[str, Any], details: dict[str, Any], today: dt.date
 ) -> None:
     """A result must fit what was asked: no more frozen or deducted than the notice's amount (R-ASSET-03,
-    no over-seizure), and no term beyond the legal maximum (R-ASSET-02)."""
+    no over-seizure), and no term beyond the legal maximum (R-ASSET-02). Its dates must fit the day of
+    the answer: what was done is not dated later (`PAST_DATES`), what still holds has not ended
+    (`FUTURE_DATES`)."""
     name = CAPPED_AMOUNTS.get(request_type)
-    if name and name in result and details.get("amount"):
-        from decimal import Decimal
-
-        if Decimal(result[name]) > Decimal(str(details["amount"])):
-            raise _bad(
-                name, _("More than the %(amount)s yuan the notice asks for.") % {"amount": details["amount"]}
-            )
+    if (
+        name
+        and name in result
+        and details.get("amount")
+        and Decimal(result[name]) > Decimal(str(details["amount"]))
+    ):
+        raise _bad(
+            name, _("More than the %(amount)s yuan the notice asks for.") % {"amount": details["amount"]}
+        )
     for field_name in ("frozen_until", "seized_until"):
         limit = MAX_TERM_DAYS.get(request_type)
         if (
@@ -314,3 +420,9 @@ def check_result_against(
             and dt.date.fromisoformat(result[field_name]) > today + dt.timedelta(days=limit)
         ):
             raise _bad(field_name, _("Longer than the legal maximum term (民诉解释 Art. 485)."))
+    for field_name in PAST_DATES:
+        if field_name in result and dt.date.fromisoformat(result[field_name]) > today:
+            raise _bad(field_name, _("This date is in the future."))
+    for field_name in FUTURE_DATES:
+        if field_name in result and dt.date.fromisoformat(result[field_name]) < today:
+            raise _bad(field_name, _("This date has already passed."))

@@ -23,7 +23,8 @@ from enforcelink.orgs.models import LinkageUnit
 def _entry(row: Responsibility) -> policy.Entry | None:
     if not row.handled:
         return None
-    return policy.Entry(row.sla_amount, row.sla_unit, row.needs_approval, tuple(row.attachments))
+    attachments = tuple(row.attachments) or policy.shipped_attachments(row.request_type)
+    return policy.Entry(row.sla_amount, row.sla_unit, row.needs_approval, attachments)
 
 
 def responsibility_list(unit: LinkageUnit) -> dict[str, policy.Entry]:

@@ -22,6 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -39,6 +40,7 @@ BANKS = (
 
 LINGER = 0.5  # seconds a due reply may wait for its page to fill (batch mode)
 CALL_TIMEOUT = 10  # seconds before an API call is given up and made again on a new connection
+ANSWERS_KEPT = 200_000  # results remembered, so that a reply sent again has the same body
 
 
 @dataclass
@@ -70,6 +72,7 @@ class Agency:
         self.batched = False  # run_batched: pushes carry the requests themselves
         self.pushed_payloads: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self.seen_deliveries: set[int] = set()
+        self.answers: dict[int, dict[str, Any]] = {}  # request id → its result, oldest first
         self._seen_lock = threading.Lock()  # pushes arrive on the receiver's threads
         self._order = itertools.count()  # ties in the answer queue never compare the requests
         self.push_timeout = TIMEOUT_SECONDS + 1  # how long a "timeout" fault keeps the pusher waiting
@@ -193,6 +196,19 @@ class Agency:
     def count(self, key: str) -> None:
         self.stats[key] = self.stats.get(key, 0) + 1
 
+    def answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The result for a request, the same every time it is sent again (a duplicate, a page sent
+        again after a dropped connection, a reply after midnight to a request answered before): the
+        same body under the same Idempotency-Key, never `IDEMPOTENCY_KEY_REUSED`. It fits the
+        request's `details` (the notice's amount), so the platform accepts it."""
+        pk = int(request["id"])
+        with self._seen_lock:
+            if pk not in self.answers:
+                if len(self.answers) >= ANSWERS_KEPT:
+                    del self.answers[next(iter(self.answers))]  # the oldest: long since recorded
+                self.answers[pk] = result_for(request["request_type"], answer_rng(pk), request.get("details"))
+            return self.answers[pk]
+
     # --- behaviour --------------------------------------------------------------------------------
 
     def poll(self) -> list[dict[str, Any]]:
@@ -209,7 +225,7 @@ class Agency:
             return
         low, high = self.delay
         time.sleep(self.rng.uniform(low, high) * (5 if fault == "late" else 1))
-        body = {"result": result_for(request["request_type"], self.rng)}
+        body = {"result": self.answer(request)}
         key = f"sim-{request['id']}"
         for _ in range(2 if fault == "duplicate" else 1):
             status, _answer = self.call(
@@ -314,7 +330,7 @@ class Agency:
         """One call with up to 500 replies, each under its own Idempotency-Key; returns the ids the
         platform has recorded (a 200: applied now, or the replay of an earlier answer)."""
         replies = [{"id": r["id"], "idempotency_key": f"sim-{r['id']}", "outcome": "completed",
-                    "result": result_for(r["request_type"], random.Random(r["id"]))} for r in requests]  # fmt: skip
+                    "result": self.answer(r)} for r in requests]  # fmt: skip
         status, body = self.call("POST", "requests/replies/", {"replies": replies})
         if status != 200:
             self.count(f"batch_{status}")
@@ -370,12 +386,34 @@ def _json(data: bytes) -> Any:
 
 # --- realistic answers ---------------------------------------------------------------------------
 
+PLACES = ("綦江区公安局车辆停放场", "綦江区人民法院执行车辆停放点", "古南街道派出所院内")
+TEXTS: dict[str, tuple[str, ...]] = {
+    "method": ("直接送达", "留置送达", "电子送达"),
+    "recipient": ("受送达人本人", "受送达人之妻（同住成年家属）", "公司前台工作人员"),
+    "failure_reason": ("经多次上门，受送达人不在住所，邻居称已外出务工", "查无此人", "当事人下落不明"),
+    "basis": ("同地段近三个月成交均价", "区税务局存量房计税价格", "同类车辆二手市场报价"),
+    "valuer": ("国家税务总局重庆市綦江区税务局", "綦江区价格认证中心"),
+    "sightings_via": ("住宿登记预警，电话通知承办人", "平台消息与承办人电话"),
+    "delivered_to": ("綦江区拘留所", "綦江区人民法院执行局"),
+    "notified_body": ("中共重庆市綦江区纪律检查委员会", "中共重庆市綦江区委组织部"),
+    "response": ("已约谈当事人，督促其履行", "已转所在单位党组织处理"),
+    "platform": ("信用中国（重庆）", "重庆市公共信用信息平台"),
+}
+
 
 def _text(name: str, request_type: str, rng: random.Random) -> str:
+    if name in TEXTS:
+        return rng.choice(TEXTS[name])
     if name == "institution":
         return rng.choice(BANKS)
-    if name in ("account", "transfer_reference"):
+    if name in ("account", "transfer_reference", "record_id"):
         return "".join(rng.choice("0123456789") for _ in range(16))
+    if name in ("border_reference", "reference"):
+        return f"渝綦{rng.randrange(2024, 2027)}第{rng.randrange(100, 9999)}号"
+    if name == "plate":
+        return f"渝B·{rng.randrange(10000, 99999)}"
+    if name == "kept_at":
+        return rng.choice(PLACES)
     if name == "description":
         if request_type == "inquire_vehicles":
             return f"渝B·{rng.randrange(10000, 99999)} 小型普通客车"
@@ -389,26 +427,78 @@ def _text(name: str, request_type: str, rng: random.Random) -> str:
     return ""
 
 
-def _value(spec: policy.Field, request_type: str, rng: random.Random, found: bool) -> Any:
+def _amount(name: str, rng: random.Random, cap: Decimal | None) -> str:
+    """A balance-like amount; what a control moved is at most the notice's amount (R-ASSET-03)."""
+    mean = 13 if name == "price" else 9
+    amount = Decimal(f"{rng.lognormvariate(mean, 1.2):.2f}").max(Decimal("0.01"))
+    if cap is not None:
+        amount = min(amount, cap) if rng.random() < 0.5 else cap  # the account held less, or enough
+    return f"{amount:.2f}"
+
+
+def _date(name: str, rng: random.Random, today: dt.date) -> str:
+    """A day or more back for what was done (a server a time zone ahead still calls it past); for a
+    term still running (`frozen_until`, `valid_until` …) a day within a year, inside every legal
+    maximum (policy.MAX_TERM_DAYS)."""
+    if name.endswith("_until"):
+        return (today + dt.timedelta(days=rng.randint(30, 360))).isoformat()
+    return (today - dt.timedelta(days=rng.randint(1, 5))).isoformat()
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What an answer is made from: the type, whether it succeeded, the notice's cap, the day."""
+
+    request_type: str
+    found: bool
+    cap: Decimal | None
+    today: dt.date
+
+
+def _value(spec: policy.Field, ask: _Ask, rng: random.Random) -> Any:
     if spec.kind == "bool":
-        return found
+        return ask.found
     if spec.kind == "amount":
-        return f"{rng.lognormvariate(9, 1.2):.2f}"
+        capped = policy.CAPPED_AMOUNTS.get(ask.request_type) == spec.name
+        return _amount(spec.name, rng, ask.cap if capped else None)
     if spec.kind == "date":
-        return (dt.date.today() + dt.timedelta(days=365)).isoformat()
+        return _date(spec.name, rng, ask.today)
     if spec.kind == "items":
-        return [{sub.name: _value(sub, request_type, rng, found) for sub in spec.item if sub.required}
-                for _ in range(rng.randint(1, 3))] if found else []  # fmt: skip
-    return _text(spec.name, request_type, rng) or "—"
+        return [{sub.name: _value(sub, ask, rng) for sub in spec.item if sub.required}
+                for _ in range(rng.randint(1, 3))] if ask.found else []  # fmt: skip
+    return _text(spec.name, ask.request_type, rng) or "—"
 
 
-def result_for(request_type: str, rng: random.Random) -> dict[str, Any]:
-    """A result of the type's shape (policy.RESULT_FIELDS): about 40% of inquiries find something."""
-    found = rng.random() < 0.4
+def _cap(details: dict[str, Any] | None) -> Decimal | None:
+    try:
+        cap = Decimal(str((details or {}).get("amount") or ""))
+    except ArithmeticError:
+        return None
+    return cap.quantize(Decimal("0.01"), ROUND_DOWN) if cap.is_finite() and cap >= Decimal("0.01") else None
+
+
+def result_for(
+    request_type: str, rng: random.Random, details: dict[str, Any] | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
+    """A result of the type's shape (policy.RESULT_FIELDS) that the platform accepts: no more frozen,
+    deducted or released than the request's `details` ask for and dates that fit `today`
+    (policy.check_result_against), and what a yes or a no makes necessary (policy.REQUIRED_WHEN).
+    About 40% of inquiries find something; most measures are carried out."""
+    inquiry = request_type.startswith("inquire_") or request_type == "archive_search"
+    ask = _Ask(
+        request_type, rng.random() < (0.4 if inquiry else 0.85), _cap(details), today or dt.date.today()
+    )
+    needed = {name for flag, value, names in policy.REQUIRED_WHEN.get(request_type, ()) if value is ask.found
+              for name in names}  # fmt: skip
     result = {}
     for spec in policy.result_fields(request_type):
-        if spec.required or spec.kind == "items":
-            value = _value(spec, request_type, rng, found)
+        if spec.required or spec.kind == "items" or spec.name in needed:
+            value = _value(spec, ask, rng)
             if value not in ([], ""):
                 result[spec.name] = value
     return result
+
+
+def answer_rng(request_id: int) -> random.Random:
+    """The answer to a request depends on its id alone (and the day: `Agency.answer` keeps it)."""
+    return random.Random(request_id)

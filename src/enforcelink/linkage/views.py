@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
@@ -18,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,24 +27,38 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enforcelink.cases.forms import show_form_errors
-from enforcelink.cases.queries import visible_case
+from enforcelink.cases.models import Case
+from enforcelink.cases.queries import normalise_case_number, visible_case
+from enforcelink.core.calendar import compute_deadline
 from enforcelink.core.errors import DomainError
 from enforcelink.core.pages import filter_query
 from enforcelink.documents.actions import document_file
-from enforcelink.documents.models import DocumentFile, FileFormat
+from enforcelink.documents.models import Document, DocumentFile, FileFormat
 from enforcelink.documents.views import CONTENT_TYPES
 from enforcelink.linkage import actions, exchange, policy, queries
+from enforcelink.linkage.attachments import download_response
 from enforcelink.linkage.forms import (
+    BATCH_MAX_CASES,
+    ApprovalForm,
+    BatchForm,
     InboxFilterForm,
     MessageForm,
     ReasonForm,
+    ReplyReasonForm,
     ReplyUploadForm,
     ResultForm,
     SendForm,
 )
-from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest, RequestType
-from enforcelink.orgs.models import LinkageUnit, User
-from enforcelink.orgs.scoping import get_visible_or_404, region_ancestors
+from enforcelink.linkage.models import (
+    WITH_UNIT,
+    AssistanceRequest,
+    RequestAttachment,
+    RequestEvent,
+    RequestStatus,
+    RequestType,
+)
+from enforcelink.orgs.models import LinkageUnit, Role, User
+from enforcelink.orgs.scoping import get_visible_or_404, region_ancestors, unit_directory_scope
 
 PAGE_SIZE = 30
 
@@ -96,19 +111,36 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not user.is_unit_staff:
         raise PermissionDenied(_("The inbox is for linkage-unit staff."))
     form = InboxFilterForm(request.GET or None)
-    values = form.cleaned_data if form.is_valid() else {}
+    valid = form.is_valid() if form.is_bound else True
+    values = form.cleaned_data if form.is_bound and valid else {}
     rows = queries.visible_requests(user).select_related("case__court")
     rows = rows.filter(status=values["status"]) if values.get("status") else rows.filter(status__in=WITH_UNIT)
-    if values.get("overdue"):
-        rows = rows.filter(status__in=WITH_UNIT, due_on__lt=timezone.localdate())
+    rows = _due_filter(rows, values, timezone.localdate())
     page = Paginator(rows.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "today": timezone.localdate(), "query": filter_query(request)}
-    return render(request, "linkage/inbox.html", context)
+    return render(request, "linkage/inbox.html", context, status=200 if valid else 400)
+
+
+def _due_filter(rows: Any, values: dict[str, Any], today: dt.date) -> Any:
+    """The inbox's deadline filters: overdue, a range of due dates, or due within N working days
+    from today (counted as the SLA is, R-TIME-01: today not counted, holidays skipped)."""
+    if values.get("overdue"):
+        rows = rows.filter(status__in=WITH_UNIT, due_on__lt=today)
+    if values.get("due_after"):
+        rows = rows.filter(due_on__gte=values["due_after"])
+    if values.get("due_before"):
+        rows = rows.filter(due_on__lte=values["due_before"])
+    if values.get("due_within") is not None:
+        limit = compute_deadline(
+            today, values["due_within"], "working_days", rule_id="R-TIME-01", start_event="today"
+        ).due
+        rows = rows.filter(due_on__gte=today, due_on__lte=limit)
+    return rows
 
 
 def _visible(user: User, pk: int) -> AssistanceRequest:
     return get_visible_or_404(
-        AssistanceRequest.objects.select_related("case__court", "unit", "notice"), user, pk=pk
+        AssistanceRequest.objects.select_related("case__court", "unit", "notice", "ruling"), user, pk=pk
     )
 
 
@@ -119,16 +151,22 @@ def _render(
     bound = bound or {}
     on_unit = user.is_unit_staff and user.unit_id == req.unit_id
     on_court = user.is_court_staff and user.court_id == req.case.court_id
+    # The files' names and hashes, never their bytes (a download reads those).
+    without_bytes = Prefetch("attachments", queryset=RequestAttachment.objects.defer("content"))
+    files = list(req.attachments.defer("content").filter(message__isnull=True))  # the reply's
     context = {
         "req": req,
         "events": list(req.events.select_related("actor", "api_key")),
-        "thread": list(req.messages.select_related("author")),
+        "thread": list(req.messages.select_related("author").prefetch_related(without_bytes)),
         "on_unit": on_unit,
         "on_court": on_court,
         "result_form": bound.get("complete") or ResultForm(req.request_type),
-        "reason_form": bound.get("reason") or ReasonForm(),
+        "reason_form": bound.get("reason") or (ReplyReasonForm() if on_unit else ReasonForm()),
         "message_form": bound.get("message") or MessageForm(),
+        "reply_files": files,
         "today": timezone.localdate(),
+        "approver": on_court and req.status == RequestStatus.PENDING_APPROVAL and _approver(user),
+        "approval_form": bound.get("approval") or ApprovalForm(),
     }
     return render(request, "linkage/request_detail.html", context, status=400 if bound else 200)
 
@@ -143,28 +181,51 @@ def _run(name: str, req: AssistanceRequest, user: User, request: HttpRequest) ->
     if name in ("acknowledge", "start"):
         getattr(actions, f"request_{name}")(req, actor=user)
     elif name == "complete":
-        form: Any = ResultForm(req.request_type, request.POST)
+        form: Any = ResultForm(req.request_type, request.POST, request.FILES)
         if not form.is_valid():
             return "complete", form
         try:
-            actions.request_complete(req, result=form.payload(), actor=user)
+            actions.request_complete(
+                req, result=form.payload(), actor=user, attachments=form.cleaned_data["attachments"]
+            )
         except DomainError as error:
             form.show(error)
             return "complete", form
-    elif name in ("reject", "return", "cancel"):
+    elif name in ("reject", "return"):
+        form = ReplyReasonForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return "reason", form
+        act = getattr(actions, f"request_{name}")
+        return _on_form(form, "reason", lambda: act(req, reason=form.cleaned_data["reason"], actor=user,
+                                                     attachments=form.cleaned_data["attachments"]))  # fmt: skip
+    elif name == "cancel":
         form = ReasonForm(request.POST)
         if not form.is_valid():
             return "reason", form
-        getattr(actions, f"request_{name}")(req, reason=form.cleaned_data["reason"], actor=user)
+        actions.request_cancel(req, reason=form.cleaned_data["reason"], actor=user)
     elif name == "resend":
         actions.request_resend(req, actor=user)
     elif name == "message":
-        form = MessageForm(request.POST)
+        form = MessageForm(request.POST, request.FILES)
         if not form.is_valid():
             return "message", form
-        actions.message_post(req, body=form.cleaned_data["body"], actor=user)
+        return _on_form(form, "message", lambda: actions.message_post(
+            req, body=form.cleaned_data["body"], actor=user, attachments=form.cleaned_data["attachments"]))  # fmt: skip
     else:
         raise Http404
+    return None
+
+
+def _on_form(form: Any, key: str, run: Callable[[], Any]) -> tuple[str, Any] | None:
+    """Run the action; a refusal naming one of the form's fields (a bad attachment, an empty
+    message) is shown beside it, anything else as the page's message."""
+    try:
+        run()
+    except DomainError as error:
+        if error.status == 404 or error.field not in form.fields:
+            raise
+        show_form_errors(error, form)
+        return key, form
     return None
 
 
@@ -189,16 +250,38 @@ def request_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @login_required
 def notice_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The request's 协助执行通知书, for the court and for the unit it was sent to."""
-    req = _visible(_user(request), pk)
-    if req.notice is None or fmt not in CONTENT_TYPES:
+    return _document_download(request, _visible(_user(request), pk).notice, fmt)
+
+
+@login_required
+def ruling_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The 执行裁定书 the request's notice executes, for the same people as the notice: the case's
+    court and the unit it was sent to (the ruling is the case's; access goes by the request)."""
+    return _document_download(request, _visible(_user(request), pk).ruling, fmt)
+
+
+def _document_download(request: HttpRequest, document: Document | None, fmt: str) -> HttpResponse:
+    """A request's document in one format, rendered on its first download."""
+    if document is None or fmt not in CONTENT_TYPES:
         raise Http404
     try:
-        content = document_file(req.notice, fmt, actor=request.user)
+        content = document_file(document, fmt, actor=request.user)
     except DocumentFile.DoesNotExist:
         raise Http404 from None
     response = HttpResponse(content, content_type=CONTENT_TYPES[FileFormat(fmt)])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(req.notice.number + '.' + fmt)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.number + '.' + fmt)}"
     return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    """A file of the request's reply or thread, for whoever may open the request; an attachment of
+    another request answers 404 like a missing one."""
+    req = _visible(_user(request), pk)
+    attachment = RequestAttachment.objects.filter(request=req, pk=aid).first()
+    if attachment is None:
+        raise Http404
+    return download_response(attachment)
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
@@ -318,3 +401,210 @@ def reply_upload(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 form.add_error("file", str(error))
     return render(request, "linkage/reply_upload.html", {"form": form, "report": report})
+
+
+# --- approval, the officer's waiting requests, many cases to one unit (issue 4 §2, §3, §5) ---------
+
+
+def _approver(user: User) -> bool:
+    """Who decides on requests awaiting approval: the court's president or a team leader, the roles
+    `actions.request_approve` accepts (a deduction is approved before it goes out)."""
+    return bool(user.is_court_staff and user.role in actions.APPROVERS)
+
+
+def _awaiting_approval(user: User) -> QuerySet[AssistanceRequest]:
+    """The court's requests awaiting approval, the longest waiting first, with when they were put
+    before an approver (the latest "submitted" event)."""
+    submitted = RequestEvent.objects.filter(request=OuterRef("pk"), kind="submitted").order_by("-at", "-pk")
+    return (
+        queries.visible_requests(user)
+        .filter(status=RequestStatus.PENDING_APPROVAL)
+        .select_related("created_by")
+        .annotate(asked_at=Subquery(submitted.values("at")[:1]))
+        .order_by(F("asked_at").asc(nulls_last=True), "pk")
+    )
+
+
+def _approvals_page(
+    request: HttpRequest, user: User, bound: tuple[int, ApprovalForm] | None = None
+) -> HttpResponse:
+    page = Paginator(_awaiting_approval(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "bound_pk": bound[0] if bound else None,
+        "bound_form": bound[1] if bound else None,
+        "query": filter_query(request),
+    }
+    return render(request, "linkage/approvals.html", context, status=400 if bound else 200)
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    """待审批: the court's requests awaiting approval, each with approve and refuse."""
+    user = _user(request)
+    if not _approver(user):
+        raise PermissionDenied(_("Approvals are for the court president and team leaders."))
+    return _approvals_page(request, user)
+
+
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    """Approve (the request goes out with its notice) or refuse (back to draft, with the reason),
+    from the approvals page or the request page; another court's request is a 404 like a missing one."""
+    if decision not in ("approve", "refuse"):
+        raise Http404
+    user = _user(request)
+    req = _visible(user, pk)
+    from_list = request.POST.get("from") == "approvals"
+    form = ApprovalForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.request_approve(
+                req, approve=decision == "approve", actor=user, note=form.cleaned_data["note"]
+            )
+        except DomainError as error:
+            if error.status == 404:
+                raise Http404 from error
+            if error.field != "note":
+                messages.error(request, str(error.message))
+                return _back(from_list, req.pk)
+            form.add_error("note", str(error.message))
+        else:
+            done = (
+                _("Approved: the request has been sent.")
+                if decision == "approve"
+                else _("Refused: the request is back with its author as a draft.")
+            )
+            messages.success(request, done)
+            return _back(from_list, req.pk)
+    if from_list:
+        return _approvals_page(request, user, bound=(req.pk, form))
+    return _render(request, req, {"approval": form})
+
+
+def _back(from_list: bool, pk: int) -> HttpResponse:
+    return redirect("request-approvals") if from_list else redirect("request-detail", pk=pk)
+
+
+# §5: still unanswered, whichever side it waits on (an approver, the unit, or the court's correction).
+WAITING = (
+    RequestStatus.PENDING_APPROVAL,
+    RequestStatus.SENT,
+    RequestStatus.ACKNOWLEDGED,
+    RequestStatus.IN_PROGRESS,
+    RequestStatus.RETURNED,
+)
+
+
+def _waiting_scopes(user: User) -> dict[str, tuple[str, Q]]:
+    """Whose cases the list may show: one's own; a team leader also the team's; the command centre
+    and the president the whole court (as the overdue-nodes list does)."""
+    scopes = {"mine": (_("My cases"), Q(case__officer_id=user.pk))}
+    if user.role == Role.TEAM_LEADER and user.team_id is not None:
+        scopes["team"] = (_("My team's cases"), Q(case__team_id=user.team_id))
+    if user.role in (Role.COMMAND, Role.PRESIDENT):
+        scopes["court"] = (_("The whole court"), Q())
+    return scopes
+
+
+@login_required
+def waiting(request: HttpRequest) -> HttpResponse:
+    """The officer's requests still unanswered (issue 4 §5), the earliest deadline first."""
+    user = _user(request)
+    if not user.is_court_staff:
+        raise PermissionDenied(_("This list is for court staff."))
+    scopes = _waiting_scopes(user)
+    scope = request.GET.get("scope", "mine")
+    scope = scope if scope in scopes else "mine"
+    rows = (
+        queries.visible_requests(user)
+        .filter(scopes[scope][1], status__in=WAITING)
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "today": timezone.localdate(),
+        "scopes": [(name, label) for name, (label, _q) in scopes.items()],
+        "scope": scope,
+        "query": filter_query(request),
+    }
+    return render(request, "linkage/waiting.html", context)
+
+
+def _as_id(line: str) -> int | None:
+    return int(line) if line.isascii() and line.isdigit() and len(line) < 19 else None
+
+
+def _batch_cases(user: User, form: BatchForm) -> list[Case] | None:
+    """The cases of a batch: the pasted 案号 or ids (of the user's court: another court's case, like
+    a missing one, is "no such case") and the ticked ones, each once; None when the form says why not."""
+    lines = form.lines()
+    visible = Case.objects.visible_to(user)
+    by_id = visible.in_bulk([pk for pk in map(_as_id, lines) if pk is not None])
+    numbers = [normalise_case_number(line) for line in lines]
+    by_number = {case.number: case for case in visible.filter(number__in=numbers)}
+    picked: dict[int, Case] = {}
+    missing = []
+    for line, number in zip(lines, numbers, strict=True):
+        pk = _as_id(line)
+        case = by_number.get(number) or (by_id.get(pk) if pk is not None else None)
+        if case is None:
+            missing.append(line)
+        else:
+            picked.setdefault(case.pk, case)
+    for case in form.cleaned_data.get("cases") or []:
+        picked.setdefault(case.pk, case)
+    if missing:
+        form.add_error("numbers", _("No such case: %(cases)s.") % {"cases": "、".join(missing[:20])})
+    # Named here so the officer knows which; the action refuses them too (all or nothing).
+    closed = [case.number for case in picked.values() if case.is_closed]
+    if closed:
+        form.add_error(
+            "numbers",
+            _("Closed, nothing can be sent on them: %(cases)s.") % {"cases": "、".join(closed[:20])},
+        )
+    if not picked and not missing:
+        form.add_error("numbers", _("Choose at least one case."))
+    if len(picked) > BATCH_MAX_CASES:
+        form.add_error("numbers", _("At most %(max)d cases at once.") % {"max": BATCH_MAX_CASES})
+    return None if form.errors else list(picked.values())
+
+
+@login_required
+def batch_new(request: HttpRequest) -> HttpResponse:
+    """Many cases to one unit in one step (issue 4 §3, a bank's daily batch): all sent, or none."""
+    user = _user(request)
+    if not user.is_court_staff:
+        raise PermissionDenied(_("Only court staff send requests."))
+    units = LinkageUnit.objects.filter(unit_directory_scope(user), active=True).order_by("unit_type", "name")
+    own = Case.objects.visible_to(user).open().filter(officer_id=user.pk).order_by("filed_on", "pk")
+    form = BatchForm(request.POST or None, units=units, cases=own)
+    if request.method == "POST" and form.is_valid():
+        cases = _batch_cases(user, form)
+        if cases is not None:
+            data = form.cleaned_data
+            ask = actions.Ask(
+                data["unit"], data["request_type"], data["purpose"], data["legal_basis"], form.details()
+            )
+            try:
+                made = actions.requests_for_cases(cases, ask, actor=user)
+            except DomainError as error:
+                show_form_errors(error, form)
+            else:
+                messages.success(request, _("%(count)d requests sent.") % {"count": len(made)})
+                return redirect("request-batch", batch=made[0].batch)
+    return render(request, "linkage/batch_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def batch_result(request: HttpRequest, batch: Any) -> HttpResponse:
+    """What one batch made: each case's request, its state, deadline and notice."""
+    rows = list(
+        queries.visible_requests(_user(request)).filter(batch=batch).select_related("notice").order_by("pk")
+    )
+    if not rows:
+        raise Http404
+    context = {"rows": rows, "unit": rows[0].unit, "today": timezone.localdate()}
+    return render(request, "linkage/batch_result.html", context)

@@ -197,6 +197,10 @@ UNIT_TYPE_WORDS: dict[str, str] = {
     "融媒体中心": UnitType.MEDIA,
     "司法局": UnitType.JUSTICE,
     "司法": UnitType.JUSTICE,
+    "证券登记结算": UnitType.SECURITIES,
+    "中国结算": UnitType.SECURITIES,
+    "海事": UnitType.MARITIME,
+    "海事局": UnitType.MARITIME,
     "其他": UnitType.OTHER,
 }
 

@@ -117,6 +117,8 @@ class UnitType(models.TextChoices):
     SOE = "soe", _("State-owned enterprise")
     MEDIA = "media", _("Media centre")
     JUSTICE = "justice", _("Justice bureau")
+    SECURITIES = "securities", _("Securities depository and clearing")  # 中国证券登记结算
+    MARITIME = "maritime", _("Maritime administration (ship registry)")  # 海事局船舶登记
     OTHER = "other", _("Other")
 
 

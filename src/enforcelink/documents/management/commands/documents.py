@@ -132,6 +132,12 @@ KIND_EXTRA: dict[str, dict[str, Any]] = {
         "applicant_view": "申请执行人同意终结本次执行程序，发现财产线索后将申请恢复执行。",
     },
     DocumentKind.BOUNTY_NOTICE: {"reward_amount": "5000"},
+    # The general ruling names its measure; the variants print theirs (R-ASSET-02 periods).
+    DocumentKind.ENFORCEMENT_RULING: {
+        "measure": "扣留、提取被执行人李四应当履行义务部分的收入",
+        "legal_basis": "《中华人民共和国民事诉讼法》第二百五十四条",
+        "clerk_name": "赵书记",
+    },
 }
 
 
