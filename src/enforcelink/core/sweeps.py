@@ -31,10 +31,14 @@ SweepFn = Callable[[dt.date], int]
 class Sweep:
     name: str
     run: SweepFn
+    hourly: bool = False
 
-    def period(self, day: dt.date) -> str:
-        """Sweeps run daily; the period key is the day (Asia/Shanghai)."""
-        return day.isoformat()
+    def period(self, day: dt.date, hour: int = 0) -> str:
+        """A sweep runs once a day, the period key being the day (Asia/Shanghai), or, if `hourly`,
+        once an hour: its rows are claimed one by one, so each is still acted on once, and what
+        arrives during the day is not left for tomorrow (a request sent in the afternoon and due
+        the next day gets its reminder today)."""
+        return f"{day.isoformat()}T{hour:02d}" if self.hourly else day.isoformat()
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,11 @@ class Outcome:
 _registry: dict[str, Sweep] = {}
 
 
-def periodic(name: str) -> Callable[[SweepFn], SweepFn]:
-    """Register `fn(day) -> count` as the daily sweep `name`."""
+def periodic(name: str, *, hourly: bool = False) -> Callable[[SweepFn], SweepFn]:
+    """Register `fn(day) -> count` as the daily (or hourly) sweep `name`."""
 
     def register(fn: SweepFn) -> SweepFn:
-        _registry[name] = Sweep(name, fn)
+        _registry[name] = Sweep(name, fn, hourly)
         return fn
 
     return register
@@ -81,12 +85,17 @@ def release(name: str, period: str) -> None:
     PeriodicClaim.objects.filter(name=name, period=period).delete()
 
 
-def run_due(day: dt.date | None = None, *, claimed_by: str = "") -> list[Outcome]:
-    """Run every registered sweep whose period `day` nobody has claimed yet."""
-    day = day or timezone.localdate()
+def run_due(
+    day: dt.date | None = None, *, claimed_by: str = "", now: dt.datetime | None = None
+) -> list[Outcome]:
+    """Run every registered sweep whose period nobody has claimed yet: today's (this hour's, for an
+    hourly sweep), or the given `day`'s (an hourly sweep then runs once for it)."""
+    now = timezone.localtime(now)
+    hour = now.hour if day is None or day == now.date() else 0
+    day = day or now.date()
     outcomes = []
     for sweep in registered():
-        period = sweep.period(day)
+        period = sweep.period(day, hour)
         if not claim(sweep.name, period, claimed_by=claimed_by):
             outcomes.append(Outcome(sweep.name, period, ran=False))
             continue

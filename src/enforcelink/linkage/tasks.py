@@ -1,4 +1,4 @@
-"""The daily linkage sweep: due-soon reminders to liaisons, overdue escalation to unit leaders."""
+"""The hourly linkage sweep: due-soon reminders to liaisons, overdue escalation to unit leaders."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from enforcelink.core.sweeps import periodic
 from enforcelink.linkage import actions
 
 
-@periodic("linkage_requests")
+@periodic("linkage_requests", hourly=True)
 def linkage_requests(day: dt.date) -> int:
     return actions.sweep_requests(day)
 
