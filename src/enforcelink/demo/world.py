@@ -113,6 +113,9 @@ UNITS: tuple[tuple[str, str, str, int], ...] = (
     (UnitType.MEDIA, "media", "綦江区融媒体中心", 1),
     (UnitType.JUSTICE, "justice", "綦江区司法局", 1),
     (UnitType.OTHER, "power", "国网重庆市电力公司綦江供电分公司", 1),
+    # Securities and ships are registered above the district: the units its court asks directly.
+    (UnitType.SECURITIES, "csdc", "中国证券登记结算有限责任公司上海分公司", 1),
+    (UnitType.MARITIME, "msa", "重庆海事局", 1),
 )
 
 BODIES = (
