@@ -129,6 +129,7 @@ LANGUAGE_CODE = "zh-hans"
 # Each language is named in itself, so the switch is readable whatever language is showing.
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["enforcelink.config.formats"]  # amounts grouped 120,000.00 in Chinese too
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,8 @@
+"""Amounts as Chinese courts and banks print them: 120,000.00 (groups of three with commas).
+
+Django's zh_Hant groups by four digits (万) with no separator, which prints nothing at all, so
+`intcomma` showed 120000.00 on the case pages.
+"""
+
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
