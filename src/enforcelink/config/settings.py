@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "enforcelink.core.middleware.RequestBodyLimitMiddleware",  # headers only, before anything reads a body
     "enforcelink.orgs.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -182,6 +183,12 @@ WEBHOOK_BACKOFF_SECONDS = env.env_int("ENFORCELINK_WEBHOOK_BACKOFF", 30, minimum
 
 # Files on a request's reply or thread (linkage.attachments): each at most this many MB, 10 at most.
 ATTACHMENT_MAX_MB = env.env_int("ENFORCELINK_ATTACHMENT_MAX_MB", 20, minimum=1)
+ATTACHMENT_MAX_FILES = 10  # linkage.attachments.MAX_FILES (a test keeps them equal)
+# The largest request body, refused from its Content-Length before it is read (core.middleware): a
+# reply's or message's files at their largest in the API's base64 (× 4/3), 10 % more for line-wrapped
+# base64 and encoders that write "/" as "\/", and 1 MB for the rest of the JSON (the result, the
+# text). 20 MB files: 294 MB. The reverse proxy's own limit should be at least this.
+REQUEST_BODY_MAX_BYTES = ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_MB * 1024 * 1024 * 4 * 11 // 30 + 1024 * 1024
 
 LOG_LEVEL = env.env_choice("ENFORCELINK_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "WARNING")
 LOGGING = {

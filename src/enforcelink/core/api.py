@@ -107,15 +107,54 @@ def parse_pk(value: Any) -> int:
     return int(text)
 
 
-class DecimalJSONParser(parsers.JSONParser):
-    """JSON numbers become Decimal, never float: 12345.67 stays exactly 12345.67 (R-MONEY-01)."""
+MB = 1024 * 1024
+
+
+def too_large_message(limit: int) -> str:
+    return _("The request is larger than %(max)d MB: send fewer or smaller files at a time.") % {
+        "max": -(-limit // MB)
+    }
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
+class DecimalJSONParser(parsers.BaseParser):
+    """JSON numbers become Decimal, never float: 12345.67 stays exactly 12345.67 (R-MONEY-01).
+
+    A body over `max_bytes()` is refused from its Content-Length before it is read: Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) for ordinary endpoints, the attachment cap for those
+    taking files (`FilesJSONParser`). Not a `JSONParser` subclass on purpose: DRF reads such a
+    parser's body through `request.body`, whose DATA_UPLOAD_MAX_MEMORY_SIZE check would refuse any
+    file-carrying body with Django's HTML 400 instead of the API's error.
+    """
+
+    media_type = "application/json"
+
+    def max_bytes(self) -> int | None:
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        context = parser_context or {}
+        limit = self.max_bytes()
+        length = str(getattr(context.get("request"), "META", {}).get("CONTENT_LENGTH") or "0")
+        if limit is not None and length.isdigit() and int(length) > limit:
+            raise PayloadTooLarge(too_large_message(limit))
+        encoding = context.get("encoding", settings.DEFAULT_CHARSET)
         try:
             return json.loads(stream.read().decode(encoding), parse_float=Decimal)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise exceptions.ParseError(str(exc)) from None
+
+
+class FilesJSONParser(DecimalJSONParser):
+    """For the endpoints taking files in base64 (a reply, a message): up to the whole-body cap,
+    `settings.REQUEST_BODY_MAX_BYTES`, the same the middleware enforces for every request."""
+
+    def max_bytes(self) -> int | None:
+        return settings.REQUEST_BODY_MAX_BYTES
 
 
 class ErrorSerializer(serializers.Serializer):

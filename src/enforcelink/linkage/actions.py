@@ -183,12 +183,20 @@ def unit_request(request: AssistanceRequest, actor: Any) -> AssistanceRequest:
     """Lock for a write by the unit it was sent to (a liaison or the unit's API key); drafts and other
     units' requests are "not found"."""
     locked = _lock(request)
-    unit_id = actor.unit_id if isinstance(actor, ApiKey) and actor.revoked_at is None else None
-    if unit_id is None and getattr(actor, "is_unit_staff", False) and actor.is_active:
-        unit_id = actor.unit_id
-    if unit_id != locked.unit_id or locked.status in (RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL):
+    unsent = (RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL)
+    if replying_unit(actor) != locked.unit_id or locked.status in unsent:
         raise NotFound()
     return locked
+
+
+def replying_unit(actor: Any) -> int | None:
+    """The unit an actor answers for: a live API key's, or an active liaison's (unit staff); anyone
+    else answers for none (every request is "not found"). Read from the actor, without a query."""
+    if isinstance(actor, ApiKey):
+        return actor.unit_id if actor.revoked_at is None else None
+    if getattr(actor, "is_unit_staff", False) and actor.is_active:
+        return actor.unit_id
+    return None
 
 
 def _move(request: AssistanceRequest, transition: str) -> str:
@@ -742,13 +750,19 @@ REPLY_NAMES = {
 
 
 Present = Callable[[list[AssistanceRequest]], list[dict[str, Any]]]
+# Who replies under an Idempotency-Key: a unit's system (its API key), or a liaison signed in by
+# session who sends the header (a unit's own web client, a script). Either way the receipts are the
+# unit's: one key space per unit, whoever of the unit uses a key.
+ReplyActor = ApiKey | User
 
 
-def replies_apply(replies: list[UnitReply], *, actor: ApiKey, present: Present) -> list[dict[str, Any]]:
-    """Replies from a unit's system (one, or a batch of up to 500): each applied exactly once under
-    its own Idempotency-Key, each with its own answer (`{"id", "status", "request"}`, or the error's
-    code, message and field) — a bad one does not hold up the others, and a repeat with the same
-    body gets the first answer back and changes nothing.
+def replies_apply(replies: list[UnitReply], *, actor: ReplyActor, present: Present) -> list[dict[str, Any]]:
+    """Replies from a unit's system (one, or a batch of up to 500), or a liaison's reply with its
+    key: each applied exactly once under its own Idempotency-Key, each with its own answer
+    (`{"id", "status", "request"}`, or the error's code, message and field) — a bad one does not
+    hold up the others, and a repeat with the same body gets the first answer back and changes
+    nothing. The requests are those of the actor's unit (`replying_unit`, as `unit_request`
+    decides), the trail's actor is the key or the person.
 
     The page is written in bulk: its requests are locked together (in id order), then the receipts
     are read, so a concurrent repeat waits on the locks and then replays. When a key is reused at
@@ -758,13 +772,15 @@ def replies_apply(replies: list[UnitReply], *, actor: ApiKey, present: Present) 
     `present` turns the changed requests into the answers stored in their receipts; each carries its
     names as attributes (`REPLY_NAMES`: case_number, court_name, unit_name, notice_number,
     ruling_number)."""
+    if replying_unit(actor) is None:  # a revoked key, or a person who answers for no unit
+        return [{"id": reply.id, "status": NotFound.status, **NotFound().as_dict()} for reply in replies]
     try:
         return _apply_page(replies, actor, present)
     except (IntegrityError, OperationalError):
         return [_apply_alone(reply, actor, present) for reply in replies]
 
 
-def _apply_alone(reply: UnitReply, actor: ApiKey, present: Present) -> dict[str, Any]:
+def _apply_alone(reply: UnitReply, actor: ReplyActor, present: Present) -> dict[str, Any]:
     try:
         [answer] = _apply_page([reply], actor, present)
     except IntegrityError:  # the other call's receipt for this key has been committed by now
@@ -772,7 +788,7 @@ def _apply_alone(reply: UnitReply, actor: ApiKey, present: Present) -> dict[str,
     return answer
 
 
-def _apply_page(replies: list[UnitReply], actor: ApiKey, present: Present) -> list[dict[str, Any]]:
+def _apply_page(replies: list[UnitReply], actor: ReplyActor, present: Present) -> list[dict[str, Any]]:
     with transaction.atomic():
         ids = sorted({reply.id for reply in replies})
         requests = {
@@ -813,7 +829,7 @@ def _apply_page(replies: list[UnitReply], actor: ApiKey, present: Present) -> li
 
 @dataclass
 class _Work:
-    actor: ApiKey
+    actor: ReplyActor
     now: dt.datetime
     today: dt.date
     changed: dict[int, AssistanceRequest] = field(default_factory=dict)

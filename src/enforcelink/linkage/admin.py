@@ -8,17 +8,22 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from enforcelink.cases.admin import ReadOnlyScopedAdmin
+from enforcelink.core.admin import ViewOnlyAdmin
 from enforcelink.core.errors import DomainError
 from enforcelink.linkage import policy
+from enforcelink.linkage.attachments import operator_download
 from enforcelink.linkage.delivery import retry_dead
 from enforcelink.linkage.models import (
     AssistanceRequest,
     Delivery,
     DeliveryStatus,
+    RequestAttachment,
     Responsibility,
     UnitEndpoint,
 )
@@ -103,3 +108,53 @@ class DeliveryAdmin(ReadOnlyScopedAdmin):
         for delivery in dead:
             retry_dead(delivery, actor=request.user)
         messages.success(request, _("%(count)d deliveries queued again.") % {"count": len(dead)})
+
+
+@admin.register(RequestAttachment)
+class RequestAttachmentAdmin(ViewOnlyAdmin):
+    """Operators (platform superusers) look into the files on requests here, read-only; each download
+    is on the trail. Anyone else, staff with the view permission included, sees none: the files are
+    the parties' (bank statements, registry extracts), and the court and the unit read them on the
+    request's own page."""
+
+    list_display = ("request", "kind", "side", "name", "content_type", "size", "sha256", "at", "download")
+    list_filter = ("kind", "side")
+    search_fields = ("=sha256", "name")
+    list_select_related = ("request",)
+    fields = ("request", "message", "kind", "side", "uploaded_by", "api_key", "name", "content_type", "size",
+              "sha256", "at", "download")  # fmt: skip
+    readonly_fields = fields
+    ordering = ("-at", "-id")
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RequestAttachment]:
+        queryset = super().get_queryset(request).defer("content")  # the bytes only for a download
+        return queryset if _is_operator(request) else queryset.none()
+
+    def get_urls(self) -> list[Any]:
+        download = self.admin_site.admin_view(self.download_view)
+        return [
+            path("<path:object_id>/download/", download, name="linkage_requestattachment_download"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("download"))
+    def download(self, attachment: RequestAttachment) -> str:
+        url = reverse("admin:linkage_requestattachment_download", args=[attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+    def download_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The bytes, for an operator; anybody else, and a missing id, get the same 404."""
+        if not (
+            _is_operator(request) and object_id.isascii() and object_id.isdigit() and len(object_id) < 19
+        ):
+            raise Http404
+        found = RequestAttachment.objects.select_related("request__case").filter(pk=int(object_id)).first()
+        if found is None:
+            raise Http404
+        return operator_download(found, actor=request.user)
+
+
+def _is_operator(request: HttpRequest) -> bool:
+    user: Any = request.user
+    return bool(user.is_active and user.is_superuser)

@@ -28,7 +28,14 @@ from rest_framework.response import Response
 
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
-from enforcelink.core.api import MAX_PK, ErrorSerializer, ScopedAPIView, ScopedViewSet, parse_pk
+from enforcelink.core.api import (
+    MAX_PK,
+    ErrorSerializer,
+    FilesJSONParser,
+    ScopedAPIView,
+    ScopedViewSet,
+    parse_pk,
+)
 from enforcelink.core.errors import InvalidInput, NotFound
 from enforcelink.linkage import actions
 from enforcelink.linkage.attachments import CONTENT_TYPES, MAX_FILES, Upload, download_response, max_bytes
@@ -51,7 +58,8 @@ ATTACHMENT_ID = OpenApiParameter(
 )
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-    description="Chosen by the caller, unique per reply; a repeat returns the first answer and changes nothing.",
+    description="Chosen by the caller, unique per reply; a repeat returns the first answer and changes nothing. "
+    "Required with an API key; a liaison signed in by session may send one, and the same rules then apply.",
 )  # fmt: skip
 
 
@@ -314,6 +322,8 @@ class Acknowledge(UnitAction):
 
 
 class Reply(UnitAction):
+    parser_classes = [FilesJSONParser]  # files in base64: up to the whole-body cap (core.middleware)
+
     @extend_schema(
         summary="Reply: the structured result, or a rejection or return with its reason",
         request=ReplySerializer, parameters=[REQUEST_ID, IDEMPOTENCY],
@@ -324,11 +334,14 @@ class Reply(UnitAction):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         actor = _actor(request)
-        if not isinstance(actor, ApiKey):
+        key = request.headers.get("Idempotency-Key")
+        if not isinstance(actor, ApiKey) and key is None:
+            # A liaison without a key (a web form has none): applied as it comes, a repeat is refused.
             return Response(RequestSerializer(self._perform(target, data, actor)).data)
+        # A unit's system, or a liaison who sends a key: exactly once under the unit's receipts.
         reply = actions.UnitReply(
             target.pk,
-            request.headers.get("Idempotency-Key", ""),
+            key or "",
             data["outcome"],
             data["result"],
             data["reason"],
@@ -389,6 +402,7 @@ class Messages(ScopedAPIView):
 
     scoped_model = AssistanceRequest
     permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [FilesJSONParser]  # files in base64: up to the whole-body cap (core.middleware)
     pagination_class = None
     serializer_class = MessageSerializer
 
