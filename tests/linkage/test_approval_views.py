@@ -162,3 +162,19 @@ def test_approvals_page_query_count_does_not_grow(client, world, case, django_as
     with django_assert_max_num_queries(10):
         response = client.get(reverse("request-approvals"))
     assert len(response.context["page"].object_list) == 4
+
+
+def test_an_approval_locks_the_case_before_the_request(world, pending):
+    """Closing a case locks it, then its requests; an approval (and every court-side step) takes the
+    same order, so an approval meeting a closing waits instead of deadlocking."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite takes no row locks: the PostgreSQL run covers this")
+    president = UserFactory(court=world.court, role=Role.PRESIDENT)
+    with CaptureQueriesContext(connection) as captured:
+        actions.request_approve(pending, approve=True, actor=president)
+    locks = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert '"cases_case"' in locks[0].split("WHERE")[0], locks[:2]
+    assert any('"linkage_assistancerequest"' in sql.split("WHERE")[0] for sql in locks[1:])

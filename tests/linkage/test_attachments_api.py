@@ -229,3 +229,18 @@ def test_the_schema_documents_the_thread_files_and_their_limits(db):
     assert "attachments" not in components["BatchReplyRequest"]["properties"]
     assert "content_base64" in components["AttachmentInRequest"]["properties"]
     assert "attachments" in components["ThreadMessage"]["properties"]
+
+
+def test_a_request_cancelled_before_it_went_out_stays_the_courts_own(world, bank, draft):
+    """The court may write on a draft's thread (with files) and then cancel it: the unit never had
+    it, so its list, thread and files answer like a missing request's."""
+    actions.message_post(draft, body="内部讨论", actor=world.officer, attachments=[Upload("内部.pdf", PDF)])
+    actions.request_cancel(draft, reason="不再需要", actor=world.officer)
+    mine = RequestAttachment.objects.get()
+    listed = bank.client.get(f"{API}/requests/?all=1")
+    assert draft.pk not in [r["id"] for r in listed.json()["results"]]
+    for path in ("", "messages/", "attachments/", f"attachments/{mine.pk}/"):
+        not_yours = bank.client.get(f"{API}/requests/{draft.pk}/{path}")
+        missing = bank.client.get(f"{API}/requests/{draft.pk + 999}/{path}")
+        assert not_yours.status_code == missing.status_code == 404, path
+        assert not_yours.content == missing.content, path

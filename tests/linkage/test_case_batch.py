@@ -206,3 +206,41 @@ def test_batch_result_query_count_does_not_grow(client, world, three, django_ass
     )
     with django_assert_max_num_queries(8):
         assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_amount_past_28_digits_is_a_coded_error_not_a_server_error(world, case):
+    """Decimal.quantize raises past its 28-digit precision: the size is checked first."""
+    from enforcelink.core.errors import InvalidInput
+    from enforcelink.core.money import parse_amount
+
+    with pytest.raises(InvalidInput) as caught:
+        parse_amount("9" * 29, field_name="details.amount")
+    assert caught.value.code == "AMOUNT_TOO_LARGE" and caught.value.field == "details.amount"
+
+
+def test_a_29_digit_amount_is_refused_on_the_page_and_the_api(client, world, three, client_for):
+    huge = "9" * 29
+    client.force_login(world.officer)
+    page = client.post(
+        reverse("request-batch-new"),
+        _form(world, numbers=three[0].number, request_type="freeze", amount=huge),
+    )
+    assert page.status_code == 400 and not AssistanceRequest.objects.exists()
+    for amount in (huge, int(huge)):
+        body = _body(world, three[:1], request_type="freeze", details={"amount": amount})
+        response = client_for("officer").post(f"{API}/requests/batch/", body, format="json")
+        assert response.status_code == 400, response.content[:300]
+        assert response.json()["code"] == "AMOUNT_TOO_LARGE" and response.json()["field"] == "details.amount"
+    assert not AssistanceRequest.objects.exists()
+
+
+def test_the_page_says_which_requests_went_out_and_which_wait_for_an_approver(client, world, three):
+    client.force_login(world.officer)
+    response = client.post(
+        reverse("request-batch-new"),
+        _form(world, numbers="\n".join(c.number for c in three[:2]), request_type="deduct", amount="100.00"),
+        HTTP_ACCEPT_LANGUAGE="en", follow=True,
+    )  # fmt: skip
+    assert {r.status for r in AssistanceRequest.objects.all()} == {"pending_approval"}
+    text = response.content.decode()
+    assert "2 requests await approval." in text and "requests sent" not in text

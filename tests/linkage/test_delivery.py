@@ -264,3 +264,11 @@ def test_a_pass_visits_only_endpoints_with_due_work(world, case, endpoint, recei
     assert delivery.deliver_due() == {"delivered": 1}
     assert receiver.seen[-1]["path"] == "/hook/waiting" and len(receiver.seen) == 2
     assert quiet.deliveries.get().attempts == 0
+
+
+@pytest.mark.parametrize("signature", ["sha256=é", "sha256=" + "０" * 64, ""])
+def test_a_garbled_signature_header_is_refused_not_raised(signature):
+    """hmac.compare_digest raises on str with non-ASCII characters: a unit's receiver must refuse."""
+    stamp, body = "1800000000", b"{}"
+    assert not delivery.verify_signature("s", stamp, body, signature, now=1_800_000_000)
+    assert delivery.verify_signature("s", stamp, body, delivery.sign("s", stamp, body), now=1_800_000_000)

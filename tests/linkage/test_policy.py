@@ -217,7 +217,10 @@ def test_a_working_day_sla_gets_back_working_days_not_calendar_days():
 @pytest.mark.parametrize(
     ("request_type", "result", "field"),
     [("deduct", {"deducted_amount": "999999.00", "transfer_reference": "x"}, "result.deducted_amount"),
-     ("freeze", {"frozen_amount": "100.00", "frozen_until": "2099-01-01", "account": "1"}, "result.frozen_until")],
+     ("freeze", {"frozen_amount": "100.00", "frozen_until": "2099-01-01", "account": "1"}, "result.frozen_until"),
+     # A freeze or seizure that has already run out is no freeze: the term must still be running.
+     ("freeze", {"frozen_amount": "100.00", "frozen_until": "2020-01-01", "account": "1"}, "result.frozen_until"),
+     ("renew_seizure", {"seized_until": "2020-01-01"}, "result.seized_until")],
 )  # fmt: skip
 def test_results_must_fit_what_was_asked(request_type, result, field):
     """R-ASSET-03 no more than asked; R-ASSET-02 no longer than the legal term."""
@@ -243,3 +246,17 @@ def test_nearest_rank_percentiles():
     values = [float(v) for v in range(1, 11)]
     assert policy.percentile(values, 0.5) == 5.0 and policy.percentile(values, 0.9) == 9.0
     assert policy.percentile([7.0], 0.9) == 7.0 and policy.percentile([], 0.5) is None
+
+
+@pytest.mark.parametrize(
+    ("request_type", "result", "field"),
+    [("deduct", {"deducted_amount": "10.00", "transfer_reference": "   "}, "result.transfer_reference"),  # blank
+     ("release", {"released_on": 20260301}, "result.released_on"),
+     ("release", {"released_on": "20260301"}, "result.released_on"),
+     ("release", {"released_on": "2026-W10-1"}, "result.released_on")],
+)  # fmt: skip
+def test_blank_text_is_missing_and_dates_are_exactly_yyyy_mm_dd(request_type, result, field):
+    with pytest.raises(DomainError) as caught:
+        policy.clean_result(request_type, result)
+    assert caught.value.field == field
+    assert policy.clean_result("release", {"released_on": "2026-03-01"})["released_on"] == "2026-03-01"

@@ -111,9 +111,9 @@ MB = 1024 * 1024
 
 
 def too_large_message(limit: int) -> str:
-    return _("The request is larger than %(max)d MB: send fewer or smaller files at a time.") % {
-        "max": -(-limit // MB)
-    }
+    # 2.5 MB for an ordinary call, 294.3 MB with files: "larger than 3 MB" would not be true.
+    size = f"{limit / MB:.1f}".removesuffix(".0")
+    return _("The request is larger than %(max)s MB: send fewer or smaller files at a time.") % {"max": size}
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -140,7 +140,7 @@ class DecimalJSONParser(parsers.BaseParser):
         context = parser_context or {}
         limit = self.max_bytes()
         length = str(getattr(context.get("request"), "META", {}).get("CONTENT_LENGTH") or "0")
-        if limit is not None and length.isdigit() and int(length) > limit:
+        if limit is not None and length.isascii() and length.isdigit() and int(length) > limit:
             raise PayloadTooLarge(too_large_message(limit))
         encoding = context.get("encoding", settings.DEFAULT_CHARSET)
         try:

@@ -39,7 +39,7 @@ class RequestBodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         length = request.META.get("CONTENT_LENGTH")
         if length:
-            if not length.isdigit():
+            if not (length.isascii() and length.isdigit()):  # "²" is a digit to str.isdigit, not to int
                 return self._length_required(request)
             limit = settings.REQUEST_BODY_MAX_BYTES
             if int(length) > limit:

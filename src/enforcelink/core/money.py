@@ -33,12 +33,12 @@ def parse_amount(value: object, *, field_name: str = "amount", allow_zero: bool 
         ) from None
     if amount < 0:
         raise InvalidInput("AMOUNT_NEGATIVE", _("An amount cannot be negative."), field=field_name)
+    if amount > MAX_AMOUNT:  # before quantize, which raises past 28 digits
+        raise InvalidInput("AMOUNT_TOO_LARGE", _("The amount is too large."), field=field_name)
     if amount != amount.quantize(CENT):
         raise InvalidInput(
             "AMOUNT_PRECISION", _("An amount has at most two decimals (fen)."), field=field_name
         )
-    if amount > MAX_AMOUNT:
-        raise InvalidInput("AMOUNT_TOO_LARGE", _("The amount is too large."), field=field_name)
     if not allow_zero and amount == 0:
         raise InvalidInput("AMOUNT_ZERO", _("The amount must be greater than zero."), field=field_name)
     return amount.quantize(CENT)

@@ -172,7 +172,10 @@ def _lock(request: AssistanceRequest) -> AssistanceRequest:
 
 
 def court_request(request: AssistanceRequest, actor: Any) -> AssistanceRequest:
-    """Lock for a write by the staff of the case's court; anyone else: "not found"."""
+    """Lock for a write by the staff of the case's court; anyone else: "not found". The case is locked
+    before the request, the order every writer takes (closing a case locks it, then its requests;
+    the other way round, an approval meeting a closing would deadlock)."""
+    list(Case.objects.select_for_update().filter(pk=request.case_id).values_list("pk", flat=True))
     locked = _lock(request)
     if not is_staff_of(actor, locked.case.court_id):
         raise NotFound()

@@ -78,7 +78,8 @@ def verify_signature(
         return False
     if abs((time.time() if now is None else now) - int(timestamp)) > tolerance:
         return False
-    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+    # As bytes: compare_digest refuses str with non-ASCII characters (a garbled header) by raising.
+    return hmac.compare_digest(sign(secret, timestamp, body).encode(), signature.encode("utf-8", "replace"))
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -129,9 +129,11 @@ FINAL = (RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus.CANCELLE
 
 class AssistanceRequestQuerySet(models.QuerySet["AssistanceRequest"]):
     def visible_to(self, user: Any) -> AssistanceRequestQuerySet:
-        """The court side sees its cases' requests; a unit sees only what was sent to it (never drafts)."""
+        """The court side sees its cases' requests; a unit sees only what was sent to it: never a draft
+        or one awaiting approval, nor one cancelled before it went out (its thread and files were the
+        court's own)."""
         if getattr(user, "is_unit_staff", False) and user.is_active:
-            return self.filter(unit_id=user.unit_id).exclude(
+            return self.filter(unit_id=user.unit_id, sent_at__isnull=False).exclude(
                 status__in=(RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL)
             )
         return self.filter(court_scope(user, "case__court"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -287,7 +288,7 @@ REQUIRED_WHEN: dict[str, tuple[tuple[str, bool, tuple[str, ...]], ...]] = {
 # Dates of something done are not after the day of the answer; a term still running is not over.
 PAST_DATES = ("registered_on", "released_on", "seen_at", "served_on", "detained_on", "carried_out_on",
               "notified_on", "pushed_on")  # fmt: skip
-FUTURE_DATES = ("valid_until", "controlled_until")
+FUTURE_DATES = ("valid_until", "controlled_until", "frozen_until", "seized_until")
 GENERIC_RESULT = (Field("outcome", "text"), NOTE)
 for _kind in ("inquire_real_estate", "inquire_vehicles", "inquire_securities", "inquire_ships", "inquire_equity",
               "inquire_social_insurance", "inquire_tax", "inquire_exit_entry", "inquire_household",
@@ -297,6 +298,9 @@ for _kind in ("inquire_real_estate", "inquire_vehicles", "inquire_securities", "
 
 def result_fields(request_type: str) -> tuple[Field, ...]:
     return RESULT_FIELDS.get(request_type, GENERIC_RESULT)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _bad(path: str, message: str) -> InvalidInput:
@@ -317,8 +321,11 @@ def _value(spec: Field, value: Any, path: str) -> Any:
             raise _bad(path, _('Send amounts as strings such as "1234.56", not as floating-point numbers.'))
         return str(parse_amount(value, field_name=f"result.{path}"))
     if spec.kind == "date":
+        # Exactly YYYY-MM-DD: Python 3.11's fromisoformat would also take 20260301 or 2026-W10-1.
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+            raise _bad(path, _("Expected a date like 2026-03-01."))
         try:
-            return dt.date.fromisoformat(str(value)).isoformat()
+            return dt.date.fromisoformat(value).isoformat()
         except ValueError:
             raise _bad(path, _("Expected a date like 2026-03-01.")) from None
     if not isinstance(value, list) or len(value) > 200:
@@ -338,7 +345,7 @@ def clean_object(specs: tuple[Field, ...], payload: Any, path: str = "") -> dict
     cleaned: dict[str, Any] = {}
     for spec in specs:
         value = payload.get(spec.name)
-        if value in (None, ""):
+        if value is None or (isinstance(value, str) and not value.strip()):  # blank is missing
             if spec.required:
                 raise _bad(f"{prefix}{spec.name}", _("This field is required."))
             continue

@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from enforcelink.cases.forms import show_form_errors
@@ -63,6 +64,21 @@ from enforcelink.orgs.scoping import get_visible_or_404, region_ancestors, unit_
 PAGE_SIZE = 30
 
 
+def _sent_message(made: list[AssistanceRequest]) -> str:
+    """What a batch did: how many went out, and how many wait for an approver (a deduction)."""
+    sent = sum(1 for r in made if r.status == RequestStatus.SENT)
+    waiting = sum(1 for r in made if r.status == RequestStatus.PENDING_APPROVAL)
+    parts = []
+    if sent or not waiting:
+        parts.append(ngettext("%(count)d request sent.", "%(count)d requests sent.", sent) % {"count": sent})
+    if waiting:
+        parts.append(
+            ngettext("%(count)d request awaits approval.", "%(count)d requests await approval.", waiting)
+            % {"count": waiting}
+        )
+    return " ".join(parts)
+
+
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
@@ -97,7 +113,7 @@ def case_requests(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as error:
                 show_form_errors(error, form)
             else:
-                messages.success(request, _("%(count)d requests sent.") % {"count": len(made)})
+                messages.success(request, _sent_message(made))
                 return redirect("case-requests", pk=case.pk)
     rows = queries.visible_requests(user).filter(case=case).order_by("-created_at", "-pk")
     context = {"case": case, "rows": rows, "form": form, "today": timezone.localdate()}
@@ -593,7 +609,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 show_form_errors(error, form)
             else:
-                messages.success(request, _("%(count)d requests sent.") % {"count": len(made)})
+                messages.success(request, _sent_message(made))
                 return redirect("request-batch", batch=made[0].batch)
     return render(request, "linkage/batch_new.html", {"form": form}, status=400 if form.errors else 200)
 
