@@ -276,6 +276,19 @@ def test_nobody_approves_their_own_deduction(world, case):
     assert caught.value.code == "OWN_REQUEST"
 
 
+def test_who_put_a_colleagues_draft_before_an_approver_does_not_approve_it(world, case):
+    from enforcelink.orgs.models import Role
+    from tests.factories import UserFactory
+
+    draft = actions.request_create(case, ask(world.unit, "deduct", amount="100"), actor=world.officer)
+    actions.request_send(draft, actor=world.president)  # the president submits the officer's draft
+    with pytest.raises(DomainError) as caught:
+        actions.request_approve(draft, approve=True, actor=world.president)
+    assert caught.value.code == "OWN_REQUEST"
+    leader = UserFactory(court=world.court, role=Role.TEAM_LEADER)
+    assert actions.request_approve(draft, approve=True, actor=leader).status == RequestStatus.SENT
+
+
 def test_closing_the_case_withdraws_unsent_requests_and_stops_approval(world, case):
     from enforcelink.cases.models import Case
 

@@ -358,7 +358,13 @@ def request_approve(
         ensure_open(locked.case)
         if actor.role not in APPROVERS:
             raise RuleViolation("NOT_APPROVER", _("Only the president or a team leader approves requests."))
-        if actor.pk == locked.created_by_id:
+        # Four eyes: neither who drafted it nor who put it before an approver (an approver who sends a
+        # colleague's draft does not then approve it).
+        submitted_by = (
+            RequestEvent.objects.filter(request=locked, kind="submitted").order_by("-at", "-pk")
+            .values_list("actor_id", flat=True).first()
+        )  # fmt: skip
+        if actor.pk in (locked.created_by_id, submitted_by):
             raise RuleViolation("OWN_REQUEST", _("A request is approved by someone other than its author."))
         if not approve and not note.strip():
             raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="note")
