@@ -178,3 +178,17 @@ def test_an_approval_locks_the_case_before_the_request(world, pending):
     locks = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
     assert '"cases_case"' in locks[0].split("WHERE")[0], locks[:2]
     assert any('"linkage_assistancerequest"' in sql.split("WHERE")[0] for sql in locks[1:])
+
+
+def test_the_pages_tell_whoever_submitted_a_colleagues_draft_that_another_approver_decides(
+    client, world, case
+):
+    draft = actions.request_create(case, ask(world.unit, "deduct", amount="100.00"), actor=world.officer)
+    actions.request_send(draft, actor=world.president)  # the president put it before an approver
+    client.force_login(world.president)
+    for page in (reverse("request-approvals"), reverse("request-detail", args=[draft.pk])):
+        text = client.get(page).content.decode()
+        assert "own-request" in text, page
+    leader = UserFactory(court=world.court, role=Role.TEAM_LEADER)
+    client.force_login(leader)
+    assert "own-request" not in client.get(reverse("request-detail", args=[draft.pk])).content.decode()

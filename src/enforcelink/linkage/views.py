@@ -170,9 +170,13 @@ def _render(
     # The files' names and hashes, never their bytes (a download reads those).
     without_bytes = Prefetch("attachments", queryset=RequestAttachment.objects.defer("content"))
     files = list(req.attachments.defer("content").filter(message__isnull=True))  # the reply's
+    events = list(req.events.select_related("actor", "api_key"))
+    submitted = max((e for e in events if e.kind == "submitted"), key=lambda e: (e.at, e.pk), default=None)
     context = {
         "req": req,
-        "events": list(req.events.select_related("actor", "api_key")),
+        "events": events,
+        # As `request_approve` judges it: neither the author nor who put it before an approver.
+        "own_request": user.pk in (req.created_by_id, submitted.actor_id if submitted else None),
         "thread": list(req.messages.select_related("author").prefetch_related(without_bytes)),
         "on_unit": on_unit,
         "on_court": on_court,
@@ -436,7 +440,9 @@ def _awaiting_approval(user: User) -> QuerySet[AssistanceRequest]:
         queries.visible_requests(user)
         .filter(status=RequestStatus.PENDING_APPROVAL)
         .select_related("created_by")
-        .annotate(asked_at=Subquery(submitted.values("at")[:1]))
+        .annotate(
+            asked_at=Subquery(submitted.values("at")[:1]), asked_by=Subquery(submitted.values("actor_id")[:1])
+        )
         .order_by(F("asked_at").asc(nulls_last=True), "pk")
     )
 
