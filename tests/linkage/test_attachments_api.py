@@ -244,3 +244,24 @@ def test_a_request_cancelled_before_it_went_out_stays_the_courts_own(world, bank
         missing = bank.client.get(f"{API}/requests/{draft.pk + 999}/{path}")
         assert not_yours.status_code == missing.status_code == 404, path
         assert not_yours.content == missing.content, path
+
+
+def test_steps_on_a_request_cancelled_before_it_went_out_answer_like_a_missing_one(world, bank, draft):
+    """Not only reads: acknowledging or replying to it, alone or in a batch, is "not found" too
+    (a state error would tell the unit the request exists)."""
+    actions.request_cancel(draft, reason="不再需要", actor=world.officer)
+    reply = {"result": {"found": False}}
+    for path, body in (("acknowledge/", None), ("reply/", reply)):
+        not_yours = bank.client.post(f"{API}/requests/{draft.pk}/{path}", body, format="json",
+                                     HTTP_IDEMPOTENCY_KEY="k1")  # fmt: skip
+        missing = bank.client.post(f"{API}/requests/{draft.pk + 999}/{path}", body, format="json",
+                                   HTTP_IDEMPOTENCY_KEY="k2")  # fmt: skip
+        assert not_yours.status_code == missing.status_code == 404, (path, not_yours.content)
+        assert not_yours.content == missing.content, path
+    page = bank.client.post(f"{API}/requests/replies/", {"replies": [
+        {"id": draft.pk, "idempotency_key": "k3", **reply}, {"id": draft.pk + 999, "idempotency_key": "k4", **reply},
+    ]}, format="json")  # fmt: skip
+    [theirs, absent] = page.json()["results"]
+    assert theirs["status"] == absent["status"] == 404
+    assert {k: v for k, v in theirs.items() if k != "id"} == {k: v for k, v in absent.items() if k != "id"}
+    assert not RequestEvent.objects.filter(request=draft, kind__in=("acknowledged", "completed")).exists()

@@ -183,11 +183,10 @@ def court_request(request: AssistanceRequest, actor: Any) -> AssistanceRequest:
 
 
 def unit_request(request: AssistanceRequest, actor: Any) -> AssistanceRequest:
-    """Lock for a write by the unit it was sent to (a liaison or the unit's API key); drafts and other
-    units' requests are "not found"."""
+    """Lock for a write by the unit it was sent to (a liaison or the unit's API key); what was never
+    sent to it (`sent_to`) and other units' requests are "not found"."""
     locked = _lock(request)
-    unsent = (RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL)
-    if replying_unit(actor) != locked.unit_id or locked.status in unsent:
+    if replying_unit(actor) != locked.unit_id or not locked.was_sent:
         raise NotFound()
     return locked
 
@@ -805,8 +804,8 @@ def _apply_page(replies: list[UnitReply], actor: ReplyActor, present: Present) -
             for request in AssistanceRequest.objects.select_for_update(of=("self",))
             .only(*REPLY_COLUMNS)
             .annotate(**REPLY_NAMES)
-            .filter(pk__in=ids, unit_id=actor.unit_id)
-            .exclude(status__in=(RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL))
+            .sent_to(actor.unit_id)
+            .filter(pk__in=ids)
             .order_by("pk")
         }
         keys = {reply.key.strip() for reply in replies}

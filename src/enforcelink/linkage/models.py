@@ -129,14 +129,16 @@ FINAL = (RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus.CANCELLE
 
 class AssistanceRequestQuerySet(models.QuerySet["AssistanceRequest"]):
     def visible_to(self, user: Any) -> AssistanceRequestQuerySet:
-        """The court side sees its cases' requests; a unit sees only what was sent to it: never a draft
-        or one awaiting approval, nor one cancelled before it went out (its thread and files were the
-        court's own)."""
+        """The court side sees its cases' requests; a unit sees only what was sent to it."""
         if getattr(user, "is_unit_staff", False) and user.is_active:
-            return self.filter(unit_id=user.unit_id, sent_at__isnull=False).exclude(
-                status__in=(RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL)
-            )
+            return self.sent_to(user.unit_id)
         return self.filter(court_scope(user, "case__court"))
+
+    def sent_to(self, unit_id: int | None) -> AssistanceRequestQuerySet:
+        """What a unit has been sent: never a draft or one awaiting approval (or refused), nor one
+        cancelled before it went out, whose thread and files were the court's own. Every unit-side
+        read and step goes through this (`AssistanceRequest.was_sent` for a row in hand)."""
+        return self.filter(unit_id=unit_id, sent_at__isnull=False)
 
 
 class AssistanceRequest(models.Model):
@@ -204,6 +206,11 @@ class AssistanceRequest(models.Model):
     @property
     def is_with_unit(self) -> bool:
         return self.status in WITH_UNIT
+
+    @property
+    def was_sent(self) -> bool:
+        """The row-in-hand form of `AssistanceRequestQuerySet.sent_to`."""
+        return self.sent_at is not None
 
     @property
     def is_final(self) -> bool:
