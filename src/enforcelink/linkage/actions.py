@@ -25,7 +25,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from enforcelink.cases.actions import ensure_open, is_staff_of, staff_case, staff_lock
+from enforcelink.cases.actions import ensure_open, is_staff_of, staff_case
 from enforcelink.cases.models import Case
 from enforcelink.core import audit, rows
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
@@ -228,8 +228,7 @@ def _dispatch(request: AssistanceRequest, *, actor: Any) -> dict[str, Any]:
     _schedule(request)
     issued = request.notice_id is None
     ruling_issued = False
-    if issued:
-        request.case = staff_lock(request.case, actor)  # the notice prints the case as it is now
+    if issued:  # the notice prints the case as it is now: `court_request` locked it and read it since
         if policy.RULING in _attachments_now(request):
             [ruling_issued] = _attach_rulings([request], actor=actor)
         [request.notice] = documents_reserve(
