@@ -194,18 +194,13 @@ ASSISTANCE_VARIANTS: dict[str, str] = {
 # every notice of the case for that measure, so it decides the measure for the case (up to the
 # amount still owed, R-ASSET-03) and the notices name the account or the property; the periods it
 # prints follow R-ASSET-02. The general text (no variant) decides any other measure by its name.
+# Named as the notices name the measure, but for the vehicle: the court rules on its detention, the
+# police also look for it.
 RULING_VARIANTS: dict[str, str] = {
-    "freeze": "冻结存款",
-    "unfreeze": "解除冻结存款",
-    "renew_freeze": "续行冻结存款",
-    "deduct": "扣划存款",
-    "freeze_equity": "冻结股权等财产权",
-    "seize": "查封不动产",
-    "seize_movable": "查封、扣押动产",
-    "release": "解除查封、扣押",
-    "renew_seizure": "续行查封、扣押",
-    "vehicle_detention": "扣押车辆",
-}
+    code: ASSISTANCE_VARIANTS[code]
+    for code in ("freeze", "unfreeze", "renew_freeze", "deduct", "freeze_equity", "seize", "seize_movable",
+                 "release", "renew_seizure")
+} | {"vehicle_detention": "扣押车辆"}  # fmt: skip
 # A kind listed here takes only its catalogued variants; any other kind has none.
 TEMPLATE_VARIANTS: dict[str, dict[str, str]] = {
     "assistance_notice": ASSISTANCE_VARIANTS,
