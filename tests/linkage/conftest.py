@@ -1,10 +1,13 @@
-"""A case of the court, a bank and a police unit with liaisons, and a request factory."""
+"""A case of the court, a bank and a police unit with liaisons, a request factory, and the bank's
+system on the machine API (`bank`, with `stranger` for another unit's)."""
 
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
-from enforcelink.linkage.actions import Ask, request_create
+from enforcelink.linkage.actions import Ask, request_create, request_send
+from enforcelink.orgs.api_auth import api_key_issue
 from enforcelink.orgs.models import Role, UnitType
 from tests.factories import UnitFactory, UserFactory, file_case
 
@@ -37,3 +40,28 @@ def ask(unit, request_type="inquire_deposits", **details):
 @pytest.fixture
 def draft(world, case):
     return request_create(case, ask(world.unit), actor=world.officer)
+
+
+@pytest.fixture
+def sent(world, draft):
+    return request_send(draft, actor=world.officer)
+
+
+def key_client(secret: str) -> APIClient:
+    """An API client calling as a unit's system, with its API key."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.fixture
+def bank(world):
+    key, secret = api_key_issue(world.unit, name="核心系统", actor="test")
+    return type("Bank", (), {"key": key, "client": key_client(secret)})
+
+
+@pytest.fixture
+def stranger(world):
+    """Another unit's system."""
+    _key, secret = api_key_issue(world.other_unit, name="别家", actor="test")
+    return key_client(secret)

@@ -9,14 +9,13 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
-from rest_framework.test import APIClient
 
 from enforcelink.linkage import actions
 from enforcelink.linkage.api import RequestSerializer, answers
 from enforcelink.linkage.models import AssistanceRequest, ReplyReceipt, RequestEvent
 from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
 from tests.api.conftest import API
-from tests.linkage.conftest import ask
+from tests.linkage.conftest import ask, key_client
 
 RESULT = {
     "found": True,
@@ -24,30 +23,13 @@ RESULT = {
 }
 
 
-def _client(secret: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    return client
-
-
-@pytest.fixture
-def bank(world):
-    key, secret = api_key_issue(world.unit, name="核心系统", actor="test")
-    return type("Bank", (), {"key": key, "client": _client(secret)})
-
-
-@pytest.fixture
-def sent(world, draft):
-    return actions.request_send(draft, actor=world.officer)
-
-
 def test_poll_lists_only_what_waits_for_this_unit(world, bank, sent):
     _other_key, other_secret = api_key_issue(world.other_unit, name="别家", actor="test")
     body = bank.client.get(f"{API}/requests/").json()
     assert [row["id"] for row in body["results"]] == [sent.pk]
     assert body["results"][0]["case_number"] == sent.case.number and body["results"][0]["notice_number"]
-    assert _client(other_secret).get(f"{API}/requests/").json()["results"] == []
-    assert _client(other_secret).get(f"{API}/requests/{sent.pk}/").status_code == 404
+    assert key_client(other_secret).get(f"{API}/requests/").json()["results"] == []
+    assert key_client(other_secret).get(f"{API}/requests/{sent.pk}/").status_code == 404
 
 
 def test_a_safety_poll_asks_only_for_what_has_waited(world, bank, sent):
@@ -189,19 +171,19 @@ def test_reject_through_the_api_keeps_the_reason_and_ends_the_request(world, ban
     _key, other = api_key_issue(world.other_unit, name="别家", actor="test")
     missing = bank.client.post(f"{API}/requests/{sent.pk + 999}/reply/", body, format="json",
                                HTTP_IDEMPOTENCY_KEY="x")  # fmt: skip
-    stranger = _client(other).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="x")
+    stranger = key_client(other).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="x")
     assert stranger.status_code == missing.status_code == 404 and stranger.json() == missing.json()
 
 
 def test_revoked_or_wrong_keys_are_refused(world, bank, sent):
     api_key_revoke(bank.key, actor="test")
     assert bank.client.get(f"{API}/requests/").status_code == 401
-    assert _client("el_nothere_xxxx").get(f"{API}/requests/").status_code == 401
+    assert key_client("el_nothere_xxxx").get(f"{API}/requests/").status_code == 401
 
 
 def test_another_units_request_answers_like_a_missing_one(world, sent):
     _key, secret = api_key_issue(world.other_unit, name="别家", actor="test")
-    client = _client(secret)
+    client = key_client(secret)
     for path in (f"{sent.pk}/acknowledge/", f"{sent.pk}/reply/", f"{sent.pk + 999}/reply/", "abc/reply/"):
         response = client.post(
             f"{API}/requests/{path}", {"result": RESULT}, format="json", HTTP_IDEMPOTENCY_KEY="z"

@@ -42,11 +42,6 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-@pytest.fixture
-def sent(world, draft):
-    return actions.request_send(draft, actor=world.officer)
-
-
 def _url(req, name):
     return reverse("request-action", args=[req.pk, name])
 

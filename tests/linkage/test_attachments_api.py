@@ -18,7 +18,6 @@ from enforcelink.linkage.models import (
     RequestEvent,
     RequestMessage,
 )
-from enforcelink.orgs.api_auth import api_key_issue
 from tests.api.conftest import API
 from tests.linkage.conftest import ask
 from tests.linkage.test_attachments import CSV_GBK, PDF, PNG
@@ -35,29 +34,6 @@ def b64(content: bytes) -> str:
 
 def file(name: str, content: bytes, content_type: str = "") -> dict[str, str]:
     return {"name": name, "content_type": content_type, "content_base64": b64(content)}
-
-
-def _client(secret: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    return client
-
-
-@pytest.fixture
-def bank(world):
-    key, secret = api_key_issue(world.unit, name="核心系统", actor="test")
-    return type("Bank", (), {"key": key, "client": _client(secret)})
-
-
-@pytest.fixture
-def stranger(world):
-    _key, secret = api_key_issue(world.other_unit, name="别家", actor="test")
-    return _client(secret)
-
-
-@pytest.fixture
-def sent(world, draft):
-    return actions.request_send(draft, actor=world.officer)
 
 
 def test_the_unit_system_reads_the_thread_with_each_messages_files(world, bank, sent):

@@ -16,33 +16,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from enforcelink.core.middleware import RequestBodyLimitMiddleware
-from enforcelink.linkage import actions
 from enforcelink.linkage.attachments import MAX_FILES
 from enforcelink.linkage.models import RequestAttachment, RequestEvent, RequestMessage
-from enforcelink.orgs.api_auth import api_key_issue
 from tests.api.conftest import API
 from tests.linkage.test_attachments import PDF, upload
-from tests.linkage.test_attachments_api import _client, file
+from tests.linkage.test_attachments_api import file
 
 MB = 1024 * 1024
 TOO_LARGE_EN = "The request is larger than %s MB: send fewer or smaller files at a time."
-
-
-@pytest.fixture
-def bank(world):
-    key, secret = api_key_issue(world.unit, name="核心系统", actor="test")
-    return type("Bank", (), {"key": key, "client": _client(secret)})
-
-
-@pytest.fixture
-def stranger(world):
-    _key, secret = api_key_issue(world.other_unit, name="别家", actor="test")
-    return _client(secret)
-
-
-@pytest.fixture
-def sent(world, draft):
-    return actions.request_send(draft, actor=world.officer)
 
 
 def body_limit(max_mb: int) -> int:

@@ -8,7 +8,6 @@ import json
 import pytest
 from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
-from rest_framework.test import APIClient
 
 from enforcelink.linkage import actions
 from enforcelink.linkage.api import RequestSerializer, answers
@@ -16,7 +15,7 @@ from enforcelink.linkage.models import AssistanceRequest, Responsibility
 from enforcelink.orgs.api_auth import api_key_issue
 from tests.api.conftest import API
 from tests.factories import UserFactory
-from tests.linkage.conftest import ask
+from tests.linkage.conftest import ask, key_client
 
 
 @pytest.fixture
@@ -27,9 +26,7 @@ def freeze(world, case):
 
 def _key_client(unit):
     _key, secret = api_key_issue(unit, name="核心系统", actor="test")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    return client
+    return key_client(secret)
 
 
 def test_both_sides_see_and_download_the_ruling(client, world, freeze):

@@ -28,11 +28,6 @@ def _file(name: str, content: bytes) -> dict[str, str]:
 
 
 @pytest.fixture
-def sent(world, draft):
-    return actions.request_send(draft, actor=world.officer)
-
-
-@pytest.fixture
 def url(sent):
     return f"{API}/requests/{sent.pk}/reply/"
 

@@ -11,11 +11,6 @@ from enforcelink.linkage import actions
 from enforcelink.linkage.models import AssistanceRequest, RequestEvent, RequestMessage
 
 
-@pytest.fixture
-def sent(world, draft):
-    return actions.request_send(draft, actor=world.officer)
-
-
 def _post(client, req_pk, name, data=None):
     return client.post(reverse("request-action", args=[req_pk, name]), data or {})
 
