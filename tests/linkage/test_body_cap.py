@@ -197,3 +197,77 @@ def test_other_endpoints_keep_djangos_limit_in_the_api_error_shape(world, bank, 
         data = {"body": "流水", "attachments": [file("流水.pdf", PDF + b"0" * (MB - len(PDF)))] * 3}
         posted = bank.client.post(f"{API}/requests/{sent.pk}/messages/", data, format="json")
     assert posted.status_code == 201 and len(posted.json()["attachments"]) == 3
+
+
+# --- per-path caps (issue 12 §4) -----------------------------------------------------------------
+
+THIRTY_MB = 30 * MB
+
+
+def _multipart(client, url, length, **extra):
+    """A multipart POST announcing `length` bytes but carrying a few: refused unread, or the test
+    client's stream would fail the test when the form parser tried to read past what was sent."""
+    return client.generic(
+        "POST", url, b"--x\r\n", content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(length),
+        **extra,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ["/verify/", "/verify/ABCD/", "/login/", "/login/verify/", "/i18n/setlang/"])
+def test_a_30_mb_body_to_an_anonymous_page_is_refused_before_it_is_parsed(client, db, url):
+    response = _multipart(client, url, THIRTY_MB, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
+    assert "Request not accepted" in response.content.decode()
+
+
+def test_sign_in_and_language_pages_take_64_kb_and_say_so(client, db):
+    from enforcelink.core.middleware import body_cap
+
+    for url in ("/login/", "/login/verify/", "/i18n/setlang/", "/logout/", "/account/2fa/"):
+        assert body_cap(url) == 64 * 1024, url
+    real = client.post("/login/", {"username": "x" * (65 * 1024), "password": "p"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert real.status_code == 413
+    assert "The request is larger than the 64 KB this page accepts." in real.content.decode()
+    assert client.post("/login/", {"username": "nobody", "password": "wrong-password"}).status_code == 200
+
+
+def test_ordinary_pages_and_the_api_without_files_take_django_s_2_5_mb(client, world, bank, sent):
+    from enforcelink.core.middleware import body_cap
+
+    default = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    for url in ("/cases/new/", f"/requests/{sent.pk}/actions/cancel/", "/admin/orgs/user/add/",
+                "/api/v1/cases/", f"{API}/requests/{sent.pk}/acknowledge/", f"{API}/requests/replies/"):  # fmt: skip
+        assert body_cap(url) == default, url
+    client.force_login(world.officer)
+    assert _multipart(client, "/cases/new/", default + 1).status_code == 413
+    assert _announced(bank.client, f"{API}/requests/{sent.pk}/acknowledge/", default + 1).status_code == 413
+
+
+def test_pages_taking_files_keep_room_for_their_own_file_limits(sent):
+    from enforcelink.core.middleware import body_cap
+    from enforcelink.documents.views import MAX_UPLOAD
+
+    files = settings.REQUEST_BODY_MAX_BYTES
+    for name in ("complete", "reject", "return", "message"):
+        assert body_cap(f"/requests/{sent.pk}/actions/{name}/") == files
+    for url in (f"{API}/requests/{sent.pk}/reply/", f"{API}/requests/{sent.pk}/messages/"):
+        assert body_cap(url) == files
+    assert MAX_UPLOAD < body_cap("/verify/") < THIRTY_MB
+    assert 10 * MB < body_cap("/inbox/upload/") < THIRTY_MB
+
+
+def test_an_attachment_over_the_default_cap_still_gets_in_where_files_are_taken(client, world, sent):
+    client.force_login(world.liaison)
+    big = PDF + b"0" * (3 * MB)  # over the 2.5 MB every other page takes
+    url = reverse("request-action", args=[sent.pk, "message"])
+    response = client.post(url, {"body": "流水", "attachments": [upload("流水.pdf", big)]})
+    assert response.status_code == 302
+    assert RequestAttachment.objects.get(request=sent).size == len(big)
+
+
+def test_a_document_of_a_few_mb_can_still_be_checked_on_verify(client, db):
+    response = client.post(
+        "/verify/", {"code": "NOSUCHCODE", "file": upload("通知书.pdf", PDF + b"0" * (3 * MB))}
+    )
+    assert response.status_code == 200  # the form answers (here: no such document), not the cap

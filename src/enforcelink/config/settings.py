@@ -189,6 +189,19 @@ ATTACHMENT_MAX_FILES = 10  # linkage.attachments.MAX_FILES (a test keeps them eq
 # base64 and encoders that write "/" as "\/", and 1 MB for the rest of the JSON (the result, the
 # text). 20 MB files: 294 MB. The reverse proxy's own limit should be at least this.
 REQUEST_BODY_MAX_BYTES = ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_MB * 1024 * 1024 * 4 * 11 // 30 + 1024 * 1024
+# That cap only where files are taken; every path's cap, first matching pattern wins (a setting's
+# name is read per request, so the attachment cap follows its setting). Paths matching none take
+# DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB for form fields, the API's for JSON without files).
+# docs/operations.md and docs/api.md list them; keep the three together.
+REQUEST_BODY_CAPS: list[tuple[str, int | str]] = [
+    # A reply or message with files: in base64 through the API, multipart from the request page.
+    (r"^/api/v1/requests/[^/]+/(?:reply|messages)/$", "REQUEST_BODY_MAX_BYTES"),
+    (r"^/requests/\d+/actions/(?:complete|reject|return|message)/$", "REQUEST_BODY_MAX_BYTES"),
+    (r"^/inbox/upload/$", 11 * 1024 * 1024),  # a filled-in sheet, at most 10 MB (linkage.forms)
+    (r"^/verify/", 21 * 1024 * 1024),  # a document to check, at most 20 MB (documents.views)
+    # Pages anybody can post to, and the two-factor steps: a few short fields.
+    (r"^/(?:login|logout|i18n|account/2fa)/", 64 * 1024),
+]
 
 LOG_LEVEL = env.env_choice("ENFORCELINK_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "WARNING")
 LOGGING = {
