@@ -1,0 +1,53 @@
+"""Text fields for forms and the API that apply the shared text rule (`core.text`).
+
+One field per framework, so a page and the API refuse the same value with the same code
+(TEXT_CONTROL_CHARACTER) and store the same NFC text. The raw value is checked before the
+framework strips it: a name ending in `\\x0b` is refused, not silently trimmed. Every text input of
+the case, linkage, urging and document forms and serializers uses them (tests/core/test_text.py
+checks that none is left a plain CharField).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from rest_framework import serializers
+from rest_framework.fields import empty
+
+from enforcelink.core.errors import DomainError
+from enforcelink.core.text import clean_text
+
+
+class TextField(forms.CharField):
+    """A form text field: NFC, no control or text-direction characters (`multiline` keeps line breaks
+    and tabs, for a textarea)."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                value = clean_text(value, multiline=self.multiline)
+            except DomainError as error:
+                raise forms.ValidationError(str(error.message), code=error.code) from None
+        return super().to_python(value)
+
+
+class ApiTextField(serializers.CharField):
+    """An API text field: NFC, no control or text-direction characters; the error's code is
+    TEXT_CONTROL_CHARACTER with the field's dotted path, as every other API error."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if isinstance(data, str):
+            try:
+                data = clean_text(data, multiline=self.multiline)
+            except DomainError as error:
+                raise serializers.ValidationError(str(error.message), code=error.code) from None
+        return super().run_validation(data)

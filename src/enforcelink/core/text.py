@@ -1,0 +1,105 @@
+"""The one rule for text that reaches a record or a document (issue 12, finding 1).
+
+Every text typed into a form, sent to the API or read from an import is normalised to Unicode NFC
+and refused, with the code TEXT_CONTROL_CHARACTER naming the field, when it holds a character that
+has no business in a name or a sentence:
+
+- control characters (C0, DEL, C1; NUL included): python-docx refuses them ("All strings must be
+  XML compatible"), so one `\\x0b` in a party's name broke every document of the case;
+- format characters (Unicode category Cf): the text-direction overrides, embeddings, isolates and
+  marks (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) that turn `张\\u202e三` into a
+  sentence read backwards, and the invisible ones (zero-width space and joiners, soft hyphen, BOM)
+  that make two names look alike to a person and differ to the screening index;
+- lone surrogates and the noncharacters XML cannot carry (U+FFFE, U+FFFF, …).
+
+Multi-line free text (a message, a template body) keeps tab, line feed, carriage return and the
+Unicode line/paragraph separators; single-line values (names, numbers, a purpose) keep none of them.
+Full-width forms and the middle dot of transliterated names (买买提·艾力) are ordinary characters.
+
+Documents already numbered with such a value still render: `printable` drops the characters as the
+value is placed into the document (see `documents.actions`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.utils.translation import gettext as _
+
+from enforcelink.core.errors import InvalidInput
+
+CODE = "TEXT_CONTROL_CHARACTER"
+LENGTH_CODE = "MAX_LENGTH"  # DRF's code for an over-long value: the import answers the same
+MULTILINE_KEPT = frozenset("\t\n\r\u2028\u2029")
+# A value printed in a document may break a line (python-docx writes \n and \t as breaks and tabs).
+_DOCUMENT_KEPT = frozenset("\t\n")
+
+
+def _refused(char: str) -> bool:
+    """A control, format or surrogate character, or a noncharacter (XML cannot carry U+FFFE/U+FFFF)."""
+    point = ord(char)
+    if point < 0x20 or 0x7F <= point <= 0x9F:
+        return True
+    if 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE:
+        return True
+    return unicodedata.category(char) in ("Cf", "Cs", "Zl", "Zp")
+
+
+def unsafe_characters(value: str, *, multiline: bool = False) -> list[tuple[int, str]]:
+    """(0-based position, character) of every refused character in `value`."""
+    kept = MULTILINE_KEPT if multiline else frozenset()
+    return [
+        (index, char)
+        for index, char in enumerate(value)
+        if (char < " " or char > "~") and char not in kept and _refused(char)
+    ]
+
+
+def describe(char: str) -> str:
+    """U+202E RIGHT-TO-LEFT OVERRIDE, U+000B (a control character): what the message shows."""
+    point = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    return f"{point} {name}" if name else f"{point} (control character)"
+
+
+def text_error(value: str, *, field: str | None = None, multiline: bool = False) -> InvalidInput | None:
+    """The coded error for the first refused character of `value`, or None when the text is clean."""
+    found = unsafe_characters(value, multiline=multiline)
+    if not found:
+        return None
+    position, char = found[0]
+    message = _(
+        "The character %(char)s at position %(position)d is not allowed: remove control and "
+        "text-direction characters."
+    ) % {"char": describe(char), "position": position + 1}
+    return InvalidInput(CODE, message, field=field, position=position + 1, codepoint=f"U+{ord(char):04X}")
+
+
+def clean_text(
+    value: str, *, field: str | None = None, multiline: bool = False, max_length: int | None = None
+) -> str:
+    """`value` in NFC, or InvalidInput(TEXT_CONTROL_CHARACTER) naming `field` and the character's
+    position; with `max_length`, InvalidInput(MAX_LENGTH) when the normalised text is longer."""
+    error = text_error(value, field=field, multiline=multiline)
+    if error is not None:
+        raise error
+    text = unicodedata.normalize("NFC", value)
+    if max_length is not None and len(text) > max_length:
+        raise length_error(max_length, field=field)
+    return text
+
+
+def length_error(max_length: int, *, field: str | None = None) -> InvalidInput:
+    """The API's own MAX_LENGTH answer (DRF's message, already translated), for imports and actions."""
+    message = _("Ensure this field has no more than {max_length} characters.").format(max_length=max_length)
+    return InvalidInput(LENGTH_CODE, message, field=field)
+
+
+def printable(value: str) -> tuple[str, list[str]]:
+    """`value` without the refused characters (tab and line feed kept), and the code points dropped
+    ("U+000B", …): for values stored before the rule that must still print."""
+    dropped = [char for _index, char in unsafe_characters(value) if char not in _DOCUMENT_KEPT]
+    if not dropped:
+        return value, []
+    gone = set(dropped)
+    return "".join(char for char in value if char not in gone), [f"U+{ord(char):04X}" for char in dropped]
