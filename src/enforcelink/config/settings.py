@@ -113,7 +113,15 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.env_int("ENFORCELINK_AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.env_int("ENFORCELINK_AXES_COOLOFF_MINUTES", 15, minimum=1))
 # Username and address together: a wrong password from one desk cannot lock a colleague out elsewhere.
+# orgs.signin_lock adds a limit per address across user names (spraying) and one per user name across
+# addresses, and exempts devices the user signed in from before (docs/operations.md).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "enforcelink.orgs.signin_lock.SignInLockHandler"
+AXES_CLIENT_IP_CALLABLE = "enforcelink.core.net.client_address"
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.env_int("ENFORCELINK_AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+SIGNIN_USERNAME_FAILURE_LIMIT = env.env_int("ENFORCELINK_AXES_USERNAME_FAILURE_LIMIT", 20, minimum=1)
+# Reverse proxies in front, each appending to X-Forwarded-For (core.net.client_address); 0: none.
+PROXY_COUNT = env.env_int("ENFORCELINK_PROXY_COUNT", 0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "orgs/lockout.html"
 

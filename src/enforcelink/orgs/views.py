@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from enforcelink.orgs import twofactor
+from enforcelink.orgs import known_devices, twofactor
 from enforcelink.orgs.forms import TokenForm
 from enforcelink.orgs.models import User
 
@@ -42,8 +42,8 @@ class SignInView(LoginView):
         response = super().form_valid(form)
         if twofactor.required_for(user):
             self.request.session[twofactor.ENROL_REQUIRED_KEY] = True
-            return redirect("two_factor")
-        return response
+            response = redirect("two_factor")
+        return known_devices.remember(self.request, response, user.get_username())
 
 
 @never_cache
@@ -64,7 +64,8 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             # django-otp's login hook reads this attribute and marks the session as verified.
             user.otp_device = device  # type: ignore[attr-defined]
             auth_login(request, user, backend=backend)
-            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+            response = redirect(next_url or settings.LOGIN_REDIRECT_URL)
+            return known_devices.remember(request, response, user.get_username())
         form.add_error("token", WRONG_CODE)
     return render(request, "orgs/login_verify.html", {"form": form})
 
