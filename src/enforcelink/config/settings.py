@@ -4,7 +4,8 @@ ENFORCELINK_DEBUG, ENFORCELINK_SECRET_KEY, DATABASE_URL, ENFORCELINK_ALLOWED_HOS
 ENFORCELINK_VAR_DIR, ENFORCELINK_CSRF_TRUSTED_ORIGINS, ENFORCELINK_AXES_FAILURE_LIMIT,
 ENFORCELINK_AXES_COOLOFF_MINUTES, ENFORCELINK_REQUIRE_2FA_ROLES, ENFORCELINK_SESSION_HOURS,
 ENFORCELINK_HTTPS, ENFORCELINK_HSTS_SECONDS, ENFORCELINK_LOG_LEVEL, ENFORCELINK_WEBHOOK_TIMEOUT,
-ENFORCELINK_WEBHOOK_BACKOFF, ENFORCELINK_ATTACHMENT_MAX_MB.
+ENFORCELINK_WEBHOOK_BACKOFF, ENFORCELINK_ATTACHMENT_MAX_MB, ENFORCELINK_SHEET_MAX_UNPACKED_MB,
+ENFORCELINK_SHEET_MAX_ROWS, ENFORCELINK_UPLOAD_SHEET_MAX_UNPACKED_MB, ENFORCELINK_UPLOAD_SHEET_MAX_ROWS.
 A value that makes no sense stops the start with ImproperlyConfigured naming the variable.
 See docs/operations.md.
 """
@@ -210,6 +211,18 @@ REQUEST_BODY_CAPS: list[tuple[str, int | str]] = [
     # Pages anybody can post to, and the two-factor steps: a few short fields.
     (r"^/(?:login|logout|i18n|account/2fa)/", 64 * 1024),
 ]
+
+# Spreadsheets people send (core.tabular.SheetLimits, issue 12): an XLSX whose members would unpack
+# to more than this many MB, or one of whose members over 1 MB unpacks to more than SHEET_MAX_RATIO
+# times its packed size (a zip bomb), is refused before it is parsed; a sheet is refused at its first
+# row past the row limit. Command-line imports (`enforcelink import`) may bring a court's whole
+# caseload; sheets uploaded through the site (/inbox/upload/) are kept to what a request can parse in
+# a few seconds.
+SHEET_MAX_UNPACKED_MB = env.env_int("ENFORCELINK_SHEET_MAX_UNPACKED_MB", 100, minimum=1)
+SHEET_MAX_ROWS = env.env_int("ENFORCELINK_SHEET_MAX_ROWS", 100_000, minimum=1)
+UPLOAD_SHEET_MAX_UNPACKED_MB = env.env_int("ENFORCELINK_UPLOAD_SHEET_MAX_UNPACKED_MB", 20, minimum=1)
+UPLOAD_SHEET_MAX_ROWS = env.env_int("ENFORCELINK_UPLOAD_SHEET_MAX_ROWS", 10_000, minimum=1)
+SHEET_MAX_RATIO = 100
 
 LOG_LEVEL = env.env_choice("ENFORCELINK_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "WARNING")
 LOGGING = {

@@ -4,6 +4,13 @@ Rows come out as dicts keyed by header name, numbered as the user sees them in E
 header is row 1, the first data row is row 2), so every error can say "row 7, column F (案号)".
 Both readers stream: a CSV is decoded once to pick its encoding and once to read it, chunk by
 chunk; an XLSX is opened read-only, so a large sheet is never held in memory twice.
+
+Nothing past the limits is read (issue 12, a zip bomb): an XLSX whose members would unpack to more
+than `SheetLimits.max_unpacked_bytes`, or whose large members are packed more tightly than any
+spreadsheet program packs a sheet, is refused from the zip's directory before any XML is parsed; a
+sheet (XLSX or CSV) is refused at its first row past `SheetLimits.max_rows`. The same module writes
+the sheets the platform hands out (`xlsx_append`, `csv_row`): a text that a spreadsheet program would
+run as a formula is written as text (OWASP CSV injection).
 """
 
 from __future__ import annotations
@@ -11,16 +18,19 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from enforcelink.core.errors import InvalidInput
 
 CHUNK = 1 << 20
+MB = 1 << 20
 
 
 class TableError(InvalidInput):
@@ -52,6 +62,38 @@ class TableError(InvalidInput):
 class Row:
     number: int  # as Excel shows it; the header is row 1
     values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    """How much of a spreadsheet is read before it is refused.
+
+    The zip's directory declares each member's unpacked size; Python's zipfile never inflates more
+    than that declared size (it stops there, and a member whose real content is longer then fails
+    its CRC check: `FILE_UNREADABLE`), so checking the declared sizes bounds the bytes openpyxl parses
+    even when the directory lies. Spreadsheet programs pack sheet XML about 5–30 to 1; a bomb packs
+    hundreds or a thousand to 1, so a large member above `max_ratio` is refused even under the size
+    limit.
+    """
+
+    max_unpacked_bytes: int
+    max_rows: int  # data rows; the header row is not counted
+    max_ratio: int = 100
+    ratio_from_bytes: int = MB  # smaller members (styles, themes) may pack as tightly as they like
+
+    @classmethod
+    def for_imports(cls) -> SheetLimits:
+        """`enforcelink import …`: files an administrator brings, possibly a court's whole caseload."""
+        return cls(settings.SHEET_MAX_UNPACKED_MB * MB, settings.SHEET_MAX_ROWS, settings.SHEET_MAX_RATIO)
+
+    @classmethod
+    def for_uploads(cls) -> SheetLimits:
+        """Sheets sent through the site (a liaison's replies): small, so a request stays seconds long."""
+        return cls(
+            settings.UPLOAD_SHEET_MAX_UNPACKED_MB * MB,
+            settings.UPLOAD_SHEET_MAX_ROWS,
+            settings.SHEET_MAX_RATIO,
+        )
 
 
 def column_letter(index: int) -> str:
@@ -150,54 +192,137 @@ def detect_encoding(path: Path) -> str:
     )
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, Sequence[Any]]]:
+def _too_many_rows(limits: SheetLimits, row: int) -> TableError:
+    return TableError(
+        "FILE_TOO_MANY_ROWS",
+        _(
+            "The sheet has more than %(limit)d data rows; split it into several files "
+            "(and delete empty rows below the data)."
+        )
+        % {"limit": limits.max_rows},
+        row=row,
+    )
+
+
+def _csv_rows(path: Path, encoding: str, limits: SheetLimits) -> Iterator[tuple[int, Sequence[Any]]]:
+    # Numbered by record, as Excel numbers the rows when it opens the file (a quoted cell with a
+    # line break is still one row there).
+    number = 0
     with path.open(encoding=encoding, newline="") as handle:
-        # Numbered by record, as Excel numbers the rows when it opens the file (a quoted cell
-        # with a line break is still one row there).
-        yield from enumerate(csv.reader(handle), start=1)
+        reader = csv.reader(handle)
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise _csv_error(error, number + 1) from None
+            number += 1
+            if number > limits.max_rows + 1:
+                raise _too_many_rows(limits, number)
+            yield number, [csv_unescape(value) for value in record]
 
 
-def _open_csv(path: Path) -> Table:
+def _csv_error(error: csv.Error, row: int) -> TableError:
+    """The csv module stops at a field longer than its limit (131,072 characters), far beyond any
+    value the platform keeps: the record cannot be read on, so the file is refused at that row."""
+    if "field larger than field limit" in str(error):
+        return TableError(
+            "FIELD_TOO_LARGE",
+            _("A cell is longer than %(limit)d characters, or a quotation mark is not closed.")
+            % {"limit": csv.field_size_limit()},
+            row=row,
+        )
+    return TableError("FILE_UNREADABLE", _("The file is not a readable CSV file."), row=row)
+
+
+def _open_csv(path: Path, limits: SheetLimits) -> Table:
     encoding = detect_encoding(path)
-    rows = _csv_rows(path, encoding)
+    rows = _csv_rows(path, encoding, limits)
     first = next(rows, None)
     headers = [_normalise_header(h) for h in first[1]] if first else []
     return Table(headers, rows)
 
 
-def _xlsx_rows(book: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+def _unreadable() -> TableError:
+    return TableError("FILE_UNREADABLE", _("The file is not a readable XLSX workbook."))
+
+
+def check_package(path: Path, limits: SheetLimits) -> None:
+    """Refuse a zip bomb from the zip's directory alone, before a byte is inflated (see SheetLimits)."""
     try:
-        yield from enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+        with zipfile.ZipFile(path) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise _unreadable() from None
+    total = sum(member.file_size for member in members)
+    if total > limits.max_unpacked_bytes:
+        raise TableError(
+            "FILE_TOO_LARGE_UNPACKED",
+            _(
+                "The workbook unpacks to %(size)d MB; at most %(limit)d MB can be read. "
+                "Split it into several files."
+            )
+            % {"size": -(-total // MB), "limit": limits.max_unpacked_bytes // MB},
+        )
+    for member in members:
+        packed = max(member.compress_size, 1)
+        if member.file_size > limits.ratio_from_bytes and member.file_size > packed * limits.max_ratio:
+            raise TableError(
+                "FILE_COMPRESSION_RATIO",
+                _(
+                    "Part of the workbook unpacks to %(ratio)d times its packed size, more than any "
+                    "spreadsheet program writes; save it again from Excel or WPS."
+                )
+                % {"ratio": member.file_size // packed},
+            )
+
+
+def _xlsx_rows(book: Any, limits: SheetLimits) -> Iterator[tuple[int, Sequence[Any]]]:
+    try:
+        for number, cells in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            if number > limits.max_rows + 1:  # a sheet without a (true) dimension: stop reading here
+                raise _too_many_rows(limits, number)
+            yield number, cells
+    except TableError:
+        raise
     except Exception:  # read-only sheets are parsed as they are read: damage past the opening shows here
-        raise TableError("FILE_UNREADABLE", _("The file is not a readable XLSX workbook.")) from None
+        raise _unreadable() from None
     finally:
         book.close()  # read-only workbooks keep the file open until closed
 
 
-def _open_xlsx(path: Path) -> Table:
+def _open_xlsx(path: Path, limits: SheetLimits) -> Table:
     from openpyxl import load_workbook
 
+    check_package(path, limits)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # zip, XML or openpyxl errors alike: the workbook is damaged, say so
-        raise TableError("FILE_UNREADABLE", _("The file is not a readable XLSX workbook.")) from None
-    max_row = book.worksheets[0].max_row
-    rows = _xlsx_rows(book)
+        raise _unreadable() from None
+    max_row = book.worksheets[0].max_row  # the sheet's declared dimension, when it has one
+    if max_row and max_row > limits.max_rows + 1:
+        book.close()
+        raise _too_many_rows(limits, max_row)
+    rows = _xlsx_rows(book, limits)
     first = next(rows, None)
     headers = [_normalise_header(h) for h in first[1]] if first else []
     return Table(headers, rows, max_row - 1 if max_row else None)
 
 
-def open_table(path: str | Path, *, required: Sequence[str]) -> Table:
-    """Open a CSV or XLSX and check its header row: every missing required column is named at once."""
+def open_table(path: str | Path, *, required: Sequence[str], limits: SheetLimits | None = None) -> Table:
+    """Open a CSV or XLSX and check its header row: every missing required column is named at once.
+
+    `limits` defaults to those of the command-line imports (`SheetLimits.for_imports`)."""
     path = Path(path)
+    limits = limits or SheetLimits.for_imports()
     suffix = path.suffix.lower()
     if not path.is_file():
         raise TableError("FILE_NOT_FOUND", _("No file at %(path)s.") % {"path": path})
     if suffix in (".xlsx", ".xlsm"):
-        table = _open_xlsx(path)
+        table = _open_xlsx(path, limits)
     elif suffix == ".csv":
-        table = _open_csv(path)
+        table = _open_csv(path, limits)
     else:
         raise TableError(
             "FILE_TYPE", _("Send a .csv or .xlsx file (old .xls files: save them as .xlsx first).")
@@ -251,6 +376,58 @@ class ImportReport:
         return len({error.row for error in self.errors})
 
 
+# --- writing: sheets the platform hands out -------------------------------------------------------
+
+# A cell starting with one of these is run (or re-read) as a formula by Excel, WPS and LibreOffice:
+# `=HYPERLINK(…)`, `+cmd|…`, `-2+3`, `@SUM(…)`, and a tab or carriage return before any of them
+# (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: Any) -> bool:
+    """A text a spreadsheet program would treat as a formula; numbers (also negative ones) are not."""
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV the platform writes: a formula-like text gets a leading apostrophe, which
+    spreadsheet programs show and do not run; `csv_unescape` takes it off when we read the file back."""
+    return "'" + value if formula_like(value) else value
+
+
+def csv_row(values: Sequence[Any]) -> list[Any]:
+    return [csv_cell(value) for value in values]
+
+
+def csv_unescape(value: str) -> str:
+    """Undo `csv_cell`: "'-12" read from a CSV is "-12" again."""
+    return value[1:] if value.startswith("'") and formula_like(value[1:]) else value
+
+
+def xlsx_append(sheet: Any, values: Sequence[Any]) -> None:
+    """Append a row to an openpyxl sheet with every text written as a text cell.
+
+    openpyxl makes any text starting with "=" a formula; here the cell stays a string (type "s"),
+    its value exactly the text, so our own reply upload reads it back unchanged. Formula-like texts
+    also get Excel's quote prefix (the hidden apostrophe), so editing the cell does not turn it into
+    a formula either. Numbers stay numbers. Characters XML cannot hold (control characters in an
+    old value) are dropped rather than failing the whole download.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+
+    row: list[Any] = []
+    for value in values:
+        if not isinstance(value, str):
+            row.append(value)
+            continue
+        cell = Cell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+        if formula_like(value):
+            cell.quotePrefix = True
+        row.append(cell)
+    sheet.append(row)
+
+
 def write_xlsx_template(
     path: str | Path, columns: Sequence[tuple[str, str, str, str]], *, notes_title: str
 ) -> None:
@@ -265,7 +442,7 @@ def write_xlsx_template(
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append([name for name, *_rest in columns])
+    xlsx_append(sheet, [name for name, *_rest in columns])
     for index, (name, need, _help, _example) in enumerate(columns):
         letter = column_letter(index)
         sheet.column_dimensions[letter].width = max(12, len(name) * 2 + 4)
@@ -273,9 +450,9 @@ def write_xlsx_template(
         sheet.cell(row=1, column=index + 1).font = Font(bold=need == "required")
     sheet.freeze_panes = "A2"
     notes = book.create_sheet(notes_title)
-    notes.append([_("Column"), _("Required?"), _("Description"), _("Example")])
+    xlsx_append(notes, [_("Column"), _("Required?"), _("Description"), _("Example")])
     for row in columns:
-        notes.append(list(row))
+        xlsx_append(notes, list(row))
     for letter, width in zip("ABCD", (20, 12, 80, 28), strict=True):
         notes.column_dimensions[letter].width = width
     book.save(path)

@@ -34,6 +34,7 @@ from enforcelink.cases.queries import normalise_case_number
 from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound
 from enforcelink.core.sweeps import worker_label
+from enforcelink.core.tabular import csv_row
 from enforcelink.documents import placeholders, policy
 from enforcelink.documents.actions import (
     ALL_FORMATS,
@@ -436,7 +437,7 @@ def failures_csv(batch: DocumentBatch) -> bytes:
     writer = csv.writer(out)
     writer.writerow(["案号", "代码", "原因"])
     for number, code, reason in batch_failures(batch).values_list("case__number", "error_code", "error"):
-        writer.writerow([number, code, reason])
+        writer.writerow(csv_row([number, code, reason]))  # a reason quoting "=…" is not run (issue 12)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -20,7 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcelink.core.errors import DomainError, ErrorList
-from enforcelink.core.tabular import ImportReport, Row, Table, TableError, cell_text, open_table
+from enforcelink.core.tabular import (
+    ImportReport,
+    Row,
+    SheetLimits,
+    Table,
+    TableError,
+    cell_text,
+    open_table,
+    xlsx_append,
+)
 from enforcelink.linkage import actions, policy
 from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest
 
@@ -52,7 +61,7 @@ def reply_sheet(user: Any, request_type: str) -> bytes:
     sheet = book.active
     assert sheet is not None
     header = columns(request_type)
-    sheet.append(header)
+    xlsx_append(sheet, header)
     waiting = (
         AssistanceRequest.objects.visible_to(user)
         .filter(request_type=request_type, status__in=WITH_UNIT)
@@ -61,17 +70,19 @@ def reply_sheet(user: Any, request_type: str) -> bytes:
     )
     for request in waiting:
         details = "；".join(f"{k}：{v}" for k, v in request.details.items())
-        sheet.append([request.pk, request.case.number, request.purpose, details, "", ""])
+        # the court's texts are written as text cells: a purpose "=HYPERLINK(…)" is not run (issue 12)
+        xlsx_append(sheet, [request.pk, request.case.number, request.purpose, details, "", ""])
     for index in range(len(header)):
         sheet.cell(row=1, column=index + 1).number_format = "@"
     notes = book.create_sheet(_("How to fill in"))
-    notes.append(
-        [_("outcome: completed (完成), rejected (拒绝) or returned (退回补正); a reason for the last two.")]
+    xlsx_append(
+        notes,
+        [_("outcome: completed (完成), rejected (拒绝) or returned (退回补正); a reason for the last two.")],
     )
-    notes.append(
-        [_("Yes/no fields: 是 or 否. Amounts in yuan with at most two decimals. Dates as 2026-03-01.")]
+    xlsx_append(
+        notes, [_("Yes/no fields: 是 or 否. Amounts in yuan with at most two decimals. Dates as 2026-03-01.")]
     )
-    notes.append([_("Leave a row's outcome empty to skip it.")])
+    xlsx_append(notes, [_("Leave a row's outcome empty to skip it.")])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -167,7 +178,7 @@ def _apply(reply: Reply, actor: Any) -> None:
 def replies_import(path: str | Path, request_type: str, *, actor: Any, partial: bool = False) -> ImportReport:
     """Check every row, then apply: all of them in one transaction, or with `partial` the good ones."""
     report = ImportReport()
-    table = open_table(path, required=["id", "outcome"])
+    table = open_table(path, required=["id", "outcome"], limits=SheetLimits.for_uploads())
     replies: list[Reply] = []
     for row in table:
         try:

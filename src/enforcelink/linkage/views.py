@@ -33,6 +33,7 @@ from enforcelink.cases.queries import normalise_case_number, visible_case
 from enforcelink.core.calendar import compute_deadline
 from enforcelink.core.errors import DomainError
 from enforcelink.core.pages import filter_query
+from enforcelink.core.tabular import xlsx_append
 from enforcelink.documents.actions import document_file
 from enforcelink.documents.models import Document, DocumentFile, FileFormat
 from enforcelink.documents.views import CONTENT_TYPES
@@ -352,10 +353,11 @@ def _xlsx(rows: list[dict[str, Any]], start: dt.date, end: dt.date) -> HttpRespo
     heads = [_("Unit"), _("Request"), _("Volume"), _("Answered"), _("Overdue"), _("Acknowledge median (h)"),
              _("Acknowledge p90 (h)"), _("Answer median (h)"), _("Answer p90 (h)"), _("On-time rate %"),
              _("95% interval low %"), _("95% interval high %"), _("Ranked")]  # fmt: skip
-    sheet.append([str(head) for head in heads])
+    xlsx_append(sheet, [str(head) for head in heads])
     for row in rows:
-        sheet.append([row[k] for k in ("unit", "type", "volume", "answered", "overdue", "ack_p50", "ack_p90",
-                                       "done_p50", "done_p90", "rate", "low", "high", "ranked")])  # fmt: skip
+        xlsx_append(sheet, [row[k] for k in ("unit", "type", "volume", "answered", "overdue", "ack_p50",
+                                             "ack_p90", "done_p50", "done_p90", "rate", "low", "high",
+                                             "ranked")])  # fmt: skip
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
