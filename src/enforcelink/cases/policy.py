@@ -33,10 +33,23 @@ def is_small_claim(total: Decimal, threshold: Decimal) -> bool:
     return total < threshold
 
 
+# No enforcement basis of the People's Republic took effect before it was founded: an earlier date
+# (0001-01-01 from a form's default, a year typed as 24) is a typo, and would push every deadline
+# counted from it centuries back.
+EARLIEST_BASIS_DATE = dt.date(1949, 10, 1)
+
+
 def check_basis_date(effective_on: dt.date | None, filed_on: dt.date) -> None:
-    """A basis cannot take effect in the future, nor after the case was filed on it."""
+    """A basis cannot take effect before 1949-10-01, in the future, nor after the case was filed on it."""
     if effective_on is None:
         return
+    if effective_on < EARLIEST_BASIS_DATE:
+        raise RuleViolation(
+            "BASIS_DATE_TOO_EARLY",
+            _("The effective date of the basis cannot be before %(date)s.")
+            % {"date": EARLIEST_BASIS_DATE.isoformat()},
+            field="basis_effective_on",
+        )
     if effective_on > dt.date.today():
         raise RuleViolation(
             "BASIS_DATE_FUTURE",
