@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from rest_framework.test import APIClient
 
+from enforcelink.core import calendar
 from enforcelink.orgs.models import Role
 from tests.factories import (
     BodyFactory,
@@ -50,6 +51,15 @@ def world(db):
         other_liaison=UserFactory(username="other_liaison", unit=other_unit, role=Role.LIAISON),
         supervisor=UserFactory(username="supervisor", body=body, role=Role.SUPERVISOR),
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_holiday_table():
+    """Each test starts with an empty holiday table held in memory: no query for it, and nothing kept
+    from a rolled-back test; a change through `core.holidays` reloads it from the test database."""
+    calendar.use_table(calendar.HolidayTable(), hold=True)
+    yield
+    calendar.use_table(calendar.HolidayTable(), hold=True)
 
 
 @pytest.fixture(autouse=True)

@@ -5,3 +5,9 @@ class CasesConfig(AppConfig):
     name = "enforcelink.cases"
     label = "cases"
     verbose_name = "执行案件"
+
+    def ready(self) -> None:
+        from enforcelink.cases.actions.deadlines import nodes_recompute_for_calendar
+        from enforcelink.core import events
+
+        events.subscribe("calendar.changed", "cases.nodes", nodes_recompute_for_calendar)

@@ -60,6 +60,7 @@ from enforcelink.cases.forms import (
 from enforcelink.cases.models import Case, ExtensionStatus
 from enforcelink.core.errors import DomainError, NotFound, RuleViolation
 from enforcelink.core.pages import filter_query
+from enforcelink.orgs.adminsite import warn_missing_calendar
 from enforcelink.orgs.models import User
 
 PAGE_SIZE = 25
@@ -86,6 +87,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """工作台: my open cases, nodes due within N days, my overdue nodes, notifications."""
     due_within = _int(request.GET.get("days"), queries.DEFAULT_DUE_WITHIN, 1, MAX_DUE_WITHIN)
     board = queries.workbench(_user(request), timezone.localdate(), due_within)
+    warn_missing_calendar(request)
     return render(request, "cases/workbench.html", {"board": board})
 
 

@@ -1,14 +1,18 @@
-"""The admin for the shared kernel: the audit trail (read-only), notifications, periodic-sweep claims."""
+"""The admin for the shared kernel: the audit trail (read-only), notifications, periodic-sweep claims,
+and the holiday table (one year's State Council notice per page, saved through `core.holidays`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from enforcelink.core.models import AuditEvent, Notification, PeriodicClaim
+from enforcelink.core import holidays
+from enforcelink.core.errors import DomainError
+from enforcelink.core.models import AuditEvent, CalendarDay, CalendarYear, Notification, PeriodicClaim
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
@@ -64,3 +68,83 @@ class PeriodicClaimAdmin(ViewOnlyAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Deleting a claim lets a sweep run again for that period (sweeps are idempotent).
         return bool(request.user.is_superuser)
+
+
+class CalendarDayFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        try:
+            holidays.check_days(self.instance.year, _days(self))
+        except DomainError as error:
+            raise forms.ValidationError(str(error.message), code=error.code) from None
+
+
+def _days(formset: Any) -> list[holidays.DayInput]:
+    return [
+        holidays.DayInput(
+            form.cleaned_data["date"], form.cleaned_data["kind"], form.cleaned_data.get("name", "")
+        )
+        for form in formset.forms
+        if form.cleaned_data and form.cleaned_data.get("date") and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class CalendarYearForm(forms.ModelForm):
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "source", "published_on"]
+
+    def clean_year(self) -> int:
+        try:
+            return holidays.check_year(self.cleaned_data["year"])
+        except DomainError as error:
+            raise forms.ValidationError(str(error.message), code=error.code) from None
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    formset = CalendarDayFormSet
+    fields = ["date", "kind", "name"]
+    extra = 3
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """R-TIME-01: a year's holidays and make-up working days, ahead of the chinese-calendar package.
+    Saving or deleting goes through `core.holidays`, which recomputes the open clocks it touches."""
+
+    form = CalendarYearForm
+    inlines = [CalendarDayInline]
+    list_display = ["year", "source", "published_on", "changed_at"]
+    readonly_fields = ["changed_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A year's days belong to it: another year is another page.
+        return ["year", "changed_at"] if obj is not None else ["changed_at"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Written with its days in `save_related`, once the inline rows are known."""
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Written by `save_related` through the action."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        year = form.instance
+        days = [day for formset in formsets for day in _days(formset)]
+        holidays.calendar_year_save(
+            year.year, days=days, source=year.source, published_on=year.published_on, actor=request.user
+        )
+        year.pk = CalendarYear.objects.get(year=year.year).pk
+
+    def construct_change_message(self, request: HttpRequest, form: Any, formsets: Any, add: bool) -> Any:
+        # The inline rows are not saved by their formsets (the action replaces the year's days).
+        return [{"added": {}}] if add else [{"changed": {"fields": [*form.changed_data, "days"]}}]
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        holidays.calendar_year_delete(obj.year, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for year in sorted(queryset.values_list("year", flat=True)):
+            holidays.calendar_year_delete(year, actor=request.user)

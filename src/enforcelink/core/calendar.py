@@ -1,9 +1,20 @@
-"""Deadlines in calendar days, working days and months, each with its trace (R-TIME-01, R-TIME-02)."""
+"""Deadlines in calendar days, working days and months, each with its trace (R-TIME-01, R-TIME-02).
+
+Which days are working days: the administrator's holiday table (`CalendarYear` / `CalendarDay`, loaded
+from each year's State Council notice) first, then the chinese-calendar package, then Monday–Friday for
+a year neither knows (the trace then says so). The table is held in memory per process: a deadline
+costs no query. Each change bumps `CalendarVersion`; a process reads that number at most once every
+`REFRESH_SECONDS` and reloads the table when it moved, so every process and machine sees a change within
+that time (the process that made the change sees it at once).
+"""
 
 from __future__ import annotations
 
+import bisect
 import calendar as std_calendar
 import datetime as dt
+import functools
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -13,13 +24,97 @@ Unit = Literal["days", "working_days", "months"]
 CALENDAR_NAME = (
     f"chinese-calendar {getattr(chinese_calendar, '__version__', '')} (State Council holiday notices)"
 )
+FALLBACK_NOTE = "no State Council calendar published for part of this period: Monday–Friday assumed"
+# How stale another process's copy of the holiday table may be (seconds): one small query per process
+# per period, never one per deadline.
+REFRESH_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class HolidayTable:
+    """The holiday table as one process holds it."""
+
+    version: int = 0
+    working: dict[dt.date, bool] = field(default_factory=dict)  # True: make-up working day (调休)
+    names: dict[dt.date, str] = field(default_factory=dict)
+    sources: dict[int, str] = field(default_factory=dict)  # year -> the notice it was loaded from
+    dates: tuple[dt.date, ...] = ()  # sorted, for the days a period crosses
+
+
+class _Cache:
+    table: HolidayTable | None = None
+    checked: float = 0.0
+
+
+def _stored_version() -> int:
+    from enforcelink.core.models import CalendarVersion  # models import nothing from here
+
+    return CalendarVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def _load(version: int) -> HolidayTable:
+    from enforcelink.core.models import CalendarDay, CalendarYear, DayKind
+
+    days = list(CalendarDay.objects.values_list("date", "kind", "name"))
+    return HolidayTable(
+        version=version,
+        working={day: kind == DayKind.WORKDAY for day, kind, _name in days},
+        names={day: name for day, _kind, name in days if name},
+        sources=dict(CalendarYear.objects.values_list("year", "source")),
+        dates=tuple(sorted(day for day, _kind, _name in days)),
+    )
+
+
+def holiday_table() -> HolidayTable:
+    """The table in force: this process's copy, checked against the stored version now and then."""
+    table, now = _Cache.table, time.monotonic()
+    if table is not None and now - _Cache.checked < REFRESH_SECONDS:
+        return table
+    version = _stored_version()
+    if table is None or table.version != version:
+        table = _load(version)
+    _Cache.table, _Cache.checked = table, now
+    return table
+
+
+def invalidate() -> None:
+    """Forget this process's copy (the holiday table just changed here): the next use reloads it."""
+    _Cache.table = None
+
+
+def use_table(table: HolidayTable | None, *, hold: bool = False) -> None:
+    """Install a copy (tests: an empty table without a query); `hold` keeps it until `invalidate()`."""
+    _Cache.table = table
+    _Cache.checked = float("inf") if hold else time.monotonic()
+
+
+@functools.cache
+def package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def year_known(year: int) -> bool:
+    """A year whose holidays are known: loaded into the table, or in the package."""
+    return year in holiday_table().sources or package_knows(year)
+
+
+def missing_years(today: dt.date) -> list[int]:
+    """Years an administrator must load now: this year if unknown, and from 1 October next year too
+    (the State Council publishes each year's notice in the autumn before)."""
+    years = [today.year, today.year + 1] if today.month >= 10 else [today.year]
+    return [year for year in years if not year_known(year)]
 
 
 def is_working_day(day: dt.date) -> bool:
-    """R-TIME-01: the State Council calendar with make-up working days (调休).
-
-    Years the package does not yet know fall back to Monday–Friday; `calendar_note` says so.
-    """
+    """R-TIME-01: the State Council calendar with make-up working days (调休): the holiday table's day
+    first, then the package; years neither knows fall back to Monday–Friday (`calendar_note` says so)."""
+    working = holiday_table().working.get(day)
+    if working is not None:
+        return working
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
@@ -28,12 +123,28 @@ def is_working_day(day: dt.date) -> bool:
 
 def calendar_note(start: dt.date, end: dt.date) -> str | None:
     """Say when part of a period lies in a year with no official holiday data."""
-    try:
-        chinese_calendar.is_workday(start)
-        chinese_calendar.is_workday(end)
-    except NotImplementedError:
-        return "no State Council calendar published for part of this period: Monday–Friday assumed"
-    return None
+    if all(year_known(year) for year in range(start.year, end.year + 1)):
+        return None
+    return FALLBACK_NOTE
+
+
+def calendar_name(start: dt.date, end: dt.date) -> str:
+    """The calendar a period was counted with (R-TIME-02): the loaded notices of its years, if any,
+    before the package."""
+    sources = holiday_table().sources
+    loaded = [f"{year}: {sources[year]}" for year in range(start.year, end.year + 1) if year in sources]
+    return f"holiday table ({'; '.join(loaded)}), then {CALENDAR_NAME}" if loaded else CALENDAR_NAME
+
+
+def table_days(start: dt.date, end: dt.date) -> list[str]:
+    """The holiday table's days in (start, end]: the ones the count may have read."""
+    table = holiday_table()
+    low = bisect.bisect_right(table.dates, start)
+    high = bisect.bisect_right(table.dates, end)
+    return [
+        f"{day.isoformat()} {'working day' if table.working[day] else 'holiday'} {table.names.get(day, '')}".rstrip()
+        for day in table.dates[low:high]
+    ]
 
 
 def next_working_day(day: dt.date) -> dt.date:
@@ -101,7 +212,7 @@ def compute_deadline(
         "start_event": start_event,
         "start": start.isoformat(),
         "period": {"amount": amount, "unit": unit},
-        "calendar": CALENDAR_NAME,
+        "calendar": calendar_name(start, rolled),
         "steps": steps,
         "excluded_days": excluded_days,
         "extensions_months": extensions_months,
@@ -110,4 +221,16 @@ def compute_deadline(
     note = calendar_note(start, rolled)
     if note:
         trace["calendar_note"] = note
+    days = table_days(start, rolled)
+    if days:
+        trace["calendar_days"] = days
     return Deadline(rolled, trace)
+
+
+def with_history(
+    old_due: dt.date, old_trace: dict[str, Any], new: Deadline, reason: dict[str, Any]
+) -> dict[str, Any]:
+    """R-TIME-02: a recomputed deadline's trace, keeping the earlier due dates and why they changed."""
+    history = list(old_trace.get("history", []))
+    history.append({"due": old_due.isoformat(), "changed_by": reason})
+    return {**new.trace, "history": history}

@@ -86,3 +86,57 @@ class PeriodicClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.period}"
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday")
+    WORKDAY = "workday", _("Make-up working day (调休)")
+
+
+class CalendarYear(models.Model):
+    """One year's State Council holiday notice (国务院办公厅关于…部分节假日安排的通知), loaded by an
+    administrator (R-TIME-01). Its days take precedence over the chinese-calendar package; a year with
+    a row here counts as known even when the package does not know it yet."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(
+        _("source"), max_length=200, help_text=_("The notice, e.g. 国办发明电〔2026〕1号.")
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday calendar year")
+        verbose_name_plural = _("holiday calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A holiday or a make-up working day (调休) of a loaded year; every other day of the year follows the
+    package, or Monday–Friday when the package does not know the year."""
+
+    year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("e.g. 春节"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+class CalendarVersion(models.Model):
+    """A single row whose number goes up with every change of the holiday table: each process keeps the
+    table in memory and re-reads it only when this number moved (core.calendar)."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from enforcelink.cases.actions import ensure_open, is_staff_of, staff_case
 from enforcelink.cases.models import Case
 from enforcelink.core import audit, rows
+from enforcelink.core.calendar import Deadline, with_history
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
@@ -704,6 +705,44 @@ def _fingerprint(body: Any) -> str:
 
 def _check_same(receipt: ReplyReceipt, fingerprint: str, request: AssistanceRequest) -> None:
     if receipt.fingerprint != fingerprint or receipt.request_id != request.pk:
+# --- a changed holiday calendar (R-TIME-01, R-TIME-02) ---------------------------------------------
+
+
+def requests_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, change: int) -> int:
+    """Listener of `calendar.changed`: the SLA clocks running with a unit (sent, acknowledged, in
+    progress) whose period crosses a changed day are recomputed from the first sending with the days
+    already spent back with the court; each whose due date moves keeps the earlier one in its trace,
+    gets a `due_recomputed` event and its own reminder. Answered, cancelled and returned requests keep
+    theirs (a returned one is recomputed when re-sent). Returns how many moved."""
+    if not dates:
+        return 0
+    candidates = AssistanceRequest.objects.select_for_update().filter(
+        status__in=WITH_UNIT, sent_at__isnull=False, due_on__gte=min(dates)
+    )
+    moved, trail = [], []
+    for request in candidates.select_related("case").order_by("pk"):
+        assert request.due_on is not None and request.sent_at is not None
+        sent_on = timezone.localdate(request.sent_at)
+        touched = sorted(day.isoformat() for day in dates if sent_on < day <= request.due_on)
+        if not touched:
+            continue
+        before, old_trace = request.due_on, request.due_trace
+        _schedule(request)
+        if request.due_on == before:
+            continue
+        reason = {"calendar": change, "dates": touched}
+        request.due_trace = with_history(
+            before, old_trace, Deadline(request.due_on, request.due_trace), reason
+        )
+        request.reminded_on = request.escalated_on = None  # the new deadline gets its own reminder
+        moved.append(request)
+        trail.append(_trail(request, "due_recomputed", request.status, actor=actor, before_due_on=before,
+                            due_on=request.due_on, **reason))  # fmt: skip
+    AssistanceRequest.objects.bulk_update(moved, ["due_on", "due_trace", "reminded_on", "escalated_on"])
+    _write_trail(trail)
+    return len(moved)
+
+
         raise RuleViolation(
             "IDEMPOTENCY_KEY_REUSED",
             _("This Idempotency-Key was already used for a different reply."),

@@ -5,3 +5,9 @@ class LinkageConfig(AppConfig):
     name = "enforcelink.linkage"
     label = "linkage"
     verbose_name = "执行联动"
+
+    def ready(self) -> None:
+        from enforcelink.core import events
+        from enforcelink.linkage.actions import requests_recompute_for_calendar
+
+        events.subscribe("calendar.changed", "linkage.requests", requests_recompute_for_calendar)

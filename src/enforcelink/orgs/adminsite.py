@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from enforcelink.core import calendar
 
 
 def is_court_admin(user: Any) -> bool:
@@ -26,6 +30,30 @@ def is_court_admin(user: Any) -> bool:
     )
 
 
+def may_load_calendar(user: Any) -> bool:
+    """Superusers, and staff given the holiday table's permission (no query for anybody else)."""
+    if not getattr(user, "is_active", False):
+        return False
+    return bool(user.is_superuser or (user.is_staff and user.has_perm("core.change_calendaryear")))
+
+
+def warn_missing_calendar(request: HttpRequest) -> None:
+    """R-TIME-01: from 1 October, remind those who may load it of next year's State Council notice while
+    neither the holiday table nor the chinese-calendar package knows the year (and of this year's)."""
+    if not may_load_calendar(request.user):
+        return
+    for year in calendar.missing_years(timezone.localdate()):
+        messages.warning(
+            request,
+            gettext(
+                "No holiday calendar for %(year)d: load the State Council holiday notice for %(year)d "
+                "(Admin › Holiday calendar years, or enforcelink calendar load FILE). Until then working-day "
+                "deadlines in %(year)d count Monday to Friday."
+            )
+            % {"year": year},
+        )
+
+
 class AdminSite(admin.AdminSite):
     site_header = _("EnforceLink administration")
     site_title = _("EnforceLink")
@@ -34,6 +62,10 @@ class AdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and (user.is_staff or is_court_admin(user)))
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        warn_missing_calendar(request)
+        return super().index(request, extra_context)
 
 
 class AdminConfig(DjangoAdminConfig):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from enforcelink.cases.actions import CaseFiling, PartyInput, case_file, clean_party, is_staff_of, staff_lock
 from enforcelink.cases.models import Case, PartyRole
 from enforcelink.core import audit
+from enforcelink.core.calendar import with_history
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
@@ -321,3 +322,35 @@ def _mark_unpaid(today: dt.date) -> int:
         _notify_people(judgments, "urging.unpaid", message)
 
     return claim_each(Judgment.objects.all(), due, {"status": JudgmentStatus.UNPAID}, mark, keep=("status",))
+
+
+def judgments_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, change: int) -> int:
+    """Listener of `calendar.changed` (R-TIME-01/02): an open judgment's performance deadline that ends
+    on or rolls across a changed day is recomputed; one that moves keeps the earlier date in its trace,
+    with a `judgment.due_recomputed` event each; decided judgments keep theirs. Returns how many moved."""
+    if not dates:
+        return 0
+    candidates = Judgment.objects.select_for_update().filter(
+        status__in=OPEN_STATES, effective_on__lt=max(dates), due_on__gte=min(dates)
+    )
+    moved, entries = [], []
+    for judgment in candidates.order_by("pk"):
+        touched = sorted(day.isoformat() for day in dates if judgment.effective_on < day <= judgment.due_on)
+        if not touched:
+            continue
+        before, reason = judgment.due_on, {"calendar": change, "dates": touched}
+        due = policy.performance_due(judgment.effective_on, judgment.performance_days)
+        if due.due == before:
+            continue
+        judgment.due_trace = with_history(before, judgment.due_trace, due, reason)
+        judgment.due_on, judgment.reminded_on = due.due, None
+        moved.append(judgment)
+        entries.append(
+            audit.Entry(
+                "judgment.due_recomputed", judgment, actor=actor, court_id=judgment.court_id,
+                before={"due_on": before}, after={"due_on": judgment.due_on, **reason},
+            )
+        )  # fmt: skip
+    Judgment.objects.bulk_update(moved, ["due_on", "due_trace", "reminded_on"])
+    audit.append_many(entries)
+    return len(moved)

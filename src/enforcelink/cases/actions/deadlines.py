@@ -337,6 +337,52 @@ def _apply_extension(case: Case, request: ExtensionRequest) -> tuple[dt.date | N
     return before, node.due_on
 
 
+# --- A changed holiday calendar (R-TIME-01, R-TIME-02) ---------------------------------------------
+
+
+def crossed(dates: frozenset[dt.date], start: dt.date, due: dt.date) -> list[str]:
+    """The changed days a period read: after its first day, up to its due date (a deadline's count never
+    looks beyond that, so a clock that crosses none of them would come out the same)."""
+    return sorted(day.isoformat() for day in dates if start < day <= due)
+
+
+def nodes_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, change: int) -> int:
+    """Listener of `calendar.changed`: recompute the pending clocks whose period crosses a changed day,
+    with the rule values recorded on each node; each whose due date moves keeps the earlier one in its
+    trace and gets a `node.recomputed` event. Done and moot clocks, and clocks whose date comes out the
+    same, keep their date and trace. Returns how many moved."""
+    if not dates:
+        return 0
+    candidates = ProcessNode.objects.select_for_update().filter(
+        status__in=PENDING_NODE_STATUSES, start_date__lt=max(dates), due_on__gte=min(dates)
+    )
+    today, moved, entries, past_due = timezone.localdate(), [], [], set()
+    for node in candidates.select_related("case").order_by("pk"):
+        touched = crossed(dates, node.start_date, node.due_on)
+        if not touched:
+            continue
+        before = node.due_on
+        clocks.recompute(node, reason={"calendar": change, "dates": touched})
+        if node.due_on == before:
+            continue  # the count comes out the same (a calendar-day clock not ending near the day)
+        if node.status == NodeStatus.OVERDUE and node.due_on >= today:
+            node.status, node.overdue_at = NodeStatus.OPEN, None
+        elif node.status == NodeStatus.OPEN and node.due_on < today:
+            past_due.add(node.case_id)
+        moved.append(node)
+        entries.append(
+            audit.Entry(
+                "node.recomputed", node, actor=actor, case_id=node.case_id, court_id=node.case.court_id,
+                before={"due_on": before}, after={"due_on": node.due_on, "calendar": change, "dates": touched},
+            )
+        )  # fmt: skip
+    ProcessNode.objects.bulk_update(moved, ["due_on", "trace", "status", "overdue_at"])
+    audit.append_many(entries)
+    for case_id in sorted(past_due):
+        enqueue_overdue_check(case_id)
+    return len(moved)
+
+
 # --- Overdue sweep (issue 2 §5) ---------------------------------------------------------------------
 
 

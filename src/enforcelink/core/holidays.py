@@ -1,0 +1,251 @@
+"""Writes on the holiday table (R-TIME-01): a year's State Council notice saved from the admin or loaded
+with `enforcelink calendar load FILE`, and the announcement that lets higher apps recompute the open
+clocks the change touches (R-TIME-02; `core.events`, event `calendar.changed`).
+
+Every value is checked before the first write, so a refused file or form leaves the table as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from enforcelink.core import audit, calendar, events
+from enforcelink.core.errors import DomainError, ErrorList, InvalidInput
+from enforcelink.core.models import CalendarDay, CalendarVersion, CalendarYear, DayKind
+
+CSV_COLUMNS = ("date", "kind", "name")
+# Spellings accepted in the kind column; the notice says 放假 and 上班.
+KINDS = {"holiday": DayKind.HOLIDAY, "放假": DayKind.HOLIDAY, "休": DayKind.HOLIDAY,
+         "workday": DayKind.WORKDAY, "上班": DayKind.WORKDAY, "班": DayKind.WORKDAY}  # fmt: skip
+MAX_FILE_BYTES = 200_000  # a year's notice is some 30 lines
+MAX_NAME = CalendarDay._meta.get_field("name").max_length or 50
+MAX_SOURCE = CalendarYear._meta.get_field("source").max_length or 200
+YEARS = range(2000, 2101)
+
+
+@dataclass(frozen=True)
+class DayInput:
+    date: dt.date
+    kind: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarChange:
+    years: list[int]
+    changed_dates: list[dt.date]
+    recomputed: dict[str, Any]
+
+
+def check_year(year: Any) -> int:
+    try:
+        number = int(str(year).strip())
+    except ValueError:
+        number = 0
+    if number not in YEARS:
+        raise InvalidInput(
+            "YEAR_RANGE",
+            _("Enter a year from %(low)s to %(high)s.") % {"low": YEARS[0], "high": YEARS[-1]},
+            field="year",
+        )
+    return number
+
+
+def check_source(source: str) -> str:
+    text = (source or "").strip()
+    if not text:
+        raise InvalidInput(
+            "SOURCE_REQUIRED", _("Name the State Council notice the days come from."), field="source"
+        )
+    if len(text) > MAX_SOURCE:
+        raise InvalidInput(
+            "MAX_LENGTH", _("At most %(max)d characters.") % {"max": MAX_SOURCE}, field="source"
+        )
+    return text
+
+
+def check_days(year: int, days: Iterable[DayInput]) -> list[DayInput]:
+    """Each day in its year, once, a holiday or a make-up working day, its name short."""
+    seen: set[dt.date] = set()
+    checked = []
+    for day in days:
+        if day.date.year != year:
+            raise InvalidInput(
+                "DATE_OUTSIDE_YEAR",
+                _("%(date)s is not in %(year)s.") % {"date": day.date.isoformat(), "year": year},
+                field="date",
+            )
+        if day.date in seen:
+            raise InvalidInput(
+                "DATE_DUPLICATE",
+                _("%(date)s is listed twice.") % {"date": day.date.isoformat()},
+                field="date",
+            )
+        if day.kind not in DayKind.values:
+            raise InvalidInput("KIND_INVALID", _("Choose holiday or workday."), field="kind")
+        if len(day.name) > MAX_NAME:
+            raise InvalidInput(
+                "MAX_LENGTH", _("At most %(max)d characters.") % {"max": MAX_NAME}, field="name"
+            )
+        seen.add(day.date)
+        checked.append(day)
+    return checked
+
+
+def parse_csv(data: bytes) -> dict[int, list[DayInput]]:
+    """A notice as CSV (header `date,kind,name`; kind `holiday`/`workday`, or 放假/上班), UTF-8 with or
+    without BOM. Every row is checked; any bad row refuses the whole file (ErrorList, each error with
+    its `row`: the line of the file)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput(
+            "FILE_TOO_LARGE",
+            _("The file is larger than %(max)d bytes.") % {"max": MAX_FILE_BYTES},
+            field="file",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("FILE_ENCODING", _("Save the file as UTF-8."), field="file") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise InvalidInput("FILE_UNREADABLE", _("The CSV file cannot be read: %(error)s") % {"error": error},
+                           field="file") from None  # fmt: skip
+    # Lines starting with # are comments (docs/calendar-example.csv says what it is); numbers stay those
+    # of the file's lines.
+    numbered = [
+        (n, cells)
+        for n, cells in enumerate(rows, start=1)
+        if not (cells and cells[0].lstrip().startswith("#"))
+    ]
+    header = [cell.strip().lower() for cell in numbered[0][1]] if numbered else []
+    if header[:3] != list(CSV_COLUMNS):
+        raise InvalidInput(
+            "FILE_HEADER",
+            _("The first row must be the header: %(columns)s.") % {"columns": ",".join(CSV_COLUMNS)},
+            field="file",
+        )
+    years: dict[int, list[DayInput]] = {}
+    errors: list[DomainError] = []
+    seen: dict[dt.date, int] = {}
+    for number, cells in numbered[1:]:
+        if not any(cell.strip() for cell in cells):
+            continue
+        try:
+            day = _parse_row(cells, seen, number)
+        except DomainError as error:
+            error.params["row"] = number
+            errors.append(error)
+            continue
+        seen[day.date] = number
+        years.setdefault(day.date.year, []).append(day)
+    if errors:
+        raise ErrorList(errors)
+    if not years:
+        raise InvalidInput("FILE_EMPTY", _("The file lists no days."), field="file")
+    for year in years:
+        check_year(year)
+    return years
+
+
+def _parse_row(cells: list[str], seen: dict[dt.date, int], number: int) -> DayInput:
+    if len(cells) > len(CSV_COLUMNS):
+        raise InvalidInput("ROW_COLUMNS", _("Too many columns."), field="name")
+    date_text, kind_text, name = [*cells, "", "", ""][:3]
+    try:
+        day = dt.date.fromisoformat(date_text.strip())
+    except ValueError:
+        raise InvalidInput("DATE_INVALID", _("Enter the date as YYYY-MM-DD."), field="date") from None
+    if day in seen:
+        raise InvalidInput(
+            "DATE_DUPLICATE", _("%(date)s is also in row %(row)d.") % {"date": day.isoformat(), "row": seen[day]},
+            field="date",
+        )  # fmt: skip
+    kind = KINDS.get(kind_text.strip().lower())
+    if kind is None:
+        raise InvalidInput("KIND_INVALID", _("Choose holiday or workday."), field="kind")
+    return check_days(day.year, [DayInput(day, kind, name.strip())])[0]
+
+
+def calendar_load(
+    years: dict[int, list[DayInput]], *, source: str, published_on: dt.date | None, actor: Any
+) -> CalendarChange:
+    """Replace the days of each year in `years` (a re-issued notice replaces the earlier one)."""
+    source = check_source(source)
+    checked = {check_year(year): check_days(year, days) for year, days in years.items()}
+    return _change(checked, source=source, published_on=published_on, actor=actor)
+
+
+def calendar_year_save(
+    year: int, *, days: list[DayInput], source: str, published_on: dt.date | None, actor: Any
+) -> CalendarChange:
+    """The admin's form: one year's notice with all its days."""
+    return calendar_load({year: days}, source=source, published_on=published_on, actor=actor)
+
+
+def calendar_year_delete(year: int, *, actor: Any) -> CalendarChange:
+    """Forget a year's notice: its days fall back to the package or Monday–Friday."""
+    return _change({check_year(year): None}, source="", published_on=None, actor=actor)
+
+
+def _change(
+    years: dict[int, list[DayInput] | None], *, source: str, published_on: dt.date | None, actor: Any
+) -> CalendarChange:
+    try:
+        with transaction.atomic():
+            _bump_version()  # locks the version row first: changes of the table run one at a time
+            calendar.invalidate()
+            before: dict[dt.date, bool] = {}
+            for year, days in sorted(years.items()):
+                old = dict(CalendarDay.objects.filter(date__year=year).values_list("date", "kind"))
+                before.update({day: calendar.is_working_day(day) for day in old})
+                before.update({day.date: calendar.is_working_day(day.date) for day in days or ()})
+                _write_year(year, days, source=source, published_on=published_on)
+            calendar.invalidate()
+            changed = sorted(
+                day for day, working in before.items() if calendar.is_working_day(day) != working
+            )
+            event = audit.record(
+                "calendar.changed",
+                None,
+                actor=actor,
+                after={"years": sorted(years), "source": source, "published_on": published_on,
+                       "deleted": [year for year, days in years.items() if days is None],
+                       "changed_dates": changed},
+            )  # fmt: skip
+            recomputed = events.announce(
+                "calendar.changed", dates=frozenset(changed), actor=actor, change=event.seq
+            )
+    finally:
+        calendar.invalidate()  # a rolled-back change must not stay in this process's copy
+    return CalendarChange(sorted(years), changed, recomputed)
+
+
+def _bump_version() -> None:
+    row = CalendarVersion.objects.select_for_update().filter(pk=1).first()
+    if row is None:
+        CalendarVersion.objects.bulk_create([CalendarVersion(pk=1)], ignore_conflicts=True)
+        row = CalendarVersion.objects.select_for_update().get(pk=1)
+    row.version += 1
+    row.save(update_fields=["version"])
+
+
+def _write_year(year: int, days: list[DayInput] | None, *, source: str, published_on: dt.date | None) -> None:
+    CalendarDay.objects.filter(date__year=year).delete()
+    if days is None:
+        CalendarYear.objects.filter(year=year).delete()
+        return
+    row, _created = CalendarYear.objects.update_or_create(
+        year=year, defaults={"source": source, "published_on": published_on}
+    )
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(year=row, date=day.date, kind=day.kind, name=day.name) for day in days]
+    )

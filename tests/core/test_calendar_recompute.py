@@ -1,0 +1,123 @@
+"""A changed holiday calendar recomputes the open clocks that cross a changed day, each on the trail;
+finished clocks keep their date and trace (issue 12 §7, R-TIME-01, R-TIME-02)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from enforcelink.cases.actions import record_step
+from enforcelink.cases.models import NodeKind, NodeStatus, ProcessNode
+from enforcelink.core import holidays
+from enforcelink.core.calendar import next_working_day
+from enforcelink.core.holidays import DayInput
+from enforcelink.core.models import AuditEvent
+from enforcelink.linkage.actions import Ask, request_create, request_send
+from enforcelink.linkage.models import RequestEvent
+from enforcelink.urging.actions import judgment_register
+from tests.factories import file_case
+from tests.urging.conftest import registration
+
+pytestmark = pytest.mark.django_db
+
+
+def make_holiday(day: dt.date) -> holidays.CalendarChange:
+    return holidays.calendar_load(
+        {day.year: [DayInput(day, "holiday", "测试")]}, source="test notice", published_on=None, actor="test"
+    )
+
+
+def node(case, kind):
+    return ProcessNode.objects.get(case=case, kind=kind)
+
+
+def test_open_nodes_crossing_the_day_move_and_finished_ones_keep_their_trace(world):
+    today = timezone.localdate()
+    case = file_case(world.court, world.president, filed_on=today - dt.timedelta(days=2))
+    notice, report, inquiry = (node(case, kind) for kind in
+                               (NodeKind.EXECUTION_NOTICE, NodeKind.PROPERTY_REPORT, NodeKind.NETWORK_INQUIRY))  # fmt: skip
+    record_step(case, step="property_report_sent", actor=world.president)
+    report.refresh_from_db()
+    assert report.status == NodeStatus.DONE and report.due_on == notice.due_on
+    day = notice.due_on  # a working day: the 7-day notice clock ends on it
+    assert inquiry.due_on < day
+    done_trace = report.trace
+
+    change = make_holiday(day)
+
+    assert change.changed_dates == [day]
+    assert change.recomputed == {"cases.nodes": 1, "urging.judgments": 0, "linkage.requests": 0}
+    notice.refresh_from_db()
+    assert notice.due_on == next_working_day(day + dt.timedelta(days=1))
+    assert notice.trace["history"] == [
+        {"due": day.isoformat(), "changed_by": {"calendar": AuditEvent.objects.get(action="calendar.changed").seq,
+                                                "dates": [day.isoformat()]}}
+    ]  # fmt: skip
+    assert notice.trace["calendar_days"] == [f"{day.isoformat()} holiday 测试"]
+    assert notice.trace["steps"][-1].endswith(f"is not a working day: moved to {notice.due_on.isoformat()}")
+    event = AuditEvent.objects.get(action="node.recomputed")
+    assert (event.case_id, event.before, event.after["due_on"]) == (
+        case.pk,
+        {"due_on": day.isoformat()},
+        notice.due_on.isoformat(),
+    )
+    report.refresh_from_db()
+    inquiry_after = node(case, NodeKind.NETWORK_INQUIRY)
+    assert (report.due_on, report.trace) == (day, done_trace)  # closed: untouched
+    assert (inquiry_after.due_on, inquiry_after.trace) == (
+        inquiry.due_on,
+        inquiry.trace,
+    )  # ends before the day
+
+
+def test_a_sent_request_sla_is_recomputed_with_an_event(world):
+    case = file_case(world.court, world.officer, principal="50000.00")
+    ask = Ask(
+        world.unit, "inquire_deposits", purpose="查询被执行人存款以便执行", legal_basis="民诉法第二百五十三条"
+    )
+    sent = request_send(request_create(case, ask, actor=world.officer), actor=world.officer)
+    draft = request_create(case, ask, actor=world.officer)  # not sent: no clock
+    sent_on = timezone.localdate(sent.sent_at)
+    first = next_working_day(sent_on + dt.timedelta(days=1))  # the first day the SLA counts
+    before = sent.due_on
+
+    change = make_holiday(first)
+
+    assert change.recomputed["linkage.requests"] == 1
+    sent.refresh_from_db()
+    assert sent.due_on == next_working_day(before + dt.timedelta(days=1))  # one working day more
+    assert sent.due_trace["history"][0]["due"] == before.isoformat()
+    assert sent.due_trace["calendar_days"] == [f"{first.isoformat()} holiday 测试"]
+    event = RequestEvent.objects.get(request=sent, kind="due_recomputed")
+    assert (
+        event.data["before_due_on"] == before.isoformat() and event.data["due_on"] == sent.due_on.isoformat()
+    )
+    assert event.status_before == event.status_after == sent.status
+    assert AuditEvent.objects.filter(action="request.due_recomputed", object_id=str(sent.pk)).exists()
+    assert not RequestEvent.objects.filter(request=draft, kind="due_recomputed").exists()
+
+
+def test_an_open_judgment_deadline_is_recomputed_and_a_decided_one_kept(world):
+    judgment = judgment_register(registration(world.court, judge=world.officer), actor=world.officer)
+    before, trace = judgment.due_on, judgment.due_trace
+
+    make_holiday(before)
+
+    judgment.refresh_from_db()
+    assert judgment.due_on == next_working_day(before + dt.timedelta(days=1))
+    assert judgment.due_trace["history"][0]["due"] == before.isoformat()
+    assert trace["due"] == before.isoformat()
+    assert AuditEvent.objects.filter(action="judgment.due_recomputed").count() == 1
+
+
+def test_a_change_no_clock_crosses_recomputes_nothing(world):
+    today = timezone.localdate()
+    case = file_case(world.court, world.president, filed_on=today - dt.timedelta(days=2))
+    traces = {n.pk: (n.due_on, n.trace) for n in ProcessNode.objects.filter(case=case)}
+    far = next_working_day(today + dt.timedelta(days=400))
+    change = make_holiday(far)
+    assert change.recomputed == {"cases.nodes": 0, "urging.judgments": 0, "linkage.requests": 0}
+    assert {n.pk: (n.due_on, n.trace) for n in ProcessNode.objects.filter(case=case)} == traces
+    assert not AuditEvent.objects.filter(action="node.recomputed").exists()
