@@ -131,6 +131,12 @@ class PartySerializer(serializers.ModelSerializer):
 
     id_number = serializers.SerializerMethodField(help_text="Masked per R-ID-05 for resident IDs.")
     id_number_masked = serializers.SerializerMethodField()
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Checks to make, never refusals (R-ID-01): a region code not in the division-code "
+        "table, a 15-digit number converted.",
+    )
 
     class Meta:
         model = Party
@@ -148,6 +154,7 @@ class PartySerializer(serializers.ModelSerializer):
             "address",
             "phone",
             "position",
+            "warnings",
         ]
 
     def get_id_number(self, party: Party) -> str:
