@@ -22,6 +22,7 @@ from enforcelink.cases.models import (
     SuspensionKind,
 )
 from enforcelink.core.errors import DomainError, ErrorList
+from enforcelink.core.fields import TextField
 from enforcelink.orgs.models import Court, User
 
 PARTY_ROLES = {"applicants": "applicant", "respondents": "respondent"}
@@ -41,12 +42,12 @@ class CaseFilingForm(forms.Form):
     type_code = forms.ChoiceField(label=_("Case type"), choices=CaseType.choices, initial=CaseType.FIRST)
     filed_on = forms.DateField(label=_("Filing date"), widget=DateInput())
     basis_type = forms.ChoiceField(label=_("Basis type"), choices=[("", "—"), *BasisType.choices])
-    basis_body = forms.CharField(label=_("Issuing body"), max_length=150)
-    basis_number = forms.CharField(label=_("Basis document number"), max_length=100)
+    basis_body = TextField(label=_("Issuing body"), max_length=150)
+    basis_number = TextField(label=_("Basis document number"), max_length=100)
     basis_effective_on = forms.DateField(label=_("Basis effective date"), required=False, widget=DateInput())
-    principal = forms.CharField(label=_("Principal (yuan)"), max_length=30, initial="0")
-    interest = forms.CharField(label=_("Interest (yuan)"), max_length=30, initial="0", required=False)
-    costs = forms.CharField(label=_("Costs (yuan)"), max_length=30, initial="0", required=False)
+    principal = TextField(label=_("Principal (yuan)"), max_length=30, initial="0")
+    interest = TextField(label=_("Interest (yuan)"), max_length=30, initial="0", required=False)
+    costs = TextField(label=_("Costs (yuan)"), max_length=30, initial="0", required=False)
     is_money_case = forms.BooleanField(label=_("Money case"), required=False, initial=True)
     is_non_litigation = forms.BooleanField(label=_("Non-litigation case"), required=False)
     is_livelihood = forms.BooleanField(label=_("Livelihood (涉民生)"), required=False)
@@ -64,19 +65,17 @@ class PartyForm(forms.Form):
     """One applicant or respondent row; blank rows are skipped."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices, initial=PartyKind.PERSON)
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = TextField(label=_("Name"), max_length=150)
     id_type = forms.ChoiceField(
         label=_("Document type"),
         choices=[("", _("By kind (resident ID / USCC)")), *IdType.choices],
         required=False,
     )
-    id_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
-    legal_representative = forms.CharField(
+    id_number = TextField(label=_("Document number"), max_length=40, required=False)
+    legal_representative = TextField(
         label=_("Legal representative (organisations)"), max_length=50, required=False
     )
-    actual_controller = forms.CharField(
-        label=_("Actual controller (organisations)"), max_length=50, required=False
-    )
+    actual_controller = TextField(label=_("Actual controller (organisations)"), max_length=50, required=False)
 
     def has_changed(self) -> bool:
         # The kind select always posts a value; a row counts as entered once a text field is filled.
@@ -224,7 +223,7 @@ def _row(rows: list[int], index_text: str) -> int | None:
 class CaseSearchForm(forms.Form):
     """The case list's search box and filters; an unknown value is ignored, never an error page."""
 
-    q = forms.CharField(
+    q = TextField(
         label=_("Search"),
         required=False,
         max_length=100,
@@ -297,7 +296,7 @@ class SuspensionStartForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=SuspensionKind.choices)
     started_on = forms.DateField(label=_("From"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = TextField(label=_("Reason"), max_length=300)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -315,8 +314,10 @@ class SuspensionEndForm(forms.Form):
 class ExtensionRequestForm(forms.Form):
     """R-CASE-03: three more months, asked at least 5 days before the deadline."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    high_court_ref = forms.CharField(
+    reason = TextField(
+        label=_("Reason"), max_length=500, multiline=True, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    high_court_ref = TextField(
         label=_("High-court filing reference (for a further extension)"), max_length=100, required=False
     )
 
@@ -327,7 +328,7 @@ class ExtensionDecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
     )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = TextField(label=_("Note"), max_length=300, required=False)
 
 
 ZB_LABELS = {
@@ -374,8 +375,8 @@ class CloseForm(forms.Form):
             ("duplicate", _("Duplicate filing")),
         ],
     )
-    ruling_number = forms.CharField(label=_("Ruling document number"), max_length=60, required=False)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    ruling_number = TextField(label=_("Ruling document number"), max_length=60, required=False)
+    note = TextField(label=_("Note"), max_length=300, required=False)
 
     GROUPS = {
         "fully_performed": ("settlement_performed",),
@@ -409,14 +410,14 @@ class CloseForm(forms.Form):
 class ResumeForm(forms.Form):
     """R-CASE-05: a 终本 case is resumed as a new, linked 执恢 case."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = TextField(label=_("Reason"), max_length=300)
 
 
 class ReassignForm(forms.Form):
     """R-CASE-06: move the case to another officer of its court, with the reason."""
 
     officer = forms.ModelChoiceField(label=_("New officer"), queryset=User.objects.none())
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = TextField(label=_("Reason"), max_length=300)
 
     def __init__(self, *args: Any, court: Court | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -45,6 +46,7 @@ from enforcelink.core.identifiers import (
 )
 from enforcelink.core.money import parse_amount
 from enforcelink.core.tabular import ImportReport, Row, Table, TableError, cell_text
+from enforcelink.core.text import printable, text_error
 from enforcelink.orgs.models import Court
 
 
@@ -141,6 +143,7 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("被执行人证件类型", "optional", gettext_noop("As 申请执行人证件类型."), ""),
 )
 REQUIRED_COLUMNS = tuple(c.name for c in CASE_COLUMNS if c.need == "required")
+COLUMN_NAMES = frozenset(c.name for c in CASE_COLUMNS)
 
 CLOSURE_WORDS = {
     "执行完毕": ClosureMode.FULLY_PERFORMED,
@@ -198,7 +201,6 @@ SIDES = (
     (PartyRole.APPLICANT, "申请执行人", "申请执行人证件号码", "申请执行人证件类型"),
     (PartyRole.RESPONDENT, "被执行人", "被执行人证件号码", "被执行人证件类型"),
 )
-TEXT_LIMITS = {"执行依据文号": 100, "作出执行依据单位": 150}
 FIELD_COLUMNS = {
     "principal": "申请执行标的金额",
     "interest": "利息",
@@ -284,6 +286,7 @@ class RowReader:
 
     def read(self, row: Row) -> Plan:
         plan = Plan(row)
+        plan.row = self._cleaned(plan)
         court = self.guarded(plan, "法院代码", self._court, self.text(plan, "法院代码"))
         number = self.guarded(plan, "案号", self._number, plan, court)
         filed_on = self._date(plan, "立案日期", required=True)
@@ -312,15 +315,24 @@ class RowReader:
         plan.filing.is_non_litigation = plan.filing.basis_type == BasisType.ADMINISTRATIVE
         if court is not None and number is not None:
             self._check_number_free(plan, str(number))
-        self._check_lengths(plan)
         return plan
 
-    def _check_lengths(self, plan: Plan) -> None:
-        """Too long for its column: refused here rather than failing in the database."""
-        for column, limit in TEXT_LIMITS.items():
-            if len(self.text(plan, column)) > limit:
-                message = _("At most %(limit)d characters.") % {"limit": limit}
-                self.error(plan, column, InvalidInput("TOO_LONG", message))
+    def _cleaned(self, plan: Plan) -> Row:
+        """The row's cells under the shared text rule (issue 12), as the API and the forms apply it:
+        NFC, and a control or text-direction character refused with TEXT_CONTROL_CHARACTER for its
+        column. Such a cell is read on without the characters, so it is reported once, not again by
+        the parsers. Lengths are the filing's to check (MAX_LENGTH, as the API: `clean_filing`)."""
+        values = dict(plan.row.values)
+        for column in COLUMN_NAMES & values.keys():
+            value = values[column]
+            if not isinstance(value, str):
+                continue
+            error = text_error(value)
+            if error is not None:
+                self.error(plan, column, error)
+                value = printable(value)[0]
+            values[column] = unicodedata.normalize("NFC", value)
+        return Row(plan.row.number, values)
 
     def _court(self, code: str) -> Court:
         code = validate_court_code(code, field_name="法院代码")

@@ -28,6 +28,7 @@ from enforcelink.cases.models import (
     PartyRole,
     ProcessNode,
 )
+from enforcelink.core.fields import ApiTextField
 from enforcelink.core.identifiers import looks_like_resident_id, mask_id
 from enforcelink.core.models import AuditEvent
 from enforcelink.orgs.models import Court
@@ -61,17 +62,15 @@ class AmountField(serializers.Field):
         return f"{value:.2f}" if isinstance(value, Decimal) else str(value)
 
 
-def _text(max_length: int, **kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(
-        max_length=max_length, required=False, allow_blank=True, default="", **kwargs
-    )
+def _text(max_length: int, **kwargs: Any) -> ApiTextField:
+    return ApiTextField(max_length=max_length, required=False, allow_blank=True, default="", **kwargs)
 
 
 class PartyInputSerializer(serializers.Serializer):
     """One applicant or respondent; its role comes from the array it is in."""
 
     kind = serializers.ChoiceField(choices=PartyKind.choices, default=PartyKind.PERSON)
-    name = serializers.CharField(max_length=150)
+    name = ApiTextField(max_length=150)
     id_type = serializers.ChoiceField(
         choices=IdType.choices,
         required=False,
@@ -79,7 +78,7 @@ class PartyInputSerializer(serializers.Serializer):
         default="",
         help_text="Defaults to resident_id for persons and uscc for organisations.",
     )
-    id_number = serializers.CharField(max_length=40, help_text="Resident ID (R-ID-01) or USCC (R-ID-02).")
+    id_number = ApiTextField(max_length=40, help_text="Resident ID (R-ID-01) or USCC (R-ID-02).")
     legal_representative = _text(50)
     actual_controller = _text(50)
     address = _text(200)
@@ -98,8 +97,8 @@ class CaseFilingSerializer(serializers.Serializer):
     filed_on = serializers.DateField(required=False, help_text="Defaults to today.")
     type_code = serializers.ChoiceField(choices=CaseType.choices, default=CaseType.FIRST)
     basis_type = serializers.ChoiceField(choices=BasisType.choices)
-    basis_body = serializers.CharField(max_length=150)
-    basis_number = serializers.CharField(max_length=100)
+    basis_body = ApiTextField(max_length=150)
+    basis_number = ApiTextField(max_length=100)
     basis_effective_on = serializers.DateField(required=False, allow_null=True, default=None)
     principal = AmountField(required=False, default="0")
     interest = AmountField(required=False, default="0")
@@ -165,7 +164,7 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class RevealRequestSerializer(serializers.Serializer):
-    purpose = serializers.CharField(max_length=200, help_text="Why the full number is needed; it is logged.")
+    purpose = ApiTextField(max_length=200, help_text="Why the full number is needed; it is logged.")
 
 
 class RevealedIdSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enforcelink.core.fields import TextField
 from enforcelink.documents import policy
 from enforcelink.documents.models import DocumentKind
 from enforcelink.orgs.models import Court
@@ -39,10 +40,11 @@ class TemplateVersionForm(forms.Form):
         help_text=_("Only the assistance notice has variants, one per kind of request."),
     )
     court = forms.ModelChoiceField(label=_("court"), queryset=Court.objects.none(), required=False)
-    body = forms.CharField(
+    body = TextField(
         label=_("template body"),
         required=False,
         strip=False,
+        multiline=True,
         widget=forms.Textarea(
             attrs={"rows": 28, "cols": 100, "class": "vLargeTextField", "spellcheck": "false"}
         ),
@@ -53,7 +55,7 @@ class TemplateVersionForm(forms.Form):
         required=False,
         help_text=_("UTF-8 text; when a file is chosen it replaces the text typed above."),
     )
-    note = forms.CharField(label=_("change note"), max_length=200, required=False)
+    note = TextField(label=_("change note"), max_length=200, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

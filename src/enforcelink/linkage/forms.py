@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enforcelink.cases.models import Case
 from enforcelink.core.errors import DomainError, ErrorList
+from enforcelink.core.fields import TextField
 from enforcelink.linkage import policy
 from enforcelink.linkage.models import RequestStatus, RequestType
 from enforcelink.orgs.models import LinkageUnit
@@ -80,12 +81,10 @@ class SendForm(forms.Form):
     units = forms.ModelMultipleChoiceField(
         label=_("Units"), queryset=LinkageUnit.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    purpose = forms.CharField(label=_("Purpose"), max_length=300)
-    legal_basis = forms.CharField(label=_("Legal basis"), max_length=200, initial=DEFAULT_BASIS)
-    measure = forms.CharField(label=_("Exactly what is asked (optional)"), max_length=300, required=False)
-    amount = forms.CharField(
-        label=_("Amount (yuan, for freezes and deductions)"), max_length=30, required=False
-    )
+    purpose = TextField(label=_("Purpose"), max_length=300)
+    legal_basis = TextField(label=_("Legal basis"), max_length=200, initial=DEFAULT_BASIS)
+    measure = TextField(label=_("Exactly what is asked (optional)"), max_length=300, required=False)
+    amount = TextField(label=_("Amount (yuan, for freezes and deductions)"), max_length=30, required=False)
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +115,7 @@ class AttachmentsField(forms.FileField):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    reason = TextField(label=_("Reason"), max_length=500)
 
 
 class ReplyReasonForm(ReasonForm):
@@ -126,8 +125,12 @@ class ReplyReasonForm(ReasonForm):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
-        label=_("Message"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    body = TextField(
+        label=_("Message"),
+        max_length=4000,
+        required=False,
+        multiline=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     attachments = AttachmentsField()
 
@@ -165,7 +168,7 @@ class InboxFilterForm(forms.Form):
 class ApprovalForm(forms.Form):
     """The approver's decision on a request awaiting approval; a refusal says why."""
 
-    note = forms.CharField(label=_("Reason (required to refuse)"), max_length=500, required=False)
+    note = TextField(label=_("Reason (required to refuse)"), max_length=500, required=False)
 
 
 BATCH_MAX_CASES = 500
@@ -177,14 +180,12 @@ class BatchForm(forms.Form):
 
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=LinkageUnit.objects.none())
     request_type = forms.ChoiceField(label=_("Request"), choices=RequestType.choices)
-    purpose = forms.CharField(label=_("Purpose"), max_length=300)
-    legal_basis = forms.CharField(label=_("Legal basis"), max_length=200, initial=DEFAULT_BASIS)
-    measure = forms.CharField(label=_("Exactly what is asked (optional)"), max_length=300, required=False)
-    amount = forms.CharField(
-        label=_("Amount (yuan, for freezes and deductions)"), max_length=30, required=False
-    )
-    numbers = forms.CharField(
-        label=_("Case numbers or ids, one a line"), required=False, max_length=50000,
+    purpose = TextField(label=_("Purpose"), max_length=300)
+    legal_basis = TextField(label=_("Legal basis"), max_length=200, initial=DEFAULT_BASIS)
+    measure = TextField(label=_("Exactly what is asked (optional)"), max_length=300, required=False)
+    amount = TextField(label=_("Amount (yuan, for freezes and deductions)"), max_length=30, required=False)
+    numbers = TextField(
+        label=_("Case numbers or ids, one a line"), required=False, max_length=50000, multiline=True,
         widget=forms.Textarea(attrs={"rows": 6}),
     )  # fmt: skip
     cases = forms.ModelMultipleChoiceField(
@@ -220,8 +221,8 @@ def _field(spec: policy.Field, *, required: bool) -> forms.Field:
             coerce=lambda value: value == "yes",
         )  # fmt: skip
     if spec.kind == "date":
-        return forms.CharField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
-    return forms.CharField(label=label, required=required, max_length=500)
+        return TextField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    return TextField(label=label, required=required, max_length=500)
 
 
 class ResultForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enforcelink.cases.forms import DateInput
 from enforcelink.cases.models import BasisType
+from enforcelink.core.fields import TextField
 from enforcelink.urging.models import JudgmentStatus
 
 BASIS_CHOICES = [
@@ -22,18 +23,18 @@ BASIS_CHOICES = [
 class JudgmentForm(forms.Form):
     """登记生效裁判. Amounts and the period stay text so the domain parsers judge them."""
 
-    number = forms.CharField(label=_("Judgment case number"), max_length=64)
+    number = TextField(label=_("Judgment case number"), max_length=64)
     basis_type = forms.ChoiceField(label=_("Document type"), choices=BASIS_CHOICES)
-    judge_name = forms.CharField(label=_("Trial judge"), max_length=50)
+    judge_name = TextField(label=_("Trial judge"), max_length=50)
     effective_on = forms.DateField(label=_("Effective date"), widget=DateInput())
-    performance_days = forms.CharField(label=_("Period to perform (days)"), max_length=4, initial="10")
-    principal = forms.CharField(label=_("Principal (yuan)"), max_length=30)
-    interest = forms.CharField(label=_("Interest (yuan)"), max_length=30, initial="0", required=False)
-    costs = forms.CharField(label=_("Costs (yuan)"), max_length=30, initial="0", required=False)
+    performance_days = TextField(label=_("Period to perform (days)"), max_length=4, initial="10")
+    principal = TextField(label=_("Principal (yuan)"), max_length=30)
+    interest = TextField(label=_("Interest (yuan)"), max_length=30, initial="0", required=False)
+    costs = TextField(label=_("Costs (yuan)"), max_length=30, initial="0", required=False)
 
 
 class PerformanceForm(forms.Form):
-    amount = forms.CharField(label=_("Amount paid (yuan)"), max_length=30)
+    amount = TextField(label=_("Amount paid (yuan)"), max_length=30)
     performed_on = forms.DateField(label=_("Paid on"), widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -42,11 +43,11 @@ class PerformanceForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = TextField(label=_("Reason"), max_length=200)
 
 
 class JudgmentFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *JudgmentStatus.choices], required=False
     )
-    q = forms.CharField(label=_("Case number or party"), max_length=64, required=False)
+    q = TextField(label=_("Case number or party"), max_length=64, required=False)

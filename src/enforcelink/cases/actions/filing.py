@@ -35,6 +35,7 @@ from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, RuleViolation
 from enforcelink.core.identifiers import parse_case_number, parse_resident_id, parse_uscc
 from enforcelink.core.money import parse_amount
+from enforcelink.core.text import clean_text
 from enforcelink.orgs.models import Court, Role, User
 
 OTHER_DOCUMENT = re.compile(r"^[A-Z0-9]{5,20}$")
@@ -87,6 +88,23 @@ def _party_field(index: int, role: str, name: str) -> str:
     return f"{role}s.{index}.{name}"
 
 
+PARTY_TEXTS = ("name", "legal_representative", "actual_controller", "address", "phone")
+
+
+def _party_texts(party: PartyInput, index: int, role: str) -> dict[str, str]:
+    """The party's free texts under the shared text rule (issue 12): NFC, no control or
+    text-direction character, and no longer than the column. Refused, never cut: an import once
+    stored the first 150 characters of a 100,000-character name."""
+    return {
+        name: clean_text(
+            str(getattr(party, name) or "").strip(),
+            field=_party_field(index, role, name),
+            max_length=Party._meta.get_field(name).max_length,
+        )
+        for name in PARTY_TEXTS
+    }
+
+
 def clean_party(party: PartyInput, index: int) -> Party:
     """R-ID-01 / R-ID-02: check the document number by its type; organisations need a USCC."""
     role = party.role
@@ -94,24 +112,23 @@ def clean_party(party: PartyInput, index: int) -> Party:
         raise InvalidInput(
             "PARTY_ROLE_INVALID", _("Unknown party role."), field=_party_field(index, "party", "role")
         )
-    name = (party.name or "").strip()
+    texts = _party_texts(party, index, role)
+    name = texts.pop("name")
     if not name:
         raise InvalidInput(
             "PARTY_NAME_REQUIRED", _("Enter the party's name."), field=_party_field(index, role, "name")
         )
     id_field = _party_field(index, role, "id_number")
+    clean_text(str(party.id_number or ""), field=id_field)
     kind = party.kind or PartyKind.PERSON
     id_type = party.id_type or (IdType.USCC if kind == PartyKind.ORGANISATION else IdType.RESIDENT_ID)
     row = Party(
         role=role,
         kind=kind,
-        name=name[:150],
+        name=name,
         id_type=id_type,
         position=index,
-        legal_representative=party.legal_representative.strip()[:50],
-        actual_controller=party.actual_controller.strip()[:50],
-        address=party.address.strip()[:200],
-        phone=party.phone.strip()[:30],
+        **texts,
     )
     if kind == PartyKind.ORGANISATION:
         if id_type != IdType.USCC:
@@ -179,6 +196,9 @@ def clean_filing(filing: CaseFiling) -> Cleaned:
     ):
         if not str(getattr(filing, name) or "").strip():
             errors.append(InvalidInput("REQUIRED", _("Enter %(what)s.") % {"what": label}, field=name))
+        else:
+            limit = Case._meta.get_field(name).max_length
+            _collect(errors, clean_text, str(getattr(filing, name)).strip(), field=name, max_length=limit)
     _collect(errors, policy.check_filing_date, filing.filed_on, timezone.localdate())
     _collect(errors, policy.check_basis_date, filing.basis_effective_on, filing.filed_on)
     counters = {PartyRole.APPLICANT: 0, PartyRole.RESPONDENT: 0}
