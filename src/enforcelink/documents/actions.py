@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -40,6 +41,8 @@ from enforcelink.urging.models import Judgment
 # What a document is issued on: an enforcement case, or a judgment before enforcement (执前督促).
 Subject = Case | Judgment
 ALL_FORMATS = (FileFormat.PDF, FileFormat.DOCX)
+
+logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I/O/0/1: read aloud and typed from paper
 CODE_LENGTH = 16  # 80 bits: not guessable by probing the public page
@@ -198,6 +201,7 @@ def take_document_number(court: Court, kind: str, year: int, count: int = 1) -> 
 class Rendered:
     pdf: bytes | None
     docx: bytes | None
+    dropped: dict[str, list[str]] = field(default_factory=dict)  # value name → code points left out
 
 
 def _sha(data: bytes) -> str:
@@ -240,6 +244,12 @@ def clean_formats(formats: Any) -> tuple[str, ...]:
 def _render(
     template: DocumentTemplate, values: dict[str, str], code: str, formats: tuple[str, ...]
 ) -> Rendered:
+    values, dropped = rendering.printable_values(values)
+    if dropped:  # stored before the text rule (issue 12): printed without them, and said so
+        logger.warning(
+            "document %s of case %s: control or text-direction characters left out of %s",
+            values.get("document_number", ""), values.get("case_number", ""), dropped,
+        )  # fmt: skip
     blocks = rendering.fill(rendering.parse(template.body), values)
     # Printed in Chinese whatever the officer's UI language: the document itself is Chinese.
     footer = f"核验码：{format_code(code)}　扫描二维码或在本院执行公开网页（{verify_url('')}）输入核验码，核验本文书真伪"
@@ -249,7 +259,7 @@ def _render(
         pdf = rendering.to_pdf(blocks, title=title, footer=footer, qr_data=verify_url(code))
     if FileFormat.DOCX in formats:
         docx = rendering.to_docx(blocks, title=title, footer=footer)
-    return Rendered(pdf=pdf, docx=docx)
+    return Rendered(pdf=pdf, docx=docx, dropped=dropped)
 
 
 RENDER_NEEDS = {"document_title", "document_number", "verification_code"}
@@ -421,7 +431,7 @@ def document_render(document: Document, *, actor: Any) -> Document:
         files = _files(locked, rendered)
         audit.record(
             "document.rendered", locked, actor=actor, case_id=locked.case_id, court_id=locked.court_id,
-            after={"number": locked.number, "sha256": {f.format: f.sha256 for f in files}},
+            after={"number": locked.number, "sha256": {f.format: f.sha256 for f in files}, **_dropped(rendered)},
         )  # fmt: skip
     return locked
 
@@ -492,6 +502,12 @@ def _store(issue: Issue, rendered: Rendered, actor: Any) -> Document:
             "on": "case" if on_case else f"judgment {subject.pk}",
             "template": f"{template.pk} v{template.version}",
             "sha256": {f.format: f.sha256 for f in files},
+            **_dropped(rendered),
         },
     )
     return document
+
+
+def _dropped(rendered: Rendered) -> dict[str, Any]:
+    """For the trail: the characters a stored value held that the document leaves out."""
+    return {"dropped_characters": rendered.dropped} if rendered.dropped else {}

@@ -20,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from enforcelink.core.text import printable
 from enforcelink.documents.policy import PLACEHOLDER
 
 FONT = "Noto Serif CJK SC"
@@ -46,6 +47,19 @@ def parse(body: str) -> list[Block]:
         kind = MARKERS.get(line[:2], "para")
         blocks.append(Block(kind, line[2:].strip() if kind != "para" else line))
     return blocks
+
+
+def printable_values(values: Mapping[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The values without control and text-direction characters, and what was dropped from which
+    ({"respondents": ["U+000B", "U+202E"]}). Values stored before the text rule (issue 12) may hold
+    them; python-docx refuses control characters outright and an override reverses the sentence."""
+    cleaned: dict[str, str] = {}
+    dropped: dict[str, list[str]] = {}
+    for name, value in values.items():
+        cleaned[name], gone = printable(str(value))
+        if gone:
+            dropped[name] = gone
+    return cleaned, dropped
 
 
 def fill(blocks: list[Block], values: Mapping[str, str]) -> list[Block]:
