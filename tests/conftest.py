@@ -68,6 +68,15 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (core.ratelimit) live in the process's cache: one test's requests must
+    not count against the next one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def client_for(world) -> Callable[..., APIClient]:
     """`client_for("officer")`: an API client signed in by session as that member of `world`."""

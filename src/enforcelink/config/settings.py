@@ -123,6 +123,8 @@ SIGNIN_ADDRESS_FAILURE_LIMIT = env.env_int("ENFORCELINK_AXES_ADDRESS_FAILURE_LIM
 SIGNIN_USERNAME_FAILURE_LIMIT = env.env_int("ENFORCELINK_AXES_USERNAME_FAILURE_LIMIT", 20, minimum=1)
 # Reverse proxies in front, each appending to X-Forwarded-For (core.net.client_address); 0: none.
 PROXY_COUNT = env.env_int("ENFORCELINK_PROXY_COUNT", 0)
+# Document checks on the public /verify/ page per client address in 10 minutes (documents.views).
+VERIFY_RATE_LIMIT = env.env_int("ENFORCELINK_VERIFY_RATE_LIMIT", 30, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "orgs/lockout.html"
 

@@ -11,18 +11,21 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from enforcelink.core.ratelimit import over_limit
 from enforcelink.documents.actions import document_file
 from enforcelink.documents.models import Document, FileFormat
 from enforcelink.documents.queries import Verification, document_verify
 from enforcelink.orgs.scoping import get_visible_or_404
 
 MAX_UPLOAD = 20 * 1024 * 1024
+VERIFY_WINDOW_SECONDS = 600  # settings.VERIFY_RATE_LIMIT checks per address in this time
 
 
 class VerifyForm(forms.Form):
@@ -46,6 +49,16 @@ class VerifyForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     result: Verification | None = None
+    if request.method == "POST" and over_limit(
+        request, "verify", limit=settings.VERIFY_RATE_LIMIT, window_seconds=VERIFY_WINDOW_SECONDS
+    ):
+        # Anybody may post here, a file of up to 20 MB each time: bounded per address (issue 12 §8).
+        message = _("Too many checks from this address. Wait %(minutes)d minutes and try again.") % {
+            "minutes": VERIFY_WINDOW_SECONDS // 60
+        }
+        response = render(request, "core/request_refused.html", {"message": message}, status=429)
+        response["Retry-After"] = str(VERIFY_WINDOW_SECONDS)
+        return response
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():

@@ -1,0 +1,41 @@
+"""The public /verify/ page is rate-limited per client address (issue 12 §8: it had no limit)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+
+from enforcelink.documents.views import VERIFY_WINDOW_SECONDS
+
+pytestmark = pytest.mark.django_db
+
+FORM = {"code": "NOSUCHCODE", "sha256": "0" * 64}
+
+
+def check(client, address, **extra):
+    return client.post("/verify/", FORM, REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en", **extra)
+
+
+@override_settings(VERIFY_RATE_LIMIT=3)
+def test_checks_over_the_limit_get_a_429_page_for_that_address_only():
+    client = Client()
+    assert [check(client, "203.0.113.9").status_code for _ in range(3)] == [200, 200, 200]
+    refused = check(client, "203.0.113.9")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(VERIFY_WINDOW_SECONDS)
+    assert "Too many checks from this address. Wait 10 minutes and try again." in refused.content.decode()
+    assert check(client, "198.51.100.7").status_code == 200
+    assert client.get("/verify/", REMOTE_ADDR="203.0.113.9").status_code == 200  # the page itself still shows
+
+
+@override_settings(VERIFY_RATE_LIMIT=2, PROXY_COUNT=1)
+def test_behind_the_proxy_the_limit_is_per_client_not_per_proxy():
+    client = Client()
+    for _ in range(2):
+        check(client, "127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert check(client, "127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+    assert check(client, "127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200
+
+
+def test_the_default_limit_leaves_room_for_a_person_checking_a_pile_of_documents(settings):
+    assert 20 <= settings.VERIFY_RATE_LIMIT <= 100
