@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from enforcelink.cases.models import Case, CaseStatus, CaseType, Party
 from enforcelink.core.api import MAX_PK
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_PK})
 class IdFilter(django_filters.NumberFilter):
-    """A whole-number id: "abc" or "1.5" is a 400, not a silent empty list."""
+    """A whole-number id: "abc", "1.5" or "0" is a 400, not a silent empty list (the schema says so)."""
 
     field_class = forms.IntegerField
+
+
+def _text(max_length: int, **kwargs: Any) -> django_filters.CharFilter:
+    """A text filter whose schema gives its longest value: one longer is a 400."""
+    schema = {"type": "string", "maxLength": max_length, "description": kwargs.get("help_text")}
+    return extend_schema_field(schema)(django_filters.CharFilter(max_length=max_length, **kwargs))
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -29,17 +35,15 @@ class CaseFilter(django_filters.FilterSet):
         help_text=_("filed_on_after / filed_on_before, inclusive (YYYY-MM-DD).")
     )
     officer = IdFilter(field_name="officer_id", min_value=1, max_value=MAX_PK, help_text=_("Officer's id."))
-    number = django_filters.CharFilter(field_name="number", max_length=64, help_text=_("Exact case number."))
-    number_contains = django_filters.CharFilter(
-        field_name="number", lookup_expr="contains", max_length=64, help_text=_("Part of the case number.")
+    number = _text(64, field_name="number", help_text=_("Exact case number."))
+    number_contains = _text(
+        64, field_name="number", lookup_expr="contains", help_text=_("Part of the case number.")
     )
-    party_name = django_filters.CharFilter(
-        method="filter_party_name",
-        max_length=150,
-        help_text=_("Part of an applicant's or respondent's name."),
+    party_name = _text(
+        150, method="filter_party_name", help_text=_("Part of an applicant's or respondent's name.")
     )
-    party_id_number = django_filters.CharFilter(
-        method="filter_party_id_number", max_length=40, help_text=_("A party's full ID number or USCC.")
+    party_id_number = _text(
+        40, method="filter_party_id_number", help_text=_("A party's full ID number or USCC.")
     )
 
     class Meta:

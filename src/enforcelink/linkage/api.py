@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
@@ -34,6 +35,8 @@ from enforcelink.core.api import (
     FilesJSONParser,
     ScopedAPIView,
     ScopedViewSet,
+    StrictCharField,
+    StrictTextField,
     parse_pk,
 )
 from enforcelink.core.errors import InvalidInput, NotFound
@@ -67,9 +70,11 @@ class RequestSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number")
     court = serializers.CharField(source="case.court.name")
     unit = serializers.CharField(source="unit.name")
-    notice_number = serializers.CharField(source="notice.number", default=None)
-    # The 执行裁定书 the notice executes, where the unit's list requires one (a freeze, a seizure).
-    ruling_number = serializers.CharField(source="ruling.number", default=None)
+    # Null until the notice is numbered at send (a draft, one awaiting approval or refused).
+    notice_number = serializers.CharField(source="notice.number", default=None, allow_null=True)
+    # The 执行裁定书 the notice executes, where the unit's list requires one (a freeze, a seizure);
+    # null for an inquiry.
+    ruling_number = serializers.CharField(source="ruling.number", default=None, allow_null=True)
 
     class Meta:
         model = AssistanceRequest
@@ -117,15 +122,13 @@ def answers(requests: list[AssistanceRequest]) -> list[dict[str, Any]]:
 class AttachmentInSerializer(serializers.Serializer):
     """A file sent with a reply or a message, its bytes in base64 (RFC 4648)."""
 
-    name = serializers.CharField(
-        max_length=255, help_text="The file's name, e.g. 流水.pdf; folders are dropped."
-    )
-    content_type = serializers.CharField(
+    name = StrictCharField(max_length=255, help_text="The file's name, e.g. 流水.pdf; folders are dropped.")
+    content_type = StrictCharField(
         max_length=100, required=False, allow_blank=True, default="",
         help_text="What the sender says it is. The stored type is detected from the content (PDF, OFD, "
         "DOCX, XLSX, JPEG, PNG, plain text or CSV) and must agree with the name's extension.",
     )  # fmt: skip
-    content_base64 = serializers.CharField(
+    content_base64 = StrictCharField(
         allow_blank=True,  # an empty file is refused by the checks, with the file's name
         help_text="The file's bytes in base64; at most ENFORCELINK_ATTACHMENT_MAX_MB (20 MB unless "
         "configured) once decoded.",
@@ -161,13 +164,13 @@ def uploads(items: list[dict[str, Any]]) -> list[Upload]:
 class ReplySerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["completed", "rejected", "returned"], default="completed")
     result = serializers.DictField(required=False, default=dict)  # checked field by field by the policy
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    reason = StrictTextField(required=False, allow_blank=True, max_length=500, default="")
     attachments = _attachments_field()
 
 
 class BatchReplySerializer(ReplySerializer):
     id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    idempotency_key = serializers.CharField(max_length=100)
+    idempotency_key = StrictCharField(max_length=100)
     attachments = None  # type: ignore[assignment]  # a batch carries no files: reply one by one for those
 
 
@@ -175,20 +178,66 @@ MAX_BATCH = 500
 
 
 class BatchSerializer(serializers.Serializer):
-    replies = BatchReplySerializer(many=True, allow_empty=False)
+    replies = BatchReplySerializer(many=True, allow_empty=False, max_length=MAX_BATCH)
 
-    def validate_replies(self, value: list[Any]) -> list[Any]:
-        if len(value) > MAX_BATCH:
-            raise serializers.ValidationError(_("At most %(max)d replies per call.") % {"max": MAX_BATCH})
-        return value
+
+class ReplyDoneSerializer(serializers.Serializer):
+    """One reply of a batch that was applied (or a repeat of one: the first answer again)."""
+
+    id = serializers.IntegerField(help_text="The request's id, as sent.")
+    status = serializers.ChoiceField(choices=[200], help_text="200: applied, or replayed.")
+    request = RequestSerializer()
+
+
+class ReplyRefusedSerializer(serializers.Serializer):
+    """One reply of a batch that was refused: nothing of it was written; the others go on."""
+
+    id = serializers.IntegerField(help_text="The request's id, as sent.")
+    status = serializers.IntegerField(
+        min_value=400, max_value=499, help_text="What the reply alone would have got: 400, or 404."
+    )
+    code = serializers.CharField(help_text="Stable machine code, e.g. RESULT_INVALID, REQUEST_STATE.")
+    message = serializers.CharField(help_text="For people, in the request's language.")
+    field = serializers.CharField(
+        allow_null=True, help_text='Dotted path inside the reply, e.g. "result.found".'
+    )
+
+
+class BatchAnswerSerializer(serializers.Serializer):
+    results = PolymorphicProxySerializer(
+        component_name="BatchReplyAnswer",
+        serializers=[ReplyDoneSerializer, ReplyRefusedSerializer],
+        resource_type_field_name=None,
+        many=True,
+        help_text="One answer per reply, in the order sent.",
+    )
 
 
 class MessageSerializer(serializers.Serializer):
-    body = serializers.CharField(
-        max_length=4000, required=False, allow_blank=True, default="",
-        help_text="The message; may be empty when files are attached.",
+    body = StrictTextField(
+        multiline=True, max_length=4000, required=False, allow_blank=True, default="",
+        help_text="The message; may be empty (or left out) when files are attached.",
     )  # fmt: skip
     attachments = _attachments_field()
+
+
+class MessageSchema(OpenApiSerializerExtension):
+    """A message needs words or files (`actions.message_post`: MESSAGE_INVALID otherwise), which
+    the fields alone cannot say: a body with some non-space character, or at least one file."""
+
+    target_class = MessageSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        if direction == "request":
+            schema["anyOf"] = [
+                {"required": ["body"], "properties": {"body": {"type": "string", "pattern": r"\S"}}},
+                {
+                    "required": ["attachments"],
+                    "properties": {"attachments": {"type": "array", "minItems": 1}},
+                },
+            ]
+        return schema
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -250,7 +299,10 @@ def _actor(request: Request) -> Any:
 
 
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Poll: `GET /api/v1/requests/?status=sent` lists what waits; `?all=1` every state."""
+    """Poll: `GET /api/v1/requests/?status=sent` lists what waits; `?all=1` every state.
+
+    The list's filters are the list's: `GET /requests/{id}/` finds any request the caller may see,
+    whatever its state (a completed, returned or cancelled one included)."""
 
     scoped_model = AssistanceRequest
     serializer_class = RequestSerializer
@@ -263,19 +315,29 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
             .select_related("case__court", "unit", "notice", "ruling")
             .order_by("due_on", "pk")
         )
+        if self.action != "list":
+            return queryset
         params = self.request.query_params
         if "sent_before" in params:
             queryset = queryset.filter(sent_at__lt=_moment(params["sent_before"], "sent_before"))
         status = params.get("status", "")
-        if status in RequestStatus.values:
+        if status:
+            if status not in RequestStatus.values:
+                raise InvalidInput("INVALID_CHOICE", _("Not a state a request can be in."), field="status")
             return queryset.filter(status=status)
-        return queryset if params.get("all") else queryset.filter(status__in=WITH_UNIT)
+        return queryset if _flag(params.get("all", ""), "all") else queryset.filter(status__in=WITH_UNIT)
 
     @extend_schema(
         summary="Requests waiting for the caller's unit (or the court's requests)",
         parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR),
-            OpenApiParameter("all", OpenApiTypes.BOOL),
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, enum=RequestStatus.values,
+                description="Only requests in this state; another value is a 400 naming `status`.",
+            ),
+            OpenApiParameter(
+                "all", OpenApiTypes.BOOL,
+                description="Every state, not only those waiting for the unit (`true`/`1` or `false`/`0`).",
+            ),
             OpenApiParameter(
                 "sent_before", OpenApiTypes.DATETIME,
                 description="Only requests sent before this moment (ISO 8601): a system that takes pushes "
@@ -285,6 +347,16 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     )  # fmt: skip
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+
+def _flag(text: str, name: str) -> bool:
+    """A yes/no query parameter: `all=false` must not mean yes because it is not empty."""
+    value = text.strip().lower()
+    if value in ("", "0", "false"):
+        return False
+    if value in ("1", "true"):
+        return True
+    raise InvalidInput("INVALID_INPUT", _("Give true or false (1 or 0)."), field=name)
 
 
 def _moment(text: str, name: str) -> Any:
@@ -380,7 +452,8 @@ class BatchReplies(UnitAction):
     """A bank's daily batch: up to 500 replies in one call, each with its own Idempotency-Key and its
     own outcome — one bad reply does not hold up the others, and a repeated batch has no second effect."""
 
-    @extend_schema(summary="Up to 500 replies at once, each applied exactly once", request=BatchSerializer)
+    @extend_schema(summary="Up to 500 replies at once, each applied exactly once", request=BatchSerializer,
+                   responses=BatchAnswerSerializer)  # fmt: skip
     def post(self, request: Request) -> Response:
         body = BatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -483,7 +556,7 @@ class AttachmentDownload(ScopedAPIView):
 
 
 class DecisionSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    note = StrictTextField(required=False, allow_blank=True, max_length=500, default="")
 
 
 class Decision(ScopedAPIView):
@@ -529,8 +602,8 @@ MAX_CASES = 500
 class CaseBatchSerializer(serializers.Serializer):
     unit = serializers.IntegerField(min_value=1, max_value=MAX_PK)
     request_type = serializers.ChoiceField(choices=RequestType.choices)
-    purpose = serializers.CharField(max_length=300)
-    legal_basis = serializers.CharField(max_length=200)
+    purpose = StrictTextField(max_length=300)
+    legal_basis = StrictTextField(max_length=200)
     details = serializers.DictField(required=False, default=dict)
     cases = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_PK), allow_empty=False, max_length=MAX_CASES

@@ -53,9 +53,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Any) -> tuple[UnitPrincipal, ApiKey] | None:
+        """None only when there is no Authorization header at all. A header that is there but holds
+        no valid key (another scheme, another token, a typo) is refused: never a silent fall-back to
+        the browser session that happens to come with it."""
         header = authentication.get_authorization_header(request).decode(errors="replace")
-        if not header.startswith(f"{self.keyword} el_"):
+        if not header:
             return None
+        if not header.startswith(f"{self.keyword} el_"):
+            raise exceptions.AuthenticationFailed(
+                _("The Authorization header holds no API key: send Bearer el_…, or no header at all.")
+            )
         secret = header[len(self.keyword) + 1 :].strip()
         parts = secret.split("_", 2)
         if len(parts) != 3:
