@@ -34,6 +34,7 @@ from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
 from enforcelink.core.rows import insert_rows, update_rows
 from enforcelink.core.sweeps import claim_each
+from enforcelink.core.text import clean_text
 from enforcelink.documents.actions import Reservation, documents_reserve, issued_fields
 from enforcelink.documents.models import Document, DocumentKind
 from enforcelink.documents.policy import AMOUNT_VARIANTS
@@ -70,6 +71,14 @@ class Ask:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def _clean_ask_texts(ask: Ask) -> None:
+    """The shared text rule (issue 12) for what the notice prints: NFC, no control or text-direction
+    character, no longer than its column (refused, not cut), whichever page or API call it came by."""
+    for name in ("purpose", "legal_basis"):
+        limit = AssistanceRequest._meta.get_field(name).max_length
+        setattr(ask, name, clean_text(str(getattr(ask, name)).strip(), field=name, max_length=limit))
+
+
 def _clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None) -> policy.Entry:
     """R-ASSET-01: every request records its purpose and legal basis; the unit must handle the type."""
     for name in ("purpose", "legal_basis"):
@@ -77,6 +86,7 @@ def _clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None
             raise InvalidInput(
                 "REQUIRED", _("Enter the %(what)s.") % {"what": _(name.replace("_", " "))}, field=name
             )
+    _clean_ask_texts(ask)
     if responsibilities is None:
         responsibilities = queries.responsibility_list(ask.unit)
     entry = responsibilities.get(ask.request_type) if ask.unit.active else None
@@ -91,6 +101,9 @@ def _clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None
     policy.check_attachments(entry.attachments, unit=ask.unit.name, field="request_type")
     if not isinstance(ask.details, dict):
         raise InvalidInput("DETAILS_INVALID", _("The request details must be an object."), field="details")
+    for key, value in ask.details.items():  # the measure is printed in the notice
+        if isinstance(value, str):
+            ask.details[key] = clean_text(value, field=f"details.{key}")
     variant = policy.NOTICE_VARIANTS.get(ask.request_type, "")
     if variant in AMOUNT_VARIANTS.get("assistance_notice", ()):
         ask.details["amount"] = str(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from enforcelink.core.calendar import Deadline, compute_deadline, is_working_day
 from enforcelink.core.errors import InvalidInput, RuleViolation
 from enforcelink.core.money import parse_amount
+from enforcelink.core.text import clean_text
 from enforcelink.documents.policy import RULING_VARIANTS
 
 
@@ -311,7 +312,8 @@ def _value(spec: Field, value: Any, path: str) -> Any:
     if spec.kind == "text":
         if not isinstance(value, str) or len(value) > 500:
             raise _bad(path, _("Expected text of at most 500 characters."))
-        return value.strip()
+        # The shared text rule (issue 12), whether the result came by API, page or sheet.
+        return clean_text(value.strip(), field=f"result.{path}", multiline=True)
     if spec.kind == "bool":
         if not isinstance(value, bool):
             raise _bad(path, _("Expected true or false."))

@@ -1,0 +1,79 @@
+"""Issue 12, finding 1 for the linkage texts that reach a notice or a record: a request's purpose,
+legal basis and measure, a unit's result, a message. Same rule, same code, page or API."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from enforcelink.core.errors import InvalidInput
+from enforcelink.linkage.actions import Ask, request_create
+from enforcelink.linkage.forms import MessageForm, SendForm
+from enforcelink.linkage.models import AssistanceRequest, RequestMessage
+from tests.api.conftest import API
+
+
+@pytest.mark.parametrize(
+    ("ask_fields", "field"),
+    [
+        ({"purpose": "查询\u202e存款"}, "purpose"),
+        ({"legal_basis": "民诉法\x0b第二百五十三条"}, "legal_basis"),
+        ({"details": {"measure": "冻结\x1b存款"}}, "details.measure"),
+    ],
+)
+def test_a_request_refuses_the_characters_whichever_way_it_comes(world, case, ask_fields, field):
+    values = {"purpose": "查询存款", "legal_basis": "民诉法第二百五十三条", "details": {}, **ask_fields}
+    with pytest.raises(InvalidInput) as caught:
+        request_create(case, Ask(world.unit, "inquire_deposits", **values), actor=world.officer)
+    assert (caught.value.code, caught.value.field) == ("TEXT_CONTROL_CHARACTER", field)
+    assert not AssistanceRequest.objects.exists()
+
+
+def test_an_over_long_purpose_is_refused_not_cut(world, case):
+    with pytest.raises(InvalidInput) as caught:
+        request_create(case, Ask(world.unit, "inquire_deposits", "查" * 301, "民诉法"), actor=world.officer)
+    assert (caught.value.code, caught.value.field) == ("MAX_LENGTH", "purpose")
+
+
+def test_the_request_is_stored_composed(world, case):
+    request = request_create(
+        case, Ask(world.unit, "inquire_deposits", "Caf\u0065\u0301 查询", "民诉法"), actor=world.officer
+    )
+    assert request.purpose == "Café 查询"
+
+
+def test_the_send_form_and_the_api_batch_give_the_same_code(world, case, client_for):
+    form = SendForm(data={"request_type": "inquire_deposits", "units": [world.unit.pk],
+                          "purpose": "查询\u202e存款", "legal_basis": "民诉法"}, units=type(world.unit).objects.all())  # fmt: skip
+    assert not form.is_valid()
+    assert [error.code for error in form.errors.as_data()["purpose"]] == ["TEXT_CONTROL_CHARACTER"]
+    body = {"unit": world.unit.pk, "request_type": "inquire_deposits", "purpose": "查询\u202e存款",
+            "legal_basis": "民诉法", "cases": [case.pk]}  # fmt: skip
+    response = client_for("officer").post(f"{API}/requests/batch/", body, format="json")
+    assert response.status_code == 400, response.json()
+    assert (response.json()["code"], response.json()["field"]) == ("TEXT_CONTROL_CHARACTER", "purpose")
+    assert not AssistanceRequest.objects.exists()
+
+
+def test_a_units_result_note_is_checked_and_may_have_line_breaks(world, bank, sent):
+    url = f"{API}/requests/{sent.pk}/reply/"
+    bad = {"result": {"found": False, "note": "未查到\x1b"}}
+    response = bank.client.post(url, bad, format="json", HTTP_IDEMPOTENCY_KEY="t-1")
+    assert response.status_code == 400, response.json()
+    assert (response.json()["code"], response.json()["field"]) == ("TEXT_CONTROL_CHARACTER", "result.note")
+    good = {"result": {"found": False, "note": "未查到。\n已核对两次。"}}
+    response = bank.client.post(url, good, format="json", HTTP_IDEMPOTENCY_KEY="t-2")
+    assert response.status_code == 200, response.json()
+    assert AssistanceRequest.objects.get(pk=sent.pk).result["note"] == "未查到。\n已核对两次。"
+
+
+def test_a_message_keeps_its_lines_but_not_an_override(world, sent):
+    form = MessageForm(data={"body": "第一行\r\n第二行"})
+    assert form.is_valid() and form.cleaned_data["body"] == "第一行\r\n第二行"
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.officer)
+    url = reverse("request-action", args=[sent.pk, "message"])
+    response = client.post(url, {"body": "请补充\u202e材料"})
+    assert not RequestMessage.objects.exists()
+    assert "is not allowed" in response.content.decode()
