@@ -121,3 +121,41 @@ def test_a_change_no_clock_crosses_recomputes_nothing(world):
     assert change.recomputed == {"cases.nodes": 0, "urging.judgments": 0, "linkage.requests": 0}
     assert {n.pk: (n.due_on, n.trace) for n in ProcessNode.objects.filter(case=case)} == traces
     assert not AuditEvent.objects.filter(action="node.recomputed").exists()
+
+
+def test_a_clock_computed_by_a_process_with_the_old_table_is_caught_by_the_recheck(
+    world, django_capture_on_commit_callbacks
+):
+    """Other processes see a change within REFRESH_SECONDS; the recheck enqueued after commit runs once
+    they all have, and moves what one of them computed with the old table meanwhile (only that)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from enforcelink.core import calendar
+    from enforcelink.core.tasks import calendar_recheck
+
+    today = timezone.localdate()
+    filed = next(
+        today - dt.timedelta(days=n)
+        for n in range(7)
+        if next_working_day(today - dt.timedelta(days=n - 7)) == today - dt.timedelta(days=n - 7)
+    )
+    day = filed + dt.timedelta(days=7)  # a working day: the notice clock of a case filed then ends on it
+    with django_capture_on_commit_callbacks(execute=True):
+        make_holiday(day)
+    seq = AuditEvent.objects.get(action="calendar.changed").seq
+    queued = DBTaskResult.objects.get(task_path="enforcelink.core.tasks.calendar_recheck")
+    assert queued.run_after >= timezone.now() + dt.timedelta(seconds=calendar.REFRESH_SECONDS)
+    assert queued.args_kwargs["kwargs"]["dates"] == [day.isoformat()]
+
+    calendar.use_table(calendar.HolidayTable(), hold=True)  # another process, not yet reloaded
+    case = file_case(world.court, world.president, filed_on=filed)
+    assert node(case, NodeKind.EXECUTION_NOTICE).due_on == day
+
+    # The notice and the property-report order (a money case) both end on the day.
+    assert calendar_recheck.call(dates=[day.isoformat()], change=seq)["cases.nodes"] == 2
+    notice = node(case, NodeKind.EXECUTION_NOTICE)
+    assert notice.due_on == next_working_day(day + dt.timedelta(days=1))
+    assert notice.trace["history"][0]["changed_by"] == {"calendar": seq, "dates": [day.isoformat()]}
+    events = AuditEvent.objects.filter(action="node.recomputed")
+    assert {event.actor_label for event in events} == {"task:calendar_recheck"} and events.count() == 2
+    assert calendar_recheck.call(dates=[day.isoformat()], change=seq)["cases.nodes"] == 0  # nothing left

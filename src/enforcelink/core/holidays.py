@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcelink.core import audit, calendar, events
@@ -224,9 +225,23 @@ def _change(
             recomputed = events.announce(
                 "calendar.changed", dates=frozenset(changed), actor=actor, change=event.seq
             )
+            if changed:
+                _enqueue_recheck(changed, event.seq)
     finally:
         calendar.invalidate()  # a rolled-back change must not stay in this process's copy
     return CalendarChange(sorted(years), changed, recomputed)
+
+
+def _enqueue_recheck(changed: list[dt.date], change: int) -> None:
+    """After commit, once every process has reloaded the table, look at the same days again
+    (`core.tasks.calendar_recheck`)."""
+    from enforcelink.core.tasks import calendar_recheck
+
+    run_after = timezone.now() + dt.timedelta(seconds=calendar.REFRESH_SECONDS + 5)
+    dates = [day.isoformat() for day in changed]
+    transaction.on_commit(
+        lambda: calendar_recheck.using(run_after=run_after).enqueue(dates=dates, change=change)
+    )
 
 
 def _bump_version() -> None:
