@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from enforcelink.core.errors import InvalidInput
@@ -87,6 +88,11 @@ def clean_text(
     if max_length is not None and len(text) > max_length:
         raise length_error(max_length, field=field)
     return text
+
+
+def column_max_length(model: type[Model], name: str) -> int | None:
+    """The max_length of a model's text column: the limit the API, the forms and the import share."""
+    return getattr(model._meta.get_field(name), "max_length", None)
 
 
 def length_error(max_length: int, *, field: str | None = None) -> InvalidInput:

@@ -34,7 +34,7 @@ from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
 from enforcelink.core.rows import insert_rows, update_rows
 from enforcelink.core.sweeps import claim_each
-from enforcelink.core.text import clean_text
+from enforcelink.core.text import clean_text, column_max_length
 from enforcelink.documents.actions import Reservation, documents_reserve, issued_fields
 from enforcelink.documents.models import Document, DocumentKind
 from enforcelink.documents.policy import AMOUNT_VARIANTS
@@ -75,7 +75,7 @@ def _clean_ask_texts(ask: Ask) -> None:
     """The shared text rule (issue 12) for what the notice prints: NFC, no control or text-direction
     character, no longer than its column (refused, not cut), whichever page or API call it came by."""
     for name in ("purpose", "legal_basis"):
-        limit = AssistanceRequest._meta.get_field(name).max_length
+        limit = column_max_length(AssistanceRequest, name)
         setattr(ask, name, clean_text(str(getattr(ask, name)).strip(), field=name, max_length=limit))
 
 

@@ -35,7 +35,7 @@ from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, RuleViolation
 from enforcelink.core.identifiers import parse_case_number, parse_resident_id, parse_uscc
 from enforcelink.core.money import parse_amount
-from enforcelink.core.text import clean_text
+from enforcelink.core.text import clean_text, column_max_length
 from enforcelink.orgs.models import Court, Role, User
 
 OTHER_DOCUMENT = re.compile(r"^[A-Z0-9]{5,20}$")
@@ -99,7 +99,7 @@ def _party_texts(party: PartyInput, index: int, role: str) -> dict[str, str]:
         name: clean_text(
             str(getattr(party, name) or "").strip(),
             field=_party_field(index, role, name),
-            max_length=Party._meta.get_field(name).max_length,
+            max_length=column_max_length(Party, name),
         )
         for name in PARTY_TEXTS
     }
@@ -197,7 +197,7 @@ def clean_filing(filing: CaseFiling) -> Cleaned:
         if not str(getattr(filing, name) or "").strip():
             errors.append(InvalidInput("REQUIRED", _("Enter %(what)s.") % {"what": label}, field=name))
         else:
-            limit = Case._meta.get_field(name).max_length
+            limit = column_max_length(Case, name)
             _collect(errors, clean_text, str(getattr(filing, name)).strip(), field=name, max_length=limit)
     _collect(errors, policy.check_filing_date, filing.filed_on, timezone.localdate())
     _collect(errors, policy.check_basis_date, filing.basis_effective_on, filing.filed_on)
