@@ -95,3 +95,42 @@ def test_check_deploy_is_clean(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in (result.stdout + result.stderr)
+
+
+def test_the_production_default_hosts_do_not_include_the_test_client_s(tmp_path):
+    """Issue 12 §8: `testserver` was a default host outside the tests."""
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.ALLOWED_HOSTS)"
+    result = run(code, tmp_path, ENFORCELINK_SECRET_KEY=strong_key(), ENFORCELINK_DEBUG="0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['127.0.0.1', 'localhost', '[::1]']"
+
+
+@pytest.mark.parametrize("key", ["abcde", "x" * 60, "short-but-varied-key-0123456789"])
+def test_runserver_refuses_a_weak_key_outside_debug(tmp_path, key):
+    """Issue 12 §8: a 5-character key only warned (W009). Refused before anything binds a port."""
+    result = run(
+        "from enforcelink.cli import main; main(['enforcelink', 'runserver', '--noreload', '127.0.0.1:0'])",
+        tmp_path,
+        ENFORCELINK_SECRET_KEY=key,
+        ENFORCELINK_DEBUG="0",
+        ENFORCELINK_HTTPS="0",
+    )
+    assert result.returncode != 0
+    assert "ENFORCELINK_SECRET_KEY is too weak to serve with" in result.stderr
+
+
+def test_serve_dev_outside_debug_refuses_a_weak_key_too(tmp_path):
+    code = "from enforcelink.cli import main; main(['enforcelink', 'serve', '--dev', '--dry-run'])"
+    weak = run(code, tmp_path, ENFORCELINK_SECRET_KEY="abcde", ENFORCELINK_DEBUG="0", ENFORCELINK_HTTPS="0")
+    assert weak.returncode != 0 and "ENFORCELINK_SECRET_KEY" in weak.stderr
+    strong = run(
+        code, tmp_path, ENFORCELINK_SECRET_KEY=strong_key(), ENFORCELINK_DEBUG="0", ENFORCELINK_HTTPS="0"
+    )
+    assert strong.returncode == 0, strong.stderr
+
+
+def test_commands_that_serve_nobody_still_take_a_throwaway_key(tmp_path):
+    result = run(
+        "import django; django.setup()", tmp_path, ENFORCELINK_SECRET_KEY="check", ENFORCELINK_DEBUG="0"
+    )
+    assert result.returncode == 0, result.stderr

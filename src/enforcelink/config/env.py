@@ -86,6 +86,14 @@ def secret_key(*, debug: bool, var_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def secret_key_is_weak(key: str) -> bool:
+    """Django's own test (security.W009): under 50 characters, under 5 distinct ones, or the
+    `django-insecure-` prefix of a generated development key. The servers (`enforcelink serve`,
+    `enforcelink runserver`) refuse such a key outside debug; commands that serve nobody (migrate,
+    the tests, the type check) take a throwaway one."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
 def database(url: str | None, *, var_dir: Path) -> dict[str, Any]:
     """DATABASE_URL as Django's DATABASES entry; unset or empty means a SQLite file under var/."""
     import dj_database_url

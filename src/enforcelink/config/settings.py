@@ -25,7 +25,8 @@ VAR_DIR = Path(os.environ.get("ENFORCELINK_VAR_DIR", REPO_DIR / "var"))
 
 DEBUG = env.env_bool("ENFORCELINK_DEBUG", default=False)
 SECRET_KEY = env.secret_key(debug=DEBUG, var_dir=VAR_DIR)
-ALLOWED_HOSTS = env.env_list("ENFORCELINK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+# Django's test set-up adds "testserver" itself; a production default must not answer to it.
+ALLOWED_HOSTS = env.env_list("ENFORCELINK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.env_list("ENFORCELINK_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -18,6 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from enforcelink.config import env
+
 WSGI_TARGET = "enforcelink.config.wsgi:application"
 BLOCKING_THREADS = 8
 # granian's --backpressure caps the connections a worker has accepted, not the requests it is running:
@@ -56,7 +58,7 @@ def granian_command(
 
 def check_secret_key(key: str) -> None:
     """A production server does not start on a guessable key (Django's own test, security.W009)."""
-    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+    if env.secret_key_is_weak(key):
         raise CommandError(
             _("ENFORCELINK_SECRET_KEY is too weak to serve with: use at least 50 random characters.")
         )
@@ -88,6 +90,8 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         if not 0 < port < 65536 or options["workers"] < 1 or options["connections"] < 1:
             raise CommandError(_("--port must be 1-65535, --workers and --connections at least 1."))
+        if not settings.DEBUG:  # --dev included: a development server is still a server
+            check_secret_key(settings.SECRET_KEY)
         if options["dev"] or settings.DEBUG:
             self.stdout.write(
                 _("Development server on http://%(host)s:%(port)d/") % {"host": host, "port": port}
@@ -95,7 +99,6 @@ class Command(BaseCommand):
             if not options["dry_run"]:
                 call_command("runserver", f"{host}:{port}")
             return
-        check_secret_key(settings.SECRET_KEY)
         static_root = Path(settings.STATIC_ROOT)
         command = granian_command(
             host, port, options["workers"], static_root, settings.STATIC_URL, max(1, options["threads"]),
