@@ -11,8 +11,9 @@ import io
 import re
 import struct
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 
@@ -20,7 +21,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 TINY_ROW = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
 
 
-def _rewrite_sheet(path: Path, headers: Sequence[str], write_body) -> Path:  # type: ignore[no-untyped-def]
+def _rewrite_sheet(path: Path, headers: Sequence[str], write_body: Callable[[IO[bytes]], None]) -> Path:
     book = Workbook()
     book.active.append(list(headers))
     source = io.BytesIO()
@@ -43,7 +44,7 @@ def xlsx_bomb(path: Path, headers: Sequence[str], size: int, row: bytes = TINY_R
     """A workbook whose sheet unpacks to at least `size` bytes of XML (rows of one cell each)."""
     chunk = row * ((1 << 20) // len(row))
 
-    def body(member) -> None:  # type: ignore[no-untyped-def]
+    def body(member: IO[bytes]) -> None:
         for _ in range(-(-size // len(chunk))):
             member.write(chunk)
 
@@ -53,7 +54,7 @@ def xlsx_bomb(path: Path, headers: Sequence[str], size: int, row: bytes = TINY_R
 def xlsx_rows(path: Path, headers: Sequence[str], count: int, *, dimension: str | None = None) -> Path:
     """`count` data rows of one cell and no dimension, or the given (possibly false) dimension."""
 
-    def body(member) -> None:  # type: ignore[no-untyped-def]
+    def body(member: IO[bytes]) -> None:
         member.write(
             b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n) for n in range(2, count + 2))
         )
