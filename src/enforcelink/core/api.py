@@ -213,12 +213,13 @@ class ApiSchema(AutoSchema):
             isinstance(field, serializers.ListSerializer | serializers.ListField)
             and schema.get("type") == "array"
         ):
-            least = 1 if field.allow_empty is False else 0
-            least = max(least, field.min_length or 0)
+            # getattr: the DRF stubs do not know ListSerializer's min_length/max_length (DRF 3.14+).
+            least = max(1 if field.allow_empty is False else 0, getattr(field, "min_length", None) or 0)
             if least:
                 schema["minItems"] = least
-            if field.max_length is not None:
-                schema["maxItems"] = field.max_length
+            most = getattr(field, "max_length", None)
+            if most is not None:
+                schema["maxItems"] = most
         if isinstance(field, StrictCharField) and not field.allow_blank and field.trim_whitespace:
             schema.setdefault("pattern", r"\S")
         return schema

@@ -178,7 +178,8 @@ MAX_BATCH = 500
 
 
 class BatchSerializer(serializers.Serializer):
-    replies = BatchReplySerializer(many=True, allow_empty=False, max_length=MAX_BATCH)
+    # max_length on a list of serializers is DRF 3.14+; the stubs do not know it yet.
+    replies = BatchReplySerializer(many=True, allow_empty=False, max_length=MAX_BATCH)  # type: ignore[call-arg]
 
 
 class ReplyDoneSerializer(serializers.Serializer):
