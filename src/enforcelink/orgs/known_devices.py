@@ -26,7 +26,7 @@ TAG_PREFIX = "known-device "  # stored as the user agent of a sign-in failure fr
 
 def _read(request: HttpRequest) -> dict[str, object] | None:
     try:
-        value = signing.loads(request.COOKIES.get(COOKIE, ""), salt=SALT, max_age=MAX_AGE.total_seconds())
+        value = signing.loads(request.COOKIES.get(COOKIE, ""), salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
         return None
     if (
