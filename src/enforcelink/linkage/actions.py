@@ -705,19 +705,6 @@ def _escalate_overdue(today: dt.date) -> int:
     return claim_each(AssistanceRequest.objects.all(), due, {"escalated_on": today}, escalate)
 
 
-# --- replies from a unit's system, exactly once (issue 4 §7) --------------------------------------
-
-MAX_KEY = 100
-
-
-def _fingerprint(body: Any) -> str:
-    return hashlib.sha256(
-        json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
-    ).hexdigest()
-
-
-def _check_same(receipt: ReplyReceipt, fingerprint: str, request: AssistanceRequest) -> None:
-    if receipt.fingerprint != fingerprint or receipt.request_id != request.pk:
 # --- a changed holiday calendar (R-TIME-01, R-TIME-02) ---------------------------------------------
 
 
@@ -743,7 +730,7 @@ def requests_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, ch
         _schedule(request)
         if request.due_on == before:
             continue
-        reason = {"calendar": change, "dates": touched}
+        reason: dict[str, Any] = {"calendar": change, "dates": touched}
         request.due_trace = with_history(
             before, old_trace, Deadline(request.due_on, request.due_trace), reason
         )
@@ -756,6 +743,19 @@ def requests_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, ch
     return len(moved)
 
 
+# --- replies from a unit's system, exactly once (issue 4 §7) --------------------------------------
+
+MAX_KEY = 100
+
+
+def _fingerprint(body: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def _check_same(receipt: ReplyReceipt, fingerprint: str, request: AssistanceRequest) -> None:
+    if receipt.fingerprint != fingerprint or receipt.request_id != request.pk:
         raise RuleViolation(
             "IDEMPOTENCY_KEY_REUSED",
             _("This Idempotency-Key was already used for a different reply."),
