@@ -138,7 +138,9 @@ class CalendarYearAdmin(admin.ModelAdmin):
         )
         year.pk = CalendarYear.objects.get(year=year.year).pk
 
-    def construct_change_message(self, request: HttpRequest, form: Any, formsets: Any, add: bool) -> Any:
+    def construct_change_message(
+        self, request: HttpRequest, form: Any, formsets: Any, add: bool = False
+    ) -> list[dict[str, dict[str, list[str]]]]:
         # The inline rows are not saved by their formsets (the action replaces the year's days).
         return [{"added": {}}] if add else [{"changed": {"fields": [*form.changed_data, "days"]}}]
 

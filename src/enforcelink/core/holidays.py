@@ -181,7 +181,9 @@ def calendar_load(
 ) -> CalendarChange:
     """Replace the days of each year in `years` (a re-issued notice replaces the earlier one)."""
     source = check_source(source)
-    checked = {check_year(year): check_days(year, days) for year, days in years.items()}
+    checked: dict[int, list[DayInput] | None] = {
+        check_year(year): check_days(year, days) for year, days in years.items()
+    }
     return _change(checked, source=source, published_on=published_on, actor=actor)
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +64,7 @@ class AdminSite(admin.AdminSite):
         user = request.user
         return bool(user.is_active and (user.is_staff or is_court_admin(user)))
 
-    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
         warn_missing_calendar(request)
         return super().index(request, extra_context)
 
