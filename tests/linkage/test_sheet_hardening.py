@@ -23,7 +23,9 @@ HYPERLINK = '=HYPERLINK("http://example.invalid","点击查看")'
 
 
 def _send(world, case, purpose):
-    made = Ask(world.unit, "inquire_deposits", purpose=purpose, legal_basis="民诉法第二百五十三条", details={})
+    made = Ask(
+        world.unit, "inquire_deposits", purpose=purpose, legal_basis="民诉法第二百五十三条", details={}
+    )
     return actions.request_send(actions.request_create(case, made, actor=world.officer), actor=world.officer)
 
 
@@ -34,7 +36,9 @@ def _nothing_applied():
 
 def test_the_upload_page_refuses_a_zip_bomb_with_a_coded_error(client, world, case, tmp_path):
     """The probe: ~300 KB that unpacks to 100 MB of XML took 47 s; now refused from the zip directory."""
-    actions.request_send(actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer)
+    actions.request_send(
+        actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer
+    )
     bomb = xlsx_bomb(tmp_path / "bomb.xlsx", exchange.columns("inquire_deposits"), 100 * MB)
     assert bomb.stat().st_size < MB  # under the form's 10 MB cap
     client.force_login(world.liaison)
@@ -45,7 +49,9 @@ def test_the_upload_page_refuses_a_zip_bomb_with_a_coded_error(client, world, ca
 
 
 def test_the_reply_import_uses_the_upload_limits(world, case, tmp_path, settings):
-    actions.request_send(actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer)
+    actions.request_send(
+        actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer
+    )
     settings.UPLOAD_SHEET_MAX_ROWS = 5
     path = xlsx_rows(tmp_path / "rows.xlsx", exchange.columns("inquire_deposits"), 6)
     with pytest.raises(TableError) as caught:

@@ -5,47 +5,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_audit_action_index_without_like'),
+        ("core", "0003_audit_action_index_without_like"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarVersion',
+            name="CalendarVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveBigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveBigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
-                ('source', models.CharField(help_text='The notice, e.g. 国办发明电〔2026〕1号.', max_length=200, verbose_name='source')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
-                ('changed_at', models.DateTimeField(auto_now=True, verbose_name='changed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="year")),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="The notice, e.g. 国办发明电〔2026〕1号.",
+                        max_length=200,
+                        verbose_name="source",
+                    ),
+                ),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="published on")),
+                ("changed_at", models.DateTimeField(auto_now=True, verbose_name="changed at")),
             ],
             options={
-                'verbose_name': 'holiday calendar year',
-                'verbose_name_plural': 'holiday calendar years',
-                'ordering': ['-year'],
+                "verbose_name": "holiday calendar year",
+                "verbose_name_plural": "holiday calendar years",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('kind', models.CharField(choices=[('holiday', 'Holiday'), ('workday', 'Make-up working day (调休)')], max_length=8, verbose_name='kind')),
-                ('name', models.CharField(blank=True, help_text='e.g. 春节', max_length=50, verbose_name='name')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days', to='core.calendaryear')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "Holiday"), ("workday", "Make-up working day (调休)")],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, help_text="e.g. 春节", max_length=50, verbose_name="name"),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days",
+                        to="core.calendaryear",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'holiday calendar day',
-                'verbose_name_plural': 'holiday calendar days',
-                'ordering': ['date'],
+                "verbose_name": "holiday calendar day",
+                "verbose_name_plural": "holiday calendar days",
+                "ordering": ["date"],
             },
         ),
     ]
