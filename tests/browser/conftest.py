@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from enforcelink.orgs.models import Role
-from tests.factories import CourtFactory, RegionFactory, TeamFactory, UserFactory
+from tests.factories import CourtFactory, RegionFactory, TeamFactory, UserFactory, restore_default_node_rules
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls the test makes
 # between page actions are still plain synchronous calls.
@@ -47,6 +47,7 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 @pytest.fixture
 def officer():
     """The court's only officer, so the random rotation (R-CASE-06) must give the case to them."""
+    restore_default_node_rules()  # a transactional test before this one (the live API checks) flushed them
     region = RegionFactory(code="500110", name="綦江区", path="500000/500110/")
     court = CourtFactory(code="渝0110", name="重庆市綦江区人民法院", region=region)
     team = TeamFactory(court=court, name="执行一组")
