@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 import schemathesis
+from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
@@ -25,7 +26,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from enforcelink.config.wsgi import application
 from enforcelink.linkage import actions
 from enforcelink.linkage.models import AssistanceRequest
 from enforcelink.orgs.api_auth import api_key_issue
@@ -49,7 +49,8 @@ VALID_PARTS = {
 # The deterministic "coverage" phase walks hundreds of boundary bodies for POST /cases/; the
 # generated (positive and negative) examples are enough here and keep the run bounded.
 CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
+# Django's own WSGI handler, not config.wsgi: that module refuses the tests' throwaway secret key.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application(), config=CONFIG)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 BOUNDED = settings(

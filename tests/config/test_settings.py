@@ -134,3 +134,20 @@ def test_commands_that_serve_nobody_still_take_a_throwaway_key(tmp_path):
         "import django; django.setup()", tmp_path, ENFORCELINK_SECRET_KEY="check", ENFORCELINK_DEBUG="0"
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_wsgi_module_refuses_a_weak_key_outside_debug(settings):
+    """Issue 12 §8: a server started on config.wsgi (gunicorn, uWSGI) refuses the key as serve does."""
+    import importlib
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.DEBUG = False
+    settings.SECRET_KEY = "abcde"
+    sys.modules.pop("enforcelink.config.wsgi", None)
+    with pytest.raises(ImproperlyConfigured, match="too weak"):
+        importlib.import_module("enforcelink.config.wsgi")
+    settings.SECRET_KEY = "k" * 25 + "".join(chr(ord("a") + i % 26) for i in range(40))
+    sys.modules.pop("enforcelink.config.wsgi", None)
+    assert importlib.import_module("enforcelink.config.wsgi").application is not None
