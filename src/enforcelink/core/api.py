@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, generics, parsers, permissions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -26,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from enforcelink.core.errors import DomainError, ErrorList
-from enforcelink.core.fields import ApiTextField
+from enforcelink.core.fields import StrictCharField
 from enforcelink.orgs.api_auth import ApiKeyAuthentication
 
 MAX_PK = 2**63 - 1
@@ -177,28 +176,6 @@ class ErrorListSerializer(ErrorSerializer):
             many=True, required=False, help_text="Present when there are several errors."
         )
         return fields
-
-
-class StrictCharField(serializers.CharField):
-    """Text that must arrive as a JSON string: DRF's CharField turns `0` or `12.5` into "0" or
-    "12.5", which would store a number where a person's words belong. Refused with NOT_A_STRING.
-    Its schema says what it takes (`ApiSchema`): not blank means some non-space character."""
-
-    default_error_messages = {
-        "not_a_string": gettext_lazy("Give text (a JSON string), not a number or another type.")
-    }
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("not_a_string")
-        return super().to_internal_value(data)
-
-
-class StrictTextField(StrictCharField, ApiTextField):
-    """Words people write (a message, a reason, a purpose): a JSON string, under the shared text
-    rule too (`core.text`: NFC, no control or text-direction characters; `multiline` keeps line
-    breaks). Machine values (a key, base64, a file's name that is cleaned on storing) take
-    `StrictCharField` alone: the rule walks every character, too slow for megabytes of base64."""
 
 
 class ApiSchema(AutoSchema):

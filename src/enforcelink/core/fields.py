@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -36,9 +37,27 @@ class TextField(forms.CharField):
         return super().to_python(value)
 
 
-class ApiTextField(serializers.CharField):
-    """An API text field: NFC, no control or text-direction characters; the error's code is
-    TEXT_CONTROL_CHARACTER with the field's dotted path, as every other API error."""
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as a JSON string: DRF's CharField turns `0` or `12.5` into "0" or
+    "12.5", which would store a number where a person's words belong. Refused with NOT_A_STRING.
+    Its schema says what it takes (`core.api.ApiSchema`): not blank means some non-space character.
+    Machine values (a key, base64, a file's name that is cleaned on storing) take this field alone:
+    the text rule walks every character, too slow for megabytes of base64."""
+
+    default_error_messages = {
+        "not_a_string": gettext_lazy("Give text (a JSON string), not a number or another type.")
+    }
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class ApiTextField(StrictCharField):
+    """An API text field for words people write: a JSON string (NOT_A_STRING otherwise), NFC, no
+    control or text-direction characters; the error's code is TEXT_CONTROL_CHARACTER with the
+    field's dotted path, as every other API error."""
 
     def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
         self.multiline = multiline

@@ -35,11 +35,10 @@ from enforcelink.core.api import (
     FilesJSONParser,
     ScopedAPIView,
     ScopedViewSet,
-    StrictCharField,
-    StrictTextField,
     parse_pk,
 )
 from enforcelink.core.errors import InvalidInput, NotFound
+from enforcelink.core.fields import ApiTextField, StrictCharField
 from enforcelink.linkage import actions
 from enforcelink.linkage.attachments import CONTENT_TYPES, MAX_FILES, Upload, download_response, max_bytes
 from enforcelink.linkage.models import (
@@ -164,7 +163,7 @@ def uploads(items: list[dict[str, Any]]) -> list[Upload]:
 class ReplySerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["completed", "rejected", "returned"], default="completed")
     result = serializers.DictField(required=False, default=dict)  # checked field by field by the policy
-    reason = StrictTextField(required=False, allow_blank=True, max_length=500, default="")
+    reason = ApiTextField(required=False, allow_blank=True, max_length=500, default="")
     attachments = _attachments_field()
 
 
@@ -215,7 +214,7 @@ class BatchAnswerSerializer(serializers.Serializer):
 
 
 class MessageSerializer(serializers.Serializer):
-    body = StrictTextField(
+    body = ApiTextField(
         multiline=True, max_length=4000, required=False, allow_blank=True, default="",
         help_text="The message; may be empty (or left out) when files are attached.",
     )  # fmt: skip
@@ -557,7 +556,7 @@ class AttachmentDownload(ScopedAPIView):
 
 
 class DecisionSerializer(serializers.Serializer):
-    note = StrictTextField(required=False, allow_blank=True, max_length=500, default="")
+    note = ApiTextField(required=False, allow_blank=True, max_length=500, default="")
 
 
 class Decision(ScopedAPIView):
@@ -603,8 +602,8 @@ MAX_CASES = 500
 class CaseBatchSerializer(serializers.Serializer):
     unit = serializers.IntegerField(min_value=1, max_value=MAX_PK)
     request_type = serializers.ChoiceField(choices=RequestType.choices)
-    purpose = StrictTextField(max_length=300)
-    legal_basis = StrictTextField(max_length=200)
+    purpose = ApiTextField(max_length=300)
+    legal_basis = ApiTextField(max_length=200)
     details = serializers.DictField(required=False, default=dict)
     cases = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_PK), allow_empty=False, max_length=MAX_CASES
