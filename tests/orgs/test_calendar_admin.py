@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,12 @@ def on_day(monkeypatch):
         monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
 
     return freeze
+
+
+@pytest.fixture
+def client():
+    """Pages in English, so the warning's words can be looked for (the default language is Chinese)."""
+    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture
