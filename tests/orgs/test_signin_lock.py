@@ -53,6 +53,20 @@ def test_88_wrong_passwords_over_22_user_names_lock_the_address(world):
     assert sign_in(Client(), "colleague", address=HOME).status_code == 302
 
 
+def test_a_user_agent_posing_as_a_known_device_counts_as_unknown(world):
+    """The review's bypass: failures were marked as a known device's by their stored user agent, which
+    is the client's header; sending `known-device x` without the cookie escaped every counter."""
+    attacker = Client(HTTP_USER_AGENT=f"{known_devices.TAG_PREFIX}x")
+    answers = [
+        sign_in(attacker, "president", "wrong-password", address=ATTACKER).status_code for _ in range(6)
+    ]
+    assert answers == [200] * 4 + [429] * 2
+    sprayed = [
+        sign_in(attacker, f"user{n:02d}", "wrong-password", address=ELSEWHERE).status_code for n in range(21)
+    ]
+    assert sprayed[-1] == 429
+
+
 def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(world):
     attacker = Client()
     limit = settings.SIGNIN_ADDRESS_FAILURE_LIMIT

@@ -29,6 +29,9 @@ from django.http import HttpRequest
 from enforcelink.orgs.known_devices import TAG_PREFIX, device_tag
 
 
+SPOOFED = "sent as: "
+
+
 class SignInLockHandler(AxesDatabaseHandler):
     def _counters(
         self, request: HttpRequest, credentials: dict[str, Any] | None
@@ -62,11 +65,14 @@ class SignInLockHandler(AxesDatabaseHandler):
         self, sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
     ) -> None:
         """A failure from a known device is stored under the device, not the browser's user agent, so
-        it counts for that device only."""
+        it counts for that device only. A user agent that merely claims to be such a tag (the header is
+        the client's to write) is stored with a mark in front, so it counts as unknown like any other."""
         if request is not None:
             tag = device_tag(request, get_client_username(request, credentials))
             if tag is not None:
                 request.axes_user_agent = tag
+            elif str(getattr(request, "axes_user_agent", "")).startswith(TAG_PREFIX):
+                request.axes_user_agent = f"{SPOOFED}{request.axes_user_agent}"
         super().user_login_failed(sender, credentials, request, **kwargs)
 
     def reset_user_attempts(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
