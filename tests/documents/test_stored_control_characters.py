@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
 from enforcelink.cases.models import Party
+from enforcelink.core.errors import InvalidInput
 from enforcelink.core.models import AuditEvent
-from enforcelink.documents.actions import document_file, document_issue
+from enforcelink.documents.actions import active_template, document_file, document_issue, template_save
+from enforcelink.documents.models import DocumentTemplate
 from enforcelink.linkage.actions import Ask, request_create, request_send
 from tests.documents.conftest import docx_text
+from tests.factories import UserFactory
 
 BAD = ("\x0b", "\x1b", "\u202e")
 
@@ -60,3 +67,42 @@ def test_clean_values_leave_no_trace(world, case):
     document = document_issue(case, kind="execution_notice", actor=world.officer)
     [issued] = AuditEvent.objects.filter(action="document.issued", object_id=str(document.pk))
     assert "dropped_characters" not in issued.after
+
+
+TEMPLATE = "# {{ court_name }}\n# 执行通知书\n= {{ document_number }}\n! {{ respondents }}：\n请\x1b履行。\n"
+
+
+def test_a_template_uploaded_as_a_file_is_held_to_the_text_rule(client, world):
+    """Review of issue 12, finding 1: a .txt upload replaced the checked body, so `\\x1b` reached the
+    stored template and every document of the kind failed with a 500. `template_save` refuses it."""
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True, role=""))
+    upload = SimpleUploadedFile("notice.txt", TEMPLATE.encode(), content_type="text/plain")
+    response = client.post(
+        reverse("admin:documents_documenttemplate_add"),
+        {"kind": "execution_notice", "variant": "", "court": "", "body": "", "body_file": upload},
+    )
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["body"]
+    assert "U+001B" in error
+    assert not DocumentTemplate.objects.exists()
+
+
+def test_template_save_refuses_control_characters_with_the_field(world):
+    """Review of issue 12, finding 1: the action itself applies the rule, whatever path called it."""
+    root = UserFactory(username="root", is_superuser=True, is_staff=True, role="")
+    with pytest.raises(InvalidInput) as refused:
+        template_save("execution_notice", TEMPLATE, actor=root)
+    assert (refused.value.code, refused.value.field) == ("TEXT_CONTROL_CHARACTER", "body")
+
+
+def test_a_template_stored_with_control_characters_still_renders(world, case, caplog):
+    """Review of issue 12, finding 1: versions stored before the fix print without the characters
+    (the template text passes through `printable` at render time), and the change is logged."""
+    template = active_template("execution_notice", world.court)
+    type(template).objects.filter(pk=template.pk).update(body=template.body + "\n请\x1b\u202e履行。\n")
+    with caplog.at_level(logging.WARNING, logger="enforcelink.documents.actions"):
+        document = document_issue(case, kind="execution_notice", actor=world.officer)
+        assert document_file(document, "pdf", actor=world.officer).startswith(b"%PDF")
+    text = docx_text(document)
+    assert "请履行。" in text and _clean_of_bad(text)
+    assert any("U+001B" in record.getMessage() for record in caplog.records)

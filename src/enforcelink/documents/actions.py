@@ -25,6 +25,7 @@ from enforcelink.cases.models import Case
 from enforcelink.core import audit
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.rows import insert_rows
+from enforcelink.core.text import clean_text
 from enforcelink.documents import placeholders, policy, rendering
 from enforcelink.documents.models import (
     Document,
@@ -105,9 +106,14 @@ def template_save(
     variant = clean_variant(variant, kind)
     if not _may_edit_templates(actor, court):
         raise NotFound()
+    # The text rule here, not only in the form: an uploaded .txt replaces the checked field, and a
+    # template with `\x1b` made every document of its kind fail (issue 12 review).
+    body = clean_text(body, field="body", multiline=True)
     policy.check_template(body, placeholders.catalogue(kind))
     with transaction.atomic():
-        return _new_version(kind, body, court=court, actor=actor, note=note[:200], variant=variant)
+        return _new_version(
+            kind, body, court=court, actor=actor, note=clean_text(note, field="note")[:200], variant=variant
+        )
 
 
 def _new_version(
@@ -250,7 +256,13 @@ def _render(
             "document %s of case %s: control or text-direction characters left out of %s",
             values.get("document_number", ""), values.get("case_number", ""), dropped,
         )  # fmt: skip
-    blocks = rendering.fill(rendering.parse(template.body), values)
+    blocks, template_dropped = rendering.printable_blocks(rendering.parse(template.body))
+    if template_dropped:  # a version saved before the rule covered uploads: printed without them
+        logger.warning(
+            "template %s (%s v%s): control or text-direction characters left out: %s",
+            template.pk, template.kind, template.version, template_dropped,
+        )  # fmt: skip
+    blocks = rendering.fill(blocks, values)
     # Printed in Chinese whatever the officer's UI language: the document itself is Chinese.
     footer = f"核验码：{format_code(code)}　扫描二维码或在本院执行公开网页（{verify_url('')}）输入核验码，核验本文书真伪"
     title = values["document_title"]

@@ -62,6 +62,18 @@ def printable_values(values: Mapping[str, str]) -> tuple[dict[str, str], dict[st
     return cleaned, dropped
 
 
+def printable_blocks(blocks: list[Block]) -> tuple[list[Block], list[str]]:
+    """The template's blocks without control and text-direction characters, and the code points
+    dropped: a version stored before `template_save` applied the text rule to uploads may hold them."""
+    cleaned: list[Block] = []
+    dropped: list[str] = []
+    for block in blocks:
+        text, gone = printable(block.text)
+        cleaned.append(Block(block.kind, text) if gone else block)
+        dropped.extend(gone)
+    return cleaned, dropped
+
+
 def fill(blocks: list[Block], values: Mapping[str, str]) -> list[Block]:
     def one(text: str) -> str:
         return PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), "")), text)
