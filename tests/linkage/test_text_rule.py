@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import Workbook
 
 from enforcelink.core.errors import InvalidInput
-from enforcelink.linkage.actions import Ask, request_create
+from enforcelink.linkage import exchange
+from enforcelink.linkage.actions import Ask, request_cancel, request_create, request_reject
 from enforcelink.linkage.forms import MessageForm, SendForm
 from enforcelink.linkage.models import AssistanceRequest, RequestMessage
 from tests.api.conftest import API
@@ -77,3 +79,65 @@ def test_a_message_keeps_its_lines_but_not_an_override(world, sent):
     response = client.post(url, {"body": "请补充\u202e材料"})
     assert not RequestMessage.objects.exists()
     assert "is not allowed" in response.content.decode()
+
+
+def _reply_sheet(tmp_path, rows):
+    book = Workbook()
+    header = exchange.columns("inquire_deposits")
+    book.active.append(header)
+    for values in rows:
+        book.active.append([values.get(column, "") for column in header])
+    book.save(tmp_path / "replies.xlsx")
+    return tmp_path / "replies.xlsx"
+
+
+def test_a_reply_sheets_reason_is_held_to_the_text_rule_and_its_length(world, sent, tmp_path):
+    """Review of issue 12, finding 2a: the reply sheet's reason reached the record through `_reason`,
+    which only stripped it and cut it to 500 characters; now the rule and MAX_LENGTH, naming the cell."""
+    path = _reply_sheet(tmp_path, [{"id": sent.pk, "outcome": "退回补正", "reason": "请提供\u202e证件号码"}])
+    report = exchange.replies_import(path, "inquire_deposits", actor=world.liaison)
+    assert not report.written
+    assert [(e.code, e.row, e.column) for e in report.errors] == [("TEXT_CONTROL_CHARACTER", 2, "reason")]
+    path = _reply_sheet(tmp_path, [{"id": sent.pk, "outcome": "退回补正", "reason": "补" * 501}])
+    report = exchange.replies_import(path, "inquire_deposits", actor=world.liaison)
+    assert [(e.code, e.column) for e in report.errors] == [("MAX_LENGTH", "reason")]
+    assert AssistanceRequest.objects.get(pk=sent.pk).status == "sent"
+
+
+def test_cancel_and_reject_refuse_a_bad_or_over_long_reason(world, sent, bank):
+    """Review of issue 12, finding 2a: `_reason` itself applies the rule, so cancel and the API too."""
+    with pytest.raises(InvalidInput) as caught:
+        request_cancel(sent, reason="已履行\x1b", actor=world.officer)
+    assert (caught.value.code, caught.value.field) == ("TEXT_CONTROL_CHARACTER", "reason")
+    with pytest.raises(InvalidInput) as caught:
+        request_reject(sent, reason="不符" * 251, actor=bank.key)
+    assert (caught.value.code, caught.value.field) == ("MAX_LENGTH", "reason")
+    done = request_reject(sent, reason="  户名与证件号不符\n请核对  ", actor=bank.key)
+    assert done.reason == "户名与证件号不符\n请核对"
+
+
+@pytest.mark.parametrize(
+    ("details", "code", "field"),
+    [
+        ({"measure": ["冻结", "\x1b"]}, "DETAILS_INVALID", "details.measure"),
+        ({"measure": {"text": "冻结"}}, "DETAILS_INVALID", "details.measure"),
+        ({"mea\u202esure": "冻结"}, "TEXT_CONTROL_CHARACTER", "details.mea\u202esure"),
+    ],
+)
+def test_request_details_are_flat_and_every_text_is_checked(world, case, details, code, field):
+    """Review of issue 12, finding 2c: `_clean_ask` cleaned only string values, so a list holding
+    `\\x1b`, a nested object or an override in a key reached the record and the notice."""
+    with pytest.raises(InvalidInput) as caught:
+        request_create(
+            case, Ask(world.unit, "inquire_deposits", "查询存款", "民诉法", details), actor=world.officer
+        )
+    assert (caught.value.code, caught.value.field) == (code, field)
+    assert not AssistanceRequest.objects.exists()
+
+
+def test_flat_details_with_numbers_and_flags_are_kept(world, case):
+    details = {"measure": "Caf\u0065\u0301", "months": 6, "urgent": True}
+    request = request_create(
+        case, Ask(world.unit, "inquire_deposits", "查询存款", "民诉法", details), actor=world.officer
+    )
+    assert request.details == {"measure": "Café", "months": 6, "urgent": True}

@@ -155,6 +155,8 @@ def _check(table: Table, row: Row, user: Any, request_type: str) -> Reply | None
             policy.check_result_against(request_type, result, request.details, timezone.localdate())
         elif not reason:
             raise table.error("REASON_REQUIRED", _("Give a reason."), row=row.number, column="reason")
+        else:
+            reason = actions.clean_reason(reason)  # the text rule and its length, naming the column
         if not request.is_with_unit:
             policy.next_status(request.status, "complete")
     except TableError:
