@@ -271,3 +271,105 @@ def test_a_document_of_a_few_mb_can_still_be_checked_on_verify(client, db):
         "/verify/", {"code": "NOSUCHCODE", "file": upload("通知书.pdf", PDF + b"0" * (3 * MB))}
     )
     assert response.status_code == 200  # the form answers (here: no such document), not the cap
+
+
+# --- file caps are for signed-in users; the API authenticates before it reads (review of §4) -----
+
+
+class UnreadBody:
+    """A WSGI input that records any read: a request refused unread leaves `reads` empty."""
+
+    def __init__(self) -> None:
+        self.reads: list[int | None] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.reads.append(size)
+        return b""
+
+    readline = read
+
+
+def _spied(client, url, length, content_type="multipart/form-data; boundary=x", **extra):
+    body = UnreadBody()
+    response = client.generic(
+        "POST", url, b"--x\r\n", content_type=content_type, CONTENT_LENGTH=str(length),
+        **{"wsgi.input": body}, **extra,
+    )  # fmt: skip
+    return response, body
+
+
+def _csrf_client():
+    """An anonymous browser as an attacker gets one: CSRF checked, its cookie from the sign-in page."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get("/login/")
+    assert "csrftoken" in client.cookies
+    return client
+
+
+def test_an_anonymous_30_mb_form_to_a_request_action_is_refused_unread(world, sent):
+    """Before: the path's 294 MB cap let it through, CSRF's check read the multipart form (files to
+    temporary files), and only then did login_required answer with a redirect."""
+    client = _csrf_client()
+    for name in ("complete", "reject", "return", "message"):
+        url = reverse("request-action", args=[sent.pk, name])
+        response, body = _spied(client, url, THIRTY_MB, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 413, name
+        assert body.reads == [], name
+        page = response.content.decode()
+        assert "This page takes files only from signed-in users: sign in and send them again." in page
+    response, body = _spied(client, "/inbox/upload/", 3 * MB)
+    assert (response.status_code, body.reads) == (413, [])
+
+
+def test_anonymous_bodies_on_file_pages_get_the_anonymous_cap(world, sent):
+    client = _csrf_client()
+    url = reverse("request-action", args=[sent.pk, "message"])
+    small = client.post(url, {"body": "流水"})  # no token: CSRF's own 403, as before; not the cap
+    assert small.status_code == 403
+    response, body = _spied(client, url, settings.REQUEST_BODY_ANONYMOUS_CAP + 1)
+    assert (response.status_code, body.reads) == (413, [])
+
+
+def test_a_signed_in_liaisons_upload_over_the_anonymous_cap_still_gets_in(client, world, sent):
+    client.force_login(world.liaison)
+    big = PDF + b"0" * (3 * MB)
+    url = reverse("request-action", args=[sent.pk, "message"])
+    response = client.post(url, {"body": "流水", "attachments": [upload("流水.pdf", big)]})
+    assert response.status_code == 302
+    assert RequestAttachment.objects.get(request=sent).size == len(big)
+
+
+def test_ordinary_requests_do_not_load_the_session_for_the_cap(world, sent):
+    """The user is asked about only for a body over the anonymous cap on a signed-in-only path."""
+
+    class Untouchable:
+        @property
+        def is_authenticated(self):
+            raise AssertionError("the session was loaded")
+
+    middleware = RequestBodyLimitMiddleware(lambda request: HttpResponse("ok"))
+    factory = RequestFactory()
+    for path, length in ((f"/requests/{sent.pk}/actions/message/", 1000), ("/cases/new/", 2 * MB),
+                         (f"{API}/requests/{sent.pk}/reply/", 30 * MB), ("/verify/", 3 * MB)):  # fmt: skip
+        request = factory.post(path, b"{}", content_type="application/json")
+        request.META["CONTENT_LENGTH"] = str(length)
+        request.user = Untouchable()
+        assert middleware(request).status_code == 200, path
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer not-a-key", "Bearer elk_0000000000000000"])
+@pytest.mark.parametrize("kind", ["reply", "messages"])
+@pytest.mark.parametrize("content_type", ["application/json", "multipart/form-data; boundary=x"])
+def test_the_api_refuses_a_caller_without_a_key_before_reading_its_body(world, sent, authorization, kind,
+                                                                        content_type):  # fmt: skip
+    """Why the API's file caps need no sign-in column: DRF views are CSRF-exempt and authenticate
+    from the headers first, so a 30 MB body without a valid key gets 401 without being read."""
+    from rest_framework.test import APIClient
+
+    extra = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+    response, body = _spied(APIClient(), f"{API}/requests/{sent.pk}/{kind}/", THIRTY_MB,
+                            content_type=content_type, HTTP_IDEMPOTENCY_KEY="k1", **extra)  # fmt: skip
+    assert response.status_code == 401, response.content
+    assert body.reads == []

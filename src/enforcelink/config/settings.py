@@ -204,15 +204,24 @@ REQUEST_BODY_MAX_BYTES = ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_MB * 1024 * 1024 
 # That cap only where files are taken; every path's cap, first matching pattern wins (a setting's
 # name is read per request, so the attachment cap follows its setting). Paths matching none take
 # DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB for form fields, the API's for JSON without files).
+# The third column says who gets the cap: "signed-in" caps are for signed-in users only, anybody else
+# gets REQUEST_BODY_ANONYMOUS_CAP there. Pages need that: Django's CSRF check reads a multipart form
+# (its files into temporary files) before the view's login_required answers, so without it anybody
+# with a CSRF cookie could have 294 MB read for a redirect to /login/. The API needs no such column:
+# its views are CSRF-exempt and authenticate from the headers before they read a body (a wrong key
+# gets 401 unread; tests/linkage/test_body_cap.py checks it).
 # docs/operations.md and docs/api.md list them; keep the three together.
-REQUEST_BODY_CAPS: list[tuple[str, int | str]] = [
+REQUEST_BODY_ANONYMOUS_CAP = 64 * 1024
+REQUEST_BODY_CAPS: list[tuple[str, int | str, str]] = [
     # A reply or message with files: in base64 through the API, multipart from the request page.
-    (r"^/api/v1/requests/[^/]+/(?:reply|messages)/$", "REQUEST_BODY_MAX_BYTES"),
-    (r"^/requests/\d+/actions/(?:complete|reject|return|message)/$", "REQUEST_BODY_MAX_BYTES"),
-    (r"^/inbox/upload/$", 11 * 1024 * 1024),  # a filled-in sheet, at most 10 MB (linkage.forms)
-    (r"^/verify/", 21 * 1024 * 1024),  # a document to check, at most 20 MB (documents.views)
+    (r"^/api/v1/requests/[^/]+/(?:reply|messages)/$", "REQUEST_BODY_MAX_BYTES", "anyone"),
+    (r"^/requests/\d+/actions/(?:complete|reject|return|message)/$", "REQUEST_BODY_MAX_BYTES", "signed-in"),
+    (r"^/inbox/upload/$", 11 * 1024 * 1024, "signed-in"),  # a filled-in sheet, at most 10 MB (linkage.forms)
+    # A document to check, at most 20 MB (documents.views), from anybody: the page is public, and it
+    # is CSRF-exempt and rate-limited before it reads the body.
+    (r"^/verify/", 21 * 1024 * 1024, "anyone"),
     # Pages anybody can post to, and the two-factor steps: a few short fields.
-    (r"^/(?:login|logout|i18n|account/2fa)/", 64 * 1024),
+    (r"^/(?:login|logout|i18n|account/2fa)/", "REQUEST_BODY_ANONYMOUS_CAP", "anyone"),
 ]
 
 # Spreadsheets people send (core.tabular.SheetLimits, issue 12): an XLSX whose members would unpack

@@ -6,10 +6,12 @@ memory before a serializer could refuse it. The limit depends on the path
 (`settings.REQUEST_BODY_CAPS`, first matching pattern wins): the attachment cap
 (`REQUEST_BODY_MAX_BYTES`, derived from the attachment settings) only where files are taken, a
 small one on the pages anybody can post to (sign-in, language, two-factor), and
-DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) everywhere else (see settings.py and docs/operations.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) everywhere else (see settings.py and docs/operations.md). A
+page's file cap is for signed-in users only: an anonymous body there gets the anonymous cap, since
+the CSRF check would read and store its files before the view sent it to sign in.
 
 Only `Content-Length` is looked at (no body is read), so an ordinary request pays for one header
-lookup. A body sent without a usable length (chunked, or a malformed header) is refused as well:
+lookup; the session is loaded only for a body over the anonymous cap on a signed-in-only path. A body sent without a usable length (chunked, or a malformed header) is refused as well:
 the WSGI server would hand Django an empty body for it, and a request silently taken as empty is
 worse than a clear refusal. The API answers in its error shape, pages with an error page, both in
 the request's language (LocaleMiddleware has run).
@@ -40,21 +42,38 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def body_cap(path: str) -> int:
-    """The largest body `path` accepts: the first pattern of REQUEST_BODY_CAPS that matches, else
-    DATA_UPLOAD_MAX_MEMORY_SIZE. A cap given as a setting's name is read now, so it follows that
-    setting (the attachment cap follows ENFORCELINK_ATTACHMENT_MAX_MB)."""
-    for pattern, cap in settings.REQUEST_BODY_CAPS:
+def _path_cap(path: str) -> tuple[int, bool]:
+    """The cap of the first pattern of REQUEST_BODY_CAPS that matches `path` (a cap given as a
+    setting's name is read now, so the attachment cap follows ENFORCELINK_ATTACHMENT_MAX_MB), and
+    whether it is for signed-in users only; DATA_UPLOAD_MAX_MEMORY_SIZE for anyone when none does."""
+    for pattern, cap, who in settings.REQUEST_BODY_CAPS:
         if _compiled(pattern).match(path):
-            return int(getattr(settings, cap) if isinstance(cap, str) else cap)
-    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+            return int(getattr(settings, cap) if isinstance(cap, str) else cap), who == "signed-in"
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE), False
+
+
+def body_cap(path: str) -> int:
+    """The largest body `path` accepts from a signed-in user."""
+    return _path_cap(path)[0]
+
+
+def request_body_cap(request: HttpRequest, length: int) -> int:
+    """The largest body this request may carry: its path's cap, or the anonymous cap on a
+    signed-in-only path for a client not signed in. The user (a session lookup) is only asked about
+    for a body that only a signed-in user may send."""
+    limit, signed_in_only = _path_cap(request.path_info)
+    anonymous = int(settings.REQUEST_BODY_ANONYMOUS_CAP)
+    if signed_in_only and length > anonymous and not request.user.is_authenticated:
+        return anonymous
+    return limit
 
 
 class RequestBodyLimitMiddleware:
     """Refuses a body over its path's cap (413, `body_cap`) or of unknown length (411).
 
-    Its place in MIDDLEWARE only needs to be before any middleware that reads the body in its
-    `__call__`; CSRF reads the form in `process_view`, which runs after every `__call__`.
+    Its place in MIDDLEWARE: after AuthenticationMiddleware (it asks whether the client is signed
+    in), and before any middleware that reads the body in its `__call__`; CSRF reads the form in
+    `process_view`, which runs after every `__call__`.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -65,15 +84,17 @@ class RequestBodyLimitMiddleware:
         if length:
             if not (length.isascii() and length.isdigit()):  # "²" is a digit to str.isdigit, not to int
                 return self._length_required(request)
-            limit = body_cap(request.path_info)
+            limit = request_body_cap(request, int(length))
             if int(length) > limit:
-                return self._too_large(request, limit)
+                return self._too_large(request, limit, signed_out=limit < body_cap(request.path_info))
         elif "HTTP_TRANSFER_ENCODING" in request.META and request.method in BODY_METHODS:
             return self._length_required(request)
         return self.get_response(request)
 
-    def _too_large(self, request: HttpRequest, limit: int) -> HttpResponse:
-        if limit < MB:  # a page without files: "larger than 0.1 MB, send fewer files" would puzzle
+    def _too_large(self, request: HttpRequest, limit: int, *, signed_out: bool) -> HttpResponse:
+        if signed_out:  # most likely a session that ran out while the files were chosen
+            message = _("This page takes files only from signed-in users: sign in and send them again.")
+        elif limit < MB:  # a page without files: "larger than 0.1 MB, send fewer files" would puzzle
             message = _("The request is larger than the %(max)d KB this page accepts.") % {"max": limit // KB}
         else:
             message = too_large_message(limit)
