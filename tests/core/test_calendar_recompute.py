@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from enforcelink.cases.actions import record_step
 from enforcelink.cases.models import NodeKind, NodeStatus, ProcessNode
-from enforcelink.core import holidays
+from enforcelink.core import calendar, holidays
 from enforcelink.core.calendar import next_working_day
 from enforcelink.core.holidays import DayInput
-from enforcelink.core.models import AuditEvent
+from enforcelink.core.models import AuditEvent, CalendarVersion
 from enforcelink.linkage.actions import Ask, request_create, request_send
-from enforcelink.linkage.models import RequestEvent
+from enforcelink.linkage.models import AssistanceRequest, RequestEvent
 from enforcelink.urging.actions import judgment_register
 from tests.factories import file_case
 from tests.urging.conftest import registration
@@ -52,7 +52,7 @@ def test_open_nodes_crossing_the_day_move_and_finished_ones_keep_their_trace(wor
     notice.refresh_from_db()
     assert notice.due_on == next_working_day(day + dt.timedelta(days=1))
     assert notice.trace["history"] == [
-        {"due": day.isoformat(), "changed_by": {"calendar": AuditEvent.objects.get(action="calendar.changed").seq,
+        {"due": day.isoformat(), "changed_by": {"calendar": CalendarVersion.objects.get().version,
                                                 "dates": [day.isoformat()]}}
     ]  # fmt: skip
     assert notice.trace["calendar_days"] == [f"{day.isoformat()} holiday 测试"]
@@ -99,6 +99,43 @@ def test_a_sent_request_sla_is_recomputed_with_an_event(world):
     assert not RequestEvent.objects.filter(request=draft, kind="due_recomputed").exists()
 
 
+def test_a_request_still_overdue_after_the_move_is_not_escalated_twice(world):
+    """Review: the listener cleared `escalated_on` whatever the new date, so a request still overdue was
+    escalated a second time; only one no longer overdue gets its escalation back."""
+    case = file_case(world.court, world.officer, principal="50000.00")
+    ask = Ask(
+        world.unit, "inquire_deposits", purpose="查询被执行人存款以便执行", legal_basis="民诉法第二百五十三条"
+    )
+    sent = request_send(request_create(case, ask, actor=world.officer), actor=world.officer)
+    today = timezone.localdate()
+    long_ago = timezone.now() - dt.timedelta(days=20)
+    AssistanceRequest.objects.filter(pk=sent.pk).update(
+        sent_at=long_ago, due_on=today - dt.timedelta(days=1), escalated_on=today, reminded_on=today
+    )
+    first = next_working_day(timezone.localdate(long_ago) + dt.timedelta(days=1))
+
+    assert make_holiday(first).recomputed["linkage.requests"] == 1
+
+    sent.refresh_from_db()
+    assert sent.due_on < today and sent.escalated_on == today and sent.reminded_on is None
+
+
+def test_a_thread_refilling_the_shared_copy_does_not_hide_the_change(world, monkeypatch):
+    """Review: the change compared working days through the process's shared copy of the table, which
+    another thread may refill with the committed (old) table at any moment: then no day had changed and
+    nothing was recomputed. Here every `invalidate()` is followed at once by such a refill."""
+    stale = calendar.HolidayTable()
+    monkeypatch.setattr(calendar, "invalidate", lambda: calendar.use_table(stale, hold=True))
+    judgment = judgment_register(registration(world.court, judge=world.officer), actor=world.officer)
+    before = judgment.due_on
+
+    change = make_holiday(before)
+
+    assert change.changed_dates == [before] and change.recomputed["urging.judgments"] == 1
+    judgment.refresh_from_db()
+    assert judgment.due_on == next_working_day(before + dt.timedelta(days=1))
+
+
 def test_an_open_judgment_deadline_is_recomputed_and_a_decided_one_kept(world):
     judgment = judgment_register(registration(world.court, judge=world.officer), actor=world.officer)
     before, trace = judgment.due_on, judgment.due_trace
@@ -142,7 +179,7 @@ def test_a_clock_computed_by_a_process_with_the_old_table_is_caught_by_the_reche
     day = filed + dt.timedelta(days=7)  # a working day: the notice clock of a case filed then ends on it
     with django_capture_on_commit_callbacks(execute=True):
         make_holiday(day)
-    seq = AuditEvent.objects.get(action="calendar.changed").seq
+    seq = CalendarVersion.objects.get().version
     queued = DBTaskResult.objects.get(task_path="enforcelink.core.tasks.calendar_recheck")
     assert queued.run_after >= timezone.now() + dt.timedelta(seconds=calendar.REFRESH_SECONDS)
     assert queued.args_kwargs["kwargs"]["dates"] == [day.isoformat()]

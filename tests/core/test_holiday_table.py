@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from enforcelink.core import calendar, events, holidays
 from enforcelink.core.calendar import compute_deadline, is_working_day
@@ -17,6 +18,14 @@ from enforcelink.core.holidays import DayInput
 from enforcelink.core.models import AuditEvent, CalendarDay, CalendarVersion, CalendarYear
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The command's words are looked for in English (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
+
 
 # A format illustration, not the State Council's 2027 notice (which is not published in our data):
 # a Sunday make-up working day before a week of holiday.
@@ -118,6 +127,16 @@ def test_a_rolled_back_change_does_not_stay_in_the_process_copy():
     assert not CalendarYear.objects.exists() and is_working_day(dt.date(2026, 12, 8))
 
 
+@pytest.mark.parametrize("days", [[], [DayInput(dt.date(2027, 2, 7), "workday", "春节")]])
+def test_a_year_without_holidays_is_refused_and_stays_unknown(days):
+    """Review: a year saved with no days counted as known, silencing the warning and the Monday–Friday
+    note while knowing nothing."""
+    with pytest.raises(InvalidInput) as refused:
+        load({2027: days})
+    assert refused.value.code == "YEAR_WITHOUT_HOLIDAYS"
+    assert not CalendarYear.objects.exists() and not calendar.year_known(2027)
+
+
 def test_unknown_events_are_refused():
     with pytest.raises(ValueError):
         events.announce("calendar.typo")
@@ -142,7 +161,7 @@ def test_calendar_load_command_loads_a_csv_and_show_prints_it(tmp_path, capsys):
         "calendar", "load", str(path), "--source", "示例通知（非官方）", "--published-on", "2026-11-01"
     )
     out = capsys.readouterr().out
-    assert "Loaded 2027: 3 days" in out
+    assert "Loaded 2027: 3 days" in out and "replaced" not in out
     year = CalendarYear.objects.get(year=2027)
     assert (year.source, year.published_on) == ("示例通知（非官方）", dt.date(2026, 11, 1))
     assert is_working_day(dt.date(2027, 2, 7)) and not is_working_day(dt.date(2027, 2, 8))
@@ -151,6 +170,9 @@ def test_calendar_load_command_loads_a_csv_and_show_prints_it(tmp_path, capsys):
     assert "2027-02-07\tworkday\t春节" in shown and "示例通知（非官方）" in shown
     call_command("calendar", "show", "2028")
     assert "Monday to Friday" in capsys.readouterr().out
+    # Loading the year again (a re-issued notice) replaces its days, and says whose.
+    call_command("calendar", "load", str(path), "--source", "再次发布")
+    assert "2027: replaced the days loaded before from 示例通知（非官方）." in capsys.readouterr().out
 
 
 def test_a_file_with_bad_rows_is_refused_whole_with_each_row_named(tmp_path, capsys):

@@ -101,6 +101,22 @@ def test_the_admin_refuses_a_day_of_another_year_and_writes_nothing(admin_client
     assert not CalendarYear.objects.exists() and not CalendarDay.objects.exists()
 
 
+def test_the_admin_refuses_a_year_without_holidays_beside_the_rows(admin_client):
+    """Review: saved with no days, a year counted as known while knowing nothing; the refusal is the
+    form's, never an error page from the save."""
+    response = admin_client.post(
+        reverse("admin:core_calendaryear_add"), {"year": "2027", "source": "x", **inline([])}
+    )
+    assert response.status_code == 200 and "at least one" in response.content.decode()
+    assert not CalendarYear.objects.exists()
+
+
+def test_an_invalid_year_is_named_once_not_as_none(admin_client):
+    data = {"year": "1800", "source": "x", **inline([("2027-02-08", "holiday", "春节")])}
+    page = admin_client.post(reverse("admin:core_calendaryear_add"), data).content.decode()
+    assert "Enter a year from 2000 to 2100" in page and "None" not in page
+
+
 def test_deleting_a_year_in_the_admin_goes_through_the_action(admin_client):
     holidays.calendar_load(
         {2027: [DayInput(dt.date(2027, 2, 8), "holiday", "春节")]}, source="x", published_on=None, actor="t"

@@ -73,10 +73,10 @@ class PeriodicClaimAdmin(ViewOnlyAdmin):
 class CalendarDayFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
-        if any(self.errors):
-            return
+        if any(self.errors) or self.instance.year is None:
+            return  # the year's own error is shown beside it
         try:
-            holidays.check_days(self.instance.year, _days(self))
+            holidays.check_notice(self.instance.year, _days(self))
         except DomainError as error:
             raise forms.ValidationError(str(error.message), code=error.code) from None
 

@@ -14,7 +14,10 @@ import bisect
 import calendar as std_calendar
 import datetime as dt
 import functools
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -49,6 +52,11 @@ class _Cache:
     checked: float = 0.0
 
 
+# A table in force for this thread only (`table_in_force`): a change of the table recomputes clocks
+# with the new table before it commits, without other threads seeing the uncommitted days.
+_thread = threading.local()
+
+
 def _stored_version() -> int:
     from enforcelink.core.models import CalendarVersion  # models import nothing from here
 
@@ -68,8 +76,27 @@ def _load(version: int) -> HolidayTable:
     )
 
 
+def load_table() -> HolidayTable:
+    """The table as the database holds it now (in this transaction), not this process's copy."""
+    return _load(_stored_version())
+
+
+@contextmanager
+def table_in_force(table: HolidayTable) -> Iterator[None]:
+    """Compute with `table` in this thread while the block runs (a change not yet committed)."""
+    previous = getattr(_thread, "table", None)
+    _thread.table = table
+    try:
+        yield
+    finally:
+        _thread.table = previous
+
+
 def holiday_table() -> HolidayTable:
     """The table in force: this process's copy, checked against the stored version now and then."""
+    override = getattr(_thread, "table", None)
+    if override is not None:
+        return override
     table, now = _Cache.table, time.monotonic()
     if table is not None and now - _Cache.checked < REFRESH_SECONDS:
         return table
@@ -115,7 +142,11 @@ def missing_years(today: dt.date) -> list[int]:
 def is_working_day(day: dt.date) -> bool:
     """R-TIME-01: the State Council calendar with make-up working days (调休): the holiday table's day
     first, then the package; years neither knows fall back to Monday–Friday (`calendar_note` says so)."""
-    table = holiday_table()
+    return working_on(holiday_table(), day)
+
+
+def working_on(table: HolidayTable, day: dt.date) -> bool:
+    """`is_working_day` with a given table (the one before or after a change)."""
     working = table.memo.get(day)
     if working is None:
         working = table.working.get(day)

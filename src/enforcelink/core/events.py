@@ -7,7 +7,7 @@ order they subscribed (INSTALLED_APPS order). docs/architecture.md lists every e
 
 Events:
 - `calendar.changed` (`core.holidays`): `dates` (frozenset of the days whose working-day status
-  changed), `actor`, `change` (the audit sequence number of the change). Listeners recompute the open
+  changed), `actor`, `change` (the holiday table's version number after the change). Listeners recompute the open
   clocks whose period crosses one of the days: `cases` (process nodes), `urging` (performance
   deadlines), `linkage` (request SLAs).
 """

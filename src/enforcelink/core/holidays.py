@@ -101,6 +101,19 @@ def check_days(year: int, days: Iterable[DayInput]) -> list[DayInput]:
     return checked
 
 
+def check_notice(year: int, days: Iterable[DayInput]) -> list[DayInput]:
+    """A whole year's notice: its days (`check_days`), at least one of them a holiday. A year saved with
+    no days would count as known (no warning, no Monday–Friday note) while knowing nothing."""
+    checked = check_days(year, days)
+    if not any(day.kind == DayKind.HOLIDAY for day in checked):
+        raise InvalidInput(
+            "YEAR_WITHOUT_HOLIDAYS",
+            _("List the year's holidays from the notice (at least one)."),
+            field="days",
+        )
+    return checked
+
+
 def parse_csv(data: bytes) -> dict[int, list[DayInput]]:
     """A notice as CSV (header `date,kind,name`; kind `holiday`/`workday`, or 放假/上班), UTF-8 with or
     without BOM. Every row is checked; any bad row refuses the whole file (ErrorList, each error with
@@ -182,7 +195,7 @@ def calendar_load(
     """Replace the days of each year in `years` (a re-issued notice replaces the earlier one)."""
     source = check_source(source)
     checked: dict[int, list[DayInput] | None] = {
-        check_year(year): check_days(year, days) for year, days in years.items()
+        check_year(year): check_notice(year, days) for year, days in years.items()
     }
     return _change(checked, source=source, published_on=published_on, actor=actor)
 
@@ -202,35 +215,42 @@ def calendar_year_delete(year: int, *, actor: Any) -> CalendarChange:
 def _change(
     years: dict[int, list[DayInput] | None], *, source: str, published_on: dt.date | None, actor: Any
 ) -> CalendarChange:
-    try:
-        with transaction.atomic():
-            _bump_version()  # locks the version row first: changes of the table run one at a time
-            calendar.invalidate()
-            before: dict[dt.date, bool] = {}
-            for year, days in sorted(years.items()):
-                old = dict(CalendarDay.objects.filter(date__year=year).values_list("date", "kind"))
-                before.update({day: calendar.is_working_day(day) for day in old})
-                before.update({day.date: calendar.is_working_day(day.date) for day in days or ()})
-                _write_year(year, days, source=source, published_on=published_on)
-            calendar.invalidate()
-            changed = sorted(
-                day for day, working in before.items() if calendar.is_working_day(day) != working
-            )
-            event = audit.record(
-                "calendar.changed",
-                None,
-                actor=actor,
-                after={"years": sorted(years), "source": source, "published_on": published_on,
-                       "deleted": [year for year, days in years.items() if days is None],
-                       "changed_dates": changed},
-            )  # fmt: skip
+    """Write the years, then let the higher apps recompute with the new table, then append the trail.
+
+    Lock order, as every other action: the version row (changes run one at a time), the clocks' rows
+    (the listeners), the audit head last. Old and new tables are read from the database, not from this
+    process's shared copy, which another thread may refill with the committed (old) table at any time;
+    the new one is in force for this thread only (`calendar.table_in_force`) until commit, when every
+    thread of this process drops its copy.
+    """
+    with transaction.atomic():
+        version = _bump_version()
+        old = calendar.load_table()
+        candidates: set[dt.date] = set()
+        for year, days in sorted(years.items()):
+            candidates.update(CalendarDay.objects.filter(date__year=year).values_list("date", flat=True))
+            candidates.update(day.date for day in days or ())
+            _write_year(year, days, source=source, published_on=published_on)
+        new = calendar.load_table()
+        changed = sorted(
+            day for day in candidates if calendar.working_on(old, day) != calendar.working_on(new, day)
+        )
+        with calendar.table_in_force(new):
             recomputed = events.announce(
-                "calendar.changed", dates=frozenset(changed), actor=actor, change=event.seq
+                "calendar.changed", dates=frozenset(changed), actor=actor, change=version
             )
-            if changed:
-                _enqueue_recheck(changed, event.seq)
-    finally:
-        calendar.invalidate()  # a rolled-back change must not stay in this process's copy
+        audit.record(
+            "calendar.changed",
+            None,
+            actor=actor,
+            after={"version": version, "years": sorted(years), "source": source,
+                   "published_on": published_on, "deleted": [year for year, days in years.items() if days is None],
+                   "changed_dates": changed, "recomputed": recomputed},
+        )  # fmt: skip
+        transaction.on_commit(calendar.invalidate)
+        if changed:
+            _enqueue_recheck(changed, version)
+    calendar.invalidate()  # this thread reads what it wrote (the new table, or after a rollback the old)
     return CalendarChange(sorted(years), changed, recomputed)
 
 
@@ -239,20 +259,23 @@ def _enqueue_recheck(changed: list[dt.date], change: int) -> None:
     (`core.tasks.calendar_recheck`)."""
     from enforcelink.core.tasks import calendar_recheck
 
-    run_after = timezone.now() + dt.timedelta(seconds=calendar.REFRESH_SECONDS + 5)
     dates = [day.isoformat() for day in changed]
-    transaction.on_commit(
-        lambda: calendar_recheck.using(run_after=run_after).enqueue(dates=dates, change=change)
-    )
+
+    def enqueue() -> None:  # the other processes' refresh period starts at commit, not before
+        run_after = timezone.now() + dt.timedelta(seconds=calendar.REFRESH_SECONDS + 5)
+        calendar_recheck.using(run_after=run_after).enqueue(dates=dates, change=change)
+
+    transaction.on_commit(enqueue)
 
 
-def _bump_version() -> None:
+def _bump_version() -> int:
     row = CalendarVersion.objects.select_for_update().filter(pk=1).first()
     if row is None:
         CalendarVersion.objects.bulk_create([CalendarVersion(pk=1)], ignore_conflicts=True)
         row = CalendarVersion.objects.select_for_update().get(pk=1)
     row.version += 1
     row.save(update_fields=["version"])
+    return row.version
 
 
 def _write_year(year: int, days: list[DayInput] | None, *, source: str, published_on: dt.date | None) -> None:

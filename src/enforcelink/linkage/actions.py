@@ -716,7 +716,7 @@ def requests_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, ch
     theirs (a returned one is recomputed when re-sent). Returns how many moved."""
     if not dates:
         return 0
-    candidates = AssistanceRequest.objects.select_for_update().filter(
+    candidates = AssistanceRequest.objects.select_for_update(of=("self",)).filter(
         status__in=WITH_UNIT, sent_at__isnull=False, due_on__gte=min(dates)
     )
     moved, trail = [], []
@@ -734,7 +734,9 @@ def requests_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, ch
         request.due_trace = with_history(
             before, old_trace, Deadline(request.due_on, request.due_trace), reason
         )
-        request.reminded_on = request.escalated_on = None  # the new deadline gets its own reminder
+        request.reminded_on = None  # the new deadline gets its own reminder
+        if request.due_on >= timezone.localdate():
+            request.escalated_on = None  # and, no longer overdue, its own escalation when it is again
         moved.append(request)
         trail.append(_trail(request, "due_recomputed", request.status, actor=actor, before_due_on=before,
                             due_on=request.due_on, **reason))  # fmt: skip

@@ -353,7 +353,7 @@ def nodes_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, chang
     same, keep their date and trace. Returns how many moved."""
     if not dates:
         return 0
-    candidates = ProcessNode.objects.select_for_update().filter(
+    candidates = ProcessNode.objects.select_for_update(of=("self",)).filter(
         status__in=PENDING_NODE_STATUSES, start_date__lt=max(dates), due_on__gte=min(dates)
     )
     today, moved, entries, past_due = timezone.localdate(), [], [], set()

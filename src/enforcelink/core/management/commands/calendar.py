@@ -59,18 +59,26 @@ class Command(BaseCommand):
             ) from None
         published_on = _date(options["published_on"])
         years = holidays.parse_csv(data)
+        replaced = list(
+            CalendarYear.objects.filter(year__in=years).order_by("year").values_list("year", "source")
+        )
         change = holidays.calendar_load(
             years, source=options["source"], published_on=published_on, actor=ACTOR
         )
+        for year, source in replaced:  # a re-issued notice replaces the earlier one: say so, never silently
+            self.stdout.write(
+                _("%(year)d: replaced the days loaded before from %(source)s.")
+                % {"year": year, "source": source}
+            )
         self.stdout.write(
             _(
-                "Loaded %(years)s: %(days)d days, %(changed)d working-day changes, clocks recomputed: %(clocks)s"
+                "Loaded %(years)s: %(days)d days, %(changed)d working-day changes, %(clocks)d open deadlines moved."
             )
             % {
                 "years": ", ".join(str(year) for year in change.years),
                 "days": sum(len(days) for days in years.values()),
                 "changed": len(change.changed_dates),
-                "clocks": ", ".join(f"{name} {count}" for name, count in change.recomputed.items()) or "0",
+                "clocks": sum(change.recomputed.values()),
             }
         )
 
