@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from enforcelink.cases.models import Case
+from enforcelink.core.errors import InvalidInput
 from enforcelink.documents.batch import batch_create, batch_run
 from enforcelink.documents.models import BatchStatus, DocumentBatch
 from tests.factories import file_case
@@ -223,3 +224,39 @@ def test_zip_download(client, world, batch):
 def test_anonymous_is_sent_to_login(client, batch):
     for url in (NEW, reverse("document-batch-list"), reverse("document-batch-detail", args=[batch.pk])):
         assert client.get(url).status_code == 302
+
+
+def test_batch_details_are_held_to_the_text_rule_on_the_page(client, world, cases):
+    """Review of issue 12, finding 2b: the batch's `extra` was a plain CharField, so `\\x1b` in a
+    detail printed in every document of the batch (each one failing in DOCX)."""
+    extra = "addressee=綦江\x1b农商银行\nmeasure=冻结被执行人银行存款"
+    response = _post(
+        client, world.officer, kind="assistance_notice", case_numbers=cases[0].number, extra=extra
+    )
+    assert response.status_code == 200
+    assert "U+001B" in _field_errors(response, "extra")
+    assert not DocumentBatch.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra", "field"),
+    [
+        ("assistance_notice", {"addressee": "綦江\u202e农商银行", "measure": "冻结"}, "addressee"),
+        ("assistance_notice", {"addressee": "綦江农商银行", "measure": "冻结\x0b存款"}, "measure"),
+    ],
+)
+def test_batch_create_applies_the_text_rule_to_each_detail(world, cases, kind, extra, field):
+    """Review of issue 12, finding 2b: `clean_extra` (the action's check) applies the rule per value,
+    whichever way the batch was started."""
+    with pytest.raises(InvalidInput) as caught:
+        batch_create(court_cases=[cases[0].pk], kind=kind, actor=world.officer, extra=extra)
+    assert (caught.value.code, caught.value.field) == ("TEXT_CONTROL_CHARACTER", field)
+    assert not DocumentBatch.objects.exists()
+
+
+def test_batch_details_are_stored_composed(world, cases):
+    extra = {"addressee": "Caf\u0065\u0301 银行", "measure": "冻结"}
+    batch = batch_create(
+        court_cases=[cases[0].pk], kind="assistance_notice", actor=world.officer, extra=extra
+    )
+    assert batch.extra["addressee"] == "Café 银行"

@@ -35,6 +35,7 @@ from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound
 from enforcelink.core.sweeps import worker_label
 from enforcelink.core.tabular import csv_row
+from enforcelink.core.text import clean_text
 from enforcelink.documents import placeholders, policy
 from enforcelink.documents.actions import (
     ALL_FORMATS,
@@ -123,6 +124,16 @@ EXTRA_FIELDS: dict[str, tuple[ExtraField, ...]] = {
 BATCH_KINDS = [(value, label) for value, label in DocumentKind.choices if value not in policy.JUDGMENT_KINDS]
 
 
+def _clean_extra_text(value: Any, name: str) -> Any:
+    """The text rule (issue 12) for a value printed in every document of the batch, or each item of a
+    list value (the grounds): NFC, no control or text-direction character, refused naming the field."""
+    if isinstance(value, str):
+        return clean_text(value, field=name)
+    if isinstance(value, list | tuple):
+        return [clean_text(item, field=name) if isinstance(item, str) else item for item in value]
+    return value
+
+
 def clean_extra(kind: str, extra: dict[str, Any] | None) -> dict[str, Any]:
     """Refuse, by field, an unknown name, a missing required value or a malformed one before any
     document is made: the same mistake would otherwise fail every case of the batch."""
@@ -135,6 +146,7 @@ def clean_extra(kind: str, extra: dict[str, Any] | None) -> dict[str, Any]:
             )
         if len(str(value)) > MAX_EXTRA_VALUE:
             raise InvalidInput("BATCH_EXTRA_TOO_LONG", _("This value is too long."), field=name)
+        value = _clean_extra_text(value, name)
         if str(value).strip():
             cleaned[name] = value
     missing = [entry.name for entry in fields.values() if entry.required and entry.name not in cleaned]

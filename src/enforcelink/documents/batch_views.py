@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enforcelink.cases import queries as case_queries
 from enforcelink.cases.forms import CaseSearchForm
 from enforcelink.core.errors import DomainError, NotFound
+from enforcelink.core.fields import TextField
 from enforcelink.documents import batch as batches
 from enforcelink.documents.models import BatchStatus, DocumentBatch, FileFormat, ItemStatus
 from enforcelink.orgs.models import User
@@ -52,7 +53,7 @@ def _staff(request: HttpRequest) -> User:
 
 class BatchForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Document kind"), choices=batches.BATCH_KINDS)
-    variant = forms.CharField(
+    variant = TextField(
         label=gettext_lazy("Template variant"), max_length=32, required=False,
         help_text=gettext_lazy("Leave empty for the kind's general template."),
     )  # fmt: skip
@@ -60,16 +61,17 @@ class BatchForm(forms.Form):
         label=gettext_lazy("Formats"), choices=FileFormat.choices, initial=[FileFormat.PDF, FileFormat.DOCX],
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
-    case_numbers = forms.CharField(
-        label=gettext_lazy("Case numbers (案号), one per line"), required=False,
+    case_numbers = TextField(
+        label=gettext_lazy("Case numbers (案号), one per line"), required=False, multiline=True,
         widget=forms.Textarea(attrs={"rows": 8, "placeholder": "（2026）渝0110执123号"}),
     )  # fmt: skip
     use_filter = forms.BooleanField(
         label=gettext_lazy("Also take the cases of the case-list filter"), required=False
     )
-    case_filter = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
-    extra = forms.CharField(
+    case_filter = TextField(required=False, widget=forms.HiddenInput, max_length=500)
+    extra = TextField(
         label=gettext_lazy("Details for every document (name=value, one per line)"), required=False,
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 5, "placeholder": "addressee=綦江农商银行\nmeasure=冻结被执行人银行存款"}),
     )  # fmt: skip
 
