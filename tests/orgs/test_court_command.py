@@ -66,3 +66,21 @@ def test_bad_region_creates_nothing(db):
     with pytest.raises(CommandError, match="REGION_CODE_INVALID"):
         court("add", "--code", "渝0110", "--name", "重庆市綦江区人民法院", "--region", "50011")
     assert not Court.objects.exists() and not Region.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("重庆市綦江区\x1b人民法院", "TEXT_CONTROL_CHARACTER"), ("重庆市\u202e綦江区人民法院", "TEXT_CONTROL_CHARACTER"),
+     ("某" * 101, "MAX_LENGTH")],
+)  # fmt: skip
+def test_court_name_is_held_to_the_text_rule_not_cut(db, name, code):
+    """Review of issue 12, finding 2d: `court add` stored control characters and cut the name to 100
+    characters; the name heads every document of the court."""
+    with pytest.raises(CommandError, match=code):
+        court("add", "--code", "渝0110", "--name", name)
+    assert not Court.objects.exists()
+
+
+def test_court_name_is_stored_composed(db):
+    court("add", "--code", "渝0110", "--name", "Caf\u0065\u0301法院")
+    assert Court.objects.get().name == "Café法院"

@@ -103,3 +103,21 @@ def test_missing_columns(db, tmp_path):
 def test_bad_region(db, tmp_path, region):
     _out, err, code = run(write_csv(tmp_path / "u.csv", [], headers=HEADERS), "--region", region)
     assert code != 0 and "REGION_CODE_INVALID" in err
+
+
+def test_unit_texts_are_held_to_the_text_rule_and_their_lengths(db, tmp_path):
+    """Review of issue 12, finding 2d: the units import cut names to their columns silently and let
+    control and text-direction characters through; now refused per cell, as the case import does."""
+    rows = [
+        unit("綦江区\x1b公安局", "公安"),
+        unit("綦江农商银行", "bank", "王\u202e五", "qj_bank_ww"),
+        unit("银" * 151, "bank"),
+        unit("綦江区法院", "court", 分管领导="李" * 51),
+    ]
+    out, err, code = run(write_csv(tmp_path / "u.csv", rows, headers=HEADERS), "--region", "500110")
+    assert code != 0 and "invalid 4" in out
+    assert "row 2, column A (单位名称)" in err and "TEXT_CONTROL_CHARACTER" in err
+    assert "row 3, column E (联络人姓名)" in err
+    assert "row 4, column A (单位名称)" in err and "MAX_LENGTH" in err
+    assert "row 5, column C (分管领导)" in err
+    assert not LinkageUnit.objects.exists() and not User.objects.exists()

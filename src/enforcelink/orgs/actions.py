@@ -17,6 +17,7 @@ from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, InvalidInput, RuleViolation
 from enforcelink.core.identifiers import validate_court_code
 from enforcelink.core.tabular import ImportReport, Row, TableError, cell_text
+from enforcelink.core.text import clean_text, column_max_length
 from enforcelink.orgs.models import Court, CourtLevel, LinkageUnit, Region, Role, UnitType, User
 
 REGION_CODE = re.compile(r"^\d{6}$")
@@ -103,6 +104,8 @@ def court_add(
     name = (name or "").strip()
     if not name:
         raise InvalidInput("REQUIRED", _("Enter the court's name."), field="name")
+    # The text rule (issue 12): the name heads every document of the court; refused, not cut.
+    name = clean_text(name, field="name", max_length=column_max_length(Court, "name"))
     inferred = court_level_for(code)
     if level and level != inferred:
         raise InvalidInput(
@@ -119,7 +122,7 @@ def court_add(
                 field="code",
             )
         region = region_ensure(region_code, actor=actor) if region_code else None
-        court = Court.objects.create(code=code, name=name[:100], level=inferred, region=region)
+        court = Court.objects.create(code=code, name=name, level=inferred, region=region)
         audit.record(
             "court.added",
             court,
@@ -245,11 +248,26 @@ def _check_phone(value: str, column: str, row: Row, letters: dict[str, str]) -> 
     return None
 
 
+def _unit_text_limits() -> dict[str, int | None]:
+    """The sheet's text columns and the lengths of the columns they are stored in."""
+    return {
+        "单位名称": column_max_length(LinkageUnit, "name"),
+        "分管领导": column_max_length(LinkageUnit, "leader_name"),
+        "联络人姓名": column_max_length(User, "full_name"),
+        "联络人账号": column_max_length(User, "username"),
+    }
+
+
 def _parse_unit_row(
     row: Row, letters: dict[str, str], types: dict[str, tuple[str, int]]
 ) -> tuple[UnitRow | None, list[TableError]]:
     text = {name: cell_text(row.values.get(name)) for name in UNIT_COLUMNS_REQUIRED + UNIT_COLUMNS_OPTIONAL}
     errors: list[TableError] = []
+    for column, limit in _unit_text_limits().items():  # the text rule and the column's length (issue 12)
+        try:
+            text[column] = clean_text(text[column], max_length=limit)
+        except DomainError as error:
+            errors.append(_row_error(row, column, error, letters))
     if not text["单位名称"]:
         errors.append(
             _row_error(row, "单位名称", InvalidInput("REQUIRED", _("Enter the unit's name.")), letters)
@@ -281,13 +299,13 @@ def _parse_unit_row(
         return None, errors
     return UnitRow(
         row.number,
-        text["单位名称"][:150],
+        text["单位名称"],
         unit_type or "",
-        text["分管领导"][:50],
+        text["分管领导"],
         text["分管领导电话"],
-        text["联络人姓名"][:50],
+        text["联络人姓名"],
         text["联络人电话"],
-        username[:150],
+        username,
     ), []
 
 
