@@ -79,6 +79,30 @@ def _clean_ask_texts(ask: Ask) -> None:
         setattr(ask, name, clean_text(str(getattr(ask, name)).strip(), field=name, max_length=limit))
 
 
+DETAIL_SCALARS = (str, int, float, bool)
+
+
+def _clean_details(details: dict[Any, Any]) -> dict[str, Any]:
+    """The request's details (the measure, an amount, an account): flat, text keys and text, number
+    or yes/no values, every text under the text rule. They are printed in the notice and shown to the
+    unit, so a nested list or object, or a key with a control character, is refused naming it."""
+    cleaned: dict[str, Any] = {}
+    for key, value in details.items():
+        if not isinstance(key, str):
+            raise InvalidInput(
+                "DETAILS_INVALID", _("The request details must be an object."), field="details"
+            )
+        name = clean_text(key, field=f"details.{key}", max_length=100)
+        if value is not None and not isinstance(value, DETAIL_SCALARS):
+            raise InvalidInput(
+                "DETAILS_INVALID",
+                _("Give text, a number or yes/no here, not a list or an object."),
+                field=f"details.{name}",
+            )
+        cleaned[name] = clean_text(value, field=f"details.{name}") if isinstance(value, str) else value
+    return cleaned
+
+
 def _clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None) -> policy.Entry:
     """R-ASSET-01: every request records its purpose and legal basis; the unit must handle the type."""
     for name in ("purpose", "legal_basis"):
@@ -101,9 +125,7 @@ def _clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None
     policy.check_attachments(entry.attachments, unit=ask.unit.name, field="request_type")
     if not isinstance(ask.details, dict):
         raise InvalidInput("DETAILS_INVALID", _("The request details must be an object."), field="details")
-    for key, value in ask.details.items():  # the measure is printed in the notice
-        if isinstance(value, str):
-            ask.details[key] = clean_text(value, field=f"details.{key}")
+    ask.details = _clean_details(ask.details)
     variant = policy.NOTICE_VARIANTS.get(ask.request_type, "")
     if variant in AMOUNT_VARIANTS.get("assistance_notice", ()):
         ask.details["amount"] = str(
@@ -466,10 +488,16 @@ def request_return(
     )
 
 
-def _reason(reason: str) -> str:
-    if not (reason or "").strip():
+def clean_reason(reason: Any) -> str:
+    """A rejection, return or cancellation reason: required, the text rule (issue 12) and no longer
+    than its column, refused rather than cut, whether it came by a page, the API or a reply sheet."""
+    if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="reason")
-    return reason.strip()[:500]
+    limit = column_max_length(AssistanceRequest, "reason")
+    return clean_text(reason.strip(), field="reason", multiline=True, max_length=limit)
+
+
+_reason = clean_reason
 
 
 def request_resend(
@@ -481,10 +509,9 @@ def request_resend(
         ensure_open(locked.case)
         before = _move(locked, "resend")
         if details is not None:
-            locked.details = details
-            _clean_ask(
-                Ask(locked.unit, locked.request_type, locked.purpose, locked.legal_basis, locked.details)
-            )
+            corrected = Ask(locked.unit, locked.request_type, locked.purpose, locked.legal_basis, details)
+            _clean_ask(corrected)
+            locked.details = corrected.details
         assert locked.returned_at is not None
         paused = policy.paused_between(
             timezone.localdate(locked.returned_at), timezone.localdate(), locked.sla_unit
