@@ -39,3 +39,34 @@ def test_behind_the_proxy_the_limit_is_per_client_not_per_proxy():
 
 def test_the_default_limit_leaves_room_for_a_person_checking_a_pile_of_documents(settings):
     assert 20 <= settings.VERIFY_RATE_LIMIT <= 100
+
+
+class UnreadBody:
+    """A WSGI input that records any read."""
+
+    def __init__(self) -> None:
+        self.reads: list[int | None] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.reads.append(size)
+        return b""
+
+    readline = read
+
+
+@override_settings(VERIFY_RATE_LIMIT=1)
+def test_past_the_limit_a_post_is_refused_before_its_body_is_read():
+    """Before: CSRF's check parsed the multipart form (up to 21 MB, the file into a temporary file)
+    before the view counted the request, so the limit bounded the hashing, not the upload."""
+    client = Client(enforce_csrf_checks=True)
+    client.get("/login/")  # a CSRF cookie and its token, as anybody gets them
+    token = client.cookies["csrftoken"].value
+    assert check(client, "203.0.113.9").status_code == 200  # no token needed: checking changes nothing
+    body = UnreadBody()
+    refused = client.generic(
+        "POST", "/verify/", b"--x\r\n", content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(20 * 1024 * 1024), REMOTE_ADDR="203.0.113.9", HTTP_X_CSRFTOKEN=token,
+        **{"wsgi.input": body},
+    )  # fmt: skip
+    assert body.reads == []
+    assert refused.status_code == 429

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from enforcelink.core.ratelimit import over_limit
@@ -46,9 +47,16 @@ class VerifyForm(forms.Form):
         return data
 
 
+# CSRF-exempt so that the rate limit below comes before anything reads the body: the CSRF check
+# would parse the multipart form (a file of up to 20 MB into a temporary file) in process_view,
+# before this view runs. Checking a document changes nothing (a read-only lookup, nothing stored,
+# nobody signed in or out), so a forged cross-site post can do nothing the attacker could not do
+# by posting it directly: there is nothing for CSRF protection to protect.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     result: Verification | None = None
+    # The limit first: nothing above this line, nor any middleware, touches request.POST/FILES.
     if request.method == "POST" and over_limit(
         request, "verify", limit=settings.VERIFY_RATE_LIMIT, window_seconds=VERIFY_WINDOW_SECONDS
     ):
