@@ -146,11 +146,3 @@ def test_other_type_codes_are_not_enforcement_numbers(value):
 
     with pytest.raises(InvalidInput):
         parse_case_number(value)
-
-
-@pytest.mark.parametrize("region", ["000000", "100000", "999999", "990101"])
-def test_r_id_01_impossible_region_codes_warn_too(region):
-    """Issue 12 §8: region code 000000 (and other codes that are no division) is a warning."""
-    rid = parse_resident_id(with_check(f"{region}19491231002"))
-    assert rid.region_code == region
-    assert len(rid.warnings) == 1 and region in rid.warnings[0]

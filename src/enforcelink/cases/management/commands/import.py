@@ -2,23 +2,27 @@
 `import template cases|units OUT.xlsx`.
 
 The layout of the files is in docs/import.md. Errors go to stderr, one per line with row and
-column; the summary goes to stdout; the exit code is non-zero when any row was invalid.
+column; the parties' warnings (R-ID-01: a 15-digit number converted, an unknown region code) and the
+summary go to stdout; the exit code is non-zero when any row was invalid.
 (Django loads commands with import_module, so a module named after the keyword works.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from enforcelink.cases.importing import CASE_COLUMNS, REQUIRED_COLUMNS, import_cases
+from enforcelink.cases.models import Party
 from enforcelink.core.errors import DomainError
-from enforcelink.core.tabular import ImportReport, Table, open_table, write_xlsx_template
+from enforcelink.core.tabular import ImportReport, Row, Table, open_table, write_xlsx_template
 from enforcelink.orgs.actions import UNIT_COLUMNS, UNIT_COLUMNS_REQUIRED, region_ensure, units_import
 from enforcelink.orgs.models import User
 
@@ -48,6 +52,7 @@ class Command(BaseCommand):
         template.add_argument("out")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.warnings: list[str] = []
         what = options["what"]
         if what == "template":
             self._template(options["kind"], Path(options["out"]))
@@ -72,11 +77,35 @@ class Command(BaseCommand):
                 raise CommandError(_("No user %(name)s.") % {"name": options["actor"]})
         return import_cases(
             table,
-            rows=self._progress(table),
+            rows=self._noting_warnings(self._progress(table)),
             partial=options["partial"],
             dry_run=options["dry_run"],
             actor=actor,
         )
+
+    def _noting_warnings(self, rows: Iterable[Row]) -> Iterator[Row]:
+        """The rows, handed on one by one; when the import asks for the next row it has filed the
+        previous one (inside its transaction, a dry run too), so the parties filed since are that
+        row's: their warnings are kept with its number for the officer (R-ID-01: shown, not stored
+        only). Imported cases only, so a case filed on the site meanwhile is not taken for a row's."""
+        mark = Party.objects.aggregate(top=Max("pk"))["top"] or 0
+        previous: Row | None = None
+        for row in rows:
+            if previous is not None:
+                mark = self._note_warnings(previous, mark)
+            yield row
+            previous = row
+        if previous is not None:
+            self._note_warnings(previous, mark)
+
+    def _note_warnings(self, row: Row, mark: int) -> int:
+        filed = Party.objects.filter(pk__gt=mark, case__imported=True).order_by("pk")
+        for pk, name, warnings in filed.values_list("pk", "name", "warnings"):
+            mark = max(mark, pk)
+            for warning in warnings:
+                line = _("Row %(row)d, %(name)s: %(warning)s")
+                self.warnings.append(line % {"row": row.number, "name": name, "warning": warning})
+        return mark
 
     def _units(self, options: dict[str, Any]) -> ImportReport:
         table = open_table(options["file"], required=UNIT_COLUMNS_REQUIRED)
@@ -96,6 +125,8 @@ class Command(BaseCommand):
     def _finish(self, report: ImportReport, *, dry_run: bool) -> None:
         for error in report.errors:
             self.stderr.write(str(error))
+        for warning in self.warnings:
+            self.stdout.write(warning)
         counts = {"ok": report.imported, "bad": report.invalid_rows}
         if report.written:
             summary = _("imported %(ok)d, invalid %(bad)d") % counts
