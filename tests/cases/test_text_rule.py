@@ -18,8 +18,8 @@ from enforcelink.cases.models import Case, Party
 from enforcelink.core.models import AuditEvent
 from tests.api.conftest import API, filing_body
 from tests.cases.test_views import filing_data
-from tests.factories import USCCS
-from tests.imports.files import case_row, write_csv, write_xlsx
+from tests.factories import USCCS, file_case
+from tests.imports.files import case_row, resident_id, write_csv, write_xlsx
 
 PROBE = {"vt": "张\x0b三", "esc": "张\x1b三", "nul": "张\x00三", "rlo": "张\u202e三", "trailing": "张三\x0b"}
 
@@ -116,3 +116,30 @@ def test_api_filing_refuses_a_name_that_is_not_text(world, client_for, value):
     data = response.json()
     assert (data["code"], data["field"]) == ("NOT_A_STRING", "respondents.0.name")
     assert written() == before
+
+
+def test_import_strips_tabs_and_line_breaks_around_cells(world, tmp_path):
+    """Review of issue 12, finding 5: Chinese systems export an ID number as text with a leading tab,
+    and names often end in a line break; both imported before the rule and were refused after it."""
+    row = case_row(
+        3, 申请执行人证件号码="\t" + resident_id(3), 申请执行人="张三\r\n", 被执行人=" 重庆某建材有限公司\t"
+    )
+    err, code = run_import(write_csv(tmp_path / "x.csv", [row]))
+    assert code == 0, err
+    party = Party.objects.get(name="张三")
+    assert party.id_number == resident_id(3)
+    assert Party.objects.filter(name="重庆某建材有限公司").exists()
+
+
+@pytest.mark.parametrize("name", ["张\t三", "张\n三"])
+def test_import_still_refuses_tabs_and_line_breaks_inside_a_cell(world, tmp_path, name):
+    err, code = run_import(write_csv(tmp_path / "x.csv", [case_row(1, 被执行人=name)]))
+    assert code != 0 and "row 2, column F (被执行人)" in err and "TEXT_CONTROL_CHARACTER" in err
+
+
+def test_the_basis_is_stored_composed(world):
+    """Review of issue 12, finding 8: `clean_filing` computed the NFC of the basis and threw it away."""
+    case = file_case(
+        world.court, world.officer, basis_body="Caf\u0065\u0301法院", basis_number="（2023）渝0110民初1号"
+    )
+    assert Case.objects.get(pk=case.pk).basis_body == "Café法院"

@@ -4,15 +4,21 @@ with TEXT_CONTROL_CHARACTER naming the field and the character; every text input
 from __future__ import annotations
 
 import importlib
+import time
+import types
+import unicodedata
 
 import pytest
 from django import forms
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rest_framework import serializers
 
+from enforcelink.core import text as text_module
 from enforcelink.core.errors import InvalidInput
-from enforcelink.core.fields import ApiTextField, TextField
-from enforcelink.core.text import clean_text, printable, unsafe_characters
+from enforcelink.core.fields import ApiTextField, StrictCharField, TextField
+from enforcelink.core.text import clean_text, describe, printable, unsafe_characters
 
 # The probe's inputs and the rest of the refused families, each inside an otherwise good name.
 REFUSED = [
@@ -40,13 +46,12 @@ REFUSED = [
 
 @pytest.mark.parametrize(("char", "position", "codepoint"), REFUSED)
 def test_refused_with_the_code_the_field_and_the_character(char, position, codepoint):
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(InvalidInput) as caught, translation.override("en"):
         clean_text(f"张{char}三", field="respondents.0.name")
     error = caught.value
     assert (error.code, error.field) == ("TEXT_CONTROL_CHARACTER", "respondents.0.name")
     assert error.params == {"position": position, "codepoint": codepoint}
-    with translation.override("en"):
-        assert codepoint in str(error.message) and "position 2" in str(error.message)
+    assert codepoint in str(error.message) and "position 2" in str(error.message)
 
 
 @pytest.mark.parametrize(
@@ -59,6 +64,9 @@ def test_refused_with_the_code_the_field_and_the_character(char, position, codep
         "O'Brien-Smith Zoë",
         "𠀀𪚥",  # CJK extensions outside the BMP
         "张　三",  # ideographic space
+        "می‌خواهم",  # zero-width non-joiner: part of how Persian and Uyghur words are written
+        "ᠮᠣᠩᠭᠣᠯ᠎ᠠ",  # Mongolian vowel separator
+        "ᠪᠠ‍ᠶᠠᠷ",  # zero-width joiner
     ],
 )
 def test_legitimate_names_pass_unchanged(name):
@@ -109,7 +117,7 @@ def test_form_and_api_fields_give_the_same_code():
     assert good.validated_data == {"name": "é", "body": "一\n二"}
 
 
-FORM_MODULES = ("cases.forms", "linkage.forms", "urging.forms", "documents.forms")
+FORM_MODULES = ("cases.forms", "linkage.forms", "urging.forms", "documents.forms", "documents.batch_views")
 SERIALIZER_MODULES = ("cases.serializers", "linkage.api")
 
 
@@ -151,3 +159,102 @@ def test_every_text_input_of_the_api_applies_the_rule():
         "BatchReplySerializer.idempotency_key",
     }
     assert [name for name in plain if not name.startswith(answers) and name not in machine] == []
+
+
+def _slow_unsafe(value: str, *, multiline: bool) -> list[tuple[int, str]]:
+    """The rule walked character by character, without the `isprintable` fast path."""
+    kept = text_module.MULTILINE_KEPT if multiline else frozenset()
+    return [(i, c) for i, c in enumerate(value) if c not in kept and text_module._refused(c)]
+
+
+def test_every_refused_character_is_one_isprintable_rejects():
+    """Review of issue 12, finding 4: the fast path (`str.isprintable`) is only right if no refused
+    character is printable; checked over every code point of this Python's Unicode database."""
+    printable_refused = [
+        f"U+{point:04X}"
+        for point in range(0x110000)
+        if chr(point).isprintable() and text_module._refused(chr(point))
+    ]
+    assert printable_refused == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec=None), max_size=40)
+    | st.text(
+        alphabet=st.sampled_from("张三\t\n\r\x0b\x1b\u2028\u2029\u202e\u200c\u200d\u180e\ufffe·"), max_size=20
+    ),
+    st.booleans(),
+)
+def test_the_fast_path_answers_as_the_slow_walk(value, multiline):
+    """Review of issue 12, finding 4: same answer with and without the fast path."""
+    assert unsafe_characters(value, multiline=multiline) == _slow_unsafe(value, multiline=multiline)
+
+
+def test_a_cjk_row_is_not_walked_character_by_character(monkeypatch):
+    """Review of issue 12, finding 4: every character of a Chinese name cost a `unicodedata.category`
+    call; a printable text now takes the C fast path and never reaches `_refused`."""
+    calls = []
+    monkeypatch.setattr(text_module, "_refused", lambda char: calls.append(char) or False)
+    clean_text("重庆某建材有限公司綦江分公司")
+    clean_text("第一行\r\n第二行\t完", multiline=True)
+    assert calls == []
+
+
+def test_a_huge_value_is_refused_on_length_before_the_rule_walks_it(monkeypatch):
+    """Review of issue 12, finding 3: `ApiTextField` ran NFC over the whole value before DRF's length
+    check (a 100-million-character reason cost ~30 s of CPU); the forms' field and `clean_text` too."""
+    walked = []
+    monkeypatch.setattr(text_module, "text_error", lambda *args, **kwargs: walked.append(1))
+    spy = types.SimpleNamespace(normalize=lambda *args: walked.append(1), category=unicodedata.category)
+    monkeypatch.setattr(text_module, "unicodedata", spy)
+    huge = "张" * 10_000_000
+
+    class Reply(serializers.Serializer):
+        reason = ApiTextField(max_length=500)
+
+    started = time.perf_counter()
+    answer = Reply(data={"reason": huge})
+    assert not answer.is_valid()
+    assert answer.errors["reason"][0].code == "max_length"
+    with pytest.raises(forms.ValidationError) as form_error:
+        TextField(max_length=500).clean(huge)
+    assert form_error.value.code == "max_length"
+    with pytest.raises(InvalidInput) as caught:
+        clean_text(huge, field="reason", max_length=500)
+    assert caught.value.code == "MAX_LENGTH"
+    assert walked == [] and time.perf_counter() - started < 1
+
+
+def test_composition_is_not_mistaken_for_over_long():
+    """The early refusal leaves room for NFC: 3 jamo compose into 1 Hangul syllable."""
+    assert clean_text("\u1100\u1161\u11a8" * 5, max_length=5) == "각" * 5
+
+
+def test_machine_values_refuse_nul_with_the_same_code():
+    """Review of issue 12, finding 7: an idempotency key, a file's name or its media type answered
+    DRF's NULL_CHARACTERS_NOT_ALLOWED; now TEXT_CONTROL_CHARACTER, as every other text."""
+
+    class Attachment(serializers.Serializer):
+        name = StrictCharField(max_length=200)
+
+    answer = Attachment(data={"name": "回执\x00.pdf"})
+    assert not answer.is_valid()
+    assert answer.errors["name"][0].code == "TEXT_CONTROL_CHARACTER"
+    assert "U+0000" in str(answer.errors["name"][0])
+
+
+def test_the_control_character_label_is_translated():
+    """Review of issue 12, finding 8: the Chinese message carried English "(control character)"."""
+    with translation.override("en"):
+        assert describe("\x0b") == "U+000B (control character)"
+
+
+def test_the_control_character_label_goes_through_the_catalogue(monkeypatch):
+    """The label is a msgid of its own (the lead merges its Chinese into the catalogue)."""
+    monkeypatch.setattr(
+        text_module,
+        "_",
+        lambda msgid: {"%(codepoint)s (control character)": "%(codepoint)s（控制字符）"}[msgid],
+    )
+    assert describe("\x0b") == "U+000B（控制字符）"

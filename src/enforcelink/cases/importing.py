@@ -144,6 +144,9 @@ CASE_COLUMNS: tuple[Column, ...] = (
 )
 REQUIRED_COLUMNS = tuple(c.name for c in CASE_COLUMNS if c.need == "required")
 COLUMN_NAMES = frozenset(c.name for c in CASE_COLUMNS)
+# Stripped from both ends of every cell before the text rule (an ID number exported with a leading
+# tab, a name ending in a line break); inside a cell they are refused as in the API.
+CELL_EDGES = " \t\r\n"
 
 CLOSURE_WORDS = {
     "执行完毕": ClosureMode.FULLY_PERFORMED,
@@ -321,12 +324,18 @@ class RowReader:
         """The row's cells under the shared text rule (issue 12), as the API and the forms apply it:
         NFC, and a control or text-direction character refused with TEXT_CONTROL_CHARACTER for its
         column. Such a cell is read on without the characters, so it is reported once, not again by
-        the parsers. Lengths are the filing's to check (MAX_LENGTH, as the API: `clean_filing`)."""
+        the parsers. Lengths are the filing's to check (MAX_LENGTH, as the API: `clean_filing`).
+
+        Spaces, tabs and line breaks around a cell are dropped first (`CELL_EDGES`): Chinese systems
+        export an ID number as text with a leading tab, and a name often ends in a line break. Inside
+        a cell they are still refused. (The filing applies the rule again: with the `isprintable`
+        fast path, a second pass over a Chinese row costs about a microsecond.)"""
         values = dict(plan.row.values)
         for column in COLUMN_NAMES & values.keys():
             value = values[column]
             if not isinstance(value, str):
                 continue
+            value = value.strip(CELL_EDGES)
             error = text_error(value)
             if error is not None:
                 self.error(plan, column, error)

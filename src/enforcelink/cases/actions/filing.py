@@ -165,6 +165,8 @@ class Cleaned:
     principal: Decimal
     interest: Decimal
     costs: Decimal
+    basis_body: str = ""  # in NFC, under the text rule: what is stored
+    basis_number: str = ""
 
 
 def _collect(errors: list[DomainError], fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -190,6 +192,7 @@ def clean_filing(filing: CaseFiling) -> Cleaned:
         errors.append(
             InvalidInput("BASIS_TYPE_INVALID", _("Choose the type of enforcement basis."), field="basis_type")
         )
+    basis: dict[str, str] = {}
     for name, label in (
         ("basis_body", _("the issuing body")),
         ("basis_number", _("the basis document number")),
@@ -198,7 +201,8 @@ def clean_filing(filing: CaseFiling) -> Cleaned:
             errors.append(InvalidInput("REQUIRED", _("Enter %(what)s.") % {"what": label}, field=name))
         else:
             limit = column_max_length(Case, name)
-            _collect(errors, clean_text, str(getattr(filing, name)).strip(), field=name, max_length=limit)
+            value = str(getattr(filing, name)).strip()
+            basis[name] = _collect(errors, clean_text, value, field=name, max_length=limit)
     _collect(errors, policy.check_filing_date, filing.filed_on, timezone.localdate())
     _collect(errors, policy.check_basis_date, filing.basis_effective_on, filing.filed_on)
     counters = {PartyRole.APPLICANT: 0, PartyRole.RESPONDENT: 0}
@@ -217,7 +221,7 @@ def clean_filing(filing: CaseFiling) -> Cleaned:
     if errors:
         raise ErrorList(errors)
     principal, interest, costs = amounts
-    return Cleaned(parties, principal, interest, costs)
+    return Cleaned(parties, principal, interest, costs, basis["basis_body"], basis["basis_number"])
 
 
 def find_duplicate(court: Court, type_code: str, basis_number: str, parties: list[Party]) -> Case | None:
@@ -370,7 +374,7 @@ def case_file(filing: CaseFiling, *, actor: Any, assign_officer: bool = True) ->
         # A resumed case (执恢) repeats its basis and parties on purpose; resumption has its own check.
         duplicate = None
         if filing.resumed_from is None:
-            duplicate = find_duplicate(court, type_code, filing.basis_number, cleaned.parties)
+            duplicate = find_duplicate(court, type_code, cleaned.basis_number, cleaned.parties)
         if duplicate is not None:
             raise RuleViolation(
                 "DUPLICATE_FILING",
@@ -397,8 +401,8 @@ def case_file(filing: CaseFiling, *, actor: Any, assign_officer: bool = True) ->
             sequence=sequence,
             filed_on=filing.filed_on,
             basis_type=filing.basis_type,
-            basis_body=filing.basis_body.strip(),
-            basis_number=filing.basis_number.strip(),
+            basis_body=cleaned.basis_body,
+            basis_number=cleaned.basis_number,
             basis_effective_on=filing.basis_effective_on,
             principal=cleaned.principal,
             interest=cleaned.interest,
