@@ -24,6 +24,7 @@ def test_checks_over_the_limit_get_a_429_page_for_that_address_only():
     assert refused.status_code == 429
     assert refused["Retry-After"] == str(VERIFY_WINDOW_SECONDS)
     assert "Too many checks from this address. Wait 10 minutes and try again." in refused.content.decode()
+    assert "Go back and try again" not in refused.content.decode()  # waiting, not retrying, helps
     assert check(client, "198.51.100.7").status_code == 200
     assert client.get("/verify/", REMOTE_ADDR="203.0.113.9").status_code == 200  # the page itself still shows
 
