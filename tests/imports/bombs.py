@@ -51,13 +51,17 @@ def xlsx_bomb(path: Path, headers: Sequence[str], size: int, row: bytes = TINY_R
     return _rewrite_sheet(path, headers, body)
 
 
-def xlsx_rows(path: Path, headers: Sequence[str], count: int, *, dimension: str | None = None) -> Path:
-    """`count` data rows of one cell and no dimension, or the given (possibly false) dimension."""
+def xlsx_rows(
+    path: Path, headers: Sequence[str], count: int, *, dimension: str | None = None, empty_rows: int = 0
+) -> Path:
+    """`count` data rows of one cell and no dimension, or the given (possibly false) dimension; then
+    `empty_rows` rows without cells (`<row r="…"/>`)."""
 
     def body(member: IO[bytes]) -> None:
         member.write(
             b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n) for n in range(2, count + 2))
         )
+        member.write(b"".join(b'<row r="%d"/>' % n for n in range(count + 2, count + 2 + empty_rows)))
 
     _rewrite_sheet(path, headers, body)
     if dimension:

@@ -31,6 +31,10 @@ from enforcelink.core.errors import InvalidInput
 
 CHUNK = 1 << 20
 MB = 1 << 20
+# Columns read from a sheet. Every layout the platform reads has under 40; a header reaching past this
+# is refused (FILE_TOO_MANY_COLUMNS), and no row is read wider: a 28 KB sheet declaring 16,384 columns
+# and 10,000 empty rows made openpyxl pad 164 million cells (5 s on the upload path).
+MAX_COLUMNS = 256
 
 
 class TableError(InvalidInput):
@@ -80,6 +84,7 @@ class SheetLimits:
     max_rows: int  # data rows; the header row is not counted
     max_ratio: int = 100
     ratio_from_bytes: int = MB  # smaller members (styles, themes) may pack as tightly as they like
+    max_columns: int = MAX_COLUMNS
 
     @classmethod
     def for_imports(cls) -> SheetLimits:
@@ -114,9 +119,15 @@ class Table:
     """An opened sheet: its headers, where each header is, and an iterator over its data rows."""
 
     def __init__(
-        self, headers: list[str], rows: Iterator[tuple[int, Sequence[Any]]], total: int | None = None
+        self,
+        headers: list[str],
+        rows: Iterator[tuple[int, Sequence[Any]]],
+        total: int | None = None,
+        *,
+        max_columns: int = MAX_COLUMNS,
     ):
         self.headers = headers
+        self.max_columns = max_columns
         self.total = total  # data rows, when the format says (XLSX); for a progress bar only
         self.letters = {name: column_letter(i) for i, name in enumerate(headers) if name}
         self._rows = rows
@@ -128,11 +139,15 @@ class Table:
 
     def __iter__(self) -> Iterator[Row]:
         width = len(self.headers)
+        named = [(i, name) for i, name in enumerate(self.headers) if name]  # not every header, per row
         for number, cells in self._rows:
-            values = {
-                name: (cells[i] if i < len(cells) else None) for i, name in enumerate(self.headers) if name
-            }
-            if any(_is_filled(v) for v in values.values()) or any(_is_filled(c) for c in cells[width:]):
+            count = len(cells)
+            values = {name: (cells[i] if i < count else None) for i, name in named}
+            # A value under no header still makes the row count (it is reported, not skipped); looked
+            # for no further than the widest sheet that is read.
+            if any(_is_filled(v) for v in values.values()) or any(
+                _is_filled(c) for c in cells[width : self.max_columns]
+            ):
                 yield Row(number, values)
 
 
@@ -236,12 +251,33 @@ def _csv_error(error: csv.Error, row: int) -> TableError:
     return TableError("FILE_UNREADABLE", _("The file is not a readable CSV file."), row=row)
 
 
+def _headers(cells: Sequence[Any], limits: SheetLimits) -> list[str]:
+    """The header row without its trailing empty cells; refused when it reaches past the column cap."""
+    headers = [_normalise_header(h) for h in cells[: limits.max_columns + 1]]
+    while headers and not headers[-1]:
+        headers.pop()
+    if len(headers) > limits.max_columns or any(
+        _normalise_header(h) for h in cells[limits.max_columns + 1 :]
+    ):
+        raise _too_many_columns(limits)
+    return headers
+
+
+def _too_many_columns(limits: SheetLimits) -> TableError:
+    return TableError(
+        "FILE_TOO_MANY_COLUMNS",
+        _("The sheet has more than %(limit)d columns; delete the columns that are not in the template.")
+        % {"limit": limits.max_columns},
+        row=1,
+    )
+
+
 def _open_csv(path: Path, limits: SheetLimits) -> Table:
     encoding = detect_encoding(path)
     rows = _csv_rows(path, encoding, limits)
     first = next(rows, None)
-    headers = [_normalise_header(h) for h in first[1]] if first else []
-    return Table(headers, rows)
+    headers = _headers(first[1], limits) if first else []
+    return Table(headers, rows, max_columns=limits.max_columns)
 
 
 def _unreadable() -> TableError:
@@ -280,7 +316,10 @@ def check_package(path: Path, limits: SheetLimits) -> None:
 
 def _xlsx_rows(book: Any, limits: SheetLimits) -> Iterator[tuple[int, Sequence[Any]]]:
     try:
-        for number, cells in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+        # No row wider than the cap (and one cell to see a header past it): openpyxl pads every row
+        # to the width the sheet declares, 16,384 columns in a hostile one.
+        sheet_rows = book.worksheets[0].iter_rows(values_only=True, max_col=limits.max_columns + 1)
+        for number, cells in enumerate(sheet_rows, start=1):
             if number > limits.max_rows + 1:  # a sheet without a (true) dimension: stop reading here
                 raise _too_many_rows(limits, number)
             yield number, cells
@@ -306,8 +345,12 @@ def _open_xlsx(path: Path, limits: SheetLimits) -> Table:
         raise _too_many_rows(limits, max_row)
     rows = _xlsx_rows(book, limits)
     first = next(rows, None)
-    headers = [_normalise_header(h) for h in first[1]] if first else []
-    return Table(headers, rows, max_row - 1 if max_row else None)
+    try:
+        headers = _headers(first[1], limits) if first else []
+    except TableError:
+        book.close()
+        raise
+    return Table(headers, rows, max_row - 1 if max_row else None, max_columns=limits.max_columns)
 
 
 def open_table(path: str | Path, *, required: Sequence[str], limits: SheetLimits | None = None) -> Table:
