@@ -525,7 +525,9 @@ def _add_errors(reader: RowReader, plan: Plan, error: DomainError) -> None:
             reader.error(plan, column, item)
 
 
-def _write(reader: RowReader, plan: Plan, actor: Any) -> None:
+def _write(reader: RowReader, plan: Plan, actor: Any) -> list[tuple[int, str, str]]:
+    """File the row's case; its parties' warnings (R-ID-01: a 15-digit number converted, an unknown
+    region code), to be shown to whoever imports."""
     assert plan.filing is not None
     try:
         with transaction.atomic():
@@ -536,6 +538,10 @@ def _write(reader: RowReader, plan: Plan, actor: Any) -> None:
     except DatabaseError as error:  # a value the checks let through but the database refused
         message = _("The database refused this row: %(error)s") % {"error": error}
         reader.error(plan, "", InvalidInput("ROW_REJECTED", message))
+    else:
+        parties = case.parties.order_by("pk").values_list("name", "warnings")
+        return [(plan.row.number, name, warning) for name, warnings in parties for warning in warnings]
+    return []
 
 
 def _after_filing(case: Case, plan: Plan, actor: Any) -> None:
@@ -588,7 +594,7 @@ def import_cases(
             if plan.errors:
                 _validate_only(reader, plan)
             else:
-                _write(reader, plan, actor)
+                report.warnings += _write(reader, plan, actor)
             report.errors += plan.errors
             report.imported += not plan.errors
         if dry_run or (report.errors and not partial):

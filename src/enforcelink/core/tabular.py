@@ -412,6 +412,8 @@ class ImportReport:
 
     imported: int = 0  # valid rows: written, or that would have been (see `written`)
     errors: list[TableError] = field(default_factory=list)
+    # (row, whose, warning) of the rows taken: shown to the person importing, never a refusal
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)
     written: bool = True  # False when nothing was kept (errors in all-or-nothing mode, or a dry run)
 
     @property

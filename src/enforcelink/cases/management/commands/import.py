@@ -9,20 +9,17 @@ summary go to stdout; the exit code is non-zero when any row was invalid.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from enforcelink.cases.importing import CASE_COLUMNS, REQUIRED_COLUMNS, import_cases
-from enforcelink.cases.models import Party
 from enforcelink.core.errors import DomainError
-from enforcelink.core.tabular import ImportReport, Row, Table, open_table, write_xlsx_template
+from enforcelink.core.tabular import ImportReport, Table, open_table, write_xlsx_template
 from enforcelink.orgs.actions import UNIT_COLUMNS, UNIT_COLUMNS_REQUIRED, region_ensure, units_import
 from enforcelink.orgs.models import User
 
@@ -52,7 +49,6 @@ class Command(BaseCommand):
         template.add_argument("out")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.warnings: list[str] = []
         what = options["what"]
         if what == "template":
             self._template(options["kind"], Path(options["out"]))
@@ -77,35 +73,11 @@ class Command(BaseCommand):
                 raise CommandError(_("No user %(name)s.") % {"name": options["actor"]})
         return import_cases(
             table,
-            rows=self._noting_warnings(self._progress(table)),
+            rows=self._progress(table),
             partial=options["partial"],
             dry_run=options["dry_run"],
             actor=actor,
         )
-
-    def _noting_warnings(self, rows: Iterable[Row]) -> Iterator[Row]:
-        """The rows, handed on one by one; when the import asks for the next row it has filed the
-        previous one (inside its transaction, a dry run too), so the parties filed since are that
-        row's: their warnings are kept with its number for the officer (R-ID-01: shown, not stored
-        only). Imported cases only, so a case filed on the site meanwhile is not taken for a row's."""
-        mark = Party.objects.aggregate(top=Max("pk"))["top"] or 0
-        previous: Row | None = None
-        for row in rows:
-            if previous is not None:
-                mark = self._note_warnings(previous, mark)
-            yield row
-            previous = row
-        if previous is not None:
-            self._note_warnings(previous, mark)
-
-    def _note_warnings(self, row: Row, mark: int) -> int:
-        filed = Party.objects.filter(pk__gt=mark, case__imported=True).order_by("pk")
-        for pk, name, warnings in filed.values_list("pk", "name", "warnings"):
-            mark = max(mark, pk)
-            for warning in warnings:
-                line = _("Row %(row)d, %(name)s: %(warning)s")
-                self.warnings.append(line % {"row": row.number, "name": name, "warning": warning})
-        return mark
 
     def _units(self, options: dict[str, Any]) -> ImportReport:
         table = open_table(options["file"], required=UNIT_COLUMNS_REQUIRED)
@@ -125,8 +97,9 @@ class Command(BaseCommand):
     def _finish(self, report: ImportReport, *, dry_run: bool) -> None:
         for error in report.errors:
             self.stderr.write(str(error))
-        for warning in self.warnings:
-            self.stdout.write(warning)
+        for row, name, warning in report.warnings:
+            line = _("Row %(row)d, %(name)s: %(warning)s")
+            self.stdout.write(line % {"row": row, "name": name, "warning": warning})
         counts = {"ok": report.imported, "bad": report.invalid_rows}
         if report.written:
             summary = _("imported %(ok)d, invalid %(bad)d") % counts
