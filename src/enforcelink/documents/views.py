@@ -64,7 +64,9 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
         message = _("Too many checks from this address. Wait %(minutes)d minutes and try again.") % {
             "minutes": VERIFY_WINDOW_SECONDS // 60
         }
-        response = render(request, "core/request_refused.html", {"message": message, "wait": True}, status=429)
+        response = render(
+            request, "core/request_refused.html", {"message": message, "wait": True}, status=429
+        )
         response["Retry-After"] = str(VERIFY_WINDOW_SECONDS)
         return response
     if request.method == "POST":

@@ -28,7 +28,6 @@ from django.http import HttpRequest
 
 from enforcelink.orgs.known_devices import TAG_PREFIX, device_tag
 
-
 SPOOFED = "sent as: "
 
 
