@@ -67,6 +67,15 @@ def test_a_user_agent_posing_as_a_known_device_counts_as_unknown(world):
     assert sprayed[-1] == 429
 
 
+def test_a_long_user_agent_posing_as_a_known_device_is_stored_within_its_column(world):
+    """Review: the mark in front made a 255-character header 264 characters, which PostgreSQL refuses:
+    the failure was never stored (a 500 for a wrong password, a redirect for a right one)."""
+    attacker = Client(HTTP_USER_AGENT=known_devices.TAG_PREFIX + "x" * 300)
+    assert sign_in(attacker, "president", "wrong-password", address=ATTACKER).status_code == 200
+    stored = AccessAttempt.objects.get(username="president").user_agent
+    assert len(stored) <= 255 and not stored.startswith(known_devices.TAG_PREFIX)
+
+
 def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(world):
     attacker = Client()
     limit = settings.SIGNIN_ADDRESS_FAILURE_LIMIT

@@ -29,6 +29,7 @@ from django.http import HttpRequest
 from enforcelink.orgs.known_devices import TAG_PREFIX, device_tag
 
 SPOOFED = "sent as: "
+USER_AGENT_WIDTH = AccessAttempt._meta.get_field("user_agent").max_length or 255
 
 
 class SignInLockHandler(AxesDatabaseHandler):
@@ -71,7 +72,9 @@ class SignInLockHandler(AxesDatabaseHandler):
             if tag is not None:
                 request.axes_user_agent = tag
             elif str(getattr(request, "axes_user_agent", "")).startswith(TAG_PREFIX):
-                request.axes_user_agent = f"{SPOOFED}{request.axes_user_agent}"
+                # Cut to the column's width, as axes cuts the header: a longer value is refused by
+                # PostgreSQL, and a failure that is never stored counts for nothing.
+                request.axes_user_agent = f"{SPOOFED}{request.axes_user_agent}"[:USER_AGENT_WIDTH]
         super().user_login_failed(sender, credentials, request, **kwargs)
 
     def reset_user_attempts(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
