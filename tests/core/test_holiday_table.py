@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -101,7 +101,7 @@ def test_another_process_sees_a_change_within_the_refresh_period(monkeypatch):
     assert is_working_day(dt.date(2026, 12, 8))  # within the period: its copy, no query
     monkeypatch.setattr(calendar, "REFRESH_SECONDS", 0.0)
     assert not is_working_day(dt.date(2026, 12, 8))  # the period passed: version read, table reloaded
-    assert calendar.holiday_table().version == 1
+    assert calendar.holiday_table().version == CalendarVersion.objects.get(pk=1).stamp
 
 
 def test_working_days_cost_no_query_once_the_table_is_loaded():
@@ -135,6 +135,21 @@ def test_a_year_without_holidays_is_refused_and_stays_unknown(days):
         load({2027: days})
     assert refused.value.code == "YEAR_WITHOUT_HOLIDAYS"
     assert not CalendarYear.objects.exists() and not calendar.year_known(2027)
+
+
+def test_a_change_rolled_back_by_an_outer_transaction_is_not_kept_under_a_reused_number(monkeypatch):
+    """Review: read inside the admin's still-open transaction, the new table entered the process's copy
+    as version N; the outer transaction rolled back, a later change committed N again, and the process
+    kept the rolled-back days for good. The copy is now keyed by a stamp that is never reused."""
+    day = dt.date(2027, 3, 3)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        load({2027: [DayInput(day, "holiday", "")]})
+        assert not is_working_day(day)  # this thread reads what it wrote
+        raise RuntimeError("the admin's transaction fails after the save")
+    # Another process commits a change that takes the same counter (1); this one has not looked yet.
+    CalendarVersion.objects.update_or_create(pk=1, defaults={"version": 1, "stamp": 10**15})
+    monkeypatch.setattr(calendar, "REFRESH_SECONDS", 0.0)
+    assert is_working_day(day)
 
 
 def test_unknown_events_are_refused():

@@ -3,7 +3,8 @@
 Which days are working days: the administrator's holiday table (`CalendarYear` / `CalendarDay`, loaded
 from each year's State Council notice) first, then the chinese-calendar package, then Monday–Friday for
 a year neither knows (the trace then says so). The table is held in memory per process: a deadline
-costs no query. Each change bumps `CalendarVersion`; a process reads that number at most once every
+costs no query. Each change bumps `CalendarVersion` (a counter, and a stamp never reused even after a
+rolled-back change); a process reads the stamp at most once every
 `REFRESH_SECONDS` and reloads the table when it moved, so every process and machine sees a change within
 that time (the process that made the change sees it at once).
 """
@@ -38,7 +39,7 @@ MEMO_SIZE = 20_000  # days remembered per process (some 55 years)
 class HolidayTable:
     """The holiday table as one process holds it."""
 
-    version: int = 0
+    version: int = 0  # CalendarVersion.stamp of the table loaded
     working: dict[dt.date, bool] = field(default_factory=dict)  # True: make-up working day (调休)
     names: dict[dt.date, str] = field(default_factory=dict)
     sources: dict[int, str] = field(default_factory=dict)  # year -> the notice it was loaded from
@@ -60,7 +61,7 @@ _thread = threading.local()
 def _stored_version() -> int:
     from enforcelink.core.models import CalendarVersion  # models import nothing from here
 
-    return CalendarVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    return CalendarVersion.objects.filter(pk=1).values_list("stamp", flat=True).first() or 0
 
 
 def _load(version: int) -> HolidayTable:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -274,7 +275,8 @@ def _bump_version() -> int:
         CalendarVersion.objects.bulk_create([CalendarVersion(pk=1)], ignore_conflicts=True)
         row = CalendarVersion.objects.select_for_update().get(pk=1)
     row.version += 1
-    row.save(update_fields=["version"])
+    row.stamp = max(row.stamp + 1, time.time_ns() // 1000)
+    row.save(update_fields=["version", "stamp"])
     return row.version
 
 

@@ -137,6 +137,10 @@ class CalendarVersion(models.Model):
     table in memory and re-reads it only when this number moved (core.calendar)."""
 
     version = models.PositiveBigIntegerField(default=0)
+    # What processes compare their copy with: microseconds at the change, never handed out twice. The
+    # counter alone is reused after a rolled-back change (N, rolled back, then N again), and a process
+    # that had read the rolled-back table as N would keep it.
+    stamp = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return str(self.version)
