@@ -122,6 +122,11 @@ def test_cancel_and_reject_refuse_a_bad_or_over_long_reason(world, sent, bank):
         ({"measure": ["冻结", "\x1b"]}, "DETAILS_INVALID", "details.measure"),
         ({"measure": {"text": "冻结"}}, "DETAILS_INVALID", "details.measure"),
         ({"mea\u202esure": "冻结"}, "TEXT_CONTROL_CHARACTER", "details.mea\u202esure"),
+        # A second review: JSON's NaN and Infinity passed as numbers and the JSON column refused them (500).
+        ({"amount": float("nan")}, "DETAILS_INVALID", "details.amount"),
+        ({"amount": float("inf")}, "DETAILS_INVALID", "details.amount"),
+        ({"measure": "冻" * 1001}, "MAX_LENGTH", "details.measure"),
+        ({"k" * 300: "冻结"}, "MAX_LENGTH", "details." + "k" * 100),
     ],
 )
 def test_request_details_are_flat_and_every_text_is_checked(world, case, details, code, field):

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import math
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +81,8 @@ def _clean_ask_texts(ask: Ask) -> None:
 
 
 DETAIL_SCALARS = (str, int, float, bool)
+MAX_DETAIL_KEY = 100
+MAX_DETAIL_TEXT = 1000  # a measure, an account, a certificate: never a document's worth
 
 
 def _clean_details(details: dict[Any, Any]) -> dict[str, Any]:
@@ -92,14 +95,18 @@ def _clean_details(details: dict[Any, Any]) -> dict[str, Any]:
             raise InvalidInput(
                 "DETAILS_INVALID", _("The request details must be an object."), field="details"
             )
-        name = clean_text(key, field=f"details.{key}", max_length=100)
+        name = clean_text(key, field=f"details.{key[:MAX_DETAIL_KEY]}", max_length=MAX_DETAIL_KEY)
         if value is not None and not isinstance(value, DETAIL_SCALARS):
             raise InvalidInput(
                 "DETAILS_INVALID",
                 _("Give text, a number or yes/no here, not a list or an object."),
                 field=f"details.{name}",
             )
-        cleaned[name] = clean_text(value, field=f"details.{name}") if isinstance(value, str) else value
+        if isinstance(value, float) and not math.isfinite(value):  # JSON's NaN/Infinity: no column takes it
+            raise InvalidInput("DETAILS_INVALID", _("Give a number."), field=f"details.{name}")
+        if isinstance(value, str):
+            value = clean_text(value, field=f"details.{name}", max_length=MAX_DETAIL_TEXT)
+        cleaned[name] = value
     return cleaned
 
 
