@@ -35,6 +35,8 @@ REFUSED = [
     ("\u200f", 2, "U+200F"),  # right-to-left mark
     ("\u061c", 2, "U+061C"),  # Arabic letter mark
     ("\u200b", 2, "U+200B"),  # zero-width space: two names that look alike
+    ("\u200d", 2, "U+200D"),  # a joiner between Chinese characters: as invisible (second review)
+    ("\u200c", 2, "U+200C"),
     ("\ufeff", 2, "U+FEFF"),  # byte-order mark
     ("\u00ad", 2, "U+00AD"),  # soft hyphen
     ("\ufffe", 2, "U+FFFE"),  # noncharacter XML cannot carry
@@ -164,7 +166,7 @@ def test_every_text_input_of_the_api_applies_the_rule():
 def _slow_unsafe(value: str, *, multiline: bool) -> list[tuple[int, str]]:
     """The rule walked character by character, without the `isprintable` fast path."""
     kept = text_module.MULTILINE_KEPT if multiline else frozenset()
-    return [(i, c) for i, c in enumerate(value) if c not in kept and text_module._refused(c)]
+    return [(i, c) for i, c in enumerate(value) if c not in kept and text_module.refused_at(value, i)]
 
 
 def test_every_refused_character_is_one_isprintable_rejects():

@@ -10,9 +10,10 @@ has no business in a name or a sentence:
   marks (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) that turn `张\\u202e三` into a
   sentence read backwards, and the invisible ones (zero-width space, word joiner, soft hyphen, BOM)
   that make two names look alike to a person and differ to the screening index. Three are kept
-  (`SCRIPT_JOINERS`): the zero-width non-joiner and joiner (U+200C, U+200D) and the Mongolian vowel
-  separator (U+180E) are part of how Uyghur, Kazakh and Mongolian names are written; they shape
-  letters and cannot reorder a sentence;
+  between two letters of the scripts that need them (`SCRIPT_JOINERS`, `JOINING_SCRIPTS`): the
+  zero-width non-joiner and joiner (U+200C, U+200D) and the Mongolian vowel separator (U+180E) are part
+  of how Uyghur, Kazakh, Persian and Mongolian words are written; they shape letters and cannot reorder
+  a sentence. Anywhere else (`张\u200d三`) they are as invisible as a zero-width space, and refused;
 - lone surrogates and the noncharacters XML cannot carry (U+FFFE, U+FFFF, …).
 
 Multi-line free text (a message, a template body) keeps tab, line feed, carriage return and the
@@ -35,8 +36,11 @@ from enforcelink.core.errors import InvalidInput
 CODE = "TEXT_CONTROL_CHARACTER"
 LENGTH_CODE = "MAX_LENGTH"  # DRF's code for an over-long value: the import answers the same
 MULTILINE_KEPT = frozenset("\t\n\r\u2028\u2029")
-# Format characters that real names need (ZWNJ, ZWJ, the Mongolian vowel separator): not refused.
+# Format characters that real names need (ZWNJ, ZWJ, the Mongolian vowel separator), kept between two
+# letters of the scripts that are written with them: Arabic-script (Uyghur, Kazakh, Persian) with
+# Syriac and Thaana, the Indic scripts, Mongolian, and the Arabic presentation forms.
 SCRIPT_JOINERS = frozenset("\u200c\u200d\u180e")
+JOINING_SCRIPTS = ((0x0600, 0x08FF), (0x0900, 0x0DFF), (0x1800, 0x18AF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 _WITHOUT_MULTILINE_KEPT = str.maketrans("", "", "".join(MULTILINE_KEPT))
 # NFC can compose several characters into one (a Hangul syllable from three jamo): a text longer than
 # this many times the limit cannot fit after it, and is refused before anything walks it.
@@ -70,8 +74,23 @@ def unsafe_characters(value: str, *, multiline: bool = False) -> list[tuple[int,
     return [
         (index, char)
         for index, char in enumerate(value)
-        if (char < " " or char > "~") and char not in kept and _refused(char)
+        if (char < " " or char > "~") and char not in kept and refused_at(value, index)
     ]
+
+
+def refused_at(value: str, index: int) -> bool:
+    """`_refused` for the character at `index`, with a joiner judged by its neighbours."""
+    char = value[index]
+    if char in SCRIPT_JOINERS:
+        return not (_joining_letter(value, index - 1) and _joining_letter(value, index + 1))
+    return _refused(char)
+
+
+def _joining_letter(value: str, index: int) -> bool:
+    if not 0 <= index < len(value):
+        return False
+    point = ord(value[index])
+    return any(low <= point <= high for low, high in JOINING_SCRIPTS) and not _refused(value[index])
 
 
 def describe(char: str) -> str:
@@ -129,8 +148,8 @@ def length_error(max_length: int, *, field: str | None = None) -> InvalidInput:
 def printable(value: str) -> tuple[str, list[str]]:
     """`value` without the refused characters (tab and line feed kept), and the code points dropped
     ("U+000B", …): for values stored before the rule that must still print."""
-    dropped = [char for _index, char in unsafe_characters(value) if char not in _DOCUMENT_KEPT]
+    dropped = {index: char for index, char in unsafe_characters(value) if char not in _DOCUMENT_KEPT}
     if not dropped:
         return value, []
-    gone = set(dropped)
-    return "".join(char for char in value if char not in gone), [f"U+{ord(char):04X}" for char in dropped]
+    kept = "".join(char for index, char in enumerate(value) if index not in dropped)
+    return kept, [f"U+{ord(char):04X}" for char in dropped.values()]
