@@ -332,6 +332,18 @@ def test_anonymous_bodies_on_file_pages_get_the_anonymous_cap(world, sent):
     assert (response.status_code, body.reads) == (413, [])
 
 
+@pytest.mark.parametrize("url", ["/cases/new/", "/admin/orgs/user/add/", "/documents/batches/new/"])
+def test_other_pages_take_only_the_anonymous_cap_from_strangers(world, url):
+    """A second review: every page but the file pages kept Django's 2.5 MB for anybody, parsed by CSRF
+    before login_required answered; now only a signed-in user may send a page more than 64 KB."""
+    response, body = _spied(_csrf_client(), url, settings.REQUEST_BODY_ANONYMOUS_CAP + 1)
+    assert (response.status_code, body.reads) == (413, [])
+    signed_in = _csrf_client()
+    signed_in.force_login(world.officer)
+    response, _body = _spied(signed_in, url, settings.REQUEST_BODY_ANONYMOUS_CAP + 1)
+    assert response.status_code != 413
+
+
 def test_a_signed_in_liaisons_upload_over_the_anonymous_cap_still_gets_in(client, world, sent):
     client.force_login(world.liaison)
     big = PDF + b"0" * (3 * MB)
@@ -351,7 +363,7 @@ def test_ordinary_requests_do_not_load_the_session_for_the_cap(world, sent):
 
     middleware = RequestBodyLimitMiddleware(lambda request: HttpResponse("ok"))
     factory = RequestFactory()
-    for path, length in ((f"/requests/{sent.pk}/actions/message/", 1000), ("/cases/new/", 2 * MB),
+    for path, length in ((f"/requests/{sent.pk}/actions/message/", 1000), ("/cases/new/", 60 * 1024),
                          (f"{API}/requests/{sent.pk}/reply/", 30 * MB), ("/verify/", 3 * MB)):  # fmt: skip
         request = factory.post(path, b"{}", content_type="application/json")
         request.META["CONTENT_LENGTH"] = str(length)

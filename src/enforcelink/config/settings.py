@@ -222,6 +222,11 @@ REQUEST_BODY_CAPS: list[tuple[str, int | str, str]] = [
     (r"^/verify/", 21 * 1024 * 1024, "anyone"),
     # Pages anybody can post to, and the two-factor steps: a few short fields.
     (r"^/(?:login|logout|i18n|account/2fa)/", "REQUEST_BODY_ANONYMOUS_CAP", "anyone"),
+    # The rest of the API: Django's 2.5 MB for anybody (a key is checked before the body is read).
+    (r"^/api/", "DATA_UPLOAD_MAX_MEMORY_SIZE", "anyone"),
+    # Every other page is for signed-in users; a stranger's form is read by CSRF before login_required
+    # answers, so it gets the anonymous cap.
+    (r"^/", "DATA_UPLOAD_MAX_MEMORY_SIZE", "signed-in"),
 ]
 
 # Spreadsheets people send (core.tabular.SheetLimits, issue 12): an XLSX whose members would unpack
