@@ -152,6 +152,34 @@ def test_a_change_rolled_back_by_an_outer_transaction_is_not_kept_under_a_reused
     assert is_working_day(day)
 
 
+def test_a_notice_listing_days_of_the_december_before_keeps_that_years_notice(tmp_path, capsys):
+    """A second review: the 2019 notice lists 2018-12-29 (a working Saturday) and 2018-12-30/31 (New
+    Year holidays). Grouped by the days' years, loading it replaced every loaded day of 2018 with those
+    three; they belong to the 2019 notice, and the 2018 notice keeps its own."""
+    load(
+        {
+            2018: [
+                DayInput(dt.date(2018, 10, 1), "holiday", "国庆节"),
+                DayInput(dt.date(2018, 9, 29), "workday", "国庆节"),
+            ]
+        }
+    )
+    path = write(
+        tmp_path,
+        "date,kind,name\n2018-12-29,workday,元旦\n2018-12-30,holiday,元旦\n2018-12-31,holiday,元旦\n"
+        "2019-01-01,holiday,元旦\n2019-02-04,holiday,春节\n",
+    )
+    call_command("calendar", "load", str(path), "--source", "2019 notice")
+    assert "replaced" not in capsys.readouterr().out
+    days = dict(CalendarDay.objects.values_list("date", "year__year"))
+    assert days[dt.date(2018, 10, 1)] == 2018 and days[dt.date(2018, 12, 29)] == 2019
+    assert is_working_day(dt.date(2018, 12, 29)) and not is_working_day(dt.date(2018, 10, 1))
+    # Loading the 2018 notice again leaves the 2019 notice's December days alone.
+    load({2018: [DayInput(dt.date(2018, 10, 2), "holiday", "国庆节")]})
+    assert CalendarDay.objects.filter(date=dt.date(2018, 12, 29), year__year=2019).exists()
+    assert not CalendarDay.objects.filter(date=dt.date(2018, 10, 1)).exists()
+
+
 def test_unknown_events_are_refused():
     with pytest.raises(ValueError):
         events.announce("calendar.typo")
@@ -235,7 +263,7 @@ def test_a_file_not_in_utf8_or_too_large_is_refused():
 
 def test_the_action_refuses_a_day_outside_its_year_and_a_missing_source():
     with pytest.raises(InvalidInput, match="DATE_OUTSIDE_YEAR"):
-        load({2027: [DayInput(dt.date(2026, 12, 31), "holiday", "")]})
+        load({2027: [DayInput(dt.date(2026, 11, 30), "holiday", "")]})  # December before may be listed
     with pytest.raises(InvalidInput, match="SOURCE_REQUIRED"):
         load({2027: EXAMPLE_2027}, source="  ")
     assert not CalendarYear.objects.exists()

@@ -95,7 +95,7 @@ def test_adding_a_year_in_the_admin_goes_through_the_action(admin_client, superu
 
 
 def test_the_admin_refuses_a_day_of_another_year_and_writes_nothing(admin_client):
-    data = {"year": "2027", "source": "x", **inline([("2026-12-31", "holiday", "元旦")])}
+    data = {"year": "2027", "source": "x", **inline([("2026-11-30", "holiday", "元旦")])}
     response = admin_client.post(reverse("admin:core_calendaryear_add"), data)
     assert response.status_code == 200 and "is not in 2027" in response.content.decode()
     assert not CalendarYear.objects.exists() and not CalendarDay.objects.exists()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,12 +75,19 @@ def check_source(source: str) -> str:
     return text
 
 
+def in_notice(year: int, day: dt.date) -> bool:
+    """A year's notice lists its own days, and may list days of the December before it (the 2019
+    notice moved 2018-12-29 to a working day and gave 2018-12-30/31 as holidays for New Year)."""
+    return day.year == year or (day.year == year - 1 and day.month == 12)
+
+
 def check_days(year: int, days: Iterable[DayInput]) -> list[DayInput]:
-    """Each day in its year, once, a holiday or a make-up working day, its name short."""
+    """Each day in its notice's year (`in_notice`), once, a holiday or a make-up working day, its name
+    short."""
     seen: set[dt.date] = set()
     checked = []
     for day in days:
-        if day.date.year != year:
+        if not in_notice(year, day.date):
             raise InvalidInput(
                 "DATE_OUTSIDE_YEAR",
                 _("%(date)s is not in %(year)s.") % {"date": day.date.isoformat(), "year": year},
@@ -166,9 +174,23 @@ def parse_csv(data: bytes) -> dict[int, list[DayInput]]:
         raise ErrorList(errors)
     if not years:
         raise InvalidInput("FILE_EMPTY", _("The file lists no days."), field="file")
+    _december_to_next_notice(years)
     for year in years:
         check_year(year)
     return years
+
+
+def _december_to_next_notice(years: dict[int, list[DayInput]]) -> None:
+    """December days belong to the next year's notice when the file has that year: loading the 2019
+    notice must not replace the 2018 notice's days with its three days of December 2018."""
+    for year in sorted(years):
+        if year + 1 not in years:
+            continue
+        december = [day for day in years[year] if day.date.month == 12]
+        years[year + 1][:0] = december
+        years[year] = [day for day in years[year] if day.date.month != 12]
+        if not years[year]:
+            del years[year]
 
 
 def _parse_row(cells: list[str], seen: dict[dt.date, int], number: int) -> DayInput:
@@ -229,7 +251,7 @@ def _change(
         old = calendar.load_table()
         candidates: set[dt.date] = set()
         for year, days in sorted(years.items()):
-            candidates.update(CalendarDay.objects.filter(date__year=year).values_list("date", flat=True))
+            candidates.update(CalendarDay.objects.filter(year__year=year).values_list("date", flat=True))
             candidates.update(day.date for day in days or ())
             _write_year(year, days, source=source, published_on=published_on)
         new = calendar.load_table()
@@ -281,7 +303,9 @@ def _bump_version() -> int:
 
 
 def _write_year(year: int, days: list[DayInput] | None, *, source: str, published_on: dt.date | None) -> None:
-    CalendarDay.objects.filter(date__year=year).delete()
+    # The notice's days, found by the notice (some may lie in the December before), and any day of
+    # another notice at one of its dates: the later notice wins.
+    CalendarDay.objects.filter(Q(year__year=year) | Q(date__in=[day.date for day in days or ()])).delete()
     if days is None:
         CalendarYear.objects.filter(year=year).delete()
         return
