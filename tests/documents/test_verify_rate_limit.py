@@ -6,6 +6,7 @@ import pytest
 from django.test import Client, override_settings
 
 from enforcelink.documents.views import VERIFY_WINDOW_SECONDS
+from tests.wsgi_input import UnreadBody
 
 pytestmark = pytest.mark.django_db
 
@@ -40,19 +41,6 @@ def test_behind_the_proxy_the_limit_is_per_client_not_per_proxy():
 
 def test_the_default_limit_leaves_room_for_a_person_checking_a_pile_of_documents(settings):
     assert 20 <= settings.VERIFY_RATE_LIMIT <= 100
-
-
-class UnreadBody:
-    """A WSGI input that records any read."""
-
-    def __init__(self) -> None:
-        self.reads: list[int | None] = []
-
-    def read(self, size: int | None = -1) -> bytes:
-        self.reads.append(size)
-        return b""
-
-    readline = read
 
 
 @override_settings(VERIFY_RATE_LIMIT=1)

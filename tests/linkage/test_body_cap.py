@@ -21,6 +21,7 @@ from enforcelink.linkage.models import RequestAttachment, RequestEvent, RequestM
 from tests.api.conftest import API
 from tests.linkage.test_attachments import PDF, upload
 from tests.linkage.test_attachments_api import file
+from tests.wsgi_input import UnreadBody
 
 MB = 1024 * 1024
 TOO_LARGE_EN = "The request is larger than %s MB: send fewer or smaller files at a time."
@@ -274,19 +275,6 @@ def test_a_document_of_a_few_mb_can_still_be_checked_on_verify(client, db):
 
 
 # --- file caps are for signed-in users; the API authenticates before it reads (review of §4) -----
-
-
-class UnreadBody:
-    """A WSGI input that records any read: a request refused unread leaves `reads` empty."""
-
-    def __init__(self) -> None:
-        self.reads: list[int | None] = []
-
-    def read(self, size: int | None = -1) -> bytes:
-        self.reads.append(size)
-        return b""
-
-    readline = read
 
 
 def _spied(client, url, length, content_type="multipart/form-data; boundary=x", **extra):
