@@ -1,15 +1,44 @@
 """Announcements from a lower app that higher apps act on (STYLE.md "Reacting across apps").
 
-Apps import only downward, so a core action that must make cases, urging and linkage act announces the
-fact here, inside its transaction, and each higher app subscribes in its `AppConfig.ready()`. Unlike a
-Django signal, an announcement is made on purpose at one point of one action, and listeners run in the
-order they subscribed (INSTALLED_APPS order). docs/architecture.md lists every event.
+Apps import only downward (tests/core/test_layering.py), so an action that must make a higher app act
+announces the fact here, at one fixed point inside its transaction, and each higher app subscribes in
+its `AppConfig.ready()`. Unlike a Django signal, an announcement is made on purpose at one point of
+one action. docs/architecture.md ("Events across apps") lists every event, who announces it, who
+listens, the payload and the order.
 
-Events:
+The contract:
+- **Inside the transaction.** `announce` refuses to run outside `transaction.atomic()`; a listener's
+  exception propagates out of `announce` and rolls the whole action back (no half-closed case).
+- **Order.** Listeners run in INSTALLED_APPS order of the app their name starts with
+  (`"linkage.requests"` → `linkage`), then in subscription order; names of no app run last. So the
+  order does not depend on where or when an app subscribes.
+- **Locks.** When the listeners run, the action holds its own locks (the case first, then its rows,
+  then the audit head) — every action's lock order is unchanged by its listeners. A listener locks
+  only rows of its own app belonging to the payload's case or request, ordered by pk; it never locks
+  a row of a lower app the action has not locked already (a new order could deadlock).
+- **Payload.** Keyword arguments: ids and plain values, so a listener never works on a stale object,
+  plus `actor` (the acting user, API key or sweep name, which listeners need for their trail
+  entries). Listeners take what they need and ignore the rest (`**_payload`), so adding a field breaks none.
+
+Events (`EVENTS`, with their payload keys):
 - `calendar.changed` (`core.holidays`): `dates` (frozenset of the days whose working-day status
-  changed), `actor`, `change` (the holiday table's version number after the change). Listeners recompute the open
-  clocks whose period crosses one of the days: `cases` (process nodes), `urging` (performance
+  changed), `actor`, `change` (the holiday table's version number after the change). Listeners recompute
+  the open clocks whose period crosses one of the days: `cases` (process nodes), `urging` (performance
   deadlines), `linkage` (request SLAs).
+- `case.filed` (`cases.actions.filing.case_file`): `case_id`, `court_id`, `number`, `type_code`,
+  `resumed_from_id` (None unless a 执恢 case), `actor`.
+- `case.closed` (`cases.actions.closure.case_close`): `case_id`, `court_id`, `mode`, `closed_on`, `actor`.
+  Listener: `linkage` withdraws the case's unsent requests.
+- `case.resumed` (`cases.actions.closure.case_resume`): `case_id` (the 终本 case), `new_case_id` (the
+  执恢 case, already announced as `case.filed`), `court_id`, `reason`, `actor`.
+- `request.sent` (`linkage.actions`, every step that puts a request before its unit: sent, approved,
+  re-sent, and batches): `request_id`, `case_id`, `court_id`, `unit_id`, `request_type`, `step`
+  (`sent`, `approved` or `resent`), `actor`.
+- `request.completed` (`linkage.actions`, a unit's completion by page, API or reply batch):
+  `request_id`, `case_id`, `court_id`, `unit_id`, `request_type`, `result` (the structured result
+  checked by `linkage.policy.clean_result`, R-LINK result fields), `actor`.
+- `request.rejected` (`linkage.actions`, likewise): `request_id`, `case_id`, `court_id`, `unit_id`,
+  `request_type`, `reason`, `actor`.
 """
 
 from __future__ import annotations
@@ -17,24 +46,55 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-EVENTS = frozenset({"calendar.changed"})
+from django.apps import apps
+from django.db import transaction
+
+EVENTS = frozenset({
+    "calendar.changed",
+    "case.filed",
+    "case.closed",
+    "case.resumed",
+    "request.sent",
+    "request.completed",
+    "request.rejected",
+})  # fmt: skip
 Listener = Callable[..., Any]
 _listeners: dict[str, dict[str, Listener]] = {}
 
 
 def subscribe(event: str, name: str, listener: Listener) -> None:
-    """Register `listener` for `event` under `name` (subscribing the same name again replaces it)."""
-    if event not in EVENTS:
-        raise ValueError(f"unknown event {event!r}")
+    """Register `listener` for `event` under `name`, `"<app label>.<what>"` (subscribing the same
+    name again replaces it)."""
+    _check(event)
     _listeners.setdefault(event, {})[name] = listener
 
 
+def unsubscribe(event: str, name: str) -> None:
+    _check(event)
+    _listeners.get(event, {}).pop(name, None)
+
+
+def _ordered(event: str) -> list[tuple[str, Listener]]:
+    """INSTALLED_APPS order of the name's app label, then subscription order (a stable sort)."""
+    rank = {config.label: n for n, config in enumerate(apps.get_app_configs())}
+    return sorted(
+        _listeners.get(event, {}).items(), key=lambda item: rank.get(item[0].split(".")[0], len(rank))
+    )
+
+
 def listeners(event: str) -> list[str]:
-    return list(_listeners.get(event, {}))
+    return [name for name, _listener in _ordered(event)]
 
 
 def announce(event: str, **payload: Any) -> dict[str, Any]:
-    """Call every listener of `event` in order with the payload; returns each one's answer by name."""
+    """Call every listener of `event` in order with the payload; returns each one's answer by name.
+    Inside the action's transaction only: a listener's failure must undo the action."""
+    _check(event)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{event!r} announced outside a transaction")
+    return {name: listener(**payload) for name, listener in _ordered(event)}
+
+
+def _check(event: str) -> None:
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}")
-    return {name: listener(**payload) for name, listener in _listeners.get(event, {}).items()}

@@ -18,7 +18,7 @@ import math
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from enforcelink.cases.actions import ensure_open, is_staff_of, staff_case
 from enforcelink.cases.models import Case
-from enforcelink.core import audit, rows
+from enforcelink.core import audit, events, rows
 from enforcelink.core.calendar import Deadline, with_history
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import Notification
@@ -141,6 +141,32 @@ def _clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None
     return entry
 
 
+class Step(NamedTuple):
+    """One step of a request, not yet written: its event row, its audit entry and the domain event
+    it announces, if any (`core.events`: `request.sent`, `request.completed`, `request.rejected`)."""
+
+    event: RequestEvent
+    entry: audit.Entry
+    fact: tuple[str, dict[str, Any]] | None
+
+
+SENT_STEPS = frozenset({"sent", "approved", "resent"})  # the steps that put a request before its unit
+
+
+def _fact(
+    request: AssistanceRequest, kind: str, court_id: int, actor: Any
+) -> tuple[str, dict[str, Any]] | None:
+    ids = {"request_id": request.pk, "case_id": request.case_id, "court_id": court_id, "unit_id": request.unit_id,
+           "request_type": request.request_type, "actor": actor}  # fmt: skip
+    if kind in SENT_STEPS and request.status == RequestStatus.SENT:
+        return "request.sent", {**ids, "step": kind}
+    if kind == "completed":
+        return "request.completed", {**ids, "result": request.result}
+    if kind == "rejected":
+        return "request.rejected", {**ids, "reason": request.reason}
+    return None
+
+
 def _trail(
     request: AssistanceRequest,
     kind: str,
@@ -150,32 +176,37 @@ def _trail(
     note: str = "",
     court_id: int | None = None,
     **data: Any,
-) -> tuple[RequestEvent, audit.Entry]:
-    """The request's event row and its audit entry, not yet written (batches write them in bulk);
-    `court_id` when the caller has it without the request's case."""  # fmt: skip
+) -> Step:
+    """The request's event row, its audit entry and its announcement, not yet written (batches write
+    them in bulk); `court_id` when the caller has it without the request's case."""  # fmt: skip
     user, key = (None, actor) if isinstance(actor, ApiKey) else (actor, None)
     event = rows.new(
         RequestEvent, request_id=request.pk, kind=kind, status_before=before, status_after=request.status,
         actor_id=getattr(user, "pk", None), api_key_id=key.pk if key is not None else None, at=timezone.now(),
         note=note[:500], data=audit.jsonable(data),
     )  # fmt: skip
+    court_id = court_id if court_id is not None else request.case.court_id
     entry = audit.Entry(
         f"request.{kind}",
         request,
         actor=user if user is not None else f"api-key:{key.prefix}" if key else None,
         case_id=request.case_id,
-        court_id=court_id if court_id is not None else request.case.court_id,
+        court_id=court_id,
         before={"status": before},
         after={"status": request.status, **data, **({"note": note} if note else {})},
     )
-    return event, entry
+    return Step(event, entry, _fact(request, kind, court_id, actor))
 
 
-def _write_trail(trail: list[tuple[RequestEvent, audit.Entry]]) -> None:
+def _write_trail(trail: list[Step]) -> None:
     """The events, then their audit entries: the chain head is locked last in the transaction, so
-    concurrent writers wait on it only for their commit."""
-    insert_rows([event for event, _entry in trail])
-    audit.append_many([entry for _event, entry in trail])
+    concurrent writers wait on it only for their commit. Then, the one point where every step of a
+    request is announced, each step's fact in the order of the steps."""
+    insert_rows([step.event for step in trail])
+    audit.append_many([step.entry for step in trail])
+    for step in trail:
+        if step.fact is not None:
+            events.announce(step.fact[0], **step.fact[1])
 
 
 def _record(
@@ -928,7 +959,7 @@ class _Work:
     now: dt.datetime
     today: dt.date
     changed: dict[int, AssistanceRequest] = field(default_factory=dict)
-    trail: list[tuple[RequestEvent, audit.Entry]] = field(default_factory=list)
+    trail: list[Step] = field(default_factory=list)
     made: list[ReplyReceipt] = field(default_factory=list)
     files: list[tuple[AssistanceRequest, list[CleanFile]]] = field(default_factory=list)
 
@@ -979,10 +1010,16 @@ def _apply_one(
 def requests_withdraw_unsent(case: Case, *, actor: Any) -> int:
     """When a case closes, its drafts and requests awaiting approval are withdrawn; what is already
     with a unit goes on (after 终本 the controls stay in force, R-ZB-04) and can still be answered."""
+    return requests_withdraw_for_closure(case_id=case.pk, actor=actor)
+
+
+def requests_withdraw_for_closure(*, case_id: int, actor: Any, **_payload: Any) -> int:
+    """The `case.closed` listener (apps.py): inside the closure's transaction, after it locked the
+    case, the case's unsent requests are locked in id order and withdrawn."""
     withdrawn = 0
     for request in (
         AssistanceRequest.objects.select_for_update()
-        .filter(case=case, status__in=(RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL))
+        .filter(case_id=case_id, status__in=(RequestStatus.DRAFT, RequestStatus.PENDING_APPROVAL))
         .order_by("pk")
     ):
         before = request.status

@@ -8,6 +8,7 @@ class LinkageConfig(AppConfig):
 
     def ready(self) -> None:
         from enforcelink.core import events
-        from enforcelink.linkage.actions import requests_recompute_for_calendar
+        from enforcelink.linkage.actions import requests_recompute_for_calendar, requests_withdraw_for_closure
 
         events.subscribe("calendar.changed", "linkage.requests", requests_recompute_for_calendar)
+        events.subscribe("case.closed", "linkage.requests", requests_withdraw_for_closure)

@@ -14,7 +14,7 @@ from enforcelink.cases.actions.access import ensure_open, staff_case
 from enforcelink.cases.actions.deadlines import PENDING_NODE_STATUSES, finish_suspension
 from enforcelink.cases.actions.filing import CaseFiling, PartyInput, case_file
 from enforcelink.cases.models import Case, CaseStatus, CaseType, ExtensionStatus, NodeStatus, ProcessNode
-from enforcelink.core import audit
+from enforcelink.core import audit, events
 from enforcelink.core.errors import RuleViolation
 
 # --- Closure and resumption (R-CASE-05) -------------------------------------------------------------
@@ -73,9 +73,15 @@ def case_close(
         case.save(
             update_fields=["status", "closed_on", "closure_mode", "closure_details", "closed_within_period"]
         )
-        from enforcelink.linkage.actions import requests_withdraw_unsent  # linkage builds on cases
-
-        requests_withdraw_unsent(case, actor=actor)
+        # Higher apps act on the closure here, inside it: linkage withdraws the unsent requests.
+        events.announce(
+            "case.closed",
+            case_id=case.pk,
+            court_id=case.court_id,
+            mode=mode,
+            closed_on=closed_on,
+            actor=actor,
+        )
     return case
 
 
@@ -112,6 +118,7 @@ def case_resume(case: Case, *, reason: str, actor: Any, filed_on: dt.date | None
             after={"resumed_from": old.number, "reason": reason},
             **common,
         )
+        events.announce("case.resumed", case_id=old.pk, new_case_id=new.pk, reason=reason, **common)
     return new
 
 

@@ -31,7 +31,7 @@ from enforcelink.cases.models import (
     PartyRole,
     ProcessNode,
 )
-from enforcelink.core import audit
+from enforcelink.core import audit, events
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, RuleViolation
 from enforcelink.core.identifiers import parse_case_number, parse_resident_id, parse_uscc
 from enforcelink.core.money import parse_amount
@@ -432,4 +432,8 @@ def case_file(filing: CaseFiling, *, actor: Any, assign_officer: bool = True) ->
         )
         if assign_officer:
             assign(case, actor=actor)
+        events.announce(
+            "case.filed", case_id=case.pk, court_id=court.pk, number=case.number, type_code=type_code,
+            resumed_from_id=case.resumed_from_id, actor=actor,
+        )  # fmt: skip
     return case
