@@ -6,13 +6,14 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
 from enforcelink.core import audit
-from enforcelink.core.models import AuditEvent
+from enforcelink.core.models import AuditEvent, AuditHead
 from enforcelink.linkage.models import RequestStatus
 
 
@@ -77,3 +78,107 @@ def test_jsonable_normalises_what_json_cannot_hold_as_it_is():
     got = audit.jsonable(value)
     assert got == {"amount": "12.50", "on": "2026-12-02", "status": "sent", "3": [1, 2]}
     assert type(got["status"]) is str
+
+
+# Per-court chains (issue 13 §5).
+
+
+def _court_events(court_id: int | None, n: int, start: int = 0) -> None:
+    with transaction.atomic():
+        for i in range(start, start + n):
+            audit.record(
+                "test.event", None, actor=None, object_type="test", object_id=str(i), court_id=court_id
+            )
+
+
+def _chains() -> dict[int, list[int]]:
+    chains: dict[int, list[int]] = {}
+    for chain, seq in AuditEvent.objects.order_by("chain", "seq").values_list("chain", "seq"):
+        chains.setdefault(chain, []).append(seq)
+    return chains
+
+
+def test_each_court_has_its_own_chain_and_the_platform_the_rest(db):
+    _court_events(7, 3)
+    _court_events(None, 2)
+    _court_events(4, 2)
+    _court_events(7, 1, start=3)
+    assert _chains() == {0: [1, 2], 4: [1, 2], 7: [1, 2, 3, 4]}
+    heads = {head.chain: (head.last_seq, head.last_hash) for head in AuditHead.objects.all()}
+    last = {e.chain: (e.seq, e.hash) for e in AuditEvent.objects.order_by("chain", "seq")}
+    assert heads == last
+    first_of_each = AuditEvent.objects.filter(seq=1)
+    assert {event.prev_hash for event in first_of_each} == {audit.GENESIS}
+    assert audit.verify() is None
+
+
+def test_append_many_across_courts_keeps_entry_order_within_each_chain(db):
+    entries = [
+        audit.Entry("test.event", object_type="test", object_id=str(i), court_id=court)
+        for i, court in enumerate([9, 2, 9, None, 2, 9])
+    ]
+    with transaction.atomic():
+        events = audit.append_many(entries)
+    assert [(e.chain, e.seq) for e in events] == [(9, 1), (2, 1), (9, 2), (0, 1), (2, 2), (9, 3)]
+    assert [e.object_id for e in AuditEvent.objects.filter(chain=9).order_by("seq")] == ["0", "2", "5"]
+    assert audit.verify() is None
+
+
+def test_verify_names_the_chain_and_its_first_bad_event(db):
+    _court_events(3, 4)
+    _court_events(5, 4)
+    AuditEvent.objects.filter(chain=5, seq=2).update(after={"x": 1})
+    problem = audit.verify()
+    assert problem is not None and (problem.chain, problem.seq, problem.kind) == (5, 2, "edited")
+    assert str(problem).startswith("court-5 chain, event #2: edited")
+
+
+def test_a_court_chain_deleted_entirely_is_named_by_its_head(db):
+    _court_events(3, 2)
+    _court_events(None, 2)
+    AuditEvent.objects.filter(chain=3).delete()
+    problem = audit.verify()
+    assert problem is not None and (problem.chain, problem.kind) == (3, "deleted")
+
+
+def test_events_without_their_head_row_are_named(db):
+    _court_events(6, 2)
+    AuditHead.objects.filter(chain=6).delete()
+    problem = audit.verify()
+    assert problem is not None and (problem.chain, problem.kind) == (6, "deleted")
+    assert "head row is missing" in problem.detail
+
+
+def test_one_global_chain_maps_every_court_to_the_platform_chain(db):
+    with audit.one_global_chain():
+        _court_events(3, 2)
+        _court_events(8, 1)
+    _court_events(8, 1)
+    assert _chains() == {0: [1, 2, 3], 8: [1]}
+    assert audit.verify() is None
+
+
+def test_anchor_is_signed_and_a_changed_byte_is_refused(db, settings):
+    settings.AUDIT_ANCHOR_KEY = "k" * 32
+    _court_events(3, 2)
+    document = audit.anchor()
+    assert [(c["chain"], c["name"], c["seq"]) for c in document["chains"]] == [(3, "court-3", 2)]
+    assert audit.read_anchor(json.dumps(document)) == [(3, 2, AuditHead.objects.get(chain=3).last_hash)]
+    document["chains"][0]["seq"] = 1
+    with pytest.raises(audit.AnchorError, match="signature"):
+        audit.read_anchor(json.dumps(document))
+
+
+def test_anchor_key_falls_back_to_one_derived_from_the_secret_key(db, settings):
+    settings.AUDIT_ANCHOR_KEY = ""
+    text = json.dumps(audit.anchor())
+    assert audit.read_anchor(text) == []
+    settings.SECRET_KEY = settings.SECRET_KEY + "-rotated"
+    with pytest.raises(audit.AnchorError):
+        audit.read_anchor(text)
+
+
+def test_unreadable_anchor_is_refused(db):
+    for text in ["", "[]", '{"format": "enforcelink-audit-anchor/1"}', '{"chains": 3, "signature": "x"}']:
+        with pytest.raises(audit.AnchorError):
+            audit.read_anchor(text)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +14,7 @@ from django.utils import translation
 
 from enforcelink.cli import main
 from enforcelink.core import audit
-from enforcelink.core.models import AuditEvent
+from enforcelink.core.models import AuditEvent, AuditHead
 
 
 @pytest.fixture(autouse=True)
@@ -104,3 +106,133 @@ def test_console_exit_codes(db, capsys, monkeypatch):
         main(["enforcelink", "audit", "verify"])
     assert exited.value.code == 1
     assert "event #1: edited" in capsys.readouterr().err
+
+
+# Per-court chains and anchors (issue 13 §5).
+
+
+def _court_chain(court_id: int | None, n: int) -> None:
+    with transaction.atomic():
+        for i in range(n):
+            audit.record(
+                "test.event", None, actor=None, object_type="test", object_id=str(i), court_id=court_id
+            )
+
+
+def _anchor_file(tmp_path) -> str:
+    out = StringIO()
+    call_command("audit", "anchor", stdout=out)
+    path = tmp_path / "anchor.json"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return str(path)
+
+
+def verify_anchor(path: str) -> str:
+    out = StringIO()
+    call_command("audit", "verify", "--anchor", path, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def two_courts(db, settings):
+    settings.AUDIT_ANCHOR_KEY = "anchor-key-for-tests"
+    _court_chain(3, 4)
+    _court_chain(5, 4)
+    _court_chain(None, 2)
+
+
+def test_anchor_prints_every_chains_head_signed(two_courts):
+    out = StringIO()
+    call_command("audit", "anchor", stdout=out)
+    document = json.loads(out.getvalue())
+    heads = {c["name"]: (c["chain"], c["seq"], c["hash"]) for c in document["chains"]}
+    assert heads == {
+        name: (head.chain, head.last_seq, head.last_hash)
+        for name, head in [
+            ("platform", AuditHead.objects.get(chain=0)),
+            ("court-3", AuditHead.objects.get(chain=3)),
+            ("court-5", AuditHead.objects.get(chain=5)),
+        ]
+    }
+    assert len(document["signature"]) == 64
+
+
+def test_verify_counts_every_chain(two_courts):
+    assert verify().strip() == "intact: 10 events"
+
+
+def test_chains_that_grew_since_extend_their_anchor(two_courts, tmp_path):
+    path = _anchor_file(tmp_path)
+    _court_chain(5, 2)
+    _court_chain(8, 1)  # a court whose first event came after the anchor
+    assert verify_anchor(path).splitlines() == ["intact: 13 events", "extends its anchor: 3 chains"]
+
+
+def test_tampered_event_fails_naming_its_chain(two_courts, tmp_path):
+    path = _anchor_file(tmp_path)
+    AuditEvent.objects.filter(chain=5, seq=3).update(actor_label="someone else")
+    with pytest.raises(CommandError, match=r"court-5 chain, event #3: edited") as caught:
+        verify_anchor(path)
+    assert caught.value.returncode == 1
+
+
+def test_truncated_chain_fails_although_its_head_was_moved_back(two_courts, tmp_path):
+    """The last two events and the head rewound to match: the walk alone sees an intact, shorter
+    chain; the anchor remembers it was longer."""
+    path = _anchor_file(tmp_path)
+    AuditEvent.objects.filter(chain=3, seq__gt=2).delete()
+    second = AuditEvent.objects.get(chain=3, seq=2)
+    AuditHead.objects.filter(chain=3).update(last_seq=2, last_hash=second.hash)
+    assert "intact: 8 events" in verify()
+    with pytest.raises(CommandError, match=r"court-3 chain, event #4: truncated") as caught:
+        verify_anchor(path)
+    assert caught.value.returncode == 1
+
+
+def _rewrite_from_genesis(chain: int) -> None:
+    """What someone with database access could do: change an event, recompute every hash."""
+    prev = audit.GENESIS
+    for event in AuditEvent.objects.filter(chain=chain).order_by("seq"):
+        if event.seq == 2:
+            event.after = {"amount": "1.00"}
+        event.prev_hash = prev
+        event.hash = audit.event_hash(audit._hashed_fields(event), prev)
+        event.save(update_fields=["after", "prev_hash", "hash"])
+        prev = event.hash
+    AuditHead.objects.filter(chain=chain).update(last_hash=prev)
+
+
+def test_chain_rewritten_from_genesis_is_caught_only_by_the_anchor(two_courts, tmp_path):
+    path = _anchor_file(tmp_path)
+    _rewrite_from_genesis(5)
+    assert "intact: 10 events" in verify()
+    with pytest.raises(CommandError, match=r"court-5 chain, event #4: rewritten") as caught:
+        verify_anchor(path)
+    assert caught.value.returncode == 1
+
+
+def test_forged_anchor_is_refused(two_courts, tmp_path):
+    """Someone who rewrote a chain also edits the anchor's head hash to match: the signature no
+    longer does."""
+    path = _anchor_file(tmp_path)
+    _rewrite_from_genesis(5)
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    for item in document["chains"]:
+        if item["chain"] == 5:
+            item["hash"] = AuditHead.objects.get(chain=5).last_hash
+    Path(path).write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"Refused anchor file: the signature does not match") as caught:
+        verify_anchor(path)
+    assert caught.value.returncode == 1
+
+
+def test_anchor_signed_with_another_key_is_refused(two_courts, tmp_path, settings):
+    path = _anchor_file(tmp_path)
+    settings.AUDIT_ANCHOR_KEY = "another key"
+    with pytest.raises(CommandError, match=r"signature does not match"):
+        verify_anchor(path)
+
+
+def test_missing_anchor_file_is_named(db, tmp_path):
+    with pytest.raises(CommandError, match=r"Cannot read the anchor file"):
+        verify_anchor(str(tmp_path / "nowhere.json"))

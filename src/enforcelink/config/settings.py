@@ -5,7 +5,8 @@ ENFORCELINK_VAR_DIR, ENFORCELINK_CSRF_TRUSTED_ORIGINS, ENFORCELINK_AXES_FAILURE_
 ENFORCELINK_AXES_COOLOFF_MINUTES, ENFORCELINK_REQUIRE_2FA_ROLES, ENFORCELINK_SESSION_HOURS,
 ENFORCELINK_HTTPS, ENFORCELINK_HSTS_SECONDS, ENFORCELINK_LOG_LEVEL, ENFORCELINK_WEBHOOK_TIMEOUT,
 ENFORCELINK_WEBHOOK_BACKOFF, ENFORCELINK_ATTACHMENT_MAX_MB, ENFORCELINK_SHEET_MAX_UNPACKED_MB,
-ENFORCELINK_SHEET_MAX_ROWS, ENFORCELINK_UPLOAD_SHEET_MAX_UNPACKED_MB, ENFORCELINK_UPLOAD_SHEET_MAX_ROWS.
+ENFORCELINK_SHEET_MAX_ROWS, ENFORCELINK_UPLOAD_SHEET_MAX_UNPACKED_MB, ENFORCELINK_UPLOAD_SHEET_MAX_ROWS,
+ENFORCELINK_AUDIT_ANCHOR_KEY.
 A value that makes no sense stops the start with ImproperlyConfigured naming the variable.
 See docs/operations.md.
 """
@@ -187,6 +188,10 @@ SPECTACULAR_SETTINGS = {
         "NodeKindEnum": "enforcelink.cases.models.NodeKind",
     },
 }
+
+# The key that signs `enforcelink audit anchor` documents (HMAC-SHA256, core.audit). Empty: a key
+# derived from SECRET_KEY, which then must not change while anchors signed with it are kept.
+AUDIT_ANCHOR_KEY = os.environ.get("ENFORCELINK_AUDIT_ANCHOR_KEY", "")
 
 # Webhook pushes to units' systems (linkage.delivery): seconds before a post times out, and the
 # first retry's wait (doubling after each failure, at most 6 h).

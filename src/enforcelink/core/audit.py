@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
 from enforcelink.core import rows
-from enforcelink.core.models import AuditEvent, AuditHead
+from enforcelink.core.models import PLATFORM_CHAIN, AuditEvent, AuditHead
 from enforcelink.core.rows import insert_rows
 
 GENESIS = "0" * 64
@@ -93,21 +96,59 @@ class Entry:
     object_id: str = ""
 
 
-def _lock_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditHead.objects.bulk_create([AuditHead(pk=1)], ignore_conflicts=True)
-        head = AuditHead.objects.select_for_update().get(pk=1)
-    return head
+# The bench's baseline only (`bench audit --one-chain` measures today's single global head against
+# per-court heads in the same run): every event goes to the platform chain.
+_ONE_CHAIN = False
 
 
-def _build(entry: Entry, seq: int, prev_hash: str, now: Any) -> AuditEvent:
+@contextmanager
+def one_global_chain() -> Iterator[None]:
+    """Append every event to the platform chain, as before per-court chains (benchmarks only)."""
+    global _ONE_CHAIN
+    previous, _ONE_CHAIN = _ONE_CHAIN, True
+    try:
+        yield
+    finally:
+        _ONE_CHAIN = previous
+
+
+def chain_of(court_id: int | None) -> int:
+    """The chain an event joins: its court's, or the platform's for events that belong to no court."""
+    return PLATFORM_CHAIN if court_id is None or _ONE_CHAIN else court_id
+
+
+def chain_name(chain: int) -> str:
+    return "platform" if chain == PLATFORM_CHAIN else f"court-{chain}"
+
+
+def lock_heads(chains: list[int]) -> dict[int, AuditHead]:
+    """Lock the heads of these chains in ascending order, creating missing ones.
+
+    One fixed order for every writer, so two transactions that each append to several chains (a
+    batch across courts) cannot each hold a head the other waits for. Existing heads are locked before
+    missing ones are inserted, so a writer holding a new head never waits for an existing one. (A
+    transaction that calls this twice, court B then court A, escapes the order: append a change's
+    events of several courts in one `append_many`.)
+    """
+    locked = AuditHead.objects.select_for_update().filter(chain__in=chains).order_by("chain")
+    heads = {head.chain: head for head in locked}
+    missing = [chain for chain in chains if chain not in heads]
+    if missing:
+        # A racing first writer of the same chain makes this wait on the unique key, then do nothing.
+        AuditHead.objects.bulk_create([AuditHead(chain=chain) for chain in missing], ignore_conflicts=True)
+        fresh = AuditHead.objects.select_for_update().filter(chain__in=missing).order_by("chain")
+        heads.update((head.chain, head) for head in fresh)
+    return heads
+
+
+def _build(entry: Entry, chain: int, seq: int, prev_hash: str, now: Any) -> AuditEvent:
     obj = entry.obj
     actor = entry.actor if getattr(entry.actor, "pk", None) else None
     if actor is not None and not isinstance(actor, AuditEvent.actor.field.related_model):
         raise TypeError(f"an audit actor is a user or a label, not {type(actor).__name__}")
     event = rows.new(
         AuditEvent,
+        chain=chain,
         seq=seq,
         created_at=now,
         actor_id=actor.pk if actor is not None else None,
@@ -126,21 +167,26 @@ def _build(entry: Entry, seq: int, prev_hash: str, now: Any) -> AuditEvent:
 
 
 def append_many(entries: Iterable[Entry]) -> list[AuditEvent]:
-    """Append events in order under the chain-head lock; must run inside the caller's transaction."""
+    """Append events in order, each to its court's chain, under those chains' head locks; must run
+    inside the caller's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are appended inside the transaction of the change they record")
-    head = _lock_head()
+    entries = list(entries)
+    if not entries:
+        return []
+    chains = [chain_of(entry.court_id) for entry in entries]
+    heads = lock_heads(sorted(set(chains)))
     now = timezone.now()
+    tips = {chain: (head.last_seq, head.last_hash) for chain, head in heads.items()}
     events: list[AuditEvent] = []
-    seq, prev = head.last_seq, head.last_hash
-    for entry in entries:
-        seq += 1
-        event = _build(entry, seq, prev, now)
-        prev = event.hash
+    for entry, chain in zip(entries, chains, strict=True):
+        seq, prev = tips[chain]
+        event = _build(entry, chain, seq + 1, prev, now)
+        tips[chain] = (seq + 1, event.hash)
         events.append(event)
-    if events:
-        insert_rows(events)
-        AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    insert_rows(events)
+    for chain, (seq, prev) in sorted(tips.items()):
+        AuditHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=prev)
     return events
 
 
@@ -152,52 +198,180 @@ def record(action: str, obj: models.Model | None = None, *, actor: Any, **fields
 @dataclass
 class Problem:
     seq: int
-    kind: str  # edited | deleted | reordered | truncated
+    kind: str  # edited | deleted | reordered | truncated | rewritten
     detail: str
+    chain: int = PLATFORM_CHAIN
 
     def __str__(self) -> str:
-        return f"event #{self.seq}: {self.kind} ({self.detail})"
+        return f"{chain_name(self.chain)} chain, event #{self.seq}: {self.kind} ({self.detail})"
+
+
+def _next_chain(after: int | None) -> int | None:
+    """The next chain holding events: one index seek on (chain, seq), not a scan for DISTINCT."""
+    events = AuditEvent.objects.order_by("chain")
+    if after is not None:
+        events = events.filter(chain__gt=after)
+    return events.values_list("chain", flat=True).first()
 
 
 def iter_events(chunk_size: int = 5000) -> Iterator[AuditEvent]:
-    """The whole chain in order, a page at a time by keyset (seq > last).
+    """Every chain in turn (by chain key), each in order, a page at a time by keyset (seq > last).
 
     Not `.iterator()`: on PostgreSQL that holds a server-side cursor, and a walk that stops at the
     first broken event would leave it to be closed later, inside whatever transaction runs then.
     """
-    last: int | None = None
-    while True:
-        page = AuditEvent.objects.order_by("seq")
-        if last is not None:
-            page = page.filter(seq__gt=last)
-        rows = list(page[:chunk_size])
-        yield from rows
-        if len(rows) < chunk_size:
-            return
-        last = rows[-1].seq
+    chain = _next_chain(None)
+    while chain is not None:
+        last = 0
+        while True:
+            rows = list(AuditEvent.objects.filter(chain=chain, seq__gt=last).order_by("seq")[:chunk_size])
+            yield from rows
+            if len(rows) < chunk_size:
+                break
+            last = rows[-1].seq
+        chain = _next_chain(chain)
 
 
 def verify(events: Iterable[AuditEvent] | None = None) -> Problem | None:
-    """Walk the chain; return the first edited, deleted or reordered event, or None when intact."""
+    """Walk every chain; return the first edited, deleted or reordered event, or None when intact.
+
+    `events` come chain by chain, each in sequence order (as `iter_events` gives them)."""
+    heads = {head.chain: head for head in AuditHead.objects.all()}
+    chain: int | None = None
     expected_seq, expected_prev = 1, GENESIS
     for event in events if events is not None else iter_events():
-        if event_hash(_hashed_fields(event), event.prev_hash) != event.hash:
-            return Problem(event.seq, "edited", "its content no longer matches its hash")
-        if event.prev_hash != expected_prev:
-            moved = AuditEvent.objects.filter(hash=event.prev_hash).values_list("seq", flat=True).first()
-            if moved is not None:
-                return Problem(event.seq, "reordered", f"it was chained after event #{moved}")
-            return Problem(expected_seq, "deleted", "the event before this point is missing")
-        if event.seq != expected_seq:
-            return Problem(
-                event.seq, "reordered", f"sequence number {event.seq} where {expected_seq} belongs"
-            )
+        if event.chain != chain:
+            if chain is not None and (problem := _check_head(chain, expected_seq, expected_prev, heads)):
+                return problem
+            chain, expected_seq, expected_prev = event.chain, 1, GENESIS
+        problem = _check_link(event, expected_seq, expected_prev)
+        if problem is not None:
+            return problem
         expected_seq, expected_prev = expected_seq + 1, event.hash
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and head.last_seq != expected_seq - 1:
-        return Problem(
-            expected_seq, "deleted", f"the chain head says {head.last_seq} events, found {expected_seq - 1}"
+    if chain is not None and (problem := _check_head(chain, expected_seq, expected_prev, heads)):
+        return problem
+    for head in sorted(heads.values(), key=lambda head: head.chain):  # chains with no event left
+        if head.last_seq:
+            return Problem(1, "deleted", f"the chain head says {head.last_seq} events, found 0", head.chain)
+    return None
+
+
+def _check_link(event: AuditEvent, expected_seq: int, expected_prev: str) -> Problem | None:
+    chain = event.chain
+    if event_hash(_hashed_fields(event), event.prev_hash) != event.hash:
+        return Problem(event.seq, "edited", "its content no longer matches its hash", chain)
+    if event.prev_hash != expected_prev:
+        moved = (
+            AuditEvent.objects.filter(chain=chain, hash=event.prev_hash).values_list("seq", flat=True).first()
         )
-    if head is not None and head.last_hash != expected_prev and head.last_seq:
-        return Problem(expected_seq - 1, "edited", "the last event does not match the chain head")
+        if moved is not None:
+            return Problem(event.seq, "reordered", f"it was chained after event #{moved}", chain)
+        return Problem(expected_seq, "deleted", "the event before this point is missing", chain)
+    if event.seq != expected_seq:
+        return Problem(
+            event.seq, "reordered", f"sequence number {event.seq} where {expected_seq} belongs", chain
+        )
+    return None
+
+
+def _check_head(
+    chain: int, expected_seq: int, expected_prev: str, heads: dict[int, AuditHead]
+) -> Problem | None:
+    """The end of a chain's walk against its head row, which catches deletions at the end."""
+    head = heads.pop(chain, None)
+    found = expected_seq - 1
+    if head is None:
+        return Problem(found, "deleted", "the chain's head row is missing", chain)
+    if head.last_seq != found:
+        return Problem(
+            expected_seq, "deleted", f"the chain head says {head.last_seq} events, found {found}", chain
+        )
+    if head.last_hash != expected_prev and head.last_seq:
+        return Problem(found, "edited", "the last event does not match the chain head", chain)
+    return None
+
+
+# Anchors: each chain's head, signed, kept by an operator outside the database. A chain rewritten from
+# its genesis with every hash recomputed verifies on its own; it no longer extends its anchored head.
+ANCHOR_FORMAT = "enforcelink-audit-anchor/1"
+# Without ENFORCELINK_AUDIT_ANCHOR_KEY the key is SHA-256(ANCHOR_KEY_SALT + SECRET_KEY) (docs/operations.md).
+ANCHOR_KEY_SALT = "enforcelink.core.audit.anchor"
+
+
+class AnchorError(ValueError):
+    """The anchor file is unreadable, or its signature does not match (forged, or another key)."""
+
+
+def anchor_key() -> bytes:
+    key = getattr(settings, "AUDIT_ANCHOR_KEY", "")
+    if key:
+        return str(key).encode()
+    return hashlib.sha256((ANCHOR_KEY_SALT + settings.SECRET_KEY).encode()).digest()
+
+
+def _signature(body: dict[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(anchor_key(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def anchor() -> dict[str, Any]:
+    """Every chain's head (chain, sequence number, hash), signed with HMAC-SHA256.
+
+    The heads are read in one statement: a consistent snapshot, each head written in the same
+    transaction as the events it points to."""
+    heads = AuditHead.objects.order_by("chain")
+    body: dict[str, Any] = {
+        "format": ANCHOR_FORMAT,
+        "created_at": timezone.now().astimezone(dt.UTC).isoformat(),
+        "chains": [
+            {
+                "chain": head.chain,
+                "name": chain_name(head.chain),
+                "seq": head.last_seq,
+                "hash": head.last_hash,
+            }
+            for head in heads
+        ],
+    }
+    return {**body, "signature": _signature(body)}
+
+
+def read_anchor(text: str) -> list[tuple[int, int, str]]:
+    """The anchored heads `(chain, seq, hash)` of a signed anchor document; AnchorError otherwise."""
+    try:
+        document = json.loads(text)
+        body = {key: value for key, value in document.items() if key != "signature"}
+        signature = document["signature"]
+        heads = [(int(item["chain"]), int(item["seq"]), str(item["hash"])) for item in body["chains"]]
+        known = document["format"] == ANCHOR_FORMAT
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise AnchorError(f"not an audit anchor ({error})") from None
+    if not known:
+        raise AnchorError(f"unknown format {document['format']!r}")
+    if not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(body)):
+        raise AnchorError(
+            "the signature does not match: the file was altered, forged, or signed with another key"
+        )
+    return heads
+
+
+def check_anchor(heads: list[tuple[int, int, str]]) -> Problem | None:
+    """The first chain that no longer holds its anchored head event: truncated below it, or rewritten
+    or replaced (another event at that place). With an intact walk (`verify`), a chain that holds it
+    extends it: every later event is chained onto it."""
+    for chain, seq, digest in sorted(heads):
+        if seq == 0:
+            continue
+        event = AuditEvent.objects.filter(chain=chain, seq=seq).values_list("hash", flat=True).first()
+        if event is None:
+            now = (
+                AuditEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", flat=True).first()
+            )
+            detail = f"anchored at #{seq}, the chain now ends at #{now or 0}"
+            return Problem(seq, "truncated", detail, chain)
+        if event != digest:
+            detail = (
+                "the event at the anchored head has another hash: the chain was rewritten or replaced since"
+            )
+            return Problem(seq, "rewritten", detail, chain)
     return None

@@ -6,10 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+PLATFORM_CHAIN = 0  # the chain of events that belong to no court (regions, units, API keys…)
+
 
 class AuditHead(models.Model):
-    """The single row every audit append locks, so sequence numbers and hashes form one chain."""
+    """The head of one hash chain: a court's (`chain` = the court's id) or the platform's (0).
 
+    An append locks the heads of the chains it writes to, so writers of different courts never wait
+    for each other; within a chain, sequence numbers and hashes form one ordered chain.
+    """
+
+    chain = models.BigIntegerField(unique=True)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
@@ -17,7 +24,7 @@ class AuditHead(models.Model):
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
-        return f"#{self.last_seq}"
+        return f"{self.chain}#{self.last_seq}"
 
 
 class AuditEvent(models.Model):
@@ -26,7 +33,9 @@ class AuditEvent(models.Model):
     Timelines and statutory-clock figures are read from these rows; nothing edits or deletes them.
     """
 
-    seq = models.BigIntegerField(unique=True)
+    # The chain this event belongs to (its court's id, 0 for the platform) and its place in it.
+    chain = models.BigIntegerField(default=PLATFORM_CHAIN)
+    seq = models.BigIntegerField()
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -44,8 +53,9 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["chain", "seq"]
         indexes = [models.Index(fields=["action"], name="core_auditevent_action")]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="core_auditevent_chain_seq")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

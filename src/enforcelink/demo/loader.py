@@ -31,7 +31,7 @@ from django.utils import timezone
 from enforcelink.cases.actions import CaseFiling, PartyInput, case_file
 from enforcelink.cases.clocks import rules_for
 from enforcelink.cases.models import Assignment, Case, CaseNumberCounter, Party, ProcessNode
-from enforcelink.core.audit import event_hash
+from enforcelink.core.audit import chain_of, event_hash, lock_heads
 from enforcelink.core.calendar import is_working_day
 from enforcelink.core.models import AuditEvent, AuditHead
 from enforcelink.demo.generator import COLUMNS, CaseGenerator, Chunk, CourtGen, Dialect, node_specs
@@ -46,7 +46,7 @@ MODELS: dict[str, type[models.Model]] = {
     "event": AuditEvent,
 }
 EVENT_COLUMNS = (
-    "seq", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id", "case_id",
+    "chain", "seq", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id", "case_id",
     "court_id", "before", "after", "prev_hash", "hash",
 )  # fmt: skip
 
@@ -186,16 +186,9 @@ def deferred_indexes(enabled: bool) -> Iterator[None]:
                 cursor.execute(definition)
 
 
-def _lock_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditHead.objects.bulk_create([AuditHead(pk=1)], ignore_conflicts=True)
-        head = AuditHead.objects.select_for_update().get(pk=1)
-    return head
-
-
-def chain(events: list[tuple[Any, ...]], seq: int, prev: str, null: str | None) -> tuple[list[tuple[Any, ...]], int, str]:  # fmt: skip
-    """Number and hash-chain the chunk's events exactly as `core.audit` does (issue 2 §7).
+def chain(events: list[tuple[Any, ...]], tips: dict[int, tuple[int, str]], null: str | None) -> list[tuple[Any, ...]]:  # fmt: skip
+    """Number and hash-chain the chunk's events exactly as `core.audit` does (issue 2 §7), each onto
+    its court's chain; `tips` (chain → last seq and hash) is advanced in place.
 
     `before`/`after` arrive as compact, key-sorted JSON, so the hash input is assembled as text
     instead of re-serialising every event; the first event of each chunk is checked against
@@ -203,6 +196,8 @@ def chain(events: list[tuple[Any, ...]], seq: int, prev: str, null: str | None) 
     """
     rows: list[tuple[Any, ...]] = []
     for created_at, created_iso, actor_id, label, action, case_id, court_id, before, after in events:
+        chain_key = chain_of(court_id)
+        seq, prev = tips[chain_key]
         seq += 1
         payload = (
             f'{{"action":"{action}","actor_id":{actor_id},"actor_label":{json.dumps(label)},"after":{after},'
@@ -213,9 +208,9 @@ def chain(events: list[tuple[Any, ...]], seq: int, prev: str, null: str | None) 
         if not rows:
             _check_hash(digest, events[0], seq, prev)
         escaped = after.replace("\\", "\\\\") if null is not None else after  # COPY text: double backslashes
-        rows.append((str(seq), created_at, str(actor_id), label, action, "cases.case", str(case_id), str(case_id), str(court_id), before or null, escaped, prev, digest))  # fmt: skip
-        prev = digest
-    return rows, seq, prev
+        rows.append((str(chain_key), str(seq), created_at, str(actor_id), label, action, "cases.case", str(case_id), str(case_id), str(court_id), before or null, escaped, prev, digest))  # fmt: skip
+        tips[chain_key] = (seq, digest)
+    return rows
 
 
 def _check_hash(digest: str, event: tuple[Any, ...], seq: int, prev: str) -> None:
@@ -241,12 +236,14 @@ def _check_hash(digest: str, event: tuple[Any, ...], seq: int, prev: str) -> Non
 
 def write_chunk(sink: Sink, chunk: Chunk) -> None:
     with transaction.atomic():
-        head = _lock_head()
-        events, seq, prev = chain(chunk.events, head.last_seq, head.last_hash, sink.dialect.null)
+        heads = lock_heads(sorted({chain_of(event[6]) for event in chunk.events}))
+        tips = {key: (head.last_seq, head.last_hash) for key, head in heads.items()}
+        events = chain(chunk.events, tips, sink.dialect.null)
         for key in ("case", "party", "node", "assignment"):
             sink.write(key, chunk.rows[key])
         sink.write("event", events)
-        AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+        for key, (seq, prev) in sorted(tips.items()):
+            AuditHead.objects.filter(chain=key).update(last_seq=seq, last_hash=prev)
 
 
 def _produce(generator: CaseGenerator, pipe: Connection) -> None:
