@@ -159,6 +159,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The /api/v1/ views' authentication, in order (core.api.ScopedAPIView): a unit's API key first.
+ENFORCELINK_API_AUTHENTICATION = [
+    "enforcelink.orgs.api_auth.ApiKeyAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -39,6 +39,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, connections, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django_tasks import task
 
 from enforcelink.core import rows
 from enforcelink.core.rows import insert_rows
@@ -125,8 +126,6 @@ def enqueue_deliveries(requests: list[AssistanceRequest], event: str) -> list[De
         if r.unit_id in endpoints
     ])  # fmt: skip
     if made:
-        from enforcelink.linkage.tasks import deliver_task
-
         ids = sorted({endpoint.pk for endpoint in endpoints.values()})
         transaction.on_commit(lambda: [deliver_task.enqueue(pk) for pk in ids])
     return made
@@ -308,3 +307,9 @@ def retry_dead(delivery: Delivery, *, actor: Any) -> None:
                 before={"status": "dead"},
                 after={"status": "pending"},
             )
+
+
+@task()
+def deliver_task(endpoint_id: int) -> dict[str, int]:
+    """Push what is due for one unit's endpoint (enqueued after the commit that created it)."""
+    return deliver_endpoint(endpoint_id)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from enforcelink.cases import clocks, policy
 from enforcelink.cases.actions.access import ensure_open, is_staff_of, staff_case
@@ -39,8 +40,6 @@ PENDING_NODE_STATUSES = (NodeStatus.OPEN, NodeStatus.OVERDUE, NodeStatus.SUSPEND
 def enqueue_overdue_check(case_id: int) -> None:
     """After commit, mark this case's nodes that are already past due (a backdated lead, a deadline
     moved into the past) without waiting for the daily sweep."""
-    from enforcelink.cases.tasks import check_case_overdue
-
     transaction.on_commit(lambda: check_case_overdue.enqueue(case_id))
 
 
@@ -433,3 +432,19 @@ def _overdue_notice(node: ProcessNode) -> Notification:
         "due": node.due_on.isoformat(),
     }
     return Notification(user=case.officer, kind="node.overdue", message=message[:500], case_id=case.pk)
+
+
+# The tasks beside the sweep they run (cases/tasks.py only registers the daily sweep): ids and ISO
+# dates, never objects.
+
+
+@task()
+def sweep_overdue_task(day: str | None = None) -> int:
+    """The whole sweep in a worker; safe to run any number of times at once."""
+    return sweep_overdue(dt.date.fromisoformat(day) if day else timezone.localdate())
+
+
+@task()
+def check_case_overdue(case_id: int) -> int:
+    """One case's nodes, right after a change that may have left a due date in the past."""
+    return sweep_overdue(timezone.localdate(), case_id=case_id)
