@@ -242,8 +242,8 @@ def write_chunk(sink: Sink, chunk: Chunk) -> None:
         for key in ("case", "party", "node", "assignment"):
             sink.write(key, chunk.rows[key])
         sink.write("event", events)
-        for key, (seq, prev) in sorted(tips.items()):
-            AuditHead.objects.filter(chain=key).update(last_seq=seq, last_hash=prev)
+        for chain_key, (seq, prev) in sorted(tips.items()):
+            AuditHead.objects.filter(chain=chain_key).update(last_seq=seq, last_hash=prev)
 
 
 def _produce(generator: CaseGenerator, pipe: Connection) -> None:
