@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from enforcelink.core import audit
-from enforcelink.core.models import AuditEvent, AuditHead
+from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
 from enforcelink.linkage.models import RequestStatus
 
 
@@ -91,10 +91,19 @@ def _court_events(court_id: int | None, n: int, start: int = 0) -> None:
             )
 
 
+def _at(chain: int, place: int) -> int:
+    """An event's seq: its chain (court id, 0 for the platform) × 10^10 + its place in the chain."""
+    return chain * CHAIN_STRIDE + place
+
+
+def _in_chain(chain: int):
+    return AuditEvent.objects.filter(seq__gt=_at(chain, 0), seq__lt=_at(chain + 1, 0)).order_by("seq")
+
+
 def _chains() -> dict[int, list[int]]:
     chains: dict[int, list[int]] = {}
-    for chain, seq in AuditEvent.objects.order_by("chain", "seq").values_list("chain", "seq"):
-        chains.setdefault(chain, []).append(seq)
+    for seq in AuditEvent.objects.order_by("seq").values_list("seq", flat=True):
+        chains.setdefault(seq // CHAIN_STRIDE, []).append(seq % CHAIN_STRIDE)
     return chains
 
 
@@ -105,10 +114,10 @@ def test_each_court_has_its_own_chain_and_the_platform_the_rest(db):
     _court_events(7, 1, start=3)
     assert _chains() == {0: [1, 2], 4: [1, 2], 7: [1, 2, 3, 4]}
     heads = {head.chain: (head.last_seq, head.last_hash) for head in AuditHead.objects.all()}
-    last = {e.chain: (e.seq, e.hash) for e in AuditEvent.objects.order_by("chain", "seq")}
+    last = {e.seq // CHAIN_STRIDE: (e.seq % CHAIN_STRIDE, e.hash) for e in AuditEvent.objects.order_by("seq")}
     assert heads == last
-    first_of_each = AuditEvent.objects.filter(seq=1)
-    assert {event.prev_hash for event in first_of_each} == {audit.GENESIS}
+    first_of_each = AuditEvent.objects.filter(seq__in=[_at(0, 1), _at(4, 1), _at(7, 1)])
+    assert [event.prev_hash for event in first_of_each] == [audit.GENESIS] * 3
     assert audit.verify() is None
 
 
@@ -119,24 +128,37 @@ def test_append_many_across_courts_keeps_entry_order_within_each_chain(db):
     ]
     with transaction.atomic():
         events = audit.append_many(entries)
-    assert [(e.chain, e.seq) for e in events] == [(9, 1), (2, 1), (9, 2), (0, 1), (2, 2), (9, 3)]
-    assert [e.object_id for e in AuditEvent.objects.filter(chain=9).order_by("seq")] == ["0", "2", "5"]
+    assert [e.seq for e in events] == [_at(9, 1), _at(2, 1), _at(9, 2), _at(0, 1), _at(2, 2), _at(9, 3)]
+    assert [e.object_id for e in _in_chain(9)] == ["0", "2", "5"]
     assert audit.verify() is None
 
 
 def test_verify_names_the_chain_and_its_first_bad_event(db):
     _court_events(3, 4)
     _court_events(5, 4)
-    AuditEvent.objects.filter(chain=5, seq=2).update(after={"x": 1})
+    AuditEvent.objects.filter(seq=_at(5, 2)).update(after={"x": 1})
     problem = audit.verify()
-    assert problem is not None and (problem.chain, problem.seq, problem.kind) == (5, 2, "edited")
-    assert str(problem).startswith("court-5 chain, event #2: edited")
+    assert problem is not None and (problem.chain, problem.seq, problem.kind) == (5, 50000000002, "edited")
+    assert str(problem).startswith("court-5 chain, event #50000000002: edited")
+
+
+def test_seq_is_unique_across_chains_and_the_platform_chain_counts_from_one(db):
+    _court_events(None, 2)
+    _court_events(12, 2)
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == [
+        1, 2, 120_000_000_001, 120_000_000_002
+    ]  # fmt: skip
+
+
+def test_a_court_id_too_large_to_key_a_chain_is_refused(db):
+    with pytest.raises(ValueError, match="cannot key an audit chain"), transaction.atomic():
+        audit.record("test.event", None, actor=None, object_type="test", court_id=10**9)
 
 
 def test_a_court_chain_deleted_entirely_is_named_by_its_head(db):
     _court_events(3, 2)
     _court_events(None, 2)
-    AuditEvent.objects.filter(chain=3).delete()
+    _in_chain(3).delete()
     problem = audit.verify()
     assert problem is not None and (problem.chain, problem.kind) == (3, "deleted")
 
@@ -162,9 +184,11 @@ def test_anchor_is_signed_and_a_changed_byte_is_refused(db, settings):
     settings.AUDIT_ANCHOR_KEY = "k" * 32
     _court_events(3, 2)
     document = audit.anchor()
-    assert [(c["chain"], c["name"], c["seq"]) for c in document["chains"]] == [(3, "court-3", 2)]
-    assert audit.read_anchor(json.dumps(document)) == [(3, 2, AuditHead.objects.get(chain=3).last_hash)]
-    document["chains"][0]["seq"] = 1
+    assert [(c["chain"], c["name"], c["seq"]) for c in document["chains"]] == [(3, "court-3", _at(3, 2))]
+    assert audit.read_anchor(json.dumps(document)) == [
+        (3, _at(3, 2), AuditHead.objects.get(chain=3).last_hash)
+    ]
+    document["chains"][0]["seq"] = _at(3, 1)
     with pytest.raises(audit.AnchorError, match="signature"):
         audit.read_anchor(json.dumps(document))
 

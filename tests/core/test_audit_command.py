@@ -14,7 +14,7 @@ from django.utils import translation
 
 from enforcelink.cli import main
 from enforcelink.core import audit
-from enforcelink.core.models import AuditEvent, AuditHead
+from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +119,14 @@ def _court_chain(court_id: int | None, n: int) -> None:
             )
 
 
+def _at(chain: int, place: int) -> int:
+    return chain * CHAIN_STRIDE + place
+
+
+def _in_chain(chain: int):
+    return AuditEvent.objects.filter(seq__gt=_at(chain, 0), seq__lt=_at(chain + 1, 0)).order_by("seq")
+
+
 def _anchor_file(tmp_path) -> str:
     out = StringIO()
     call_command("audit", "anchor", stdout=out)
@@ -147,7 +155,7 @@ def test_anchor_prints_every_chains_head_signed(two_courts):
     document = json.loads(out.getvalue())
     heads = {c["name"]: (c["chain"], c["seq"], c["hash"]) for c in document["chains"]}
     assert heads == {
-        name: (head.chain, head.last_seq, head.last_hash)
+        name: (head.chain, _at(head.chain, head.last_seq), head.last_hash)
         for name, head in [
             ("platform", AuditHead.objects.get(chain=0)),
             ("court-3", AuditHead.objects.get(chain=3)),
@@ -170,8 +178,8 @@ def test_chains_that_grew_since_extend_their_anchor(two_courts, tmp_path):
 
 def test_tampered_event_fails_naming_its_chain(two_courts, tmp_path):
     path = _anchor_file(tmp_path)
-    AuditEvent.objects.filter(chain=5, seq=3).update(actor_label="someone else")
-    with pytest.raises(CommandError, match=r"court-5 chain, event #3: edited") as caught:
+    AuditEvent.objects.filter(seq=_at(5, 3)).update(actor_label="someone else")
+    with pytest.raises(CommandError, match=r"court-5 chain, event #50000000003: edited") as caught:
         verify_anchor(path)
     assert caught.value.returncode == 1
 
@@ -180,11 +188,13 @@ def test_truncated_chain_fails_although_its_head_was_moved_back(two_courts, tmp_
     """The last two events and the head rewound to match: the walk alone sees an intact, shorter
     chain; the anchor remembers it was longer."""
     path = _anchor_file(tmp_path)
-    AuditEvent.objects.filter(chain=3, seq__gt=2).delete()
-    second = AuditEvent.objects.get(chain=3, seq=2)
+    _in_chain(3).filter(seq__gt=_at(3, 2)).delete()
+    second = AuditEvent.objects.get(seq=_at(3, 2))
     AuditHead.objects.filter(chain=3).update(last_seq=2, last_hash=second.hash)
     assert "intact: 8 events" in verify()
-    with pytest.raises(CommandError, match=r"court-3 chain, event #4: truncated") as caught:
+    with pytest.raises(
+        CommandError, match=r"court-3 chain, event #30000000004: truncated .*ends at #30000000002"
+    ) as caught:
         verify_anchor(path)
     assert caught.value.returncode == 1
 
@@ -192,8 +202,8 @@ def test_truncated_chain_fails_although_its_head_was_moved_back(two_courts, tmp_
 def _rewrite_from_genesis(chain: int) -> None:
     """What someone with database access could do: change an event, recompute every hash."""
     prev = audit.GENESIS
-    for event in AuditEvent.objects.filter(chain=chain).order_by("seq"):
-        if event.seq == 2:
+    for event in _in_chain(chain):
+        if event.seq == _at(chain, 2):
             event.after = {"amount": "1.00"}
         event.prev_hash = prev
         event.hash = audit.event_hash(audit._hashed_fields(event), prev)
@@ -206,7 +216,7 @@ def test_chain_rewritten_from_genesis_is_caught_only_by_the_anchor(two_courts, t
     path = _anchor_file(tmp_path)
     _rewrite_from_genesis(5)
     assert "intact: 10 events" in verify()
-    with pytest.raises(CommandError, match=r"court-5 chain, event #4: rewritten") as caught:
+    with pytest.raises(CommandError, match=r"court-5 chain, event #50000000004: rewritten") as caught:
         verify_anchor(path)
     assert caught.value.returncode == 1
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from enforcelink.core import audit
-from enforcelink.core.models import AuditEvent, AuditHead
+from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
 
 BEFORE = ("core", "0005_calendar_version_stamp")
 data_migration = importlib.import_module("enforcelink.core.migrations.0007_audit_chains_data")
@@ -52,16 +52,14 @@ def test_events_move_into_their_chains_in_order(executor, monkeypatch):
     monkeypatch.setattr(data_migration, "PAGE", 3)  # several pages for eight events
     _old_single_chain(executor)
     _forward(executor)
-    chains: dict[int, list[str]] = {}
-    for event in AuditEvent.objects.order_by("chain", "seq"):
-        chains.setdefault(event.chain, []).append(event.object_id)
-    assert chains == {0: ["1", "5"], 3: ["2", "4", "7", "8"], 5: ["3", "6"]}
-    assert list(AuditEvent.objects.filter(chain=3).order_by("seq").values_list("seq", flat=True)) == [
-        1,
-        2,
-        3,
-        4,
-    ]
+    chains: dict[int, list[tuple[int, str]]] = {}
+    for event in AuditEvent.objects.order_by("seq"):
+        chains.setdefault(event.seq // CHAIN_STRIDE, []).append((event.seq % CHAIN_STRIDE, event.object_id))
+    assert chains == {
+        0: [(1, "1"), (2, "5")],
+        3: [(1, "2"), (2, "4"), (3, "7"), (4, "8")],
+        5: [(1, "3"), (2, "6")],
+    }
     assert {(h.chain, h.last_seq) for h in AuditHead.objects.all()} == {(0, 2), (3, 4), (5, 2)}
     assert audit.verify() is None
 

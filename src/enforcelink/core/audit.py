@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from enforcelink.core import rows
-from enforcelink.core.models import PLATFORM_CHAIN, AuditEvent, AuditHead
+from enforcelink.core.models import CHAIN_STRIDE, PLATFORM_CHAIN, AuditEvent, AuditHead
 from enforcelink.core.rows import insert_rows
 
 GENESIS = "0" * 64
@@ -96,7 +96,7 @@ class Entry:
     object_id: str = ""
 
 
-# The bench's baseline only (`bench audit --one-chain` measures today's single global head against
+# The bench's baseline only (`bench audit` measures the single global head of before against
 # per-court heads in the same run): every event goes to the platform chain.
 _ONE_CHAIN = False
 
@@ -114,7 +114,21 @@ def one_global_chain() -> Iterator[None]:
 
 def chain_of(court_id: int | None) -> int:
     """The chain an event joins: its court's, or the platform's for events that belong to no court."""
-    return PLATFORM_CHAIN if court_id is None or _ONE_CHAIN else court_id
+    if court_id is None or _ONE_CHAIN:
+        return PLATFORM_CHAIN
+    if not 0 < court_id < _MAX_CHAIN:
+        raise ValueError(f"court id {court_id} cannot key an audit chain")
+    return court_id
+
+
+# seq = chain × CHAIN_STRIDE + place: one number names an event across the whole trail (the API and
+# node traces use it), the platform chain's events keep 1, 2, 3…, and a chain's events are one
+# contiguous, ordered range of the unique index, which every walk below reads by.
+_MAX_CHAIN = (2**63 - 1) // CHAIN_STRIDE
+
+
+def chain_of_seq(seq: int) -> int:
+    return seq // CHAIN_STRIDE
 
 
 def chain_name(chain: int) -> str:
@@ -141,14 +155,13 @@ def lock_heads(chains: list[int]) -> dict[int, AuditHead]:
     return heads
 
 
-def _build(entry: Entry, chain: int, seq: int, prev_hash: str, now: Any) -> AuditEvent:
+def _build(entry: Entry, seq: int, prev_hash: str, now: Any) -> AuditEvent:
     obj = entry.obj
     actor = entry.actor if getattr(entry.actor, "pk", None) else None
     if actor is not None and not isinstance(actor, AuditEvent.actor.field.related_model):
         raise TypeError(f"an audit actor is a user or a label, not {type(actor).__name__}")
     event = rows.new(
         AuditEvent,
-        chain=chain,
         seq=seq,
         created_at=now,
         actor_id=actor.pk if actor is not None else None,
@@ -180,13 +193,13 @@ def append_many(entries: Iterable[Entry]) -> list[AuditEvent]:
     tips = {chain: (head.last_seq, head.last_hash) for chain, head in heads.items()}
     events: list[AuditEvent] = []
     for entry, chain in zip(entries, chains, strict=True):
-        seq, prev = tips[chain]
-        event = _build(entry, chain, seq + 1, prev, now)
-        tips[chain] = (seq + 1, event.hash)
+        place, prev = tips[chain]
+        event = _build(entry, chain * CHAIN_STRIDE + place + 1, prev, now)
+        tips[chain] = (place + 1, event.hash)
         events.append(event)
     insert_rows(events)
-    for chain, (seq, prev) in sorted(tips.items()):
-        AuditHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=prev)
+    for chain, (place, prev) in sorted(tips.items()):
+        AuditHead.objects.filter(chain=chain).update(last_seq=place, last_hash=prev)
     return events
 
 
@@ -207,24 +220,25 @@ class Problem:
 
 
 def _next_chain(after: int | None) -> int | None:
-    """The next chain holding events: one index seek on (chain, seq), not a scan for DISTINCT."""
-    events = AuditEvent.objects.order_by("chain")
+    """The next chain holding events: one seek in the seq index, not a scan for DISTINCT."""
+    events = AuditEvent.objects.order_by("seq")
     if after is not None:
-        events = events.filter(chain__gt=after)
-    return events.values_list("chain", flat=True).first()
+        events = events.filter(seq__gte=(after + 1) * CHAIN_STRIDE)
+    first = events.values_list("seq", flat=True).first()
+    return None if first is None else chain_of_seq(first)
 
 
 def iter_events(chunk_size: int = 5000) -> Iterator[AuditEvent]:
-    """Every chain in turn (by chain key), each in order, a page at a time by keyset (seq > last).
+    """Every chain in turn, each in order, a page at a time by keyset (seq > last).
 
     Not `.iterator()`: on PostgreSQL that holds a server-side cursor, and a walk that stops at the
     first broken event would leave it to be closed later, inside whatever transaction runs then.
     """
     chain = _next_chain(None)
     while chain is not None:
-        last = 0
+        last, end = chain * CHAIN_STRIDE, (chain + 1) * CHAIN_STRIDE
         while True:
-            rows = list(AuditEvent.objects.filter(chain=chain, seq__gt=last).order_by("seq")[:chunk_size])
+            rows = list(AuditEvent.objects.filter(seq__gt=last, seq__lt=end).order_by("seq")[:chunk_size])
             yield from rows
             if len(rows) < chunk_size:
                 break
@@ -235,35 +249,35 @@ def iter_events(chunk_size: int = 5000) -> Iterator[AuditEvent]:
 def verify(events: Iterable[AuditEvent] | None = None) -> Problem | None:
     """Walk every chain; return the first edited, deleted or reordered event, or None when intact.
 
-    `events` come chain by chain, each in sequence order (as `iter_events` gives them)."""
+    `events` come in seq order, so chain by chain (as `iter_events` gives them)."""
     heads = {head.chain: head for head in AuditHead.objects.all()}
     chain: int | None = None
-    expected_seq, expected_prev = 1, GENESIS
+    place, expected_prev = 0, GENESIS
     for event in events if events is not None else iter_events():
-        if event.chain != chain:
-            if chain is not None and (problem := _check_head(chain, expected_seq, expected_prev, heads)):
+        if chain_of_seq(event.seq) != chain:
+            if chain is not None and (problem := _check_head(chain, place, expected_prev, heads)):
                 return problem
-            chain, expected_seq, expected_prev = event.chain, 1, GENESIS
-        problem = _check_link(event, expected_seq, expected_prev)
+            chain, place, expected_prev = chain_of_seq(event.seq), 0, GENESIS
+        problem = _check_link(event, chain, chain * CHAIN_STRIDE + place + 1, expected_prev)
         if problem is not None:
             return problem
-        expected_seq, expected_prev = expected_seq + 1, event.hash
-    if chain is not None and (problem := _check_head(chain, expected_seq, expected_prev, heads)):
+        place, expected_prev = place + 1, event.hash
+    if chain is not None and (problem := _check_head(chain, place, expected_prev, heads)):
         return problem
     for head in sorted(heads.values(), key=lambda head: head.chain):  # chains with no event left
         if head.last_seq:
-            return Problem(1, "deleted", f"the chain head says {head.last_seq} events, found 0", head.chain)
+            first = head.chain * CHAIN_STRIDE + 1
+            return Problem(
+                first, "deleted", f"the chain head says {head.last_seq} events, found 0", head.chain
+            )
     return None
 
 
-def _check_link(event: AuditEvent, expected_seq: int, expected_prev: str) -> Problem | None:
-    chain = event.chain
+def _check_link(event: AuditEvent, chain: int, expected_seq: int, expected_prev: str) -> Problem | None:
     if event_hash(_hashed_fields(event), event.prev_hash) != event.hash:
         return Problem(event.seq, "edited", "its content no longer matches its hash", chain)
     if event.prev_hash != expected_prev:
-        moved = (
-            AuditEvent.objects.filter(chain=chain, hash=event.prev_hash).values_list("seq", flat=True).first()
-        )
+        moved = AuditEvent.objects.filter(hash=event.prev_hash).values_list("seq", flat=True).first()
         if moved is not None:
             return Problem(event.seq, "reordered", f"it was chained after event #{moved}", chain)
         return Problem(expected_seq, "deleted", "the event before this point is missing", chain)
@@ -274,20 +288,19 @@ def _check_link(event: AuditEvent, expected_seq: int, expected_prev: str) -> Pro
     return None
 
 
-def _check_head(
-    chain: int, expected_seq: int, expected_prev: str, heads: dict[int, AuditHead]
-) -> Problem | None:
-    """The end of a chain's walk against its head row, which catches deletions at the end."""
+def _check_head(chain: int, found: int, last_hash: str, heads: dict[int, AuditHead]) -> Problem | None:
+    """The end of a chain's walk (`found` events, the last hashed `last_hash`) against its head row,
+    which catches deletions at the end."""
     head = heads.pop(chain, None)
-    found = expected_seq - 1
+    last = chain * CHAIN_STRIDE + found
     if head is None:
-        return Problem(found, "deleted", "the chain's head row is missing", chain)
+        return Problem(last, "deleted", "the chain's head row is missing", chain)
     if head.last_seq != found:
         return Problem(
-            expected_seq, "deleted", f"the chain head says {head.last_seq} events, found {found}", chain
+            last + 1, "deleted", f"the chain head says {head.last_seq} events, found {found}", chain
         )
-    if head.last_hash != expected_prev and head.last_seq:
-        return Problem(found, "edited", "the last event does not match the chain head", chain)
+    if head.last_hash != last_hash and head.last_seq:
+        return Problem(last, "edited", "the last event does not match the chain head", chain)
     return None
 
 
@@ -327,7 +340,7 @@ def anchor() -> dict[str, Any]:
             {
                 "chain": head.chain,
                 "name": chain_name(head.chain),
-                "seq": head.last_seq,
+                "seq": head.chain * CHAIN_STRIDE + head.last_seq if head.last_seq else 0,
                 "hash": head.last_hash,
             }
             for head in heads
@@ -343,6 +356,8 @@ def read_anchor(text: str) -> list[tuple[int, int, str]]:
         body = {key: value for key, value in document.items() if key != "signature"}
         signature = document["signature"]
         heads = [(int(item["chain"]), int(item["seq"]), str(item["hash"])) for item in body["chains"]]
+        if any(seq and chain_of_seq(seq) != chain for chain, seq, _hash in heads):
+            raise ValueError("a head's seq outside its chain")
         known = document["format"] == ANCHOR_FORMAT
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise AnchorError(f"not an audit anchor ({error})") from None
@@ -362,12 +377,13 @@ def check_anchor(heads: list[tuple[int, int, str]]) -> Problem | None:
     for chain, seq, digest in sorted(heads):
         if seq == 0:
             continue
-        event = AuditEvent.objects.filter(chain=chain, seq=seq).values_list("hash", flat=True).first()
+        event = AuditEvent.objects.filter(seq=seq).values_list("hash", flat=True).first()
         if event is None:
-            now = (
-                AuditEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", flat=True).first()
+            in_chain = AuditEvent.objects.filter(
+                seq__gt=chain * CHAIN_STRIDE, seq__lt=(chain + 1) * CHAIN_STRIDE
             )
-            detail = f"anchored at #{seq}, the chain now ends at #{now or 0}"
+            now = in_chain.order_by("-seq").values_list("seq", flat=True).first()
+            detail = f"anchored at #{seq}, the chain now ends at " + (f"#{now}" if now else "no event")
             return Problem(seq, "truncated", detail, chain)
         if event != digest:
             detail = (

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 PLATFORM_CHAIN = 0  # the chain of events that belong to no court (regions, units, API keys…)
+CHAIN_STRIDE = 10**10  # an event's seq is chain × CHAIN_STRIDE + its place in the chain
 
 
 class AuditHead(models.Model):
@@ -17,7 +18,7 @@ class AuditHead(models.Model):
     """
 
     chain = models.BigIntegerField(unique=True)
-    last_seq = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)  # events in the chain: the last one's place in it
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
@@ -33,9 +34,9 @@ class AuditEvent(models.Model):
     Timelines and statutory-clock figures are read from these rows; nothing edits or deletes them.
     """
 
-    # The chain this event belongs to (its court's id, 0 for the platform) and its place in it.
-    chain = models.BigIntegerField(default=PLATFORM_CHAIN)
-    seq = models.BigIntegerField()
+    # chain × CHAIN_STRIDE + the event's place in its chain (core.audit): unique across chains, since
+    # the API and node traces name events by it, and consecutive within one.
+    seq = models.BigIntegerField(unique=True)
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -53,9 +54,8 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["chain", "seq"]
+        ordering = ["seq"]
         indexes = [models.Index(fields=["action"], name="core_auditevent_action")]
-        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="core_auditevent_chain_seq")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

@@ -33,7 +33,7 @@ from enforcelink.cases.clocks import rules_for
 from enforcelink.cases.models import Assignment, Case, CaseNumberCounter, Party, ProcessNode
 from enforcelink.core.audit import chain_of, event_hash, lock_heads
 from enforcelink.core.calendar import is_working_day
-from enforcelink.core.models import AuditEvent, AuditHead
+from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
 from enforcelink.demo.generator import COLUMNS, CaseGenerator, Chunk, CourtGen, Dialect, node_specs
 from enforcelink.demo.identities import IdentityFactory
 from enforcelink.demo.world import World, build_world
@@ -46,7 +46,7 @@ MODELS: dict[str, type[models.Model]] = {
     "event": AuditEvent,
 }
 EVENT_COLUMNS = (
-    "chain", "seq", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id", "case_id",
+    "seq", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id", "case_id",
     "court_id", "before", "after", "prev_hash", "hash",
 )  # fmt: skip
 
@@ -188,7 +188,7 @@ def deferred_indexes(enabled: bool) -> Iterator[None]:
 
 def chain(events: list[tuple[Any, ...]], tips: dict[int, tuple[int, str]], null: str | None) -> list[tuple[Any, ...]]:  # fmt: skip
     """Number and hash-chain the chunk's events exactly as `core.audit` does (issue 2 §7), each onto
-    its court's chain; `tips` (chain → last seq and hash) is advanced in place.
+    its court's chain; `tips` (chain → events in it and the last hash) is advanced in place.
 
     `before`/`after` arrive as compact, key-sorted JSON, so the hash input is assembled as text
     instead of re-serialising every event; the first event of each chunk is checked against
@@ -197,8 +197,8 @@ def chain(events: list[tuple[Any, ...]], tips: dict[int, tuple[int, str]], null:
     rows: list[tuple[Any, ...]] = []
     for created_at, created_iso, actor_id, label, action, case_id, court_id, before, after in events:
         chain_key = chain_of(court_id)
-        seq, prev = tips[chain_key]
-        seq += 1
+        place, prev = tips[chain_key]
+        seq = chain_key * CHAIN_STRIDE + place + 1
         payload = (
             f'{{"action":"{action}","actor_id":{actor_id},"actor_label":{json.dumps(label)},"after":{after},'
             f'"before":{before or "null"},"case_id":{case_id},"court_id":{court_id},"created_at":"{created_iso}",'
@@ -208,8 +208,8 @@ def chain(events: list[tuple[Any, ...]], tips: dict[int, tuple[int, str]], null:
         if not rows:
             _check_hash(digest, events[0], seq, prev)
         escaped = after.replace("\\", "\\\\") if null is not None else after  # COPY text: double backslashes
-        rows.append((str(chain_key), str(seq), created_at, str(actor_id), label, action, "cases.case", str(case_id), str(case_id), str(court_id), before or null, escaped, prev, digest))  # fmt: skip
-        tips[chain_key] = (seq, digest)
+        rows.append((str(seq), created_at, str(actor_id), label, action, "cases.case", str(case_id), str(case_id), str(court_id), before or null, escaped, prev, digest))  # fmt: skip
+        tips[chain_key] = (place + 1, digest)
     return rows
 
 

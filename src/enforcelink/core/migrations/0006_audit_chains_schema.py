@@ -1,6 +1,6 @@
-"""Per-court audit chains (issue 13 §5), step 1 of 3: the chain columns, and `seq` no longer unique on
-its own (it becomes the position in its chain). 0007 moves the events into their chains; 0008 adds the
-unique keys once the data satisfies them."""
+"""Per-court audit chains (issue 13 §5), step 1 of 3: a head row per chain (`chain`: the court's id,
+0 for the platform). 0007 moves the events into their chains; 0008 makes `chain` unique once the old
+single head is replaced."""
 
 from django.db import migrations, models
 
@@ -12,26 +12,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name="auditevent",
-            name="chain",
-            field=models.BigIntegerField(default=0),
-        ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="seq",
-            field=models.BigIntegerField(),
-        ),
-        migrations.AddField(
             model_name="audithead",
             name="chain",
             field=models.BigIntegerField(default=0),
-        ),
-        migrations.AlterModelOptions(
-            name="auditevent",
-            options={
-                "ordering": ["chain", "seq"],
-                "verbose_name": "audit event",
-                "verbose_name_plural": "audit events",
-            },
         ),
     ]

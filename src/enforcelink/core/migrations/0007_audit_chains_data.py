@@ -1,6 +1,7 @@
 """Per-court audit chains (issue 13 §5), step 2 of 3: every existing event moves into its court's
-chain (or the platform's, 0, when it has no court), renumbered from 1 and re-hashed from the genesis
-hash, since each event's predecessor changes. One head row per chain replaces the single head.
+chain (or the platform's, 0, when it has no court): its seq becomes chain × 10^10 + its place in the
+chain, and it is re-hashed from the genesis hash, since its predecessor changes. One head row per
+chain replaces the single head.
 
 The old single chain is checked as it is read: an edited, deleted or reordered event stops the
 migration instead of being laundered into freshly hashed chains (run `enforcelink audit verify` on
@@ -16,6 +17,7 @@ from django.db import migrations
 
 GENESIS = "0" * 64
 PAGE = 2000
+STRIDE = 10**10  # core.models.CHAIN_STRIDE when this migration was written
 
 
 def _hash(row, seq, prev_hash):
@@ -52,31 +54,31 @@ def split_into_chains(apps, schema_editor):
     db = schema_editor.connection.alias
     table = schema_editor.quote_name(AuditEvent._meta.db_table)
     heads: dict[int, tuple[int, str]] = {}
-    old_prev, last = GENESIS, None
+    old_prev = GENESIS
     fields = ["id", "seq", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id",
               "case_id", "court_id", "before", "after", "prev_hash", "hash"]  # fmt: skip
+    with schema_editor.connection.cursor() as cursor:
+        # Old numbers go negative first: the new ones (all positive) never meet an old one in the
+        # unique index, and each page is simply the next rows still negative.
+        cursor.execute(f"UPDATE {table} SET seq = -seq")
     while True:
-        # Keyset on the old seq. A renumbered row's new seq (its place in its chain) is never above
-        # its old one (its place in the single chain), so no page reads a row already moved.
-        page = AuditEvent.objects.using(db).order_by("seq")
-        if last is not None:
-            page = page.filter(seq__gt=last)
+        page = AuditEvent.objects.using(db).filter(seq__lt=0).order_by("-seq")  # the old order: 1, 2, 3…
         rows = list(page.values(*fields)[:PAGE])
         updates = []
         for row in rows:
+            row["seq"] = -row["seq"]
             _check_old(row, old_prev)
             old_prev = row["hash"]
             chain = row["court_id"] or 0
-            seq, prev = heads.get(chain, (0, GENESIS))
-            digest = _hash(row, seq + 1, prev)
-            heads[chain] = (seq + 1, digest)
-            updates.append((chain, seq + 1, prev, digest, row["id"]))
+            place, prev = heads.get(chain, (0, GENESIS))
+            seq = chain * STRIDE + place + 1
+            digest = _hash(row, seq, prev)
+            heads[chain] = (place + 1, digest)
+            updates.append((seq, prev, digest, row["id"]))
         if updates:
-            last = rows[-1]["seq"]
             with schema_editor.connection.cursor() as cursor:
                 cursor.executemany(
-                    f"UPDATE {table} SET chain = %s, seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
-                    updates,
+                    f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s", updates
                 )
         if len(rows) < PAGE:
             break

@@ -1,5 +1,4 @@
-"""Per-court audit chains (issue 13 §5), step 3 of 3: one head per chain, one event per place in a
-chain. Separate from 0007 so PostgreSQL builds the indexes after the rows are rewritten."""
+"""Per-court audit chains (issue 13 §5), step 3 of 3: one head per chain."""
 
 from django.db import migrations, models
 
@@ -14,9 +13,5 @@ class Migration(migrations.Migration):
             model_name="audithead",
             name="chain",
             field=models.BigIntegerField(unique=True),
-        ),
-        migrations.AddConstraint(
-            model_name="auditevent",
-            constraint=models.UniqueConstraint(fields=("chain", "seq"), name="core_auditevent_chain_seq"),
         ),
     ]
