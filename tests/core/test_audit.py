@@ -202,6 +202,15 @@ def test_anchor_key_falls_back_to_one_derived_from_the_secret_key(db, settings):
         audit.read_anchor(text)
 
 
+def test_forged_anchor_with_a_non_ascii_signature_is_refused(db, settings):
+    """Review of §5, finding 6: a signature of non-ASCII characters crashed the comparison
+    (`hmac.compare_digest` TypeError) instead of refusing the anchor."""
+    settings.AUDIT_ANCHOR_KEY = "k" * 32
+    document = {**audit.anchor(), "signature": "é" * 64}
+    with pytest.raises(audit.AnchorError, match="signature does not match"):
+        audit.read_anchor(json.dumps(document))
+
+
 def test_unreadable_anchor_is_refused(db):
     for text in ["", "[]", '{"format": "enforcelink-audit-anchor/1"}', '{"chains": 3, "signature": "x"}']:
         with pytest.raises(audit.AnchorError):

@@ -363,7 +363,9 @@ def read_anchor(text: str) -> list[tuple[int, int, str]]:
         raise AnchorError(f"not an audit anchor ({error})") from None
     if not known:
         raise AnchorError(f"unknown format {document['format']!r}")
-    if not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(body)):
+    # Bytes: compare_digest refuses a str with non-ASCII characters (TypeError) instead of saying no.
+    expected = _signature(body).encode()
+    if not isinstance(signature, str) or not hmac.compare_digest(signature.encode(), expected):
         raise AnchorError(
             "the signature does not match: the file was altered, forged, or signed with another key"
         )
