@@ -171,6 +171,66 @@ def test_events_without_their_head_row_are_named(db):
     assert "head row is missing" in problem.detail
 
 
+def _appending_during_the_walk(monkeypatch, append) -> None:
+    """`audit.iter_events` that calls `append` once its first event is read (the heads are read)."""
+    walk = audit.iter_events
+
+    def walking(*args, **kwargs):
+        for i, event in enumerate(walk(*args, **kwargs)):
+            if i == 0:
+                append()
+            yield event
+
+    monkeypatch.setattr(audit, "iter_events", walking)
+
+
+def test_courts_appending_during_the_walk_are_not_taken_for_tampering(db, monkeypatch):
+    """Review of §5, finding 1: the heads were read before the walk and the events after, so a court
+    appending meanwhile was reported as deleted (walk longer than its head) or missing its head."""
+    _court_events(3, 2)
+    _court_events(5, 2)
+
+    def append() -> None:
+        _court_events(3, 2, start=2)
+        _court_events(5, 1, start=2)
+        _court_events(9, 2)  # a court's first events: no head in the snapshot
+
+    _appending_during_the_walk(monkeypatch, append)
+    assert audit.verify() is None
+    assert audit.verify() is None  # and walked in full the next time
+
+
+def test_a_deletion_is_still_named_while_courts_append(db, monkeypatch):
+    """Review of §5, finding 1: walking only up to the snapshot must not hide a real deletion."""
+    _court_events(3, 2)
+    _court_events(5, 3)
+    _in_chain(5).filter(seq=_at(5, 3)).delete()
+    _appending_during_the_walk(monkeypatch, lambda: _court_events(3, 1, start=2))
+    problem = audit.verify()
+    assert problem is not None and (problem.chain, problem.seq, problem.kind) == (5, _at(5, 3), "deleted")
+
+
+def test_a_head_deleted_is_still_named_while_courts_append(db, monkeypatch):
+    """Review of §5, finding 1: a chain with events and no head, before and after the walk, is named."""
+    _court_events(3, 2)
+    _court_events(6, 2)
+    AuditHead.objects.filter(chain=6).delete()
+    _appending_during_the_walk(monkeypatch, lambda: _court_events(3, 1, start=2))
+    problem = audit.verify()
+    assert problem is not None and (problem.chain, problem.seq, problem.kind) == (6, _at(6, 2), "deleted")
+    assert "head row is missing" in problem.detail
+
+
+def test_events_past_their_head_are_named(db):
+    """Review of §5, finding 1: walking up to the heads, an event slipped in past its head without
+    moving it is still named, by the check after the walk."""
+    _court_events(3, 2)
+    AuditHead.objects.filter(chain=3).update(last_seq=1, last_hash=_in_chain(3).first().hash)
+    problem = audit.verify()
+    assert problem is not None and (problem.chain, problem.seq, problem.kind) == (3, _at(3, 2), "edited")
+    assert "past the chain head" in problem.detail
+
+
 def test_one_global_chain_maps_every_court_to_the_platform_chain(db):
     with audit.one_global_chain():
         _court_events(3, 2)

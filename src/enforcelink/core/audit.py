@@ -228,48 +228,83 @@ def _next_chain(after: int | None) -> int | None:
     return None if first is None else chain_of_seq(first)
 
 
-def iter_events(chunk_size: int = 5000) -> Iterator[AuditEvent]:
-    """Every chain in turn, each in order, a page at a time by keyset (seq > last).
+def head_snapshot() -> dict[int, AuditHead]:
+    """Every chain's head, read in one statement: each head is written in the transaction of the
+    events it points to, so it names events all committed."""
+    return {head.chain: head for head in AuditHead.objects.all()}
+
+
+def iter_events(chunk_size: int = 5000, heads: dict[int, AuditHead] | None = None) -> Iterator[AuditEvent]:
+    """Every chain of the head snapshot in turn, each in order up to its head then, a page at a time by
+    keyset (seq > last). Events appended after the snapshot are not walked: a court writing during the
+    walk is not taken for a tampered trail. A chain with no head is not walked (`verify` names it).
 
     Not `.iterator()`: on PostgreSQL that holds a server-side cursor, and a walk that stops at the
     first broken event would leave it to be closed later, inside whatever transaction runs then.
     """
-    chain = _next_chain(None)
-    while chain is not None:
-        last, end = chain * CHAIN_STRIDE, (chain + 1) * CHAIN_STRIDE
-        while True:
-            rows = list(AuditEvent.objects.filter(seq__gt=last, seq__lt=end).order_by("seq")[:chunk_size])
+    heads = head_snapshot() if heads is None else heads
+    for chain, head in sorted(heads.items()):
+        last, end = chain * CHAIN_STRIDE, chain * CHAIN_STRIDE + head.last_seq
+        while last < end:
+            rows = list(AuditEvent.objects.filter(seq__gt=last, seq__lte=end).order_by("seq")[:chunk_size])
             yield from rows
             if len(rows) < chunk_size:
                 break
             last = rows[-1].seq
-        chain = _next_chain(chain)
 
 
-def verify(events: Iterable[AuditEvent] | None = None) -> Problem | None:
-    """Walk every chain; return the first edited, deleted or reordered event, or None when intact.
+def verify(
+    events: Iterable[AuditEvent] | None = None, heads: dict[int, AuditHead] | None = None
+) -> Problem | None:
+    """Walk every chain up to its head in a snapshot of the heads (`heads`, read now if not given);
+    return the first edited, deleted or reordered event, or None when intact.
 
-    `events` come in seq order, so chain by chain (as `iter_events` gives them)."""
-    heads = {head.chain: head for head in AuditHead.objects.all()}
+    `events` come in seq order, so chain by chain (as `iter_events` gives them for the same heads).
+    Then events no head covers: a chain whose head row is gone, or events past their head, re-read
+    after the walk (heads that moved meanwhile cover what their writers appended)."""
+    heads = head_snapshot() if heads is None else heads
+    unwalked = dict(heads)
     chain: int | None = None
     place, expected_prev = 0, GENESIS
-    for event in events if events is not None else iter_events():
+    for event in events if events is not None else iter_events(heads=heads):
         if chain_of_seq(event.seq) != chain:
-            if chain is not None and (problem := _check_head(chain, place, expected_prev, heads)):
+            if chain is not None and (problem := _check_head(chain, place, expected_prev, unwalked)):
                 return problem
             chain, place, expected_prev = chain_of_seq(event.seq), 0, GENESIS
         problem = _check_link(event, chain, chain * CHAIN_STRIDE + place + 1, expected_prev)
         if problem is not None:
             return problem
         place, expected_prev = place + 1, event.hash
-    if chain is not None and (problem := _check_head(chain, place, expected_prev, heads)):
+    if chain is not None and (problem := _check_head(chain, place, expected_prev, unwalked)):
         return problem
-    for head in sorted(heads.values(), key=lambda head: head.chain):  # chains with no event left
+    for head in sorted(unwalked.values(), key=lambda head: head.chain):  # chains with no event left
         if head.last_seq:
             first = head.chain * CHAIN_STRIDE + 1
             return Problem(
                 first, "deleted", f"the chain head says {head.last_seq} events, found 0", head.chain
             )
+    return _check_uncovered()
+
+
+def _check_uncovered() -> Problem | None:
+    """Events that no head covers. Each chain's last event is read before the heads: a writer's head
+    moves in the transaction of its events, so any event committed by then is under its head."""
+    tops: dict[int, int] = {}
+    chain = _next_chain(None)
+    while chain is not None:
+        in_chain = AuditEvent.objects.filter(seq__gt=chain * CHAIN_STRIDE, seq__lt=(chain + 1) * CHAIN_STRIDE)
+        top = in_chain.order_by("-seq").values_list("seq", flat=True).first()
+        if top is not None:
+            tops[chain] = top
+        chain = _next_chain(chain)
+    heads = head_snapshot()
+    for chain, top in sorted(tops.items()):
+        head = heads.get(chain)
+        if head is None:
+            return Problem(top, "deleted", "the chain's head row is missing", chain)
+        if top > chain * CHAIN_STRIDE + head.last_seq:
+            detail = f"events past the chain head: it says {head.last_seq} events, the chain holds #{top}"
+            return Problem(chain * CHAIN_STRIDE + head.last_seq + 1, "edited", detail, chain)
     return None
 
 
