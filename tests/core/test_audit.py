@@ -231,6 +231,28 @@ def test_events_past_their_head_are_named(db):
     assert "past the chain head" in problem.detail
 
 
+def test_collecting_appends_once_at_the_end_and_fills_in_the_events(db, monkeypatch):
+    """Review of §5, finding 5: the appends of a block go in one append_many at its end (a nested
+    block joins it); the events handed back get their seq then; an exception discards them."""
+    calls: list[list[int | None]] = []
+    append = audit.append_many
+    with transaction.atomic():
+        with audit.collecting():
+            first = audit.record("test.event", None, actor=None, object_type="test", court_id=7)
+            with audit.collecting():
+                audit.record("test.event", None, actor=None, object_type="test", court_id=2)
+            assert first.seq is None and not AuditEvent.objects.exists()
+            monkeypatch.setattr(
+                audit, "append_many", lambda e: calls.append([x.court_id for x in e]) or append(e)
+            )
+        assert calls == [[7, 2]] and first.seq == _at(7, 1)
+        with pytest.raises(LookupError), audit.collecting():
+            audit.record("test.event", None, actor=None, object_type="test", court_id=5)
+            raise LookupError
+    assert _chains() == {2: [1], 7: [1]}
+    assert audit.verify() is None
+
+
 def test_one_global_chain_maps_every_court_to_the_platform_chain(db):
     with audit.one_global_chain():
         _court_events(3, 2)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from enforcelink.cases.actions import record_step
 from enforcelink.cases.models import NodeKind, NodeStatus, ProcessNode
-from enforcelink.core import calendar, holidays
+from enforcelink.core import audit, calendar, holidays
 from enforcelink.core.calendar import next_working_day
 from enforcelink.core.holidays import DayInput
 from enforcelink.core.models import AuditEvent, CalendarVersion
@@ -196,3 +196,37 @@ def test_a_clock_computed_by_a_process_with_the_old_table_is_caught_by_the_reche
     events = AuditEvent.objects.filter(action="node.recomputed")
     assert {event.actor_label for event in events} == {"task:calendar_recheck"} and events.count() == 2
     assert calendar_recheck.call(dates=[day.isoformat()], change=seq)["cases.nodes"] == 0  # nothing left
+
+
+def test_a_change_locks_the_audit_heads_once_in_ascending_order(world, monkeypatch):
+    """Review of §5, finding 5: each listener appended for its own courts, then the change's own event
+    locked the platform head last: heads locked out of ascending order, a deadlock with a writer
+    appending for several courts. Now one append, after the clocks' rows: every head once, in order."""
+    today = timezone.localdate()
+    cases = [
+        file_case(court, filed_on=today - dt.timedelta(days=2)) for court in (world.other_court, world.court)
+    ]
+    day = node(cases[0], NodeKind.EXECUTION_NOTICE).due_on
+    assert day == node(cases[1], NodeKind.EXECUTION_NOTICE).due_on
+    locked: list[list[int]] = []
+    lock_heads = audit.lock_heads
+
+    def spy(chains):
+        locked.append(list(chains))
+        return lock_heads(chains)
+
+    monkeypatch.setattr(audit, "lock_heads", spy)
+    change = make_holiday(day)
+    assert change.recomputed["cases.nodes"] >= 2  # clocks of both courts moved
+    assert locked == [sorted([0, world.court.pk, world.other_court.pk])]
+    # The second look after commit runs the same listeners: one append as well.
+    from enforcelink.core.tasks import calendar_recheck
+
+    ProcessNode.objects.filter(case__in=cases, kind=NodeKind.EXECUTION_NOTICE).update(due_on=day)
+    locked.clear()
+    assert calendar_recheck.call(dates=[day.isoformat()], change=0)["cases.nodes"] == 2
+    assert locked == [sorted([world.court.pk, world.other_court.pk])]
+    recorded = AuditEvent.objects.filter(action__in=["node.recomputed", "calendar.changed"]).order_by(
+        "created_at", "seq"
+    )
+    assert {event.court_id for event in recorded} == {None, world.court.pk, world.other_court.pk}

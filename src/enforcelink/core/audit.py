@@ -8,6 +8,7 @@ import hmac
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,12 +180,44 @@ def _build(entry: Entry, seq: int, prev_hash: str, now: Any) -> AuditEvent:
     return event
 
 
+# The entries of a `collecting()` block, with the events handed back for them (filled in at the end).
+_COLLECTED: ContextVar[list[tuple[Entry, AuditEvent]] | None] = ContextVar("audit_collected", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[None]:
+    """Append the events of `append_many`/`record` calls inside the block in ONE `append_many` at its
+    end, in call order: the heads of every chain they touch are locked once, in ascending order, after
+    the rows the block locked (a calendar change whose listeners each append for their own courts).
+
+    The events handed back inside the block get their seq and hash only at its end: nothing inside may
+    use them. A block inside another joins it; an exception discards the entries (the transaction
+    they belong to is rolled back)."""
+    if _COLLECTED.get() is not None:
+        yield
+        return
+    token = _COLLECTED.set([])
+    try:
+        yield
+        collected = _COLLECTED.get() or []
+    finally:
+        _COLLECTED.reset(token)
+    written = append_many([entry for entry, _pending in collected])
+    for (_entry, pending), event in zip(collected, written, strict=True):
+        pending.__dict__.update(event.__dict__)
+
+
 def append_many(entries: Iterable[Entry]) -> list[AuditEvent]:
     """Append events in order, each to its court's chain, under those chains' head locks; must run
-    inside the caller's transaction."""
+    inside the caller's transaction (inside `collecting()`, at the end of its block)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are appended inside the transaction of the change they record")
     entries = list(entries)
+    collected = _COLLECTED.get()
+    if collected is not None:
+        pending = [AuditEvent() for _entry in entries]
+        collected.extend(zip(entries, pending, strict=True))
+        return pending
     if not entries:
         return []
     chains = [chain_of(entry.court_id) for entry in entries]

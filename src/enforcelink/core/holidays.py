@@ -241,10 +241,10 @@ def _change(
     """Write the years, then let the higher apps recompute with the new table, then append the trail.
 
     Lock order, as every other action: the version row (changes run one at a time), the clocks' rows
-    (the listeners), the audit head last. Old and new tables are read from the database, not from this
-    process's shared copy, which another thread may refill with the committed (old) table at any time;
-    the new one is in force for this thread only (`calendar.table_in_force`) until commit, when every
-    thread of this process drops its copy.
+    (the listeners), the audit heads last, all at once in ascending order (`audit.collecting`). Old and
+    new tables are read from the database, not from this process's shared copy, which another thread
+    may refill with the committed (old) table at any time; the new one is in force for this thread only
+    (`calendar.table_in_force`) until commit, when every thread of this process drops its copy.
     """
     with transaction.atomic():
         version = _bump_version()
@@ -258,18 +258,21 @@ def _change(
         changed = sorted(
             day for day in candidates if calendar.working_on(old, day) != calendar.working_on(new, day)
         )
-        with calendar.table_in_force(new):
-            recomputed = events.announce(
-                "calendar.changed", dates=frozenset(changed), actor=actor, change=version
-            )
-        audit.record(
-            "calendar.changed",
-            None,
-            actor=actor,
-            after={"version": version, "years": sorted(years), "source": source,
-                   "published_on": published_on, "deleted": [year for year, days in years.items() if days is None],
-                   "changed_dates": changed, "recomputed": recomputed},
-        )  # fmt: skip
+        # The listeners' events (each for its own courts) and the change's own: one append, every head
+        # locked once in ascending order, after the clocks' rows.
+        with audit.collecting():
+            with calendar.table_in_force(new):
+                recomputed = events.announce(
+                    "calendar.changed", dates=frozenset(changed), actor=actor, change=version
+                )
+            audit.record(
+                "calendar.changed",
+                None,
+                actor=actor,
+                after={"version": version, "years": sorted(years), "source": source,
+                       "published_on": published_on, "deleted": [year for year, days in years.items() if days is None],
+                       "changed_dates": changed, "recomputed": recomputed},
+            )  # fmt: skip
         transaction.on_commit(calendar.invalidate)
         if changed:
             _enqueue_recheck(changed, version)

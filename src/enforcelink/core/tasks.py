@@ -13,7 +13,7 @@ import datetime as dt
 from django.db import transaction
 from django_tasks import task
 
-from enforcelink.core import calendar, events
+from enforcelink.core import audit, calendar, events
 
 ACTOR = "task:calendar_recheck"
 
@@ -21,7 +21,8 @@ ACTOR = "task:calendar_recheck"
 @task()
 def calendar_recheck(dates: list[str], change: int) -> dict[str, int]:
     calendar.invalidate()  # this worker reads the table as it is now
-    with transaction.atomic():
+    # The listeners' events in one append: each chain's head locked once, in ascending order.
+    with transaction.atomic(), audit.collecting():
         return events.announce(
             "calendar.changed",
             dates=frozenset(dt.date.fromisoformat(day) for day in dates),
