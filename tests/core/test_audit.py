@@ -9,12 +9,14 @@ from decimal import Decimal
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
 from enforcelink.core import audit
 from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
 from enforcelink.linkage.models import RequestStatus
+from tests.factories import UserFactory
 
 
 def _chain(n: int) -> None:
@@ -251,6 +253,16 @@ def test_collecting_appends_once_at_the_end_and_fills_in_the_events(db, monkeypa
             raise LookupError
     assert _chains() == {2: [1], 7: [1]}
     assert audit.verify() is None
+
+
+def test_admin_lists_the_newest_events_first_across_chains(client, db):
+    """Review of §5, finding 7c: the admin ordered by -seq, now the highest court's chain first
+    (an old event of court 9 above today's of court 2): newest first, then by seq."""
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True, role=""))
+    _court_events(9, 1)
+    _court_events(2, 2)
+    response = client.get(reverse("admin:core_auditevent_changelist"))
+    assert [event.seq for event in response.context["cl"].result_list] == [_at(2, 2), _at(2, 1), _at(9, 1)]
 
 
 def test_one_global_chain_maps_every_court_to_the_platform_chain(db):

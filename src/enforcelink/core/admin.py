@@ -33,7 +33,7 @@ class AuditEventAdmin(ViewOnlyAdmin):
     list_display = ["seq", "created_at", "actor_label", "action", "object_type", "object_id", "case_id"]
     search_fields = ["=action", "=object_id", "=actor_label", "=case_id"]
     show_full_result_count = False
-    ordering = ["-seq"]
+    ordering = ["-created_at", "-seq"]  # newest first: seq orders within a chain only
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
