@@ -7,15 +7,15 @@ import json
 
 import pytest
 
-from enforcelink.cases.models import Case, CaseNumberCounter, Party, ProcessNode
-from enforcelink.core.models import AuditEvent
+from enforcelink.cases.models import Case, Party, ProcessNode
+from enforcelink.core.models import AuditEvent, NumberCounter
 from tests.api.conftest import API, filing_body
 
 BAD_CHECK_ID = "110105194912310021"  # PERSON_IDS[0] with the wrong check character (R-ID-01)
 
 
 def rows() -> tuple[int, ...]:
-    return tuple(model.objects.count() for model in (Case, Party, ProcessNode, AuditEvent, CaseNumberCounter))
+    return tuple(model.objects.count() for model in (Case, Party, ProcessNode, AuditEvent, NumberCounter))
 
 
 def post(client, body, **extra):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import itertools
 import re
 
 import pytest
@@ -14,7 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from enforcelink.cases.models import ProcessNode
-from enforcelink.core import audit
+from enforcelink.core import audit, numbering
 from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
 from tests.factories import CourtFactory, file_case, restore_default_node_rules
 
@@ -123,6 +124,9 @@ def test_completed_clocks_name_the_same_event_after_renumbering(executor, monkey
     monkeypatch.setattr(data_migration, "PAGE", 2)  # the references span pages
     # The cases are filed on the old schema: no trail of their own, the old one is written below.
     monkeypatch.setattr(audit, "append_many", lambda entries: [AuditEvent(seq=0) for _ in entries])
+    # Nor the counter table core 0009 creates: their 案号 come from a plain count.
+    sequences = itertools.count(1)
+    monkeypatch.setattr(numbering, "next_number", lambda **_scope: next(sequences))
     restore_default_node_rules()
     court = CourtFactory()
     case, other = file_case(court), file_case(court)

@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.http import HttpRequest
 
-from enforcelink.cases.models import Assignment, Case, CaseNumberCounter, Party, ProcessNode
+from enforcelink.cases.models import Assignment, Case, Party, ProcessNode
 from enforcelink.core import audit
 from enforcelink.core.identifiers import (
     looks_like_resident_id,
@@ -26,6 +26,7 @@ from enforcelink.core.identifiers import (
     parse_resident_id,
     parse_uscc,
 )
+from enforcelink.core.models import NumberCounter
 from enforcelink.demo import benchkit, loader
 from enforcelink.demo.amounts import application_fee_fen
 from enforcelink.demo.generator import CaseGenerator, Dialect
@@ -108,7 +109,7 @@ def test_case_numbers_are_gapless_per_court_type_year_and_counters_continue_r_id
         sequences[(case.court_id, case.type_code, case.year)].append(case.sequence)
     for key, numbers in sequences.items():
         assert sorted(numbers) == list(range(1, len(numbers) + 1)), key
-        counter = CaseNumberCounter.objects.get(court_id=key[0], type_code=key[1], year=key[2])
+        counter = NumberCounter.objects.get(court_id=key[0], kind=f"case:{key[1]}", year=key[2])
         assert counter.last == len(numbers)
 
 

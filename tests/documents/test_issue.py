@@ -11,10 +11,10 @@ from django.utils import translation
 from docx import Document as DocxDocument
 
 from enforcelink.core.errors import DomainError, NotFound
-from enforcelink.core.models import AuditEvent
+from enforcelink.core.models import AuditEvent, NumberCounter
 from enforcelink.documents import actions
 from enforcelink.documents.actions import document_issue, template_save
-from enforcelink.documents.models import Document, DocumentFile, DocumentNumberCounter, DocumentTemplate
+from enforcelink.documents.models import Document, DocumentFile, DocumentTemplate
 from enforcelink.documents.placeholders import chinese_date
 from enforcelink.documents.queries import Verdict, document_verify, file_content
 from tests.documents.conftest import docx_text, pdf_text
@@ -100,12 +100,12 @@ def test_numbering_is_per_kind_and_gapless(world, case):
 def test_nothing_written_when_rendering_fails(world, case):
     document_issue(case, kind="execution_notice", actor=world.officer)  # loads the template first
     before = (Document.objects.count(), DocumentFile.objects.count(), AuditEvent.objects.count())
-    counter = DocumentNumberCounter.objects.get().last
+    counter = NumberCounter.objects.get(kind="document:execution_notice").last
     failing = mock.patch.object(actions.rendering, "to_pdf", side_effect=RuntimeError("pango crashed"))
     with failing, pytest.raises(RuntimeError):
         document_issue(case, kind="execution_notice", actor=world.officer)
     assert (Document.objects.count(), DocumentFile.objects.count(), AuditEvent.objects.count()) == before
-    assert DocumentNumberCounter.objects.get().last == counter
+    assert NumberCounter.objects.get(kind="document:execution_notice").last == counter
 
 
 def test_missing_required_data_names_field_and_case(world, case):

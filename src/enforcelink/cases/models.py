@@ -249,21 +249,6 @@ class Party(models.Model):
         return mask_id(self.id_number) if self.id_type == IdType.RESIDENT_ID else self.id_number
 
 
-class CaseNumberCounter(models.Model):
-    """The last sequence used per court, type code and year; locked while a number is taken (R-ID-03)."""
-
-    court = models.ForeignKey("orgs.Court", on_delete=models.CASCADE)
-    type_code = models.CharField(max_length=4)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["court", "type_code", "year"], name="counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.court_id}/{self.type_code}/{self.year}: {self.last}"
-
-
 class Assignment(models.Model):
     """R-CASE-06: who got the case, how (random balanced rotation or reassignment) and why."""
 

@@ -154,3 +154,22 @@ class CalendarVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class NumberCounter(models.Model):
+    """The last number used in one scope (a court, a kind, a year): core.numbering takes the next one
+    with the row locked, so numbers stay gapless (R-ID-03). `kind` names what is numbered, prefixed by
+    the app: "case:执", "document:execution_notice"."""
+
+    court_id = models.BigIntegerField()  # a plain id, as AuditEvent's: core does not reach into orgs
+    kind = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["court_id", "kind", "year"], name="number_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court_id}/{self.kind}/{self.year}: {self.last}"

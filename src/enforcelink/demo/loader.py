@@ -28,9 +28,10 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from enforcelink.cases.actions import CaseFiling, PartyInput, case_file
+from enforcelink.cases.actions import CaseFiling, PartyInput, case_file, counter_kind
 from enforcelink.cases.clocks import rules_for
-from enforcelink.cases.models import Assignment, Case, CaseNumberCounter, Party, ProcessNode
+from enforcelink.cases.models import Assignment, Case, Party, ProcessNode
+from enforcelink.core import numbering
 from enforcelink.core.audit import chain_of, event_hash, lock_heads
 from enforcelink.core.calendar import is_working_day
 from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
@@ -301,19 +302,12 @@ def _court_generators(world: World) -> tuple[list[CourtGen], list[float]]:
 def _save_counters(counters: dict[tuple[int, str, int], int]) -> None:
     """R-ID-03: the counters continue after the highest generated sequence."""
     with transaction.atomic():
-        existing = {
-            (c.court_id, c.type_code, c.year): c for c in CaseNumberCounter.objects.select_for_update()
-        }
-        new, changed = [], []
-        for (court_id, type_code, year), last in counters.items():
-            row = existing.get((court_id, type_code, year))
-            if row is None:
-                new.append(CaseNumberCounter(court_id=court_id, type_code=type_code, year=year, last=last))
-            elif last > row.last:
-                row.last = last
-                changed.append(row)
-        CaseNumberCounter.objects.bulk_create(new)
-        CaseNumberCounter.objects.bulk_update(changed, ["last"])
+        numbering.raise_all(
+            {
+                (court_id, counter_kind(type_code), year): last
+                for (court_id, type_code, year), last in counters.items()
+            }
+        )
 
 
 def _finish() -> None:
@@ -348,7 +342,10 @@ def load(
         world = build_world(seed)
     courts, weights = _court_generators(world)
     sink = Sink()
-    counters = {(c.court_id, c.type_code, c.year): c.last for c in CaseNumberCounter.objects.all()}
+    counters = {
+        (court_id, kind.removeprefix("case:"), year): last
+        for (court_id, kind, year), last in numbering.last_numbers("case:").items()
+    }
     first_id = (Case.objects.aggregate(top=Max("id"))["top"] or 0) + 1
     generator = CaseGenerator(
         courts, weights, cases=cases, seed=seed, as_of=as_of or timezone.localdate(),

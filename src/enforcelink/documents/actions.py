@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from enforcelink.cases.actions import staff_lock
 from enforcelink.cases.models import Case
-from enforcelink.core import audit
+from enforcelink.core import audit, numbering
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.rows import insert_rows
 from enforcelink.core.text import clean_text
@@ -31,7 +31,6 @@ from enforcelink.documents.models import (
     Document,
     DocumentFile,
     DocumentKind,
-    DocumentNumberCounter,
     DocumentTemplate,
     FileFormat,
 )
@@ -187,20 +186,13 @@ def active_template(kind: str, court: Court, *, variant: str = "") -> DocumentTe
 def take_document_number(court: Court, kind: str, year: int, count: int = 1) -> int:
     """The next sequence per court, kind and year (the first of `count` consecutive ones); the
     counter row stays locked until the issuing transaction ends, so a failed issue gives its numbers
-    back: no gaps (as cases' take_number)."""
-    counters = DocumentNumberCounter.objects.select_for_update()
-    counter = counters.filter(court=court, kind=kind, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                DocumentNumberCounter.objects.create(court=court, kind=kind, year=year, last=0)
-        except IntegrityError:
-            pass  # created by a concurrent issue; lock theirs
-        counter = counters.get(court=court, kind=kind, year=year)
-    first = counter.last + 1
-    counter.last += count
-    counter.save(update_fields=["last"])
-    return first
+    back: no gaps (core.numbering, as 案号)."""
+    return numbering.next_number(court_id=court.pk, kind=counter_kind(kind), year=year, count=count)
+
+
+def counter_kind(kind: str) -> str:
+    """The numbering scope's kind of a document kind (core.numbering)."""
+    return f"document:{kind}"
 
 
 @dataclass

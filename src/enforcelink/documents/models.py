@@ -202,23 +202,6 @@ class DocumentFile(models.Model):
         return f"{self.document_id}.{self.format}"
 
 
-class DocumentNumberCounter(models.Model):
-    """The last sequence used per court, document kind and year; locked while a number is taken."""
-
-    court = models.ForeignKey("orgs.Court", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=32)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["court", "kind", "year"], name="document_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.court_id}/{self.kind}/{self.year}: {self.last}"
-
-
 class BatchStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     RUNNING = "running", _("running")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,6 @@ from enforcelink.cases.models import (
     Assignment,
     BasisType,
     Case,
-    CaseNumberCounter,
     CaseStatus,
     CaseType,
     IdType,
@@ -31,7 +30,7 @@ from enforcelink.cases.models import (
     PartyRole,
     ProcessNode,
 )
-from enforcelink.core import audit, events
+from enforcelink.core import audit, events, numbering
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, RuleViolation
 from enforcelink.core.identifiers import parse_case_number, parse_resident_id, parse_uscc
 from enforcelink.core.money import parse_amount
@@ -235,24 +234,18 @@ def find_duplicate(court: Court, type_code: str, basis_number: str, parties: lis
     return None
 
 
+def counter_kind(type_code: str) -> str:
+    """The numbering scope's kind of a 案号 with this type code (core.numbering)."""
+    return f"case:{type_code}"
+
+
 def take_number(court: Court, type_code: str, year: int) -> int:
     """R-ID-03: the next sequence per court, type and year, gapless under concurrent filing.
 
     The counter row is locked for the rest of the filing transaction, so a failed filing rolls
-    its number back and the next filing gets it: no gaps.
+    its number back and the next filing gets it: no gaps (core.numbering).
     """
-    counters = CaseNumberCounter.objects.select_for_update()
-    counter = counters.filter(court=court, type_code=type_code, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                CaseNumberCounter.objects.create(court=court, type_code=type_code, year=year, last=0)
-        except IntegrityError:
-            pass  # another filing created it first; lock theirs
-        counter = counters.get(court=court, type_code=type_code, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    return numbering.next_number(court_id=court.pk, kind=counter_kind(type_code), year=year)
 
 
 def keep_imported_number(court: Court, number: str) -> tuple[int, str, int]:
@@ -264,12 +257,9 @@ def keep_imported_number(court: Court, number: str) -> tuple[int, str, int]:
             _("Case number %(number)s belongs to another court.") % {"number": number},
             field="number",
         )
-    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(
-        court=court, type_code=parsed.type_code, year=parsed.year
+    numbering.raise_to(
+        court_id=court.pk, kind=counter_kind(parsed.type_code), year=parsed.year, at_least=parsed.sequence
     )
-    if parsed.sequence > counter.last:
-        counter.last = parsed.sequence
-        counter.save(update_fields=["last"])
     return parsed.year, parsed.type_code, parsed.sequence
 
 
