@@ -4,6 +4,9 @@ Before, they were stored on the party and the command printed none."""
 
 from __future__ import annotations
 
+import pytest
+from django.utils import translation
+
 from enforcelink.cases.models import Party
 from tests.cases.test_import_errors import run
 from tests.imports.files import case_row, resident_id, write_csv
@@ -15,9 +18,17 @@ def _clean(n: int) -> str:
     return resident_id(n, region="110105")  # a division every table knows: no warning
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The command speaks the active language: in Chinese the name follows a full-width comma, so the
+    lines are read in English whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
+
 def _lines_for(out: str, name: str) -> list[str]:
-    """Printed lines naming one party; the command speaks the site's language, so the words around
-    the row number and the name are not asserted, the stored warning is."""
+    """Printed lines naming one party; the words around the row number and the name are not
+    asserted, the stored warning is."""
     return [line for line in out.splitlines() if f" {name}" in line or line.startswith(name)]
 
 
