@@ -6,6 +6,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from enforcelink.core import calendar
@@ -60,6 +61,14 @@ def _empty_holiday_table():
     calendar.use_table(calendar.HolidayTable(), hold=True)
     yield
     calendar.use_table(calendar.HolidayTable(), hold=True)
+
+
+@pytest.fixture
+def english():
+    """Messages asserted in English (the UI's default, zh-hans, is checked separately); a module takes
+    it with `pytestmark = pytest.mark.usefixtures("english")`."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

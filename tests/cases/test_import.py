@@ -16,12 +16,7 @@ from enforcelink.core import audit
 from enforcelink.core.models import AuditEvent
 from tests.imports.files import HEADERS, case_row, closed_row, write_csv, write_xlsx
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English; the UI default (zh-hans) is checked separately."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
 
 
 def run(path, *args: str) -> tuple[str, str]:

@@ -8,19 +8,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from enforcelink.cases.models import Case, Party
 from enforcelink.core.models import AuditEvent
 from tests.factories import file_case
 from tests.imports.files import HEADERS, case_row, closed_row, csv_bytes, write_csv, write_xlsx
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English; the UI default (zh-hans) is checked separately."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
 
 
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()

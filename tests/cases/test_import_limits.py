@@ -8,7 +8,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from enforcelink.cases.models import Case, Party
 from tests.imports.bombs import xlsx_bomb, xlsx_rows
@@ -17,10 +16,7 @@ from tests.imports.files import HEADERS, case_row, write_csv
 MB = 1 << 20
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
 
 
 def run(path, *args: str) -> tuple[str, str]:

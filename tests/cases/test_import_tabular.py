@@ -5,17 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
 from openpyxl import Workbook
 
 from enforcelink.core.tabular import TableError, cell_text, column_letter, detect_encoding, open_table
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English; the UI default (zh-hans) is checked separately."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
 
 
 def test_column_letters():

@@ -5,7 +5,6 @@ Before, they were stored on the party and the command printed none."""
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from enforcelink.cases.models import Party
 from tests.cases.test_import_errors import run
@@ -18,12 +17,7 @@ def _clean(n: int) -> str:
     return resident_id(n, region="110105")  # a division every table knows: no warning
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    """The command speaks the active language: in Chinese the name follows a full-width comma, so the
-    lines are read in English whatever an earlier test left active."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
 
 
 def _lines_for(out: str, name: str) -> list[str]:

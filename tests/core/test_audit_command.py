@@ -10,18 +10,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections, transaction
-from django.utils import translation
 
 from enforcelink.cli import main
 from enforcelink.core import audit
-from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
+from enforcelink.core.models import AuditEvent, AuditHead
+from tests.core.test_audit import _at, _court_events, _in_chain
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English; the UI default (zh-hans) is checked separately."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
 
 
 def _chain(n: int) -> None:
@@ -111,22 +106,6 @@ def test_console_exit_codes(db, capsys, monkeypatch):
 # Per-court chains and anchors (issue 13 §5).
 
 
-def _court_chain(court_id: int | None, n: int) -> None:
-    with transaction.atomic():
-        for i in range(n):
-            audit.record(
-                "test.event", None, actor=None, object_type="test", object_id=str(i), court_id=court_id
-            )
-
-
-def _at(chain: int, place: int) -> int:
-    return chain * CHAIN_STRIDE + place
-
-
-def _in_chain(chain: int):
-    return AuditEvent.objects.filter(seq__gt=_at(chain, 0), seq__lt=_at(chain + 1, 0)).order_by("seq")
-
-
 def _anchor_file(tmp_path) -> str:
     out = StringIO()
     call_command("audit", "anchor", stdout=out)
@@ -144,9 +123,9 @@ def verify_anchor(path: str) -> str:
 @pytest.fixture
 def two_courts(db, settings):
     settings.AUDIT_ANCHOR_KEY = "anchor-key-for-tests"
-    _court_chain(3, 4)
-    _court_chain(5, 4)
-    _court_chain(None, 2)
+    _court_events(3, 4)
+    _court_events(5, 4)
+    _court_events(None, 2)
 
 
 def test_anchor_prints_every_chains_head_signed(two_courts):
@@ -171,8 +150,8 @@ def test_verify_counts_every_chain(two_courts):
 
 def test_chains_that_grew_since_extend_their_anchor(two_courts, tmp_path):
     path = _anchor_file(tmp_path)
-    _court_chain(5, 2)
-    _court_chain(8, 1)  # a court whose first event came after the anchor
+    _court_events(5, 2)
+    _court_events(8, 1)  # a court whose first event came after the anchor
     assert verify_anchor(path).splitlines() == ["intact: 13 events", "extends its anchor: 3 chains"]
 
 

@@ -9,7 +9,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from enforcelink.core import calendar, events, holidays
 from enforcelink.core.calendar import compute_deadline, is_working_day
@@ -17,14 +16,7 @@ from enforcelink.core.errors import ErrorList, InvalidInput
 from enforcelink.core.holidays import DayInput
 from enforcelink.core.models import AuditEvent, CalendarDay, CalendarVersion, CalendarYear
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The command's words are looked for in English (the default language is Chinese)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 # A format illustration, not the State Council's 2027 notice (which is not published in our data):

@@ -8,7 +8,6 @@ import io
 import time
 
 import pytest
-from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from enforcelink.core.tabular import (
@@ -28,10 +27,7 @@ MB = 1 << 20
 HYPERLINK = '=HYPERLINK("http://example.invalid","点击查看")'
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
 
 
 @pytest.fixture(scope="module")

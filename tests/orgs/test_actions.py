@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from enforcelink.core.errors import DomainError
 from enforcelink.core.models import AuditEvent
 from enforcelink.orgs.actions import court_add, court_level_for, division_name, region_ensure
 from enforcelink.orgs.models import Region
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English; the UI default (zh-hans) is checked separately."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
 
 
 @pytest.mark.parametrize(

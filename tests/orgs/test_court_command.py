@@ -7,17 +7,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from enforcelink.core.models import AuditEvent
 from enforcelink.orgs.models import Court, Region
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English; the UI default (zh-hans) is checked separately."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
 
 
 def court(*args: str) -> str:

@@ -7,18 +7,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from enforcelink.core.models import AuditEvent
 from enforcelink.orgs.models import LinkageUnit, Region, Role, User
 from tests.imports.files import write_csv, write_xlsx
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English; the UI default (zh-hans) is checked separately."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
 
 
 HEADERS = ["单位名称", "单位类型", "分管领导", "分管领导电话", "联络人姓名", "联络人电话", "联络人账号"]
