@@ -510,20 +510,16 @@ def request_complete(
 def request_reject(
     request: AssistanceRequest, *, reason: str, actor: Any, attachments: Sequence[FileLike] = ()
 ) -> AssistanceRequest:
-    files = clean_files(attachments)
-    return _unit_step(
-        request, "reject", actor=actor, note=_reason(reason), reason=_reason(reason), files=files
-    )
+    files, reason = clean_files(attachments), clean_reason(reason)
+    return _unit_step(request, "reject", actor=actor, note=reason, reason=reason, files=files)
 
 
 def request_return(
     request: AssistanceRequest, *, reason: str, actor: Any, attachments: Sequence[FileLike] = ()
 ) -> AssistanceRequest:
     """Back to the court for correction: the SLA clock pauses until the court re-sends."""
-    files = clean_files(attachments)
-    return _unit_step(
-        request, "return", actor=actor, note=_reason(reason), reason=_reason(reason), files=files
-    )
+    files, reason = clean_files(attachments), clean_reason(reason)
+    return _unit_step(request, "return", actor=actor, note=reason, reason=reason, files=files)
 
 
 def clean_reason(reason: Any) -> str:
@@ -533,9 +529,6 @@ def clean_reason(reason: Any) -> str:
         raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="reason")
     limit = column_max_length(AssistanceRequest, "reason")
     return clean_text(reason.strip(), field="reason", multiline=True, max_length=limit)
-
-
-_reason = clean_reason
 
 
 def request_resend(
@@ -566,7 +559,7 @@ def request_cancel(request: AssistanceRequest, *, reason: str, actor: Any) -> As
     with transaction.atomic():
         locked = court_request(request, actor)
         before = _move(locked, "cancel")
-        locked.reason = _reason(reason)
+        locked.reason = clean_reason(reason)
         locked.save()
         _record(locked, "cancelled", before, actor=actor, note=locked.reason)
         if before != RequestStatus.DRAFT and before != RequestStatus.PENDING_APPROVAL:
@@ -988,7 +981,7 @@ def _apply_one(
         data: dict[str, Any] = {"result": cleaned}
         note = ""
     else:
-        note = _reason(reply.reason)
+        note = clean_reason(reply.reason)
         data = {"reason": note}
     policy.next_status(request.status, transition)  # refused before anything changes
     before = _step(request, transition, work.now, **data)
