@@ -137,22 +137,24 @@ def chain_name(chain: int) -> str:
 
 
 def lock_heads(chains: list[int]) -> dict[int, AuditHead]:
-    """Lock the heads of these chains in ascending order, creating missing ones.
+    """Lock the heads of these chains one by one in ascending order, creating a missing one in its turn.
 
     One fixed order for every writer, so two transactions that each append to several chains (a
-    batch across courts) cannot each hold a head the other waits for. Existing heads are locked before
-    missing ones are inserted, so a writer holding a new head never waits for an existing one. (A
-    transaction that calls this twice, court B then court A, escapes the order: append a change's
-    events of several courts in one `append_many`.)
+    batch across courts) cannot each hold a head the other waits for. Each head is locked (or
+    inserted, which locks it too) only after every lower one: locking the existing heads first and
+    inserting the missing ones after broke that order whenever a missing head was lower, or appeared
+    between the two steps (a deadlock the PostgreSQL concurrency test caught). An append to one chain,
+    nearly all of them, still costs one query. (A transaction that calls this twice, court B then
+    court A, escapes the order: append a change's events of several courts in one `append_many`.)
     """
-    locked = AuditHead.objects.select_for_update().filter(chain__in=chains).order_by("chain")
-    heads = {head.chain: head for head in locked}
-    missing = [chain for chain in chains if chain not in heads]
-    if missing:
-        # A racing first writer of the same chain makes this wait on the unique key, then do nothing.
-        AuditHead.objects.bulk_create([AuditHead(chain=chain) for chain in missing], ignore_conflicts=True)
-        fresh = AuditHead.objects.select_for_update().filter(chain__in=missing).order_by("chain")
-        heads.update((head.chain, head) for head in fresh)
+    heads: dict[int, AuditHead] = {}
+    for chain in sorted(set(chains)):
+        head = AuditHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None:
+            # A racing first writer of the same chain makes this wait on the unique key, then do nothing.
+            AuditHead.objects.bulk_create([AuditHead(chain=chain)], ignore_conflicts=True)
+            head = AuditHead.objects.select_for_update().get(chain=chain)
+        heads[chain] = head
     return heads
 
 
