@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from enforcelink.linkage import actions
+from enforcelink.linkage.actions import replies as reply_actions
 from enforcelink.linkage.api import RequestSerializer, answers
 from enforcelink.linkage.models import AssistanceRequest, ReplyReceipt, RequestEvent
 from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
@@ -259,7 +260,7 @@ def test_a_batch_that_races_another_on_a_key_is_applied_one_by_one(world, bank, 
     other = actions.request_send(actions.request_create(sent.case, ask(world.unit), actor=world.officer),
                                  actor=world.officer)  # fmt: skip
     pages: list[int] = []
-    apply_page = actions._apply_page
+    apply_page = reply_actions._apply_page
 
     def collide_once(replies, actor, present):
         pages.append(len(replies))
@@ -267,7 +268,7 @@ def test_a_batch_that_races_another_on_a_key_is_applied_one_by_one(world, bank, 
             raise IntegrityError("duplicate key value violates unique constraint")
         return apply_page(replies, actor, present)
 
-    monkeypatch.setattr(actions, "_apply_page", collide_once)
+    monkeypatch.setattr(reply_actions, "_apply_page", collide_once)  # where replies_apply finds it
     body = {"replies": [{"id": sent.pk, "idempotency_key": "race", "result": RESULT},
                         {"id": other.pk, "idempotency_key": "other", "result": RESULT}]}  # fmt: skip
     response = bank.client.post(f"{API}/requests/replies/", body, format="json")
