@@ -8,6 +8,11 @@ class UrgingConfig(AppConfig):
 
     def ready(self) -> None:
         from enforcelink.core import events
+        from enforcelink.documents import judgments
         from enforcelink.urging.actions import judgments_recompute_for_calendar
+        from enforcelink.urging.subjects import JUDGMENTS
 
         events.subscribe("calendar.changed", "urging.judgments", judgments_recompute_for_calendar)
+        # documents prints registered judgments on the risk notice and the urging letter without
+        # importing urging (documents/judgments.py).
+        judgments.register(JUDGMENTS)
