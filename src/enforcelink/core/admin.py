@@ -26,6 +26,23 @@ class ViewOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyScopedAdmin(ViewOnlyAdmin):
+    """View-only, scoped by the model's `visible_to(user)` queryset method: writes go through the
+    apps' actions, never the admin. Shared by the apps whose records change only through actions."""
+
+    show_full_result_count = False  # a count(*) over a million cases on every page is not worth it
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if getattr(request.user, "is_superuser", False):
+            return queryset
+        method = getattr(queryset, "visible_to", None)
+        if method is None:  # a model without a scope is not shown to people, rather than shown whole
+            raise TypeError(f"{queryset.model.__name__} has no visible_to(user) queryset method")
+        scoped: QuerySet[Any] = method(request.user)
+        return scoped
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ViewOnlyAdmin):
     """Append-only (issue 2 §7): nobody adds, edits or deletes events here; `audit verify` checks them."""
