@@ -8,9 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enforcelink.cases.forms import DateInput
 from enforcelink.cases.models import BasisType
 from enforcelink.core.fields import TextField
+from enforcelink.core.forms import DateInput
 from enforcelink.urging.models import JudgmentStatus
 
 BASIS_CHOICES = [
