@@ -7,6 +7,8 @@ EL := $(BIN)/enforcelink
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_CASES ?= 2000
+# `make demo REQUEST_LOG=1`: a console line per request served (off: the simulators poll every few seconds).
+REQUEST_LOG ?= 0
 ECHARTS_VERSION := 6.1.0
 ECHARTS := var/npm/node_modules/echarts/dist/echarts.min.js
 export PYTHONDONTWRITEBYTECODE := 1
@@ -45,16 +47,17 @@ system-deps:
 demo: install
 	ENFORCELINK_DEBUG=1 $(EL) migrate -v 0
 	ENFORCELINK_DEBUG=1 $(EL) demo-data --cases $(DEMO_CASES) --seed 1 --if-empty
-	ENFORCELINK_DEBUG=1 $(EL) demo-logins
 	@# Beside the server: a task worker (batches, checks), webhook deliveries, the daily sweeps (reminders,
 	@# escalation, overdue nodes), and the agency simulators
-	@# answering requests through the machine API; all stop with the server.
-	@export ENFORCELINK_DEBUG=1; \
+	@# answering requests through the machine API; all stop with the server. The logins come last,
+	@# once the server answers, so that no start-up line pushes them off the screen.
+	@export ENFORCELINK_DEBUG=1 ENFORCELINK_REQUEST_LOG=$(REQUEST_LOG); \
 	$(EL) db_worker --queue-name '*' --no-reload -v 0 & worker=$$!; \
 	$(EL) deliver --loop --interval 5 >/dev/null & deliver=$$!; \
 	$(EL) sweep --loop --interval 600 >/dev/null & sweep=$$!; \
 	$(EL) simulate agencies --base-url http://127.0.0.1:$(PORT) --interval 5 --webhooks & sim=$$!; \
-	trap 'kill $$worker $$deliver $$sweep $$sim 2>/dev/null' EXIT INT TERM; \
+	$(EL) demo-logins --wait-for http://$(HOST):$(PORT)/ & logins=$$!; \
+	trap 'kill $$worker $$deliver $$sweep $$sim $$logins 2>/dev/null' EXIT INT TERM; \
 	$(EL) serve --host $(HOST) --port $(PORT)
 
 lint: install

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.server
 import io
 import os
 import signal
+import socket
 import statistics
+import threading
 import time
 from collections import defaultdict
 
@@ -192,6 +195,40 @@ def test_demo_logins_prints_one_login_per_role(loaded):
     for username in PRIMARY_LOGINS.values():
         assert username in text
     assert DEMO_PASSWORD in text and "重庆市綦江区人民法院" in text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_demo_logins_wait_for_the_server_and_come_after_it(loaded):
+    """`make demo` prints the logins once the server answers, so that its start-up lines (and the
+    worker's and the simulators') come before them, not after (issue 14 §11)."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), http.server.BaseHTTPRequestHandler)
+    starter = threading.Timer(0.6, server.serve_forever)  # the server comes up while the command waits
+    starter.start()
+    out = io.StringIO()
+    began = time.monotonic()
+    try:
+        call_command("demo_logins", "--wait-for", url, "--timeout", "30", stdout=out)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert time.monotonic() - began >= 0.6
+    text = out.getvalue()
+    assert url in text and text.index(url) < text.index(PRIMARY_LOGINS[Role.OFFICER])
+
+
+def test_demo_logins_are_printed_even_when_the_server_never_answers(loaded):
+    url = f"http://127.0.0.1:{_free_port()}/"
+    out, err = io.StringIO(), io.StringIO()
+    call_command("demo_logins", "--wait-for", url, "--timeout", "0.5", stdout=out, stderr=err)
+    assert url in err.getvalue()
+    assert PRIMARY_LOGINS[Role.OFFICER] in out.getvalue() and url not in out.getvalue()
 
 
 def test_serve_refuses_a_weak_secret_key_in_production(settings):

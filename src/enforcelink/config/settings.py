@@ -6,7 +6,7 @@ ENFORCELINK_AXES_COOLOFF_MINUTES, ENFORCELINK_REQUIRE_2FA_ROLES, ENFORCELINK_SES
 ENFORCELINK_HTTPS, ENFORCELINK_HSTS_SECONDS, ENFORCELINK_LOG_LEVEL, ENFORCELINK_WEBHOOK_TIMEOUT,
 ENFORCELINK_WEBHOOK_BACKOFF, ENFORCELINK_ATTACHMENT_MAX_MB, ENFORCELINK_SHEET_MAX_UNPACKED_MB,
 ENFORCELINK_SHEET_MAX_ROWS, ENFORCELINK_UPLOAD_SHEET_MAX_UNPACKED_MB, ENFORCELINK_UPLOAD_SHEET_MAX_ROWS,
-ENFORCELINK_AUDIT_ANCHOR_KEY.
+ENFORCELINK_AUDIT_ANCHOR_KEY, ENFORCELINK_REQUEST_LOG.
 A value that makes no sense stops the start with ImproperlyConfigured naming the variable.
 See docs/operations.md.
 """
@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from enforcelink.config import env
+from enforcelink.config import env, logs
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "enforcelink.orgs.permissions.may",
             ],
         },
     },
@@ -160,6 +161,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The /api/v1/ views' authentication, in order (core.api.ScopedAPIView): a unit's API key first.
+# Every /api/v1/ view's default permission: court staff write, everyone reads what they may see.
+ENFORCELINK_API_PERMISSION = "enforcelink.orgs.permissions.CourtStaffWritesOnly"
 ENFORCELINK_API_AUTHENTICATION = [
     "enforcelink.orgs.api_auth.ApiKeyAuthentication",
     "rest_framework.authentication.SessionAuthentication",
@@ -253,12 +256,10 @@ UPLOAD_SHEET_MAX_ROWS = env.env_int("ENFORCELINK_UPLOAD_SHEET_MAX_ROWS", 10_000,
 SHEET_MAX_RATIO = 100
 
 LOG_LEVEL = env.env_choice("ENFORCELINK_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "WARNING")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-}
+# A line per request served (the development server's; `enforcelink serve` passes it on to granian's
+# access log); off, so that `make demo`'s polling simulators do not flood the console (config.logs).
+REQUEST_LOG = env.env_bool("ENFORCELINK_REQUEST_LOG", default=False)
+LOGGING = logs.logging_config(LOG_LEVEL, request_log=REQUEST_LOG)
 
 SESSION_COOKIE_HTTPONLY = True
 # HTMX sends the token from the page (hx-headers in base.html), so no script needs to read the cookie.

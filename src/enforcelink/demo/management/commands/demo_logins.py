@@ -1,8 +1,15 @@
-"""`enforcelink demo-logins`: a table of demo logins, one per role (`--all`: every demo user)."""
+"""`enforcelink demo-logins`: a table of demo logins, one per role (`--all`: every demo user).
+
+`--wait-for URL` prints them once the server there answers: `make demo` starts it in the background
+beside the server, the worker and the simulators, so the logins come last, after their start-up lines.
+"""
 
 from __future__ import annotations
 
+import http.client
+import time
 import unicodedata
+import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +36,24 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+def server_answers(url: str, *, seconds: float, pause: float = 0.25) -> bool:
+    """Whether the server at `url` answers (any HTTP status) within `seconds`."""
+    parts = urllib.parse.urlsplit(url)
+    deadline = time.monotonic() + seconds
+    while True:
+        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=2)
+        try:
+            connection.request("HEAD", parts.path or "/")
+            connection.getresponse()
+            return True
+        except (OSError, http.client.HTTPException):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+        finally:
+            connection.close()
+
+
 def render(rows: Sequence[Sequence[str]]) -> str:
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
@@ -41,8 +66,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="list every demo user, not one per role")
+        parser.add_argument("--wait-for", metavar="URL", help="print them once the server at URL answers")
+        parser.add_argument(
+            "--timeout", type=float, default=180.0, help="seconds to wait for the server (default 180)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        url = options["wait_for"]
+        if url and server_answers(url, seconds=options["timeout"]):
+            self.stdout.write("\n" + _("EnforceLink is running at %(url)s. Sign in as:") % {"url": url})
+        elif url:
+            self.stderr.write(
+                _("The server at %(url)s has not answered within %(seconds)d s.")
+                % {"url": url, "seconds": options["timeout"]}
+            )
         users = User.objects.select_related("court", "team", "unit", "body")
         if options["all"]:
             chosen = list(users.exclude(role="").order_by("role", "username"))
@@ -57,3 +94,5 @@ class Command(BaseCommand):
         rows += [(u.username, DEMO_PASSWORD, str(Role(u.role).label), organisation(u)) for u in chosen]
         self.stdout.write(render(rows))
         self.stdout.write(_("The demo password works only until someone changes it; demo databases only."))
+        if url:
+            self.stdout.write(_("Ctrl-C stops the server, the worker and the simulators."))
