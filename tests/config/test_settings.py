@@ -71,7 +71,8 @@ def test_bad_values_stop_the_start_naming_the_variable(tmp_path, environ, named)
     environ = {"ENFORCELINK_SECRET_KEY": "k", **environ} if named != "ENFORCELINK_SECRET_KEY" else environ
     result = run("import django; django.setup()", tmp_path, **environ)
     assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr and named in result.stderr
+    # env.SettingError: an ImproperlyConfigured that keeps its message for `enforcelink` to translate.
+    assert "SettingError" in result.stderr and named in result.stderr
 
 
 def test_check_deploy_is_clean(tmp_path):
@@ -116,7 +117,7 @@ def test_runserver_refuses_a_weak_key_outside_debug(tmp_path, key):
         ENFORCELINK_HTTPS="0",
     )
     assert result.returncode != 0
-    assert "ENFORCELINK_SECRET_KEY is too weak to serve with" in result.stderr
+    assert "ENFORCELINK_SECRET_KEY" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_serve_dev_outside_debug_refuses_a_weak_key_too(tmp_path):

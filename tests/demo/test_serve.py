@@ -1,8 +1,10 @@
-"""The production server as `enforcelink serve` starts it (granian), with real clients."""
+"""The servers as `enforcelink serve` starts them (granian; Django's development server for the demo),
+with real clients."""
 
 from __future__ import annotations
 
 import http.client
+import io
 import os
 import signal
 import socket
@@ -11,6 +13,7 @@ import sys
 import time
 
 import pytest
+from django.core.management import call_command
 
 
 def _free_port() -> int:
@@ -70,3 +73,44 @@ def test_idle_kept_alive_clients_do_not_lock_others_out(one_thread_server):
     assert _get(first) == 401  # and the first one is still served on its kept connection
     for client in [first, *others]:
         client.close()
+
+
+@pytest.mark.parametrize("asked", [False, True])
+def test_the_development_server_logs_requests_only_when_asked(tmp_path, asked):
+    """`make demo`'s simulators poll every few seconds: a line per request flooded the console
+    (issue 14 §11). Off by default; `serve --request-log` (or ENFORCELINK_REQUEST_LOG=1) brings it back."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ENFORCELINK_", "DATABASE_URL"))}
+    env.update(ENFORCELINK_DEBUG="1", ENFORCELINK_VAR_DIR=str(tmp_path),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")  # fmt: skip
+    console = tmp_path / "console.log"
+    flag = ["--request-log"] if asked else []
+    with console.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "enforcelink.cli", "serve", "--port", str(port), *flag],
+            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        connection = _connect(port, timeout=60)
+        connection.request("GET", "/no-such-page/")
+        assert connection.getresponse().status == 404
+        connection.close()
+        time.sleep(0.5)  # the line is written after the answer
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    text = console.read_text()
+    assert ('"GET /no-such-page/ HTTP/1.1" 404' in text) is asked, text
+    assert (
+        text.count("Development server on") + text.count("开发服务器运行于") == 1
+    )  # not again from the reloader
+
+
+def test_serve_passes_the_request_log_on_to_granian(settings):
+    settings.DEBUG, settings.SECRET_KEY = False, "k3y-Secret" * 6
+    quiet, asked = io.StringIO(), io.StringIO()
+    call_command("serve", "--dry-run", stdout=quiet)
+    assert "--access-log" not in quiet.getvalue()
+    settings.REQUEST_LOG = True  # ENFORCELINK_REQUEST_LOG=1
+    call_command("serve", "--dry-run", stdout=asked)
+    assert "--access-log" in asked.getvalue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,39 @@ from django.core.exceptions import ImproperlyConfigured
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for `makemessages` (which goes by this name) and returns it untranslated.
+    Django's own gettext_noop asks the settings whether translation is on, and these messages are
+    made while the settings load, or instead of them."""
+    return message
+
+
+# How an operator makes a key (docs/operations.md), quoted in the messages that ask for one.
+KEY_RECIPE = (
+    "export ENFORCELINK_SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\""
+)
+NO_KEY = gettext_noop(
+    "ENFORCELINK_SECRET_KEY is not set: set it to 50 or more random characters, e.g. %(recipe)s "
+    "(a demo on this machine may use ENFORCELINK_DEBUG=1 instead)."
+)
+WEAK_KEY = gettext_noop(
+    "ENFORCELINK_SECRET_KEY is too weak to serve with: set it to 50 or more random characters, e.g. %(recipe)s"
+)
+
+
+class SettingError(ImproperlyConfigured):
+    """A setting refused at start-up. It keeps its message untranslated beside the values, so that
+    `enforcelink` can say it in the product's language although the settings, and with them Django's
+    translations, did not load (enforcelink.cli)."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message, self.values = message, values
+        super().__init__(message % values)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        return gettext(self.message) % self.values
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -23,7 +56,11 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if value in FALSE:
         return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use one of 1/0, true/false, yes/no, on/off")
+    raise SettingError(
+        gettext_noop("%(name)s=%(raw)r is not a boolean: use one of 1/0, true/false, yes/no, on/off"),
+        name=name,
+        raw=raw,
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
@@ -33,9 +70,16 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+        raise SettingError(
+            gettext_noop("%(name)s=%(raw)r is not a whole number"), name=name, raw=raw
+        ) from None
     if value < minimum:
-        raise ImproperlyConfigured(f"{name}={value} is below the minimum {minimum}")
+        raise SettingError(
+            gettext_noop("%(name)s=%(value)d is below the minimum %(minimum)d"),
+            name=name,
+            value=value,
+            minimum=minimum,
+        )
     return value
 
 
@@ -53,7 +97,12 @@ def env_choice(name: str, allowed: Iterable[str], default: str) -> str:
         return default
     by_upper = {value.upper(): value for value in allowed}
     if raw.upper() not in by_upper:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(by_upper.values())}")
+        raise SettingError(
+            gettext_noop("%(name)s=%(raw)r is not one of %(allowed)s"),
+            name=name,
+            raw=raw,
+            allowed=", ".join(by_upper.values()),
+        )
     return by_upper[raw.upper()]
 
 
@@ -62,8 +111,11 @@ def env_choices(name: str, allowed: Iterable[str], default: list[str] | None = N
     values = env_list(name, list(default or []))
     unknown = [value for value in values if value not in allowed]
     if unknown:
-        raise ImproperlyConfigured(
-            f"{name}: unknown value(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        raise SettingError(
+            gettext_noop("%(name)s: unknown value(s) %(unknown)s; allowed: %(allowed)s"),
+            name=name,
+            unknown=", ".join(unknown),
+            allowed=", ".join(sorted(allowed)),
         )
     return values
 
@@ -74,10 +126,7 @@ def secret_key(*, debug: bool, var_dir: Path) -> str:
     if key:
         return key
     if not debug:
-        raise ImproperlyConfigured(
-            "ENFORCELINK_SECRET_KEY must be set when ENFORCELINK_DEBUG is off "
-            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
-        )
+        raise SettingError(NO_KEY, recipe=KEY_RECIPE)
     path = var_dir / "secret_key"
     if not path.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
@@ -105,15 +154,16 @@ def database(url: str | None, *, var_dir: Path) -> dict[str, Any]:
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         # Name only the scheme: the rest of the URL may hold a password.
-        raise ImproperlyConfigured(
-            f"DATABASE_URL scheme {scheme or '(none)'!r} is not supported: use sqlite:// or postgresql://"
+        raise SettingError(
+            gettext_noop("DATABASE_URL scheme %(scheme)r is not supported: use sqlite:// or postgresql://"),
+            scheme=scheme or "(none)",
         )
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except ValueError as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+        raise SettingError(gettext_noop("DATABASE_URL is malformed: %(error)s"), error=str(exc)) from None
     if not config.get("NAME"):
-        raise ImproperlyConfigured("DATABASE_URL names no database (postgresql://user@host:5432/NAME)")
+        raise SettingError(gettext_noop("DATABASE_URL names no database (postgresql://user@host:5432/NAME)"))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while the worker writes; the busy timeout absorbs short lock waits.
         config["OPTIONS"] = {

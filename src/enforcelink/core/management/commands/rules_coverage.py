@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from enforcelink.core.rules import coverage_markdown
 
@@ -21,12 +22,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         domain = Path(options["domain"])
         if not domain.exists():
-            raise CommandError(f"{domain} not found")
+            raise CommandError(_("%(path)s not found.") % {"path": domain})
         target = settings.REPO_DIR / "docs" / "rules.md"
         text = coverage_markdown(settings.REPO_DIR, domain)
         if options["check"]:
             if not target.exists() or target.read_text(encoding="utf-8") != text:
-                raise CommandError("docs/rules.md is out of date: run `enforcelink rules-coverage`")
+                raise CommandError(_("docs/rules.md is out of date: run `enforcelink rules-coverage`."))
             self.stdout.write("docs/rules.md is current")
             return
         target.write_text(text, encoding="utf-8")

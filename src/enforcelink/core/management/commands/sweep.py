@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
+from django.utils.translation import gettext as _
 
 from enforcelink.core.sweeps import run_due
 
@@ -21,8 +22,10 @@ from enforcelink.core.sweeps import run_due
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--date: {value!r} is not a date like 2024-03-01") from error
+    except ValueError:
+        raise CommandError(
+            _("--date takes a date like 2024-03-01, not %(value)s.") % {"value": value}
+        ) from None
 
 
 class Command(BaseCommand):
@@ -38,9 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         day = _date(options["date"]) if options.get("date") else None
         if options["loop"] and day is not None:
-            raise CommandError("--loop sweeps each day as it comes: it takes no --date")
+            raise CommandError(_("--loop sweeps each day as it comes: it takes no --date."))
         if options["interval"] <= 0:
-            raise CommandError("--interval must be more than 0 seconds")
+            raise CommandError(_("--interval must be more than 0 seconds."))
         self._pass(day)
         while options["loop"]:
             time.sleep(options["interval"])

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 SOURCE, TARGET = "zh_Hans", "zh_Hant"
 OPENCC_CONFIG = "s2t"  # mainland Simplified -> standard Traditional characters (not a regional variant)
@@ -57,7 +58,9 @@ def catalogues(locale_dir: Path) -> list[tuple[Path, Path]]:
     source_dir = locale_dir / SOURCE / "LC_MESSAGES"
     pairs = [(po, locale_dir / TARGET / "LC_MESSAGES" / po.name) for po in sorted(source_dir.glob("*.po"))]
     if not pairs:
-        raise CommandError(f"no {SOURCE} catalogue under {source_dir}")
+        raise CommandError(
+            _("No %(language)s catalogue under %(path)s.") % {"language": SOURCE, "path": source_dir}
+        )
     return pairs
 
 
@@ -83,7 +86,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"wrote {target}")
         if options["check"] and stale:
             raise CommandError(
-                f"out of date (run `enforcelink translate-hant`): {', '.join(map(str, stale))}"
+                _("Out of date (run `enforcelink translate-hant`): %(paths)s")
+                % {"paths": ", ".join(map(str, stale))}
             )
         if not stale:
             self.stdout.write(f"{TARGET} is up to date")
