@@ -19,6 +19,7 @@ from enforcelink.cases.models import ExtensionStatus, NodeKind, NodeStatus, Proc
 from enforcelink.core.calendar import compute_deadline
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import AuditEvent, Notification
+from enforcelink.orgs.permissions import Action, can
 from tests.cases.conftest import days_ago, node_of
 from tests.factories import file_case
 
@@ -140,7 +141,7 @@ def test_only_the_president_of_the_same_court_decides_r_case_03(world):
     other_president = type(world.president).objects.create(
         username="other_president", court=world.other_court, role="president"
     )
-    assert other_president.can_approve()
+    assert can(other_president, Action.DECIDE_EXTENSION, other_president.court)
     with pytest.raises(NotFound):
         extension_decide(request, approve=True, note="", actor=other_president)
     request.refresh_from_db()

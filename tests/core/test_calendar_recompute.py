@@ -168,7 +168,7 @@ def test_a_clock_computed_by_a_process_with_the_old_table_is_caught_by_the_reche
     from django_tasks_db.models import DBTaskResult
 
     from enforcelink.core import calendar
-    from enforcelink.core.tasks import calendar_recheck
+    from enforcelink.core.holidays import calendar_recheck
 
     today = timezone.localdate()
     filed = next(
@@ -180,7 +180,7 @@ def test_a_clock_computed_by_a_process_with_the_old_table_is_caught_by_the_reche
     with django_capture_on_commit_callbacks(execute=True):
         make_holiday(day)
     seq = CalendarVersion.objects.get().version
-    queued = DBTaskResult.objects.get(task_path="enforcelink.core.tasks.calendar_recheck")
+    queued = DBTaskResult.objects.get(task_path="enforcelink.core.holidays.calendar_recheck")
     assert queued.run_after >= timezone.now() + dt.timedelta(seconds=calendar.REFRESH_SECONDS)
     assert queued.args_kwargs["kwargs"]["dates"] == [day.isoformat()]
 
@@ -196,6 +196,16 @@ def test_a_clock_computed_by_a_process_with_the_old_table_is_caught_by_the_reche
     events = AuditEvent.objects.filter(action="node.recomputed")
     assert {event.actor_label for event in events} == {"task:calendar_recheck"} and events.count() == 2
     assert calendar_recheck.call(dates=[day.isoformat()], change=seq)["cases.nodes"] == 0  # nothing left
+
+
+def test_a_recheck_queued_under_the_old_task_path_still_runs():
+    """A row queued before the task moved into `core.holidays` names `core.tasks.calendar_recheck`;
+    the worker imports that path, which must still be the task."""
+    from django.utils.module_loading import import_string
+
+    from enforcelink.core.holidays import calendar_recheck
+
+    assert import_string("enforcelink.core.tasks.calendar_recheck") is calendar_recheck
 
 
 def test_a_change_locks_the_audit_heads_once_in_ascending_order(world, monkeypatch):
@@ -220,7 +230,7 @@ def test_a_change_locks_the_audit_heads_once_in_ascending_order(world, monkeypat
     assert change.recomputed["cases.nodes"] >= 2  # clocks of both courts moved
     assert locked == [sorted([0, world.court.pk, world.other_court.pk])]
     # The second look after commit runs the same listeners: one append as well.
-    from enforcelink.core.tasks import calendar_recheck
+    from enforcelink.core.holidays import calendar_recheck
 
     ProcessNode.objects.filter(case__in=cases, kind=NodeKind.EXECUTION_NOTICE).update(due_on=day)
     locked.clear()

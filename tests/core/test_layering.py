@@ -28,17 +28,12 @@ LAYERS: list[set[str]] = [
     {"config", "cli"},
 ]
 LAYER = {app: n for n, apps in enumerate(LAYERS) for app in apps}
-# Modules whose layer is not their app's: reading settings from the environment is kernel-level.
-MODULE_LAYER = {"enforcelink.config.env": 0}
-
-# Known exceptions, each to be removed by issue 13 §2 (the test fails when one is no longer needed).
-KNOWN_UPWARD = {
-    # Document.judgment is a foreign key to urging.Judgment (a migration to invert it is not in this
-    # round); the documents that print a judgment read it directly.
-    ("enforcelink.documents.actions", "enforcelink.urging.models"),
-    ("enforcelink.documents.placeholders", "enforcelink.urging.models"),
-    ("enforcelink.documents.management.commands.documents", "enforcelink.urging.models"),
-}
+# Modules whose layer is not their app's: reading settings from the environment and the logging
+# configuration (imports nothing of the project) are kernel-level.
+MODULE_LAYER = {"enforcelink.config.env": 0, "enforcelink.config.logs": 0}
+# No exceptions: a lower app that needs a higher one's data or action gets it through a registry the
+# higher app fills in its AppConfig.ready() (core/events.py; documents/judgments.py for urging's
+# judgments), not by importing it.
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:
@@ -99,16 +94,15 @@ def test_every_app_has_a_layer():
 
 
 def test_no_app_imports_a_higher_one():
-    upward = {
+    upward = sorted(
         (module, target)
         for module, targets in GRAPH.items()
         for target in targets
         if _layer(target) > _layer(module)
-    }
-    new = sorted(upward - KNOWN_UPWARD)
-    assert not new, "imports from a lower app to a higher one:\n" + "\n".join(f"  {a} -> {b}" for a, b in new)
-    gone = sorted(KNOWN_UPWARD - upward)
-    assert not gone, f"no longer needed, remove from KNOWN_UPWARD: {gone}"
+    )
+    assert not upward, "imports from a lower app to a higher one:\n" + "\n".join(
+        f"  {a} -> {b}" for a, b in upward
+    )
 
 
 def _cycles() -> list[list[str]]:
@@ -169,10 +163,9 @@ def _one_cycle(component: set[str]) -> list[str]:
     return sorted(component)
 
 
-# Known cycles, to be removed by issue 13 §2. The batch run's task must keep its path
-# (`documents.tasks.run_document_batch`, which tests/documents/test_batch.py checks) while the batch
-# code enqueues it: moving the task beside `batch_run` changes the queued path.
-KNOWN_CYCLES = [["enforcelink.documents.batch", "enforcelink.documents.tasks", "enforcelink.documents.batch"]]
+# Known cycles, each to be removed (the test fails when one is no longer needed). None today: a
+# background task lives beside the code it runs, and `tasks.py` only registers periodic sweeps.
+KNOWN_CYCLES: list[list[str]] = []
 
 
 def test_no_import_cycles():

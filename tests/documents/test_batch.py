@@ -75,15 +75,25 @@ def test_run_is_enqueued_after_commit_with_the_batch_id(world, cases, django_cap
     for callback in callbacks:
         callback()
     queued = DBTaskResult.objects.get()
-    assert queued.task_path.endswith("tasks.run_document_batch")
+    assert queued.task_path == "enforcelink.documents.batch.run_document_batch"
     assert queued.args_kwargs == {"args": [batch.pk], "kwargs": {}}
 
 
 def test_task_runs_the_batch(world, cases):
-    from enforcelink.documents.tasks import run_document_batch
-
     batch = _create(world, cases[:2])
-    assert run_document_batch.call(batch.pk) == {"total": 2, "done": 2, "failed": 0, "pending": 0}
+    assert batches.run_document_batch.call(batch.pk) == {"total": 2, "done": 2, "failed": 0, "pending": 0}
+
+
+def test_a_run_queued_under_the_old_task_path_still_runs(world, cases, django_capture_on_commit_callbacks):
+    """Rows enqueued before the task moved into `batch` store `documents.tasks.run_document_batch`."""
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = _create(world, cases[:2])
+    row = DBTaskResult.objects.get()
+    DBTaskResult.objects.filter(pk=row.pk).update(task_path="enforcelink.documents.tasks.run_document_batch")
+    row.refresh_from_db()
+    assert row.task.call(batch.pk) == {"total": 2, "done": 2, "failed": 0, "pending": 0}
 
 
 def test_case_lacking_data_fails_alone_with_its_number_and_reason(world, cases):

@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -25,29 +24,8 @@ from enforcelink.cases.models import (
     Party,
     ProcessNode,
 )
+from enforcelink.core.admin import ReadOnlyScopedAdmin
 from enforcelink.orgs.admin import AuditedScopedAdmin
-from enforcelink.orgs.scoping import visible
-
-
-class ReadOnlyScopedAdmin(admin.ModelAdmin):
-    """View-only, scoped by `visible_to`: writes go through the case actions, never the admin."""
-
-    show_full_result_count = False  # a count(*) over a million cases on every page is not worth it
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        if getattr(request.user, "is_superuser", False):
-            return queryset
-        return visible(queryset, request.user)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class PartyInline(admin.TabularInline):

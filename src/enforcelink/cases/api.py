@@ -28,6 +28,7 @@ from enforcelink.cases.serializers import (
 )
 from enforcelink.core.api import ScopedAPIView, ScopedViewSet, parse_pk
 from enforcelink.core.models import AuditEvent
+from enforcelink.orgs.permissions import Action, actor_of, can, signed_in
 
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The case's id.")
 PARTY_ID = OpenApiParameter(
@@ -67,10 +68,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         # The serializer checks the form only; `case_file` applies every rule and writes all-or-nothing.
         body = CaseFilingSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        court = getattr(request.user, "court", None)
-        if court is None:  # the permission already asked for court staff; never file without a court
+        user = signed_in(request)
+        court = user.court
+        if court is None or not can(user, Action.FILE):  # never file without a court
             raise PermissionDenied()
-        case = case_file(body.filing(court=court), actor=request.user)
+        case = case_file(body.filing(court=court), actor=user)
         # Re-read through the scoped queryset: the answer is what the caller may see.
         case = self.get_queryset().select_related("team").prefetch_related("parties").get(pk=case.pk)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
@@ -147,7 +149,7 @@ class PartyReveal(ScopedAPIView):
             raise NotFound()
         body = RevealRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        number = reveal_id(party, actor=request.user, purpose=body.validated_data["purpose"])
+        number = reveal_id(party, actor=actor_of(request), purpose=body.validated_data["purpose"])
         return Response(
             RevealedIdSerializer({"party": party.pk, "id_type": party.id_type, "id_number": number}).data
         )

@@ -23,17 +23,11 @@ from enforcelink.cases.models import (
 )
 from enforcelink.core.errors import DomainError, ErrorList
 from enforcelink.core.fields import TextField
+from enforcelink.core.forms import DateInput
 from enforcelink.orgs.models import Court, User
 
 PARTY_ROLES = {"applicants": "applicant", "respondents": "respondent"}
 MAX_PARTIES = 20
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CaseFilingForm(forms.Form):
@@ -205,13 +199,6 @@ def show_errors(
             form.add_error(head, message)
         else:
             form.add_error(None, message)
-
-
-def show_form_errors(error: DomainError, form: forms.Form) -> None:
-    """A domain error beside the form field it names, else above the form."""
-    for item in error.errors if isinstance(error, ErrorList) else [error]:
-        name = (item.field or "").removeprefix("details.")
-        form.add_error(name if name in form.fields else None, str(item.message))
 
 
 def _row(rows: list[int], index_text: str) -> int | None:

@@ -37,6 +37,7 @@ from enforcelink.cases.models import (
     ProcessNode,
 )
 from enforcelink.core import audit
+from enforcelink.core.actors import SYSTEM, SystemActor
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput
 from enforcelink.core.identifiers import (
     looks_like_resident_id,
@@ -47,7 +48,7 @@ from enforcelink.core.identifiers import (
 from enforcelink.core.money import parse_amount
 from enforcelink.core.tabular import ImportReport, Row, Table, TableError, cell_text
 from enforcelink.core.text import printable, text_error
-from enforcelink.orgs.models import Court
+from enforcelink.orgs.models import Court, User
 
 
 @dataclass(frozen=True)
@@ -525,7 +526,7 @@ def _add_errors(reader: RowReader, plan: Plan, error: DomainError) -> None:
             reader.error(plan, column, item)
 
 
-def _write(reader: RowReader, plan: Plan, actor: Any) -> list[tuple[int, str, str]]:
+def _write(reader: RowReader, plan: Plan, actor: User | SystemActor) -> list[tuple[int, str, str]]:
     """File the row's case; its parties' warnings (R-ID-01: a 15-digit number converted, an unknown
     region code), to be shown to whoever imports."""
     assert plan.filing is not None
@@ -544,7 +545,7 @@ def _write(reader: RowReader, plan: Plan, actor: Any) -> list[tuple[int, str, st
     return []
 
 
-def _after_filing(case: Case, plan: Plan, actor: Any) -> None:
+def _after_filing(case: Case, plan: Plan, actor: User | SystemActor) -> None:
     """Historical closures keep what the old system says (R-CASE-05's data is not required of them)."""
     closure = plan.closure
     if closure is None and not plan.recovered:
@@ -579,7 +580,7 @@ def import_cases(
     rows: Iterable[Row] | None = None,
     partial: bool = False,
     dry_run: bool = False,
-    actor: Any = None,
+    actor: User | SystemActor = SYSTEM,
 ) -> ImportReport:
     """Import cases row by row (issue 2 §8); see the module docstring for all-or-nothing vs partial.
 

@@ -360,10 +360,8 @@ def within_period(closed_on: dt.date, due_on: dt.date | None) -> bool | None:
     return None if due_on is None else closed_on <= due_on
 
 
-REASSIGNING_ROLES = frozenset({"team_leader", "president"})
-
-
-def check_may_reassign(role: str, *, same_court: bool) -> None:
-    """R-CASE-06: the rotation's choice is only overridden by the team leader or the president of the court."""
-    if role not in REASSIGNING_ROLES or not same_court:
+def check_may_reassign(may: bool) -> None:
+    """R-CASE-06: the rotation's choice is only overridden by the team leader or the president of the
+    court (`orgs.permissions`, `Action.REASSIGN`)."""
+    if not may:
         raise RuleViolation("REASSIGN_ROLE", _("Only a team leader or the president reassigns cases."))

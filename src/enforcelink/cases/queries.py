@@ -32,11 +32,11 @@ from enforcelink.core.identifiers import mask_id
 from enforcelink.core.models import AuditEvent, Notification
 from enforcelink.core.money import to_capital
 from enforcelink.orgs.models import Role, User
+from enforcelink.orgs.permissions import Action, can
 from enforcelink.orgs.scoping import court_scope
 
 DEFAULT_DUE_WITHIN = 5
 WORKBENCH_LIMIT = 50
-OVERDUE_ROLES = {Role.COMMAND, Role.PRESIDENT, Role.TEAM_LEADER}
 # An identity document as searched: resident ID (15/18), USCC (18) or another document (5–20).
 DOCUMENT_NUMBER = re.compile(r"^(?=.*\d)[0-9A-Z]{5,20}$")
 
@@ -89,7 +89,7 @@ def workbench(user: User, today: dt.date, due_within: int = DEFAULT_DUE_WITHIN) 
 
 def pending_approvals(user: User) -> list[ExtensionRequest]:
     """R-CASE-03: extension requests waiting for the president (no query for anyone else)."""
-    if not user.can_approve():
+    if not can(user, Action.DECIDE_EXTENSION):
         return []
     waiting = ExtensionRequest.objects.filter(
         status=ExtensionStatus.PENDING, case__in=Case.objects.visible_to(user)

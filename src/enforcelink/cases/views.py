@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
-from enforcelink.cases import policy, queries
+from enforcelink.cases import queries
 from enforcelink.cases.actions import (
     case_close,
     case_file,
@@ -53,15 +53,16 @@ from enforcelink.cases.forms import (
     build_filing,
     party_formsets,
     show_errors,
-    show_form_errors,
     with_row_added,
     with_row_removed,
 )
 from enforcelink.cases.models import Case, ExtensionStatus
 from enforcelink.core.errors import DomainError, NotFound, RuleViolation
+from enforcelink.core.forms import show_form_errors
 from enforcelink.core.pages import filter_query
 from enforcelink.orgs.adminsite import warn_missing_calendar
 from enforcelink.orgs.models import User
+from enforcelink.orgs.permissions import Action, can
 
 PAGE_SIZE = 25
 MAX_DUE_WITHIN = 60
@@ -115,7 +116,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
 
 def _filing_user(request: HttpRequest) -> User:
     user = _user(request)
-    if not user.is_court_staff or user.court is None:
+    if not can(user, Action.FILE):
         raise PermissionDenied(_("Only court staff file cases."))
     return user
 
@@ -291,19 +292,19 @@ CASE_ACTIONS: dict[str, tuple[type[forms.Form], Runner]] = {
 def _offered_actions(user: User, detail: queries.CaseDetail) -> list[str]:
     """Which forms the page offers; the actions themselves re-check everything on submit."""
     case = detail.case
-    if not (user.is_court_staff and user.court_id == case.court_id):
+    if not can(user, Action.WRITE, case):
         return []
     if case.is_closed:
-        return ["resume"] if case.can_resume() else []
+        return ["resume"] if case.can_resume() and can(user, Action.RESUME, case) else []
     names = ["step"]
     names.append("suspension_end" if detail.open_suspension else "suspension_start")
     if detail.pending_extension is None:
         names.append("extension_request")
-    elif user.can_approve():
+    elif can(user, Action.DECIDE_EXTENSION, case):
         names.append("extension_decide")
-    if user.role in policy.REASSIGNING_ROLES:
+    if can(user, Action.REASSIGN, case):
         names.append("reassign")
-    return [*names, "close"]
+    return [*names, "close"] if can(user, Action.CLOSE, case) else names
 
 
 def _make_form(name: str, case: Case, data: Any = None) -> forms.Form:
@@ -349,7 +350,7 @@ def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 def command_overdue(request: HttpRequest) -> HttpResponse:
     """指挥中心超期节点: overdue nodes across the court, with officer and days overdue."""
     user = _user(request)
-    if user.role not in queries.OVERDUE_ROLES and not user.is_superuser:
+    if not can(user, Action.VIEW_OVERDUE):
         raise PermissionDenied(_("The overdue list is for the command centre and leaders."))
     today = timezone.localdate()
     officers = queries.officers_for(user)

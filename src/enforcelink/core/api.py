@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import exceptions, generics, parsers, permissions, serializers, status, viewsets
+from rest_framework import exceptions, generics, parsers, serializers, status, viewsets
 from rest_framework.pagination import BasePagination, LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -214,20 +214,6 @@ class ApiSchema(AutoSchema):
         return bodies
 
 
-class CourtStaffWritesOnly(permissions.IsAuthenticated):
-    """Reads follow `visible_to`; writes need a person on a court's staff.
-
-    Supervisors read the courts of their region but never write; unit API keys are no court staff.
-    """
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return bool(getattr(request.user, "is_court_staff", False))
-
-
 class Pagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 500
@@ -244,7 +230,8 @@ class ScopedAPIView(generics.GenericAPIView):
     # Bearer first: an anonymous caller then gets 401 with `WWW-Authenticate: Bearer`. Named in the
     # settings: the API-key class lives in orgs, which core must not import (tests/core/test_layering.py).
     authentication_classes = [import_string(path) for path in settings.ENFORCELINK_API_AUTHENTICATION]
-    permission_classes = [CourtStaffWritesOnly]
+    # Likewise the default permission (writes by court staff only), which asks orgs/permissions.py.
+    permission_classes = [import_string(settings.ENFORCELINK_API_PERMISSION)]
     parser_classes = [DecimalJSONParser]
     pagination_class: type[BasePagination] | None = Pagination
     schema = ApiSchema()

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from enforcelink.core import rows
+from enforcelink.core.actors import AuditActor
 from enforcelink.core.models import CHAIN_STRIDE, PLATFORM_CHAIN, AuditEvent, AuditHead
 from enforcelink.core.rows import insert_rows
 
@@ -88,7 +89,7 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
 class Entry:
     action: str
     obj: models.Model | None = None
-    actor: Any = None
+    actor: AuditActor | str | None = None
     before: Any = None
     after: Any = None
     case_id: int | None = None
@@ -238,7 +239,9 @@ def append_many(entries: Iterable[Entry]) -> list[AuditEvent]:
     return events
 
 
-def record(action: str, obj: models.Model | None = None, *, actor: Any, **fields: Any) -> AuditEvent:
+def record(
+    action: str, obj: models.Model | None = None, *, actor: AuditActor | None, **fields: Any
+) -> AuditEvent:
     """Append one event: `record("case.filed", case, actor=user, after={...}, case_id=case.pk)`."""
     return append_many([Entry(action, obj, actor, **fields)])[0]
 

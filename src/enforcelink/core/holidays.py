@@ -19,8 +19,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from enforcelink.core import audit, calendar, events
+from enforcelink.core.actors import AuditActor, SystemActor
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput
 from enforcelink.core.models import CalendarDay, CalendarVersion, CalendarYear, DayKind
 
@@ -213,7 +215,7 @@ def _parse_row(cells: list[str], seen: dict[dt.date, int], number: int) -> DayIn
 
 
 def calendar_load(
-    years: dict[int, list[DayInput]], *, source: str, published_on: dt.date | None, actor: Any
+    years: dict[int, list[DayInput]], *, source: str, published_on: dt.date | None, actor: AuditActor
 ) -> CalendarChange:
     """Replace the days of each year in `years` (a re-issued notice replaces the earlier one)."""
     source = check_source(source)
@@ -224,19 +226,19 @@ def calendar_load(
 
 
 def calendar_year_save(
-    year: int, *, days: list[DayInput], source: str, published_on: dt.date | None, actor: Any
+    year: int, *, days: list[DayInput], source: str, published_on: dt.date | None, actor: AuditActor
 ) -> CalendarChange:
     """The admin's form: one year's notice with all its days."""
     return calendar_load({year: days}, source=source, published_on=published_on, actor=actor)
 
 
-def calendar_year_delete(year: int, *, actor: Any) -> CalendarChange:
+def calendar_year_delete(year: int, *, actor: AuditActor) -> CalendarChange:
     """Forget a year's notice: its days fall back to the package or Monday–Friday."""
     return _change({check_year(year): None}, source="", published_on=None, actor=actor)
 
 
 def _change(
-    years: dict[int, list[DayInput] | None], *, source: str, published_on: dt.date | None, actor: Any
+    years: dict[int, list[DayInput] | None], *, source: str, published_on: dt.date | None, actor: AuditActor
 ) -> CalendarChange:
     """Write the years, then let the higher apps recompute with the new table, then append the trail.
 
@@ -282,9 +284,7 @@ def _change(
 
 def _enqueue_recheck(changed: list[dt.date], change: int) -> None:
     """After commit, once every process has reloaded the table, look at the same days again
-    (`core.tasks.calendar_recheck`)."""
-    from enforcelink.core.tasks import calendar_recheck
-
+    (`calendar_recheck`)."""
     dates = [day.isoformat() for day in changed]
 
     def enqueue() -> None:  # the other processes' refresh period starts at commit, not before
@@ -292,6 +292,27 @@ def _enqueue_recheck(changed: list[dt.date], change: int) -> None:
         calendar_recheck.using(run_after=run_after).enqueue(dates=dates, change=change)
 
     transaction.on_commit(enqueue)
+
+
+RECHECK_ACTOR = SystemActor("task:calendar_recheck")
+
+
+@task()
+def calendar_recheck(dates: list[str], change: int) -> dict[str, int]:
+    """The second look after a holiday-table change (R-TIME-01/02), in a worker. Other processes hold
+    the table in memory for up to `calendar.REFRESH_SECONDS`; a deadline one of them computed in those
+    seconds may still use the old calendar. Once they have all reloaded, this runs the
+    `calendar.changed` listeners again for the same days: they move only the clocks whose date still
+    differs, so a clock already recomputed is left alone."""
+    calendar.invalidate()  # this worker reads the table as it is now
+    # The listeners' events in one append: each chain's head locked once, in ascending order.
+    with transaction.atomic(), audit.collecting():
+        return events.announce(
+            "calendar.changed",
+            dates=frozenset(dt.date.fromisoformat(day) for day in dates),
+            actor=RECHECK_ACTOR,
+            change=change,
+        )
 
 
 def _bump_version() -> int:

@@ -1,31 +1,10 @@
-"""Background work of the shared kernel: the second look after a holiday-table change (R-TIME-01/02).
-
-Other processes hold the table in memory for up to `calendar.REFRESH_SECONDS`; a deadline one of them
-computed in those seconds may still use the old calendar. Once they have all reloaded, this task runs
-the `calendar.changed` listeners again for the same days: they move only the clocks whose date still
-differs, so a clock already recomputed is left alone.
+"""The shared kernel registers no periodic sweep. The holiday-table recheck runs beside the code it
+rechecks (`core.holidays.calendar_recheck`); it is named here only for rows queued before it moved
+there: django-tasks-db stores a task's dotted path and a worker imports it to run the row, and a
+recheck waits some 35 seconds in the queue, so one enqueued as `core.tasks.calendar_recheck` may
+still be waiting when the new code starts.
 """
 
-from __future__ import annotations
+from enforcelink.core.holidays import calendar_recheck
 
-import datetime as dt
-
-from django.db import transaction
-from django_tasks import task
-
-from enforcelink.core import audit, calendar, events
-
-ACTOR = "task:calendar_recheck"
-
-
-@task()
-def calendar_recheck(dates: list[str], change: int) -> dict[str, int]:
-    calendar.invalidate()  # this worker reads the table as it is now
-    # The listeners' events in one append: each chain's head locked once, in ascending order.
-    with transaction.atomic(), audit.collecting():
-        return events.announce(
-            "calendar.changed",
-            dates=frozenset(dt.date.fromisoformat(day) for day in dates),
-            actor=ACTOR,
-            change=change,
-        )
+__all__ = ["calendar_recheck"]

@@ -26,7 +26,7 @@ from enforcelink.core import audit, numbering
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.rows import insert_rows
 from enforcelink.core.text import clean_text
-from enforcelink.documents import placeholders, policy, rendering
+from enforcelink.documents import judgments, placeholders, policy, rendering
 from enforcelink.documents.models import (
     Document,
     DocumentFile,
@@ -35,11 +35,12 @@ from enforcelink.documents.models import (
     FileFormat,
 )
 from enforcelink.documents.queries import file_content
-from enforcelink.orgs.models import Court, Role
-from enforcelink.urging.models import Judgment
+from enforcelink.orgs.models import Court
+from enforcelink.orgs.permissions import Action, Actor, can
 
-# What a document is issued on: an enforcement case, or a judgment before enforcement (执前督促).
-Subject = Case | Judgment
+# What a document is issued on: an enforcement case, or a judgment registered before enforcement
+# (执前督促), which urging provides without documents importing it (documents/judgments.py).
+Subject = Case | judgments.RegisteredJudgment
 ALL_FORMATS = (FileFormat.PDF, FileFormat.DOCX)
 
 logger = logging.getLogger(__name__)
@@ -90,11 +91,11 @@ def clean_variant(variant: str, kind: str | None = None) -> str:
 # --- templates -------------------------------------------------------------------------------------
 
 
-def _may_edit_templates(actor: Any, court: Court | None) -> bool:
-    """Defaults are for the platform administrator; a court's versions also for its administrator."""
-    if getattr(actor, "is_superuser", False) and actor.is_active:
-        return True
-    return bool(court is not None and getattr(actor, "role", "") == Role.ADMIN and actor.court_id == court.pk)
+def _may_edit_templates(actor: Actor, court: Court | None) -> bool:
+    """Defaults are for the platform operator; a court's versions also for its administrator."""
+    if court is None:
+        return can(actor, Action.EDIT_DEFAULT_TEMPLATES)
+    return can(actor, Action.EDIT_TEMPLATES, court)
 
 
 def template_save(
@@ -215,9 +216,7 @@ def _values(
 ) -> dict[str, str]:
     """The filled placeholders; `cases` keeps each case's own values for the next document on it
     (a fan-out issues thirteen notices on one case)."""
-    if isinstance(subject, Judgment):
-        values = placeholders.judgment_values(subject, list(subject.parties.all()))
-    else:
+    if isinstance(subject, Case):
         known = cases.get(subject.pk) if cases is not None else None
         if known is None:
             parties = list(subject.parties.all())
@@ -227,6 +226,8 @@ def _values(
         parties, values = known[0], dict(known[1])
         values.update(placeholders.kind_values(kind, issued_on, extra))
         values.update(placeholders.sanction_values(kind, parties, extra))
+    else:
+        values = placeholders.judgment_values(subject, judgments.provider().parties(subject))
     values["document_title"] = placeholders.TITLES[kind]
     values["issue_date"] = placeholders.chinese_date(issued_on)
     return values
@@ -331,9 +332,9 @@ def document_issue(
     any failure rolls everything back."""
     kind = clean_kind(kind)
     formats = clean_formats(formats)
-    policy.check_subject(kind, judgment=isinstance(subject, Judgment))
+    policy.check_subject(kind, judgment=_on_judgment(subject, kind))
     with transaction.atomic():
-        locked = staff_lock(subject, actor)
+        locked = _lock(subject, actor)
         issued_at = timezone.now()
         issued_on = timezone.localdate(issued_at)
         template, values = _prepare(locked, kind, variant, extra or {}, issued_on)
@@ -342,6 +343,25 @@ def document_issue(
         rendered = _render(template, values, code, formats)
         issue = Issue(locked, template, variant, values, sequence, code, issued_at, batch_id)
         return _store(issue, rendered, actor)
+
+
+def _on_judgment(subject: Subject, kind: str) -> bool:
+    """Whether the document goes on a registered judgment rather than a case. A judgment kind, or a
+    subject that is not a case, needs the app providing judgments: without it this fails, naming it."""
+    if isinstance(subject, Case):
+        if kind in policy.JUDGMENT_KINDS:
+            judgments.provider()  # raises NoJudgmentProvider: a clearer answer than "not on a case"
+        return False
+    if not isinstance(subject, judgments.provider().model):
+        raise TypeError(f"a document is issued on a case or a registered judgment, not on {subject!r}")
+    return True
+
+
+def _lock(subject: Subject, actor: Any) -> Subject:
+    """`staff_lock` for a case; a registered judgment is locked by the app providing it."""
+    if isinstance(subject, Case):
+        return staff_lock(subject, actor, Action.ISSUE_DOCUMENTS)
+    return judgments.provider().lock(subject, actor)
 
 
 @dataclass
@@ -479,7 +499,7 @@ def _store(issue: Issue, rendered: Rendered, actor: Any) -> Document:
     on_case = case is not None
     document = Document.objects.create(
         case=case,
-        judgment=subject if isinstance(subject, Judgment) else None,
+        judgment_id=None if on_case else subject.pk,
         batch_id=issue.batch_id,
         court=subject.court,
         kind=template.kind,

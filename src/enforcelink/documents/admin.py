@@ -21,13 +21,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from enforcelink.cases.admin import ReadOnlyScopedAdmin
+from enforcelink.core.admin import ReadOnlyScopedAdmin
 from enforcelink.core.errors import DomainError, NotFound
 from enforcelink.documents import placeholders, policy
 from enforcelink.documents.actions import template_save
 from enforcelink.documents.forms import TemplateVersionForm
 from enforcelink.documents.models import Document, DocumentKind, DocumentTemplate
-from enforcelink.orgs.adminsite import is_court_admin
+from enforcelink.orgs.permissions import Action, can
 from enforcelink.orgs.scoping import visible
 
 ADD_FIELDS = ("kind", "variant", "court", "body", "body_file", "note")
@@ -55,7 +55,7 @@ def catalogue_table(kind: str) -> SafeString:
 
 def _may_write(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_active and (user.is_superuser or is_court_admin(user)))
+    return can(user, Action.EDIT_TEMPLATES)
 
 
 @admin.register(DocumentTemplate)

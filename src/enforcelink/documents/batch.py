@@ -2,10 +2,11 @@
 
 `batch_create` checks everything that does not depend on the case (kind, variant, formats, the
 `extra` values every document shares, which cases) and stores the batch and one item per case in
-one transaction; `batch_run` (in a worker, see `tasks.py`) issues the items one by one, each in its
-own transaction through `document_issue`, so a case that lacks data fails alone and a worker killed
-mid-run leaves the rest pending for the next run. Each item is claimed under a row lock and issued
-only while still pending, so no case gets two documents from one batch, however many workers run.
+one transaction; `batch_run` (in a worker: the task `run_document_batch`) issues the items one by
+one, each in its own transaction through `document_issue`, so a case that lacks data fails alone and
+a worker killed mid-run leaves the rest pending for the next run. Each item is claimed under a row
+lock and issued only while still pending, so no case gets two documents from one batch, however many
+workers run.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django_tasks import task
 
 from enforcelink.cases.models import Case
 from enforcelink.cases.queries import normalise_case_number
@@ -52,6 +54,7 @@ from enforcelink.documents.models import (
     DocumentKind,
     ItemStatus,
 )
+from enforcelink.orgs.permissions import Action, require
 
 logger = logging.getLogger(__name__)
 
@@ -194,11 +197,6 @@ def _case_ids(court_cases: QuerySet[Case] | Iterable[int]) -> list[int]:
     return ids
 
 
-def _may_create(actor: Any) -> bool:
-    """A batch is made by its court's staff; supervisors read batches but do not make them."""
-    return bool(getattr(actor, "is_court_staff", False) and actor.is_active and actor.court_id)
-
-
 def batch_create(
     *,
     court_cases: QuerySet[Case] | Iterable[int],
@@ -212,8 +210,8 @@ def batch_create(
 
     Only the actor's own court's cases are taken; any other id, existing or not, is refused as "not
     found" (`CasesNotFound.case_ids`) and nothing is created."""
-    if not _may_create(actor):
-        raise NotFound()
+    # A batch is made by its court's staff; supervisors read batches but do not make them.
+    require(actor, Action.ISSUE_DOCUMENTS)
     kind, variant = clean_kind(kind), clean_variant(variant)
     policy.check_subject(kind, judgment=False)
     chosen = clean_formats(formats)
@@ -237,16 +235,13 @@ def batch_create(
 
 
 def _enqueue(batch_id: int) -> None:
-    from enforcelink.documents.tasks import run_document_batch
-
     transaction.on_commit(lambda: run_document_batch.enqueue(batch_id))
 
 
 def batch_resume(batch: DocumentBatch, *, actor: Any) -> DocumentBatch:
     """Start the run again for what is still pending (a worker died, or the run crashed). Safe at any
     time: items are claimed one by one, so a run still going on loses nothing and repeats nothing."""
-    if not (_may_create(actor) and actor.court_id == batch.court_id):
-        raise NotFound()
+    require(actor, Action.ISSUE_DOCUMENTS, batch)
     with transaction.atomic():
         resumable = [BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.FAILED]
         if not DocumentBatch.objects.filter(pk=batch.pk, status__in=resumable).update(
@@ -395,6 +390,19 @@ def batch_progress(batch: DocumentBatch | int) -> BatchProgress:
         pending=Count("pk", filter=Q(status=ItemStatus.PENDING)),
     )
     return BatchProgress(**counts)
+
+
+@task()
+def run_document_batch(batch_id: int) -> dict[str, int]:
+    """The batch's run in a worker (enqueued by `_enqueue` after the commit, with the id): issue the
+    pending items; returns the counts per status when the run ends."""
+    progress = batch_progress(batch_run(batch_id))
+    return {
+        "total": progress.total,
+        "done": progress.done,
+        "failed": progress.failed,
+        "pending": progress.pending,
+    }
 
 
 def batches_for(user: Any) -> QuerySet[DocumentBatch]:

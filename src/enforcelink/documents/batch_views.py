@@ -29,6 +29,7 @@ from enforcelink.core.fields import TextField
 from enforcelink.documents import batch as batches
 from enforcelink.documents.models import BatchStatus, DocumentBatch, FileFormat, ItemStatus
 from enforcelink.orgs.models import User
+from enforcelink.orgs.permissions import Action, can
 from enforcelink.orgs.scoping import get_visible_or_404
 
 PAGE_SIZE = 25
@@ -46,7 +47,7 @@ def _user(request: HttpRequest) -> User:
 
 def _staff(request: HttpRequest) -> User:
     user = _user(request)
-    if not user.is_court_staff or user.court is None:
+    if not can(user, Action.ISSUE_DOCUMENTS):
         raise PermissionDenied(_("Only court staff start batches."))
     return user
 
@@ -206,7 +207,7 @@ def _visible_batch(request: HttpRequest, pk: int) -> DocumentBatch:
 
 
 def _may_write(user: User, batch: DocumentBatch) -> bool:
-    return bool(user.is_court_staff and user.court_id == batch.court_id)
+    return can(user, Action.ISSUE_DOCUMENTS, batch)
 
 
 def _progress_context(request: HttpRequest, batch: DocumentBatch) -> dict[str, Any]:

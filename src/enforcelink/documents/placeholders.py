@@ -7,6 +7,7 @@ capitals, parties with their ID numbers), so templates carry no logic and cannot
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,10 +19,8 @@ from enforcelink.core.calendar import compute_deadline
 from enforcelink.core.errors import InvalidInput
 from enforcelink.core.money import parse_amount, to_capital
 from enforcelink.documents import policy
+from enforcelink.documents.judgments import PrintedParty, RegisteredJudgment
 from enforcelink.documents.models import DocumentKind
-from enforcelink.urging.models import Judgment, JudgmentParty
-
-AnyParty = Party | JudgmentParty
 
 _DIGITS = "〇一二三四五六七八九"
 
@@ -223,7 +222,7 @@ def catalogue(kind: str) -> dict[str, Placeholder]:
     return {entry.name: entry for entry in entries}
 
 
-def _party_line(party: AnyParty, *, masked: bool) -> str:
+def _party_line(party: PrintedParty, *, masked: bool) -> str:
     number = party.masked_id if masked else party.id_number
     parts = [party.name, f"{ID_LABELS.get(party.id_type, '证件号码')}：{number}"]
     if party.legal_representative:
@@ -233,7 +232,7 @@ def _party_line(party: AnyParty, *, masked: bool) -> str:
     return "，".join(parts)
 
 
-def party_values(parties: list[Party] | list[JudgmentParty]) -> dict[str, str]:
+def party_values(parties: Sequence[PrintedParty]) -> dict[str, str]:
     by_role = {role: [p for p in parties if p.role == role] for role in PartyRole.values}
     applicants, respondents = by_role[PartyRole.APPLICANT], by_role[PartyRole.RESPONDENT]
     return {
@@ -388,7 +387,7 @@ def case_values(case: Case, parties: list[Party]) -> dict[str, str]:
     }
 
 
-def judgment_values(judgment: Judgment, parties: list[JudgmentParty]) -> dict[str, str]:
+def judgment_values(judgment: RegisteredJudgment, parties: Sequence[PrintedParty]) -> dict[str, str]:
     """What a risk notice or an urging letter prints about the judgment (R-MONEY-01 amounts)."""
     judge = judgment.judge
     phone = getattr(judge, "phone", "") if judge else ""

@@ -1,23 +1,9 @@
-"""Background work on documents: the run of a batch (文书集中制作, issue 3 §3).
-
-Tasks take ids, never objects; `batch.batch_create` and `batch.batch_resume` enqueue the run with
-`transaction.on_commit`. Running the same batch twice at once is safe: each item is claimed alone.
+"""Documents register no periodic sweep. The batch run's task lives beside the code it runs
+(`documents.batch.run_document_batch`); it is named here only for rows queued before it moved there:
+django-tasks-db stores a task's dotted path and a worker imports it to run the row, so a batch
+enqueued as `documents.tasks.run_document_batch` still runs.
 """
 
-from __future__ import annotations
+from enforcelink.documents.batch import run_document_batch
 
-from django_tasks import task
-
-from enforcelink.documents import batch as batches
-
-
-@task()
-def run_document_batch(batch_id: int) -> dict[str, int]:
-    """Issue the batch's pending items; returns the counts per status when the run ends."""
-    progress = batches.batch_progress(batches.batch_run(batch_id))
-    return {
-        "total": progress.total,
-        "done": progress.done,
-        "failed": progress.failed,
-        "pending": progress.pending,
-    }
+__all__ = ["run_document_batch"]

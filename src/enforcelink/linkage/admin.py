@@ -13,8 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from enforcelink.cases.admin import ReadOnlyScopedAdmin
-from enforcelink.core.admin import ViewOnlyAdmin
+from enforcelink.core.admin import ReadOnlyScopedAdmin, ViewOnlyAdmin
 from enforcelink.core.errors import DomainError
 from enforcelink.linkage import policy
 from enforcelink.linkage.attachments import operator_download
@@ -28,6 +27,7 @@ from enforcelink.linkage.models import (
     UnitEndpoint,
 )
 from enforcelink.orgs.admin import AuditedScopedAdmin
+from enforcelink.orgs.permissions import Action, can, signed_in
 
 
 class ResponsibilityForm(forms.ModelForm):
@@ -56,6 +56,23 @@ class ResponsibilityAdmin(AuditedScopedAdmin):
     """Overrides of the shipped lists (linkage.policy.DEFAULT_LISTS) per unit type or per unit."""
 
     form = ResponsibilityForm
+
+    # Responsibility lists are the operator's (`Action.ADMINISTER_LISTS`), and whoever Django's own
+    # model permissions let in besides (a staff member given linkage.change_responsibility).
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, Action.ADMINISTER_LISTS) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.ADMINISTER_LISTS) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return can(request.user, Action.ADMINISTER_LISTS) or super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.ADMINISTER_LISTS) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.ADMINISTER_LISTS) or super().has_delete_permission(request, obj)
 
     list_display = (
         "request_type",
@@ -152,7 +169,7 @@ class RequestAttachmentAdmin(ViewOnlyAdmin):
         found = RequestAttachment.objects.select_related("request__case").filter(pk=int(object_id)).first()
         if found is None:
             raise Http404
-        return operator_download(found, actor=request.user)
+        return operator_download(found, actor=signed_in(request))
 
 
 def _is_operator(request: HttpRequest) -> bool:

@@ -50,6 +50,7 @@ from enforcelink.linkage.models import (
     RequestType,
 )
 from enforcelink.orgs.models import ApiKey, LinkageUnit
+from enforcelink.orgs.permissions import Action, RequestActor, UnitWrites, actor_of, can, signed_in
 from enforcelink.orgs.scoping import unit_directory_scope
 
 REQUEST_ID = OpenApiParameter(
@@ -285,19 +286,6 @@ def thread(request: AssistanceRequest) -> QuerySet[RequestMessage]:
     return request.messages.select_related("author").prefetch_related(_files()).order_by("at", "pk")
 
 
-class UnitWrites(permissions.IsAuthenticated):
-    """Acknowledging and replying are for the unit the request was sent to (its key or a liaison)."""
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return super().has_permission(request, view) and bool(getattr(request.user, "is_unit_staff", False))
-
-
-def _actor(request: Request) -> Any:
-    """The API key for a unit's system, else the signed-in person."""
-    auth = request.auth
-    return auth if isinstance(auth, ApiKey) else request.user
-
-
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Poll: `GET /api/v1/requests/?status=sent` lists what waits; `?all=1` every state.
 
@@ -389,7 +377,7 @@ class Acknowledge(UnitAction):
     @extend_schema(summary="Acknowledge receipt (measured separately from completion)", request=None,
                    parameters=[REQUEST_ID])  # fmt: skip
     def post(self, request: Request, request_id: str) -> Response:
-        done = actions.request_acknowledge(self.request_obj(request_id), actor=_actor(request))
+        done = actions.request_acknowledge(self.request_obj(request_id), actor=actor_of(request))
         return Response(RequestSerializer(done).data)
 
 
@@ -405,7 +393,7 @@ class Reply(UnitAction):
         body = ReplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        actor = _actor(request)
+        actor = actor_of(request)
         key = request.headers.get("Idempotency-Key")
         if not isinstance(actor, ApiKey) and key is None:
             # A liaison without a key (a web form has none): applied as it comes, a repeat is refused.
@@ -427,7 +415,7 @@ class Reply(UnitAction):
         return Response(answer["request"])
 
     @staticmethod
-    def _perform(target: AssistanceRequest, data: dict[str, Any], actor: Any) -> AssistanceRequest:
+    def _perform(target: AssistanceRequest, data: dict[str, Any], actor: RequestActor) -> AssistanceRequest:
         files = uploads(data["attachments"])
         if data["outcome"] == "completed":
             return actions.request_complete(target, result=data["result"], actor=actor, attachments=files)
@@ -458,8 +446,8 @@ class BatchReplies(UnitAction):
         body = BatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         _no_files(request.data)
-        actor = _actor(request)
-        if not isinstance(actor, ApiKey):
+        actor = actor_of(request)
+        if not can(actor, Action.REPLY_BATCH):
             raise NotFound()  # batches are for units' systems; people answer one request at a time
         replies = [
             actions.UnitReply(
@@ -493,13 +481,13 @@ class Messages(ScopedAPIView):
     )  # fmt: skip
     def post(self, request: Request, request_id: str) -> Response:
         target = self.get_visible(AssistanceRequest, request_id)
-        if getattr(request.user, "is_supervisor", False):
+        if not can(actor_of(request), Action.MESSAGE, target):
             raise NotFound()
         body = MessageSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         message = actions.message_post(
-            target, body=data["body"], actor=_actor(request), attachments=uploads(data["attachments"])
+            target, body=data["body"], actor=actor_of(request), attachments=uploads(data["attachments"])
         )
         return Response(ThreadMessageSerializer(thread(target).get(pk=message.pk)).data, status=201)
 
@@ -574,7 +562,7 @@ class Decision(ScopedAPIView):
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         actions.request_approve(
-            target, approve=self.approve, actor=request.user, note=body.validated_data["note"]
+            target, approve=self.approve, actor=signed_in(request), note=body.validated_data["note"]
         )
         done = self.get_queryset().select_related("case__court", "unit", "notice", "ruling").get(pk=target.pk)
         return Response(RequestSerializer(done).data)
@@ -643,7 +631,7 @@ class CaseBatch(ScopedAPIView):
         ask = actions.Ask(
             unit, data["request_type"], data["purpose"], data["legal_basis"], audit.jsonable(data["details"])
         )
-        made = actions.requests_for_cases([cases[pk] for pk in ids], ask, actor=request.user)
+        made = actions.requests_for_cases([cases[pk] for pk in ids], ask, actor=signed_in(request))
         rows = (
             self.get_queryset()
             .filter(pk__in=[r.pk for r in made])

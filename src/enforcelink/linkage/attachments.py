@@ -35,6 +35,7 @@ from enforcelink.core.errors import RuleViolation
 from enforcelink.core.rows import insert_rows, new
 from enforcelink.linkage.models import AssistanceRequest, RequestAttachment, RequestMessage
 from enforcelink.orgs.models import ApiKey
+from enforcelink.orgs.permissions import Actor
 
 MAX_FILES = 10
 MAX_NAME = 200
@@ -242,7 +243,7 @@ def attachments_store(
     *,
     kind: str,
     side: str,
-    actor: Any,
+    actor: Actor,
     message: RequestMessage | None = None,
 ) -> list[RequestAttachment]:
     """Write the checked files of a reply or message; call inside its transaction."""
@@ -279,7 +280,7 @@ def download_response(attachment: RequestAttachment) -> HttpResponse:
     return response
 
 
-def operator_download(attachment: RequestAttachment, *, actor: Any) -> HttpResponse:
+def operator_download(attachment: RequestAttachment, *, actor: Actor) -> HttpResponse:
     """A platform operator's download from the admin: on the trail, since an operator is no party to
     the case whose file it is."""
     request = attachment.request

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from enforcelink.core import rows
+from enforcelink.core.actors import AuditActor
 from enforcelink.core.rows import insert_rows
 from enforcelink.linkage.models import AssistanceRequest, Delivery, DeliveryStatus, UnitEndpoint
 
@@ -288,7 +289,7 @@ def deliver_due(
     return counts
 
 
-def retry_dead(delivery: Delivery, *, actor: Any) -> None:
+def retry_dead(delivery: Delivery, *, actor: AuditActor) -> None:
     """An operator sends a dead-lettered delivery again (after the unit fixed its endpoint)."""
     from enforcelink.core import audit
 

@@ -32,6 +32,7 @@ from enforcelink.core.tabular import (
 )
 from enforcelink.linkage import actions, policy
 from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest
+from enforcelink.orgs.permissions import Actor
 
 ITEM_GROUPS = 3  # columns accounts.1.… to accounts.3.… for a list field
 OUTCOMES = {"completed": "completed", "完成": "completed", "已完成": "completed", "rejected": "rejected",
@@ -168,7 +169,7 @@ def _check(table: Table, row: Row, user: Any, request_type: str) -> Reply | None
     return Reply(row.number, request, outcome, result, reason)
 
 
-def _apply(reply: Reply, actor: Any) -> None:
+def _apply(reply: Reply, actor: Actor) -> None:
     if reply.outcome == "completed":
         actions.request_complete(reply.request, result=reply.result, actor=actor)
     elif reply.outcome == "rejected":
@@ -177,7 +178,9 @@ def _apply(reply: Reply, actor: Any) -> None:
         actions.request_return(reply.request, reason=reply.reason, actor=actor)
 
 
-def replies_import(path: str | Path, request_type: str, *, actor: Any, partial: bool = False) -> ImportReport:
+def replies_import(
+    path: str | Path, request_type: str, *, actor: Actor, partial: bool = False
+) -> ImportReport:
     """Check every row, then apply: all of them in one transaction, or with `partial` the good ones."""
     report = ImportReport()
     table = open_table(path, required=["id", "outcome"], limits=SheetLimits.for_uploads())
@@ -207,7 +210,7 @@ class _Abort(Exception):
     """A row failed while applying in all-or-nothing mode: roll every row back."""
 
 
-def _apply_one(reply: Reply, actor: Any, table: Table, report: ImportReport, partial: bool) -> None:
+def _apply_one(reply: Reply, actor: Actor, table: Table, report: ImportReport, partial: bool) -> None:
     try:
         with transaction.atomic():
             _apply(reply, actor)

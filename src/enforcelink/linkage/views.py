@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from enforcelink.cases.forms import show_form_errors
 from enforcelink.cases.models import Case
 from enforcelink.cases.queries import normalise_case_number, visible_case
 from enforcelink.core.calendar import compute_deadline
 from enforcelink.core.errors import DomainError
+from enforcelink.core.forms import show_form_errors
 from enforcelink.core.pages import filter_query
 from enforcelink.core.tabular import xlsx_append
 from enforcelink.documents.actions import document_file
@@ -59,8 +59,9 @@ from enforcelink.linkage.models import (
     RequestStatus,
     RequestType,
 )
-from enforcelink.orgs.models import LinkageUnit, Role, User
-from enforcelink.orgs.scoping import get_visible_or_404, region_ancestors, unit_directory_scope
+from enforcelink.orgs.models import LinkageUnit, User
+from enforcelink.orgs.permissions import Action, can, is_own_request
+from enforcelink.orgs.scoping import get_visible_or_404, unit_directory_scope
 
 PAGE_SIZE = 30
 
@@ -85,14 +86,9 @@ def _user(request: HttpRequest) -> User:
 
 
 def _region_units(user: User) -> Any:
-    """Units of the court's region and the regions above it (a county court asks city units too),
-    and of the regions below it."""
-    region = user.court.region if user.court else None
-    if region is None:
-        return LinkageUnit.objects.filter(active=True).order_by("unit_type", "name")
-    paths = region_ancestors(region.path)
-    near = Q(region__path__in=paths) | Q(region__path__startswith=region.path)
-    return LinkageUnit.objects.filter(near, active=True).order_by("unit_type", "name")
+    """The active units the court may send to: its directory (orgs/scoping.py), the one scope
+    `request_create` checks too: units of its region, of the regions above and below it."""
+    return LinkageUnit.objects.filter(unit_directory_scope(user), active=True).order_by("unit_type", "name")
 
 
 @login_required
@@ -100,7 +96,7 @@ def case_requests(request: HttpRequest, pk: int) -> HttpResponse:
     """协助执行: every request of the case with its state and result, and the send form."""
     user = _user(request)
     case = visible_case(user, pk)
-    writer = user.is_court_staff and user.court_id == case.court_id and not case.is_closed
+    writer = can(user, Action.SEND_REQUEST, case) and not case.is_closed
     form = SendForm(request.POST or None, units=_region_units(user)) if writer else None
     if request.method == "POST":
         if form is None:
@@ -125,7 +121,7 @@ def case_requests(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """The liaison's inbox: what the courts sent to this unit, the earliest deadline first."""
     user = _user(request)
-    if not user.is_unit_staff:
+    if not can(user, Action.USE_INBOX):
         raise PermissionDenied(_("The inbox is for linkage-unit staff."))
     form = InboxFilterForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
@@ -166,18 +162,16 @@ def _render(
 ) -> HttpResponse:
     user = _user(request)
     bound = bound or {}
-    on_unit = user.is_unit_staff and user.unit_id == req.unit_id
-    on_court = user.is_court_staff and user.court_id == req.case.court_id
+    on_unit = can(user, Action.REPLY, req)
+    on_court = can(user, Action.SEND_REQUEST, req)
+    approver = on_court and req.status == RequestStatus.PENDING_APPROVAL and _approver(user)
     # The files' names and hashes, never their bytes (a download reads those).
     without_bytes = Prefetch("attachments", queryset=RequestAttachment.objects.defer("content"))
     files = list(req.attachments.defer("content").filter(message__isnull=True))  # the reply's
     events = list(req.events.select_related("actor", "api_key"))
-    submitted = max((e for e in events if e.kind == "submitted"), key=lambda e: (e.at, e.pk), default=None)
     context = {
         "req": req,
         "events": events,
-        # As `request_approve` judges it: neither the author nor who put it before an approver.
-        "own_request": user.pk in (req.created_by_id, submitted.actor_id if submitted else None),
         "thread": list(req.messages.select_related("author").prefetch_related(without_bytes)),
         "on_unit": on_unit,
         "on_court": on_court,
@@ -186,7 +180,9 @@ def _render(
         "message_form": bound.get("message") or MessageForm(),
         "reply_files": files,
         "today": timezone.localdate(),
-        "approver": on_court and req.status == RequestStatus.PENDING_APPROVAL and _approver(user),
+        "approver": approver,
+        # As `request_approve` judges it: neither the author nor who put it before an approver.
+        "own_request": approver and is_own_request(user, req),
         "approval_form": bound.get("approval") or ApprovalForm(),
     }
     return render(request, "linkage/request_detail.html", context, status=400 if bound else 200)
@@ -370,7 +366,7 @@ def _xlsx(rows: list[dict[str, Any]], start: dt.date, end: dt.date) -> HttpRespo
 def unit_performance(request: HttpRequest) -> HttpResponse:
     """办理效能可视化: per unit and request type over a period; a chart, a table and an Excel export."""
     user = _user(request)
-    if not (user.is_court_staff or user.is_supervisor or user.is_unit_staff or user.is_superuser):
+    if not can(user, Action.VIEW_PERFORMANCE):
         raise PermissionDenied
     start, end = _period(request)
     today = timezone.localdate()
@@ -388,7 +384,7 @@ def unit_performance(request: HttpRequest) -> HttpResponse:
 def reply_sheet(request: HttpRequest) -> HttpResponse:
     """The unit's waiting requests of one type as an XLSX to fill in."""
     user = _user(request)
-    if not user.is_unit_staff:
+    if not can(user, Action.USE_INBOX):
         raise PermissionDenied
     request_type = request.GET.get("request_type", "")
     if request_type not in RequestType.values:
@@ -402,7 +398,7 @@ def reply_sheet(request: HttpRequest) -> HttpResponse:
 def reply_upload(request: HttpRequest) -> HttpResponse:
     """Upload the filled-in sheet: every row checked, errors by row and column, nothing half applied."""
     user = _user(request)
-    if not user.is_unit_staff:
+    if not can(user, Action.USE_INBOX):
         raise PermissionDenied
     form = ReplyUploadForm(request.POST or None, request.FILES or None)
     report = None
@@ -431,7 +427,7 @@ def reply_upload(request: HttpRequest) -> HttpResponse:
 def _approver(user: User) -> bool:
     """Who decides on requests awaiting approval: the court's president or a team leader, the roles
     `actions.request_approve` accepts (a deduction is approved before it goes out)."""
-    return bool(user.is_court_staff and user.role in actions.APPROVERS)
+    return can(user, Action.APPROVE_REQUEST)
 
 
 def _awaiting_approval(user: User) -> QuerySet[AssistanceRequest]:
@@ -525,9 +521,9 @@ def _waiting_scopes(user: User) -> dict[str, tuple[str, Q]]:
     """Whose cases the list may show: one's own; a team leader also the team's; the command centre
     and the president the whole court (as the overdue-nodes list does)."""
     scopes = {"mine": (_("My cases"), Q(case__officer_id=user.pk))}
-    if user.role == Role.TEAM_LEADER and user.team_id is not None:
+    if can(user, Action.OVERSEE_TEAM) and user.team_id is not None:
         scopes["team"] = (_("My team's cases"), Q(case__team_id=user.team_id))
-    if user.role in (Role.COMMAND, Role.PRESIDENT):
+    if can(user, Action.OVERSEE_COURT):
         scopes["court"] = (_("The whole court"), Q())
     return scopes
 
@@ -536,7 +532,7 @@ def _waiting_scopes(user: User) -> dict[str, tuple[str, Q]]:
 def waiting(request: HttpRequest) -> HttpResponse:
     """The officer's requests still unanswered (issue 4 §5), the earliest deadline first."""
     user = _user(request)
-    if not user.is_court_staff:
+    if not can(user, Action.FOLLOW_REQUESTS):
         raise PermissionDenied(_("This list is for court staff."))
     scopes = _waiting_scopes(user)
     scope = request.GET.get("scope", "mine")
@@ -600,7 +596,7 @@ def _batch_cases(user: User, form: BatchForm) -> list[Case] | None:
 def batch_new(request: HttpRequest) -> HttpResponse:
     """Many cases to one unit in one step (issue 4 §3, a bank's daily batch): all sent, or none."""
     user = _user(request)
-    if not user.is_court_staff:
+    if not can(user, Action.SEND_REQUEST):
         raise PermissionDenied(_("Only court staff send requests."))
     units = LinkageUnit.objects.filter(unit_directory_scope(user), active=True).order_by("unit_type", "name")
     own = Case.objects.visible_to(user).open().filter(officer_id=user.pk).order_by("filed_on", "pk")

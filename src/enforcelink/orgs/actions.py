@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from enforcelink.core import audit
+from enforcelink.core.actors import AuditActor
 from enforcelink.core.errors import DomainError, InvalidInput, RuleViolation
 from enforcelink.core.identifiers import validate_court_code
 from enforcelink.core.tabular import ImportReport, Row, TableError, cell_text
@@ -56,7 +56,7 @@ def _parent_codes(code: str) -> list[str]:
     return parents
 
 
-def region_ensure(code: str, *, name: str = "", actor: Any) -> Region:
+def region_ensure(code: str, *, name: str = "", actor: AuditActor) -> Region:
     """The region with this six-digit division code, created with its missing parents if needed.
 
     `path` is the parent's path plus the code ("500000/500110/"), so a supervisory body's scope over
@@ -78,7 +78,7 @@ def region_ensure(code: str, *, name: str = "", actor: Any) -> Region:
     return _region_create(code, name.strip() or division_name(code), parent, actor)
 
 
-def _region_create(code: str, name: str, parent: Region | None, actor: Any) -> Region:
+def _region_create(code: str, name: str, parent: Region | None, actor: AuditActor) -> Region:
     path = (parent.path if parent else "") + code + "/"
     region = Region.objects.create(code=code, name=(name or code)[:100], parent=parent, path=path)
     audit.record(
@@ -97,7 +97,7 @@ def court_level_for(code: str) -> str:
 
 
 def court_add(
-    *, code: str, name: str, level: str | None = None, region_code: str | None = None, actor: Any
+    *, code: str, name: str, level: str | None = None, region_code: str | None = None, actor: AuditActor
 ) -> Court:
     """Create a court; the code is checked against R-ID-03 and the level follows from its form."""
     code = validate_court_code(code, field_name="code")
@@ -359,7 +359,7 @@ def units_import(
     rows: Iterable[Row],
     *,
     region: Region,
-    actor: Any,
+    actor: AuditActor,
     partial: bool = False,
     letters: dict[str, str] | None = None,
 ) -> ImportReport:
@@ -387,7 +387,9 @@ def units_import(
     return report
 
 
-def _unit_create(unit_row: UnitRow, region: Region, actor: Any, entries: list[audit.Entry]) -> LinkageUnit:
+def _unit_create(
+    unit_row: UnitRow, region: Region, actor: AuditActor, entries: list[audit.Entry]
+) -> LinkageUnit:
     unit = LinkageUnit.objects.create(
         region=region,
         name=unit_row.name,
@@ -400,7 +402,9 @@ def _unit_create(unit_row: UnitRow, region: Region, actor: Any, entries: list[au
     return unit
 
 
-def _liaison_create(unit_row: UnitRow, unit: LinkageUnit, actor: Any, entries: list[audit.Entry]) -> User:
+def _liaison_create(
+    unit_row: UnitRow, unit: LinkageUnit, actor: AuditActor, entries: list[audit.Entry]
+) -> User:
     user = User(
         username=unit_row.username,
         full_name=unit_row.liaison_name,

@@ -16,6 +16,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from enforcelink.core import audit
+from enforcelink.core.actors import AuditActor
 from enforcelink.core.errors import InvalidInput
 from enforcelink.orgs.models import ApiKey, LinkageUnit
 
@@ -94,7 +95,7 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         }
 
 
-def api_key_issue(unit: LinkageUnit, *, name: str, actor: Any) -> tuple[ApiKey, str]:
+def api_key_issue(unit: LinkageUnit, *, name: str, actor: AuditActor) -> tuple[ApiKey, str]:
     """Create a key for a unit's system; the secret is returned once and only its hash is kept."""
     name = (name or "").strip()
     if not name or len(name) > 100:
@@ -108,7 +109,7 @@ def api_key_issue(unit: LinkageUnit, *, name: str, actor: Any) -> tuple[ApiKey, 
     return key, secret
 
 
-def api_key_revoke(key: ApiKey, *, actor: Any) -> ApiKey:
+def api_key_revoke(key: ApiKey, *, actor: AuditActor) -> ApiKey:
     """Revoke a key at once; requests with it answer 401 from then on."""
     with transaction.atomic():
         key = ApiKey.objects.select_for_update().get(pk=key.pk)

@@ -260,10 +260,6 @@ class User(AbstractUser):
         if errors:
             raise ValidationError(errors)
 
-    def can_approve(self) -> bool:
-        """Extensions, fines, detention and listing decisions need the president (R-CASE-03, R-FORCE-01)."""
-        return self.role == Role.PRESIDENT and self.court_id is not None
-
 
 class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
     def visible_to(self, user: Any) -> ApiKeyQuerySet:

@@ -19,6 +19,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from enforcelink.core import audit
+from enforcelink.core.actors import AuditActor
 from enforcelink.orgs.models import User
 
 PENDING_KEY = "enforcelink_2fa_pending"
@@ -92,13 +93,13 @@ def disable(user: User, token: str, *, actor: User) -> bool:
     return True
 
 
-def reset(user: User, *, actor: Any) -> None:
+def reset(user: User, *, actor: AuditActor) -> None:
     """An administrator removes the devices of someone who lost their phone (no code needed)."""
     with transaction.atomic():
         _remove_devices(user, actor=actor, reason="admin")
 
 
-def _remove_devices(user: User, *, actor: Any, reason: str) -> None:
+def _remove_devices(user: User, *, actor: AuditActor, reason: str) -> None:
     count, _ = TOTPDevice.objects.filter(user=user).delete()
     audit.record(
         "auth.2fa_disabled",

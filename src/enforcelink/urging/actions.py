@@ -17,17 +17,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcelink.cases.actions import CaseFiling, PartyInput, case_file, clean_party, is_staff_of, staff_lock
+from enforcelink.cases.actions import CaseFiling, PartyInput, case_file, clean_party, staff_lock
 from enforcelink.cases.models import Case, PartyRole
 from enforcelink.core import audit
 from enforcelink.core.calendar import with_history
-from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, NotFound, RuleViolation
+from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, RuleViolation
 from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
 from enforcelink.core.sweeps import claim_each
 from enforcelink.documents.actions import document_issue
 from enforcelink.documents.models import Document, DocumentKind
 from enforcelink.orgs.models import Court, User
+from enforcelink.orgs.permissions import Action, require
 from enforcelink.urging import policy
 from enforcelink.urging.models import Judgment, JudgmentParty, JudgmentStatus
 
@@ -101,8 +102,7 @@ def _clean(reg: JudgmentRegistration, today: dt.date) -> tuple[str, list[Decimal
 
 def judgment_register(reg: JudgmentRegistration, *, actor: Any) -> Judgment:
     """登记生效裁判: the judgment, its parties and its performance deadline (R-TIME-01/02)."""
-    if not is_staff_of(actor, reg.court.pk):
-        raise NotFound()
+    require(actor, Action.FILE, reg.court)
     number, (principal, interest, costs), days, parties = _clean(reg, timezone.localdate())
     due = policy.performance_due(reg.effective_on, days)
     duplicate = RuleViolation(

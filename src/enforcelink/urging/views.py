@@ -25,13 +25,14 @@ from enforcelink.cases.forms import (
     party_formsets,
     party_inputs,
     show_errors,
-    show_form_errors,
     with_row_added,
     with_row_removed,
 )
 from enforcelink.core.errors import DomainError
+from enforcelink.core.forms import show_form_errors
 from enforcelink.core.pages import filter_query
 from enforcelink.orgs.models import User
+from enforcelink.orgs.permissions import Action, can
 from enforcelink.urging import actions, queries
 from enforcelink.urging.forms import JudgmentFilterForm, JudgmentForm, PerformanceForm, WithdrawForm
 from enforcelink.urging.models import Judgment
@@ -45,7 +46,7 @@ def _user(request: HttpRequest) -> User:
 
 def _staff(request: HttpRequest) -> User:
     user = _user(request)
-    if not user.is_court_staff or user.court is None:
+    if not can(user, Action.FILE):
         raise PermissionDenied(_("Only court staff register judgments."))
     return user
 
@@ -134,7 +135,7 @@ def _render_detail(
         "parties": list(judgment.parties.all()),
         "documents": list(judgment.documents.order_by("issued_at", "pk")),
         "today": timezone.localdate(),
-        "can_write": user.is_court_staff and user.court_id == judgment.court_id,
+        "can_write": can(user, Action.WRITE, judgment),
         "can_convert": judgment.can_convert(timezone.localdate()),
         "performance_form": bound.get("performance") or PerformanceForm(),
         "withdraw_form": bound.get("withdraw") or WithdrawForm(),

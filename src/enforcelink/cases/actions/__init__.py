@@ -9,7 +9,7 @@
 Import actions from here: `from enforcelink.cases.actions import case_close`.
 """
 
-from enforcelink.cases.actions.access import ensure_open, is_staff_of, reveal_id, staff_case, staff_lock
+from enforcelink.cases.actions.access import ensure_open, reveal_id, staff_case, staff_lock
 from enforcelink.cases.actions.closure import case_close, case_resume
 from enforcelink.cases.actions.deadlines import (
     PENDING_NODE_STATUSES,
@@ -56,7 +56,6 @@ __all__ = [
     "extension_decide",
     "extension_request",
     "find_duplicate",
-    "is_staff_of",
     "keep_imported_number",
     "lead_submit",
     "officer_loads",

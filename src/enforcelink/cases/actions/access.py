@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -11,20 +11,16 @@ from enforcelink.cases import policy
 from enforcelink.cases.models import Case, Party
 from enforcelink.core import audit
 from enforcelink.core.errors import NotFound, RuleViolation
+from enforcelink.orgs.permissions import Action, Actor, can, require
 
 M = TypeVar("M", bound=models.Model)
 
 
-def is_staff_of(actor: Any, court_id: int) -> bool:
-    """Writes on a case are for the staff of its court; supervisors read only."""
-    return bool(getattr(actor, "is_court_staff", False) and actor.court_id == court_id)
-
-
-def staff_lock(obj: M, actor: Any) -> M:
-    """Lock and re-read anything that belongs to a court (a case, a registered judgment …) for a write
-    by that court's staff; for anyone else it is "not found", whether it exists or not."""
-    if not (is_staff_of(actor, obj.court_id) or getattr(actor, "is_superuser", False)):  # type: ignore[attr-defined]
-        raise NotFound()
+def staff_lock(obj: M, actor: Actor, action: Action = Action.WRITE) -> M:
+    """Lock and re-read anything that belongs to a court (a case, a registered judgment …) for
+    `action` by someone who may do it there (orgs/permissions.py); for anyone else it is "not
+    found", whether it exists or not."""
+    require(actor, action, obj)
     model = type(obj)
     locked = model._default_manager.select_for_update().filter(pk=obj.pk).select_related("court").first()
     if locked is None:
@@ -32,9 +28,9 @@ def staff_lock(obj: M, actor: Any) -> M:
     return locked
 
 
-def staff_case(case: Case, actor: Any) -> Case:
+def staff_case(case: Case, actor: Actor, action: Action = Action.WRITE) -> Case:
     """`staff_lock` for a case."""
-    return staff_lock(case, actor)
+    return staff_lock(case, actor, action)
 
 
 def ensure_open(case: Case) -> None:
@@ -46,7 +42,7 @@ def ensure_open(case: Case) -> None:
 # --- Full ID numbers (R-ID-05) ----------------------------------------------------------------------
 
 
-def reveal_id(party: Party, *, actor: Any, purpose: str) -> str:
+def reveal_id(party: Party, *, actor: Actor, purpose: str) -> str:
     """R-ID-05: court staff of the case's court see the whole ID number; each view is logged with
     its purpose. Anyone else gets "not found"."""
     purpose = policy.require_text(
@@ -57,7 +53,7 @@ def reveal_id(party: Party, *, actor: Any, purpose: str) -> str:
         max_length=200,
     )
     found = Party.objects.select_related("case").filter(pk=party.pk).first()
-    if found is None or not is_staff_of(actor, found.case.court_id):
+    if found is None or not can(actor, Action.REVEAL_ID, found.case):
         raise NotFound()
     with transaction.atomic():
         audit.record(

@@ -16,12 +16,14 @@ from enforcelink.cases.actions.filing import CaseFiling, PartyInput, case_file
 from enforcelink.cases.models import Case, CaseStatus, CaseType, ExtensionStatus, NodeStatus, ProcessNode
 from enforcelink.core import audit, events
 from enforcelink.core.errors import RuleViolation
+from enforcelink.orgs.models import User
+from enforcelink.orgs.permissions import Action
 
 # --- Closure and resumption (R-CASE-05) -------------------------------------------------------------
 
 
 def case_close(
-    case: Case, *, mode: str, closed_on: dt.date, details: dict[str, Any] | None, actor: Any
+    case: Case, *, mode: str, closed_on: dt.date, details: dict[str, Any] | None, actor: User
 ) -> Case:
     """R-CASE-05: close the case in one of the modes, with the data that mode requires (policy.py).
 
@@ -30,7 +32,7 @@ def case_close(
     node ends with the case. Closed cases are read-only: every other action calls `ensure_open`.
     """
     with transaction.atomic():
-        case = staff_case(case, actor)
+        case = staff_case(case, actor, Action.CLOSE)
         ensure_open(case)
         facts = policy.ClosureFacts(
             filed_on=case.filed_on,
@@ -94,31 +96,35 @@ def _end_nodes(case: Case, done: ProcessNode | None, closed_on: dt.date, by: str
     pending.update(status=NodeStatus.MOOT, completed_by=by)
 
 
-def case_resume(case: Case, *, reason: str, actor: Any, filed_on: dt.date | None = None) -> Case:
+def case_resume(case: Case, *, reason: str, actor: User, filed_on: dt.date | None = None) -> Case:
     """R-CASE-05 / R-ID-04: a 终本 case is resumed as a new, linked 执恢 case with the same parties
     and basis and its own gapless number; both cases get an event."""
     reason = policy.require_text(
         reason, field="reason", code="REASON_REQUIRED", message=_("Give the reason."), max_length=300
     )
     with transaction.atomic():
-        old = staff_case(case, actor)
+        old = staff_case(case, actor, Action.RESUME)
         if not old.can_resume():
             raise RuleViolation(
                 "NOT_RESUMABLE", _("Only a case closed as 终本 without an open resumption can be resumed.")
             )
         new = case_file(_resumption_filing(old, filed_on or timezone.localdate()), actor=actor)
-        common = {"actor": actor, "court_id": old.court_id}
         audit.record(
-            "case.resumed", old, case_id=old.pk, after={"resumed_as": new.number, "reason": reason}, **common
-        )
+            "case.resumed", old, actor=actor, court_id=old.court_id, case_id=old.pk,
+            after={"resumed_as": new.number, "reason": reason},
+        )  # fmt: skip
         audit.record(
-            "case.resumed_from",
-            new,
-            case_id=new.pk,
+            "case.resumed_from", new, actor=actor, court_id=old.court_id, case_id=new.pk,
             after={"resumed_from": old.number, "reason": reason},
-            **common,
+        )  # fmt: skip
+        events.announce(
+            "case.resumed",
+            case_id=old.pk,
+            new_case_id=new.pk,
+            reason=reason,
+            actor=actor,
+            court_id=old.court_id,
         )
-        events.announce("case.resumed", case_id=old.pk, new_case_id=new.pk, reason=reason, **common)
     return new
 
 

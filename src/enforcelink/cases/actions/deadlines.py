@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from enforcelink.cases import clocks, policy
-from enforcelink.cases.actions.access import ensure_open, is_staff_of, staff_case
+from enforcelink.cases.actions.access import ensure_open, staff_case
 from enforcelink.cases.models import (
     AssetLead,
     Case,
@@ -31,6 +31,7 @@ from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import Notification
 from enforcelink.core.sweeps import claim_each
 from enforcelink.orgs.models import Role, User
+from enforcelink.orgs.permissions import Action, Actor, can, require
 
 # --- Node completion and asset leads (R-CASE-01, R-CASE-02, R-CASE-04) ----------------------------
 
@@ -50,7 +51,7 @@ def _node_refs(nodes: list[ProcessNode]) -> list[dict[str, Any]]:
 
 
 def record_step(
-    case: Case, *, step: str, actor: Any, on: dt.date | None = None, lead: AssetLead | None = None
+    case: Case, *, step: str, actor: User, on: dt.date | None = None, lead: AssetLead | None = None
 ) -> list[ProcessNode]:
     """A procedural step happened on `on` (default today): append its event and complete the matching
     open or overdue nodes (R-CASE-01, R-CASE-02, R-CASE-04). `lead_verified` needs the lead."""
@@ -96,7 +97,7 @@ def _case_lead(case: Case, lead: AssetLead | None) -> AssetLead:
 
 
 def lead_submit(
-    case: Case, *, description: str, urgent: bool, actor: Any, on: dt.date | None = None
+    case: Case, *, description: str, urgent: bool, actor: User, on: dt.date | None = None
 ) -> AssetLead:
     """The applicant gave an asset lead (财产线索): keep it and open its verification clock, 7 days or
     3 if urgent (R-CASE-04), with the court's rule values in force recorded on the node."""
@@ -142,7 +143,7 @@ def lead_submit(
 
 
 def suspension_start(
-    case: Case, *, kind: str, started_on: dt.date, reason: str, actor: Any
+    case: Case, *, kind: str, started_on: dt.date, reason: str, actor: User
 ) -> CaseSuspension:
     """R-CASE-03: audit/appraisal, suspension (中止), settlement deferral and auction periods are not
     counted; while one runs, the closure clock is paused (SUSPENDED)."""
@@ -181,7 +182,7 @@ def suspension_start(
     return suspension
 
 
-def suspension_end(suspension: CaseSuspension, *, ended_on: dt.date, actor: Any) -> CaseSuspension:
+def suspension_end(suspension: CaseSuspension, *, ended_on: dt.date, actor: User) -> CaseSuspension:
     """R-CASE-03 / R-TIME-02: the days of the period are added to the closure clock, whose due date is
     recomputed with `compute_deadline(excluded_days=...)`; the earlier date stays in its trace."""
     with transaction.atomic():
@@ -192,7 +193,7 @@ def suspension_end(suspension: CaseSuspension, *, ended_on: dt.date, actor: Any)
     return suspension
 
 
-def finish_suspension(case: Case, suspension_pk: int, ended_on: dt.date, actor: Any) -> CaseSuspension:
+def finish_suspension(case: Case, suspension_pk: int, ended_on: dt.date, actor: User) -> CaseSuspension:
     suspension = CaseSuspension.objects.select_for_update().filter(pk=suspension_pk, case=case).first()
     if suspension is None:
         raise NotFound()
@@ -229,7 +230,7 @@ def _running_closure_node(case: Case) -> ProcessNode:
     return node
 
 
-def extension_request(case: Case, *, reason: str, actor: Any, high_court_ref: str = "") -> ExtensionRequest:
+def extension_request(case: Case, *, reason: str, actor: User, high_court_ref: str = "") -> ExtensionRequest:
     """R-CASE-03: ask for 3 more months at least 5 days before the closure deadline; a further
     extension needs the high court's filing reference. The president decides."""
     reason = policy.require_text(
@@ -281,12 +282,11 @@ def _notify_approvers(case: Case, request: ExtensionRequest) -> None:
     )
 
 
-def extension_decide(request: ExtensionRequest, *, approve: bool, note: str, actor: Any) -> ExtensionRequest:
+def extension_decide(request: ExtensionRequest, *, approve: bool, note: str, actor: User) -> ExtensionRequest:
     """R-CASE-03: the court president approves or rejects; approval adds the months to the closure
     clock and recomputes its due date with the trace (R-TIME-02)."""
-    if not is_staff_of(actor, request.case.court_id):
-        raise NotFound()
-    policy.check_approver(actor.can_approve())
+    require(actor, Action.WRITE, request.case)
+    policy.check_approver(can(actor, Action.DECIDE_EXTENSION, request.case))
     with transaction.atomic():
         case = staff_case(request.case, actor)
         ensure_open(case)
@@ -345,7 +345,7 @@ def crossed(dates: frozenset[dt.date], start: dt.date, due: dt.date) -> list[str
     return sorted(day.isoformat() for day in dates if start < day <= due)
 
 
-def nodes_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, change: int) -> int:
+def nodes_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Actor, change: int) -> int:
     """Listener of `calendar.changed`: recompute the pending clocks whose period crosses a changed day,
     with the rule values recorded on each node; each whose due date moves keeps the earlier one in its
     trace and gets a `node.recomputed` event. Done and moot clocks, and clocks whose date comes out the

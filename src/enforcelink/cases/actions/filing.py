@@ -31,11 +31,13 @@ from enforcelink.cases.models import (
     ProcessNode,
 )
 from enforcelink.core import audit, events, numbering
+from enforcelink.core.actors import SystemActor
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, RuleViolation
 from enforcelink.core.identifiers import parse_case_number, parse_resident_id, parse_uscc
 from enforcelink.core.money import parse_amount
 from enforcelink.core.text import clean_text, column_max_length
 from enforcelink.orgs.models import Court, Role, User
+from enforcelink.orgs.permissions import Action, can, person
 
 OTHER_DOCUMENT = re.compile(r"^[A-Z0-9]{5,20}$")
 
@@ -272,7 +274,7 @@ def officer_loads(court: Court) -> dict[int, int]:
     return {officer.pk: officer.load for officer in counted}
 
 
-def assign(case: Case, *, actor: Any, method: str = "random_rotation") -> Assignment | None:
+def assign(case: Case, *, actor: User | SystemActor, method: str = "random_rotation") -> Assignment | None:
     """R-CASE-06: random balanced rotation among the court's officers, recorded with the candidates."""
     loads = officer_loads(case.court)
     if not loads:
@@ -288,7 +290,7 @@ def assign(case: Case, *, actor: Any, method: str = "random_rotation") -> Assign
         team=officer.team,
         method=method,
         candidates=candidates,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=person(actor),
     )
     audit.record(
         "case.assigned",
@@ -301,7 +303,7 @@ def assign(case: Case, *, actor: Any, method: str = "random_rotation") -> Assign
     return assignment
 
 
-def reassign(case: Case, *, officer: User, reason: str, actor: Any) -> Assignment:
+def reassign(case: Case, *, officer: User, reason: str, actor: User) -> Assignment:
     """R-CASE-06: moving a case to another officer needs a reason, and is recorded."""
     reason = policy.check_reassignment_reason(reason)
     if officer.court_id != case.court_id or officer.role != Role.OFFICER or not officer.is_active:
@@ -309,9 +311,7 @@ def reassign(case: Case, *, officer: User, reason: str, actor: Any) -> Assignmen
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         ensure_open(case)
-        policy.check_may_reassign(
-            getattr(actor, "role", ""), same_court=getattr(actor, "court_id", None) == case.court_id
-        )
+        policy.check_may_reassign(can(actor, Action.REASSIGN, case))
         before = {"officer": case.officer.username if case.officer else None}
         case.officer, case.team = officer, officer.team
         case.save(update_fields=["officer", "team"])
@@ -321,7 +321,7 @@ def reassign(case: Case, *, officer: User, reason: str, actor: Any) -> Assignmen
             team=officer.team,
             method="reassignment",
             reason=reason,
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=person(actor),
         )
         audit.record(
             "case.reassigned",
@@ -349,7 +349,7 @@ def snapshot(case: Case) -> dict[str, Any]:
     }
 
 
-def case_file(filing: CaseFiling, *, actor: Any, assign_officer: bool = True) -> Case:
+def case_file(filing: CaseFiling, *, actor: User | SystemActor, assign_officer: bool = True) -> Case:
     """File an enforcement case: validate, number (R-ID-03), detect duplicates, assign (R-CASE-06),
     open its statutory clocks (R-CASE-01..04) and record it — all or nothing."""
     cleaned = clean_filing(filing)

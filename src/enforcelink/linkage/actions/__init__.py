@@ -37,7 +37,6 @@ from enforcelink.linkage.actions.inputs import (
     clean_reason,
 )
 from enforcelink.linkage.actions.lifecycle import (
-    APPROVERS,
     PAST,
     message_post,
     request_acknowledge,
@@ -67,7 +66,6 @@ from enforcelink.linkage.actions.replies import (
 from enforcelink.linkage.actions.trail import SENT_STEPS, Step
 
 __all__ = [
-    "APPROVERS",
     "DETAIL_SCALARS",
     "MAX_DETAIL_KEY",
     "MAX_DETAIL_TEXT",

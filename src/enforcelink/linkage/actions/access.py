@@ -5,13 +5,10 @@ missing request, gets "not found".
 
 from __future__ import annotations
 
-from typing import Any
-
-from enforcelink.cases.actions import is_staff_of
 from enforcelink.cases.models import Case
 from enforcelink.core.errors import NotFound
 from enforcelink.linkage.models import AssistanceRequest
-from enforcelink.orgs.models import ApiKey
+from enforcelink.orgs.permissions import Action, Actor, can, require
 
 
 def _lock(request: AssistanceRequest) -> AssistanceRequest:
@@ -26,31 +23,31 @@ def _lock(request: AssistanceRequest) -> AssistanceRequest:
     return locked
 
 
-def court_request(request: AssistanceRequest, actor: Any) -> AssistanceRequest:
-    """Lock for a write by the staff of the case's court; anyone else: "not found". The case is locked
+def court_request(
+    request: AssistanceRequest, actor: Actor, action: Action = Action.SEND_REQUEST
+) -> AssistanceRequest:
+    """Lock for `action` by the staff of the case's court; anyone else: "not found". The case is locked
     before the request, the order every writer takes (closing a case locks it, then its requests;
     the other way round, an approval meeting a closing would deadlock)."""
     list(Case.objects.select_for_update().filter(pk=request.case_id).values_list("pk", flat=True))
     locked = _lock(request)
-    if not is_staff_of(actor, locked.case.court_id):
-        raise NotFound()
+    require(actor, action, locked)
     return locked
 
 
-def unit_request(request: AssistanceRequest, actor: Any) -> AssistanceRequest:
+def unit_request(
+    request: AssistanceRequest, actor: Actor, action: Action = Action.REPLY
+) -> AssistanceRequest:
     """Lock for a write by the unit it was sent to (a liaison or the unit's API key); what was never
     sent to it (`sent_to`) and other units' requests are "not found"."""
     locked = _lock(request)
-    if replying_unit(actor) != locked.unit_id or not locked.was_sent:
+    if not (can(actor, action, locked) and locked.was_sent):
         raise NotFound()
     return locked
 
 
-def replying_unit(actor: Any) -> int | None:
+def replying_unit(actor: Actor) -> int | None:
     """The unit an actor answers for: a live API key's, or an active liaison's (unit staff); anyone
     else answers for none (every request is "not found"). Read from the actor, without a query."""
-    if isinstance(actor, ApiKey):
-        return actor.unit_id if actor.revoked_at is None else None
-    if getattr(actor, "is_unit_staff", False) and actor.is_active:
-        return actor.unit_id
-    return None
+    unit_id: int | None = getattr(actor, "unit_id", None)
+    return unit_id if can(actor, Action.REPLY) else None

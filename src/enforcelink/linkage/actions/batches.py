@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from enforcelink.cases.actions import ensure_open, is_staff_of
+from enforcelink.cases.actions import ensure_open
 from enforcelink.cases.models import Case
 from enforcelink.core.errors import NotFound
 from enforcelink.core.rows import insert_rows
@@ -22,19 +22,20 @@ from enforcelink.linkage.actions.notices import _attach_rulings, _notice, _sent_
 from enforcelink.linkage.actions.trail import _trail, _write_trail
 from enforcelink.linkage.delivery import enqueue_deliveries
 from enforcelink.linkage.models import AssistanceRequest, RequestStatus
-from enforcelink.orgs.models import LinkageUnit
+from enforcelink.orgs.models import LinkageUnit, User
+from enforcelink.orgs.permissions import Action, can
 from enforcelink.orgs.scoping import unit_directory_scope
 
 
 def requests_fan_out(
-    case: Case, asks: Iterable[Ask], *, actor: Any, send: bool = True
+    case: Case, asks: Iterable[Ask], *, actor: User, send: bool = True
 ) -> list[AssistanceRequest]:
     """One case to many units in one action (一键查询): all are created, or none."""
     return requests_batch([(case, ask) for ask in asks], actor=actor, send=send)
 
 
 def requests_for_cases(
-    cases: Iterable[Case], ask: Ask, *, actor: Any, send: bool = True
+    cases: Iterable[Case], ask: Ask, *, actor: User, send: bool = True
 ) -> list[AssistanceRequest]:
     """Many cases to one unit (a bank's daily batch): all are created, or none."""
     return requests_batch(
@@ -44,7 +45,7 @@ def requests_for_cases(
 
 
 def requests_batch(
-    pairs: list[tuple[Case, Ask]], *, actor: Any, send: bool = True
+    pairs: list[tuple[Case, Ask]], *, actor: User, send: bool = True
 ) -> list[AssistanceRequest]:
     """Many (case, ask) pairs in one transaction, all or nothing, with the same checks and trail as
     one `request_create` + `request_send` each, but written in bulk: one lock per case, one insert
@@ -112,7 +113,7 @@ def requests_batch(
     return requests
 
 
-def _lock_cases(ids: set[int], actor: Any, *, drafts_only: bool) -> dict[int, Case]:
+def _lock_cases(ids: set[int], actor: User, *, drafts_only: bool) -> dict[int, Case]:
     """Lock the cases (in id order, as every writer does) for a write by their court's staff; a case
     of another court, like a missing one, is "not found"; a closed one refuses."""
     ordered = sorted(ids)
@@ -125,10 +126,9 @@ def _lock_cases(ids: set[int], actor: Any, *, drafts_only: bool) -> dict[int, Ca
     }  # fmt: skip
     for pk in ordered:
         case = cases.get(pk)
-        # As one at a time: drafts may be made by the platform administrator too (`request_create`),
+        # As one at a time: drafts may be made by the platform operator too (`request_create`),
         # sending is for the court's staff only (`court_request`).
-        superuser = drafts_only and getattr(actor, "is_superuser", False)
-        if case is None or not (is_staff_of(actor, case.court_id) or superuser):
+        if case is None or not can(actor, Action.DRAFT_REQUEST if drafts_only else Action.SEND_REQUEST, case):
             raise NotFound(field="case")
         ensure_open(case)
     return cases

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enforcelink.core.actors import SYSTEM
 from enforcelink.core.calendar import Deadline, with_history
 from enforcelink.core.models import Notification
 from enforcelink.core.sweeps import claim_each
@@ -18,6 +19,7 @@ from enforcelink.linkage import policy
 from enforcelink.linkage.actions.trail import _trail, _write_trail
 from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest
 from enforcelink.orgs.models import Role, User
+from enforcelink.orgs.permissions import Actor
 
 
 def _schedule(request: AssistanceRequest, due_dates: dict[tuple[Any, ...], Any] | None = None) -> None:
@@ -89,7 +91,7 @@ def _escalate_overdue(today: dt.date) -> int:
             if request.case.officer_id:
                 notes.append(Notification(user_id=request.case.officer_id, kind="request.overdue", message=message,
                                           url=f"/cases/{request.case_id}/", case_id=request.case_id))  # fmt: skip
-            trail.append(_trail(request, "escalated", request.status, actor=None, due_on=request.due_on))
+            trail.append(_trail(request, "escalated", request.status, actor=SYSTEM, due_on=request.due_on))
         Notification.objects.bulk_create(notes)
         _write_trail(trail)
 
@@ -99,7 +101,7 @@ def _escalate_overdue(today: dt.date) -> int:
 # --- a changed holiday calendar (R-TIME-01, R-TIME-02) ---------------------------------------------
 
 
-def requests_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, change: int) -> int:
+def requests_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Actor, change: int) -> int:
     """Listener of `calendar.changed`: the SLA clocks running with a unit (sent, acknowledged, in
     progress) whose period crosses a changed day are recomputed from the first sending with the days
     already spent back with the court; each whose due date moves keeps the earlier one in its trace,

@@ -27,29 +27,26 @@ from enforcelink.linkage.delivery import enqueue_deliveries
 from enforcelink.linkage.models import (
     AssistanceRequest,
     AttachmentKind,
-    RequestEvent,
     RequestMessage,
     RequestStatus,
     Side,
 )
-from enforcelink.orgs.models import ApiKey, LinkageUnit, Role
+from enforcelink.orgs.models import ApiKey, LinkageUnit, User
+from enforcelink.orgs.permissions import Action, Actor, can, is_own_request, person
 from enforcelink.orgs.scoping import unit_directory_scope
-
-APPROVERS = {Role.PRESIDENT, Role.TEAM_LEADER}
-
 
 PAST = {"acknowledge": "acknowledged", "start": "started", "complete": "completed", "reject": "rejected",
         "return": "returned"}  # fmt: skip
 
 
-def request_create(case: Case, ask: Ask, *, actor: Any, batch: uuid.UUID | None = None) -> AssistanceRequest:
+def request_create(case: Case, ask: Ask, *, actor: User, batch: uuid.UUID | None = None) -> AssistanceRequest:
     """A draft request from an open case to a unit of the court's directory that has the type on its
     responsibility list."""
     if not LinkageUnit.objects.filter(unit_directory_scope(actor), pk=ask.unit.pk).exists():
         raise NotFound(field="unit")
     entry = _clean_ask(ask)
     with transaction.atomic():
-        locked = staff_case(case, actor)
+        locked = staff_case(case, actor, Action.DRAFT_REQUEST)
         ensure_open(locked)
         request = AssistanceRequest.objects.create(
             case=locked, unit=ask.unit, request_type=ask.request_type, purpose=ask.purpose.strip()[:300],
@@ -66,7 +63,7 @@ def _move(request: AssistanceRequest, transition: str) -> str:
     return before
 
 
-def request_send(request: AssistanceRequest, *, actor: Any) -> AssistanceRequest:
+def request_send(request: AssistanceRequest, *, actor: User) -> AssistanceRequest:
     """Send a draft, or put it before an approver when its type needs approval."""
     with transaction.atomic():
         locked = court_request(request, actor)
@@ -82,21 +79,17 @@ def request_send(request: AssistanceRequest, *, actor: Any) -> AssistanceRequest
 
 
 def request_approve(
-    request: AssistanceRequest, *, approve: bool, actor: Any, note: str = ""
+    request: AssistanceRequest, *, approve: bool, actor: User, note: str = ""
 ) -> AssistanceRequest:
     """The president or a team leader approves (it goes out) or refuses (it goes back to draft)."""
     with transaction.atomic():
         locked = court_request(request, actor)
         ensure_open(locked.case)
-        if actor.role not in APPROVERS:
+        if not can(actor, Action.APPROVE_REQUEST):
             raise RuleViolation("NOT_APPROVER", _("Only the president or a team leader approves requests."))
         # Four eyes: neither who drafted it nor who put it before an approver (an approver who sends a
         # colleague's draft does not then approve it).
-        submitted_by = (
-            RequestEvent.objects.filter(request=locked, kind="submitted").order_by("-at", "-pk")
-            .values_list("actor_id", flat=True).first()
-        )  # fmt: skip
-        if actor.pk in (locked.created_by_id, submitted_by):
+        if is_own_request(actor, locked):
             raise RuleViolation("OWN_REQUEST", _("A request is approved by someone other than its author."))
         if not approve and not note.strip():
             raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="note")
@@ -128,14 +121,15 @@ def _unit_step(
     request: AssistanceRequest,
     transition: str,
     *,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     files: list[CleanFile] | None = None,
     **data: Any,
 ) -> AssistanceRequest:
     """A unit's step; the files of a reply (checked by the caller) are stored in its transaction."""
     with transaction.atomic():
-        locked = unit_request(request, actor)
+        action = Action.ACKNOWLEDGE if transition in ("acknowledge", "start") else Action.REPLY
+        locked = unit_request(request, actor, action)
         before = _step(locked, transition, timezone.now(), **data)
         locked.save()
         attachments_store(locked, files or [], kind=AttachmentKind.REPLY, side=Side.UNIT, actor=actor)
@@ -143,21 +137,21 @@ def _unit_step(
     return locked
 
 
-def request_acknowledge(request: AssistanceRequest, *, actor: Any) -> AssistanceRequest:
+def request_acknowledge(request: AssistanceRequest, *, actor: Actor) -> AssistanceRequest:
     """Acknowledging twice (a retrying system) is not an error: the second one changes nothing."""
     with transaction.atomic():
-        locked = unit_request(request, actor)
+        locked = unit_request(request, actor, Action.ACKNOWLEDGE)
         if locked.acknowledged_at is not None and locked.status != RequestStatus.SENT:
             return locked
     return _unit_step(request, "acknowledge", actor=actor)
 
 
-def request_start(request: AssistanceRequest, *, actor: Any) -> AssistanceRequest:
+def request_start(request: AssistanceRequest, *, actor: Actor) -> AssistanceRequest:
     return _unit_step(request, "start", actor=actor)
 
 
 def request_complete(
-    request: AssistanceRequest, *, result: Any, actor: Any, attachments: Sequence[FileLike] = ()
+    request: AssistanceRequest, *, result: Any, actor: Actor, attachments: Sequence[FileLike] = ()
 ) -> AssistanceRequest:
     """The structured result the type must return (`policy.RESULT_FIELDS`), checked before anything,
     with the files that come with it (a statement, an extract), stored with it or not at all."""
@@ -168,14 +162,14 @@ def request_complete(
 
 
 def request_reject(
-    request: AssistanceRequest, *, reason: str, actor: Any, attachments: Sequence[FileLike] = ()
+    request: AssistanceRequest, *, reason: str, actor: Actor, attachments: Sequence[FileLike] = ()
 ) -> AssistanceRequest:
     files, reason = clean_files(attachments), clean_reason(reason)
     return _unit_step(request, "reject", actor=actor, note=reason, reason=reason, files=files)
 
 
 def request_return(
-    request: AssistanceRequest, *, reason: str, actor: Any, attachments: Sequence[FileLike] = ()
+    request: AssistanceRequest, *, reason: str, actor: Actor, attachments: Sequence[FileLike] = ()
 ) -> AssistanceRequest:
     """Back to the court for correction: the SLA clock pauses until the court re-sends."""
     files, reason = clean_files(attachments), clean_reason(reason)
@@ -183,7 +177,7 @@ def request_return(
 
 
 def request_resend(
-    request: AssistanceRequest, *, actor: Any, details: dict[str, Any] | None = None, note: str = ""
+    request: AssistanceRequest, *, actor: User, details: dict[str, Any] | None = None, note: str = ""
 ) -> AssistanceRequest:
     """The court corrected a returned request; the days it spent here are added to the deadline."""
     with transaction.atomic():
@@ -206,7 +200,7 @@ def request_resend(
     return locked
 
 
-def request_cancel(request: AssistanceRequest, *, reason: str, actor: Any) -> AssistanceRequest:
+def request_cancel(request: AssistanceRequest, *, reason: str, actor: User) -> AssistanceRequest:
     with transaction.atomic():
         locked = court_request(request, actor)
         before = _move(locked, "cancel")
@@ -219,7 +213,7 @@ def request_cancel(request: AssistanceRequest, *, reason: str, actor: Any) -> As
 
 
 def message_post(
-    request: AssistanceRequest, *, body: str, actor: Any, attachments: Sequence[FileLike] = ()
+    request: AssistanceRequest, *, body: str, actor: Actor, attachments: Sequence[FileLike] = ()
 ) -> RequestMessage:
     """A message in the request's thread, from the court or from the unit, with any files (a message
     may be only files); a closed request's thread stays readable, and still open for questions
@@ -229,11 +223,11 @@ def message_post(
     if (not text and not files) or len(text) > 4000:
         raise InvalidInput("MESSAGE_INVALID", _("Write a message of at most 4,000 characters."), field="body")
     with transaction.atomic():
-        if isinstance(actor, ApiKey) or getattr(actor, "is_unit_staff", False):
-            locked, side = unit_request(request, actor), Side.UNIT
+        if can(actor, Action.REPLY):  # a unit's liaison or system writes on the unit's side
+            locked, side = unit_request(request, actor, Action.MESSAGE), Side.UNIT
         else:
-            locked, side = court_request(request, actor), Side.COURT
-        user, key = (None, actor) if isinstance(actor, ApiKey) else (actor, None)
+            locked, side = court_request(request, actor, Action.MESSAGE), Side.COURT
+        user, key = person(actor), actor if isinstance(actor, ApiKey) else None
         message = RequestMessage.objects.create(
             request=locked, side=side, author=user, api_key=key, body=text, at=timezone.now()
         )
@@ -242,13 +236,13 @@ def message_post(
     return message
 
 
-def requests_withdraw_unsent(case: Case, *, actor: Any) -> int:
+def requests_withdraw_unsent(case: Case, *, actor: User) -> int:
     """When a case closes, its drafts and requests awaiting approval are withdrawn; what is already
     with a unit goes on (after 终本 the controls stay in force, R-ZB-04) and can still be answered."""
     return requests_withdraw_for_closure(case_id=case.pk, actor=actor)
 
 
-def requests_withdraw_for_closure(*, case_id: int, actor: Any, **_payload: Any) -> int:
+def requests_withdraw_for_closure(*, case_id: int, actor: User, **_payload: Any) -> int:
     """The `case.closed` listener (apps.py): inside the closure's transaction, after it locked the
     case, the case's unsent requests are locked in id order and withdrawn."""
     withdrawn = 0

@@ -16,9 +16,10 @@ from enforcelink.linkage import policy, queries
 from enforcelink.linkage.actions.deadlines import _schedule
 from enforcelink.linkage.delivery import enqueue_deliveries
 from enforcelink.linkage.models import AssistanceRequest, RequestType
+from enforcelink.orgs.permissions import Actor
 
 
-def _dispatch(request: AssistanceRequest, *, actor: Any) -> dict[str, Any]:
+def _dispatch(request: AssistanceRequest, *, actor: Actor) -> dict[str, Any]:
     """Sent: the SLA clock starts and the notice is issued (numbered now, rendered on first download),
     with the case's ruling when the unit's list requires one. Returns what the step's trail entry
     says of the deadline, the notice and the ruling. A re-sent request keeps both."""
@@ -80,7 +81,7 @@ def _ruling(request: AssistanceRequest) -> Reservation:
     return Reservation(request.case, variant, extra)
 
 
-def _attach_rulings(requests: list[AssistanceRequest], *, actor: Any) -> list[bool]:
+def _attach_rulings(requests: list[AssistanceRequest], *, actor: Actor) -> list[bool]:
     """Give each request (its case locked by the caller) the case's ruling for its measure: the newest
     already issued for the case and measure, else one reserved now and shared by the requests of the
     same case and measure. One query for the existing rulings, one reservation for the new ones.

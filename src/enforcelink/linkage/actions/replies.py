@@ -27,7 +27,7 @@ from enforcelink.linkage.actions.lifecycle import PAST, _step
 from enforcelink.linkage.actions.trail import Step, _trail, _write_trail
 from enforcelink.linkage.attachments import CleanFile, FileLike, attachments_store, clean_files, trail_data
 from enforcelink.linkage.models import AssistanceRequest, AttachmentKind, ReplyReceipt, Side
-from enforcelink.orgs.models import ApiKey, User
+from enforcelink.orgs.permissions import RequestActor
 
 MAX_KEY = 100
 
@@ -102,7 +102,7 @@ Present = Callable[[list[AssistanceRequest]], list[dict[str, Any]]]
 # Who replies under an Idempotency-Key: a unit's system (its API key), or a liaison signed in by
 # session who sends the header (a unit's own web client, a script). Either way the receipts are the
 # unit's: one key space per unit, whoever of the unit uses a key.
-ReplyActor = ApiKey | User
+ReplyActor = RequestActor
 
 
 def replies_apply(replies: list[UnitReply], *, actor: ReplyActor, present: Present) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from enforcelink.core import audit, events, rows
 from enforcelink.core.rows import insert_rows
 from enforcelink.linkage.models import AssistanceRequest, RequestEvent, RequestStatus
 from enforcelink.orgs.models import ApiKey
+from enforcelink.orgs.permissions import Actor
 
 
 class Step(NamedTuple):
@@ -28,7 +29,7 @@ SENT_STEPS = frozenset({"sent", "approved", "resent"})  # the steps that put a r
 
 
 def _fact(
-    request: AssistanceRequest, kind: str, court_id: int, actor: Any
+    request: AssistanceRequest, kind: str, court_id: int, actor: Actor
 ) -> tuple[str, dict[str, Any]] | None:
     ids = {"request_id": request.pk, "case_id": request.case_id, "court_id": court_id, "unit_id": request.unit_id,
            "request_type": request.request_type, "actor": actor}  # fmt: skip
@@ -46,7 +47,7 @@ def _trail(
     kind: str,
     before: str,
     *,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     court_id: int | None = None,
     **data: Any,
@@ -84,6 +85,6 @@ def _write_trail(trail: list[Step]) -> None:
 
 
 def _record(
-    request: AssistanceRequest, kind: str, before: str, *, actor: Any, note: str = "", **data: Any
+    request: AssistanceRequest, kind: str, before: str, *, actor: Actor, note: str = "", **data: Any
 ) -> None:
     _write_trail([_trail(request, kind, before, actor=actor, note=note, **data)])

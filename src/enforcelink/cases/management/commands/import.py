@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from enforcelink.cases.importing import CASE_COLUMNS, REQUIRED_COLUMNS, import_cases
+from enforcelink.core.actors import SYSTEM, SystemActor
 from enforcelink.core.errors import DomainError
 from enforcelink.core.tabular import ImportReport, Table, open_table, write_xlsx_template
 from enforcelink.orgs.actions import UNIT_COLUMNS, UNIT_COLUMNS_REQUIRED, region_ensure, units_import
 from enforcelink.orgs.models import User
 
-ACTOR = "cli:import"
+ACTOR = SystemActor("cli:import")
 
 
 def need_label(need: str) -> str:
@@ -66,11 +67,12 @@ class Command(BaseCommand):
 
     def _cases(self, options: dict[str, Any]) -> ImportReport:
         table = open_table(options["file"], required=REQUIRED_COLUMNS)
-        actor = None
+        actor: User | SystemActor = SYSTEM
         if options.get("actor"):
-            actor = User.objects.filter(username=options["actor"]).first()
-            if actor is None:
+            person = User.objects.filter(username=options["actor"]).first()
+            if person is None:
                 raise CommandError(_("No user %(name)s.") % {"name": options["actor"]})
+            actor = person
         return import_cases(
             table,
             rows=self._progress(table),

@@ -16,10 +16,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from enforcelink.core import calendar, holidays
+from enforcelink.core.actors import SystemActor
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput
 from enforcelink.core.models import CalendarDay, CalendarYear
 
-ACTOR = "cli:calendar"
+ACTOR = SystemActor("cli:calendar")
 
 
 class Command(BaseCommand):

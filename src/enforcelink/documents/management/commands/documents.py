@@ -15,7 +15,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,12 +29,11 @@ from django.utils.translation import gettext as _
 from enforcelink.cases.actions import CaseFiling, PartyInput, case_file
 from enforcelink.cases.models import Case
 from enforcelink.core.errors import DomainError
-from enforcelink.documents import policy
+from enforcelink.documents import judgments, policy
 from enforcelink.documents.actions import document_issue
 from enforcelink.documents.models import DocumentKind
 from enforcelink.documents.queries import file_content
 from enforcelink.orgs.models import Court, Region, Role, Team, User
-from enforcelink.urging.models import Judgment, JudgmentParty
 
 PDFTOPPM = "/usr/bin/pdftoppm"
 DEFAULT_DPI = 60
@@ -182,11 +180,12 @@ def throwaway_database() -> Iterator[None]:
 class Demo:
     officer: User
     case: Case
-    judgment: Judgment
+    judgment: judgments.RegisteredJudgment
 
 
 def build_demo() -> Demo:
-    """A court with one officer, a case filed through `case_file`, and a registered judgment."""
+    """A court with one officer, a case filed through `case_file`, and a registered judgment (made by
+    the app that provides them, documents/judgments.py)."""
     region, _created = Region.objects.get_or_create(
         code="500110", defaults={"name": "綦江区", "path": "500000/500110/"}
     )
@@ -229,39 +228,7 @@ def build_demo() -> Demo:
         principal=AMOUNT,
     )
     case = case_file(filing, actor=officer)
-    return Demo(officer=officer, case=case, judgment=_judgment(court, officer))
-
-
-def _judgment(court: Court, judge: User) -> Judgment:
-    effective_on = timezone.localdate() - dt.timedelta(days=3)
-    judgment = Judgment.objects.create(
-        court=court,
-        number="（2026）渝0110民初123号",
-        judge=judge,
-        judge_name="王法官",
-        effective_on=effective_on,
-        performance_days=15,
-        due_on=effective_on + dt.timedelta(days=15),
-        principal=Decimal(AMOUNT),
-        registered_by=judge,
-    )
-    JudgmentParty.objects.create(
-        judgment=judgment,
-        role="applicant",
-        kind="person",
-        name="张三",
-        id_type="resident_id",
-        id_number=PERSON_ID,
-    )
-    JudgmentParty.objects.create(
-        judgment=judgment,
-        role="respondent",
-        kind="organisation",
-        name="重庆某建材有限公司",
-        id_type="uscc",
-        id_number=USCC,
-    )
-    return judgment
+    return Demo(officer=officer, case=case, judgment=judgments.provider().sample(court, officer))
 
 
 class _Rollback(Exception):

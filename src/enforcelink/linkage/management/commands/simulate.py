@@ -21,10 +21,13 @@ from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
 from enforcelink.core import audit
+from enforcelink.core.actors import SystemActor
 from enforcelink.linkage.models import UnitEndpoint
 from enforcelink.linkage.simulator import Agency, Faults
 from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
 from enforcelink.orgs.models import ApiKey, LinkageUnit
+
+SIMULATOR = SystemActor("simulator")
 
 DEFAULT_TYPES = "bank,real_estate,vehicle,market,housing_fund,social_security,police"
 KEY_NAME = "simulator"
@@ -132,8 +135,8 @@ class Command(BaseCommand):
 
     def _agency(self, unit: LinkageUnit, options: dict[str, Any], n: int) -> Agency:
         for old in ApiKey.objects.filter(unit=unit, name=KEY_NAME, revoked_at__isnull=True):
-            api_key_revoke(old, actor="simulator")
-        _key, secret = api_key_issue(unit, name=KEY_NAME, actor="simulator")
+            api_key_revoke(old, actor=SIMULATOR)
+        _key, secret = api_key_issue(unit, name=KEY_NAME, actor=SIMULATOR)
         low, high = options["delay"]
         faults = Faults(rate=options["fault_rate"], push_rate=options["push_fault_rate"])
         agency = Agency(unit.name, options["base_url"], secret, delay=(low, max(low, high)), faults=faults,
@@ -146,5 +149,5 @@ class Command(BaseCommand):
                 endpoint, _created = UnitEndpoint.objects.update_or_create(
                     unit=unit, defaults={"url": url, "secret": agency.webhook_secret, "active": True}
                 )
-                audit.record("unit_endpoint.simulated", endpoint, actor="simulator", after={"url": url})
+                audit.record("unit_endpoint.simulated", endpoint, actor=SIMULATOR, after={"url": url})
         return agency

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from enforcelink.core.actors import SystemActor
 from enforcelink.core.errors import DomainError
 from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
 from enforcelink.orgs.models import ApiKey, LinkageUnit
 
-ACTOR = "cli:apikey"
+ACTOR = SystemActor("cli:apikey")
 
 
 class Command(BaseCommand):

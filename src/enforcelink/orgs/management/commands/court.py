@@ -7,11 +7,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from enforcelink.core.actors import SystemActor
 from enforcelink.core.errors import DomainError
 from enforcelink.orgs.actions import court_add
 from enforcelink.orgs.models import Court, CourtLevel
 
-ACTOR = "cli:court"
+ACTOR = SystemActor("cli:court")
 
 
 class Command(BaseCommand):
