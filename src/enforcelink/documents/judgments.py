@@ -88,8 +88,8 @@ class JudgmentProvider(Protocol):
         ...
 
     def lock(self, judgment: RegisteredJudgment, actor: Any) -> RegisteredJudgment:
-        """Re-read under a row lock for a write by its court's staff; "not found" for anyone else
-        (as `cases.actions.staff_lock` does for a case)."""
+        """Re-read under a row lock for `actor` to issue a document on it (`Action.ISSUE_DOCUMENTS`,
+        as `document_issue` locks a case); "not found" for anyone who may not."""
         ...
 
     def parties(self, judgment: RegisteredJudgment) -> Sequence[PrintedParty]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from enforcelink.cases.actions import staff_lock
 from enforcelink.documents.judgments import RegisteredJudgment
 from enforcelink.orgs.models import Court, User
+from enforcelink.orgs.permissions import Action
 from enforcelink.urging.models import Judgment, JudgmentParty
 
 
@@ -30,7 +31,7 @@ class JudgmentSubjects:
     model = Judgment
 
     def lock(self, judgment: RegisteredJudgment, actor: Any) -> Judgment:
-        return staff_lock(_own(judgment), actor)
+        return staff_lock(_own(judgment), actor, Action.ISSUE_DOCUMENTS)
 
     def parties(self, judgment: RegisteredJudgment) -> list[JudgmentParty]:
         return list(_own(judgment).parties.all())
