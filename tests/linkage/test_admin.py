@@ -21,7 +21,7 @@ def test_superuser_overrides_a_units_time_limit(client, world):
     assert client.get(reverse("admin:linkage_responsibility_changelist")).status_code == 200
     assert client.get(reverse("admin:linkage_assistancerequest_changelist")).status_code == 200
     data = {"unit_type": "", "unit": world.unit.pk, "request_type": "freeze", "sla_amount": "1",
-            "sla_unit": "working_days", "attachments": "[]", "handled": "on"}  # fmt: skip
+            "sla_unit": "working_days", "handled": "on"}  # fmt: skip
     assert client.post(reverse("admin:linkage_responsibility_add"), data).status_code == 302
     assert queries.responsibility_for(world.unit, "freeze").sla_amount == 1
     assert AuditEvent.objects.filter(action="admin.created", object_type__endswith="responsibility").exists()

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from enforcelink.orgs.models import UnitType
 from enforcelink.orgs.scoping import NOTHING, court_scope
 
 
@@ -73,10 +74,18 @@ class Responsibility(models.Model):
     """One line of a responsibility list: a request type a unit type (or one unit) handles, with its
     SLA. Rows override the shipped defaults (`policy.DEFAULT_LISTS`); a unit's row beats its type's."""
 
-    unit_type = models.CharField(_("unit type"), max_length=32, blank=True)
-    unit = models.ForeignKey(
-        "orgs.LinkageUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="responsibilities"
+    unit_type = models.CharField(
+        _("unit type"),
+        max_length=32,
+        blank=True,
+        choices=UnitType.choices,
+        help_text=_("The line applies to every unit of this type; leave empty for a line of one unit."),
     )
+    unit = models.ForeignKey(
+        "orgs.LinkageUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="responsibilities",
+        verbose_name=_("linkage unit"),
+        help_text=_("Only this unit, ahead of its type's line; leave empty for a unit type's line."),
+    )  # fmt: skip
     request_type = models.CharField(_("request type"), max_length=32, choices=RequestType.choices)
     sla_amount = models.PositiveSmallIntegerField(_("time limit"))
     sla_unit = models.CharField(_("unit of time"), max_length=16, choices=SlaUnit.choices)
@@ -92,22 +101,29 @@ class Responsibility(models.Model):
                 fields=["unit_type", "request_type"],
                 condition=Q(unit__isnull=True),
                 name="responsibility_per_type",
+                violation_error_message=_(
+                    "This unit type already has a line for this request type: change that line instead."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["unit", "request_type"],
                 condition=Q(unit__isnull=False),
                 name="responsibility_per_unit",
+                violation_error_message=_(
+                    "This unit already has a line of its own for this request type: change that line instead."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(unit__isnull=True, unit_type__gt="") | Q(unit__isnull=False, unit_type=""),
                 name="responsibility_for_type_or_unit",
+                violation_error_message=_("Choose either a unit type or one unit."),
             ),
         ]
         verbose_name = _("responsibility list entry")
         verbose_name_plural = _("responsibility lists")
 
     def __str__(self) -> str:
-        return f"{self.unit or self.unit_type}: {self.get_request_type_display()}"
+        return f"{self.unit or self.get_unit_type_display()}: {self.get_request_type_display()}"
 
 
 class RequestStatus(models.TextChoices):
@@ -147,11 +163,13 @@ class AssistanceRequest(models.Model):
     # Looked up through the (case, status) and (unit, status, due_on) indexes below, which lead with
     # them: an index of their own would only be one more to write for every request.
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="assistance_requests", db_index=False
-    )
+        "cases.Case", on_delete=models.PROTECT, related_name="assistance_requests", db_index=False,
+        verbose_name=_("case"),
+    )  # fmt: skip
     unit = models.ForeignKey(
-        "orgs.LinkageUnit", on_delete=models.PROTECT, related_name="requests", db_index=False
-    )
+        "orgs.LinkageUnit", on_delete=models.PROTECT, related_name="requests", db_index=False,
+        verbose_name=_("linkage unit"),
+    )  # fmt: skip
     request_type = models.CharField(_("request type"), max_length=32, choices=RequestType.choices)
     # R-ASSET-01: every inquiry (and every request) records its case, purpose and legal basis.
     purpose = models.CharField(_("purpose"), max_length=300)
@@ -162,31 +180,34 @@ class AssistanceRequest(models.Model):
     )
     sla_amount = models.PositiveSmallIntegerField(_("time limit"))
     sla_unit = models.CharField(_("unit of time"), max_length=16, choices=SlaUnit.choices)
-    needs_approval = models.BooleanField(default=False)
-    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    needs_approval = models.BooleanField(_("needs approval"), default=False)
+    batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
     notice = models.ForeignKey(
-        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("assistance notice"),
+    )  # fmt: skip
     # The enforcement ruling (执行裁定书) the notice executes, attached where the type's
     # responsibility list requires one (DOMAIN.md §11); one ruling serves the case's requests for
     # the same measure.
     ruling = models.ForeignKey(
         "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        db_index=False,
+        db_index=False, verbose_name=_("enforcement ruling"),
     )  # fmt: skip
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)
-    due_trace = models.JSONField(default=dict, blank=True)
-    paused_days = models.PositiveIntegerField(default=0)
-    returned_at = models.DateTimeField(null=True, blank=True)
+    due_trace = models.JSONField(_("how the due date was counted"), default=dict, blank=True)
+    paused_days = models.PositiveIntegerField(_("days back with the court"), default=0)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    reminded_on = models.DateField(null=True, blank=True)
-    escalated_on = models.DateField(null=True, blank=True)
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
+    escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
 
     objects = AssistanceRequestQuerySet.as_manager()
 
@@ -280,24 +301,30 @@ class RequestAttachment(models.Model):
     with a message on the follow-up thread, from either side. Kept in the database, so it is
     written in the same transaction as the reply or message it belongs to, with its hash."""
 
-    request = models.ForeignKey(AssistanceRequest, on_delete=models.CASCADE, related_name="attachments")
+    request = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="attachments",
+        verbose_name=_("assistance request"),
+    )  # fmt: skip
     message = models.ForeignKey(
-        RequestMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
-    kind = models.CharField(max_length=8, choices=AttachmentKind.choices)
-    side = models.CharField(max_length=8, choices=Side.choices)
+        RequestMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments",
+        verbose_name=_("message"),
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
+    side = models.CharField(_("side"), max_length=8, choices=Side.choices)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("uploaded by"),
+    )  # fmt: skip
     api_key = models.ForeignKey(
-        "orgs.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        "orgs.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("API key"),
+    )  # fmt: skip
     name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    content = models.BinaryField()
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    at = models.DateTimeField()
+    content_type = models.CharField(_("file type"), max_length=100)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 hash"), max_length=64)
+    at = models.DateTimeField(_("uploaded at"))
 
     class Meta:
         ordering = ["at", "id"]
@@ -339,7 +366,9 @@ class OperatorsOnlyQuerySet(models.QuerySet[Any]):
 class UnitEndpoint(models.Model):
     """Where a unit's system wants requests pushed (optional: a unit may only poll the API)."""
 
-    unit = models.OneToOneField("orgs.LinkageUnit", on_delete=models.CASCADE, related_name="endpoint")
+    unit = models.OneToOneField(
+        "orgs.LinkageUnit", on_delete=models.CASCADE, related_name="endpoint", verbose_name=_("linkage unit")
+    )
     url = models.URLField(_("webhook URL"), max_length=300)
     secret = models.CharField(
         _("signing secret"), max_length=100, help_text=_("HMAC-SHA256 key shared with the unit.")
@@ -369,20 +398,26 @@ class Delivery(models.Model):
     # No index of its own: the queue's partial index leads with it, and only deleting a webhook
     # (rare, by an operator) looks deliveries up by endpoint alone.
     endpoint = models.ForeignKey(
-        UnitEndpoint, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+        UnitEndpoint, on_delete=models.CASCADE, related_name="deliveries", db_index=False,
+        verbose_name=_("unit webhook"),
+    )  # fmt: skip
+    request = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="deliveries",
+        verbose_name=_("assistance request"),
+    )  # fmt: skip
+    event = models.CharField(_("event"), max_length=32)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
-    request = models.ForeignKey(AssistanceRequest, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(max_length=32)
-    payload = models.JSONField()
-    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    lease_until = models.DateTimeField(null=True, blank=True)
-    lease_token = models.UUIDField(null=True, blank=True)  # the worker holding the lease
-    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    lease_token = models.UUIDField(_("lease"), null=True, blank=True)  # the worker holding the lease
+    last_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     objects = OperatorsOnlyQuerySet.as_manager()
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from enforcelink.linkage import policy
@@ -17,7 +17,7 @@ from enforcelink.linkage.models import (
     RequestType,
     Responsibility,
 )
-from enforcelink.orgs.models import LinkageUnit
+from enforcelink.orgs.models import LinkageUnit, UnitType
 
 
 def _entry(row: Responsibility) -> policy.Entry | None:
@@ -40,6 +40,44 @@ def responsibility_list(unit: LinkageUnit) -> dict[str, policy.Entry]:
 
 def responsibility_for(unit: LinkageUnit, request_type: str) -> policy.Entry | None:
     return responsibility_list(unit).get(request_type)
+
+
+@dataclass(frozen=True)
+class ListLine:
+    """One line of a unit type's list as it applies now: the shipped entry, the administrators' row
+    for the type that overrides it (if any), and how many units of the type have a row of their own."""
+
+    unit_type: str
+    request_type: str
+    shipped: policy.Entry | None
+    override: Responsibility | None
+    own_rows: int = 0
+
+    @property
+    def effective(self) -> policy.Entry | None:
+        return self.shipped if self.override is None else _entry(self.override)
+
+
+def type_lists(unit_type: str | None = None) -> list[ListLine]:
+    """Every unit type's list (or one type's), shipped lines first in their shipped order, then the
+    request types only an override adds. Two queries, whatever the number of types."""
+    types = [unit_type] if unit_type else list(UnitType.values)
+    rows = Responsibility.objects.filter(unit__isnull=True, unit_type__in=types)
+    overrides = {(row.unit_type, row.request_type): row for row in rows}
+    own = Responsibility.objects.filter(unit__isnull=False, unit__unit_type__in=types)
+    counts = {
+        (row["unit__unit_type"], row["request_type"]): row["n"]
+        for row in own.values("unit__unit_type", "request_type").annotate(n=Count("id"))
+    }
+    lines = []
+    for kind in types:
+        shipped = policy.DEFAULT_LISTS.get(kind, {})
+        added = [t for t in RequestType.values if (kind, t) in overrides and t not in shipped]
+        for request_type in [*shipped, *added]:
+            key = (kind, request_type)
+            entry = shipped.get(request_type)
+            lines.append(ListLine(kind, request_type, entry, overrides.get(key), counts.get(key, 0)))
+    return lines
 
 
 def visible_requests(user: Any) -> QuerySet[AssistanceRequest]:
