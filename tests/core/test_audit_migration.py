@@ -131,7 +131,8 @@ def test_completed_clocks_name_the_same_event_after_renumbering(executor, monkey
     court = CourtFactory()
     case, other = file_case(court), file_case(court)
     c = court.pk
-    _old_single_chain(executor, courts=[None, c, 5, c, c], cases=[None, case.pk, None, case.pk, other.pk])
+    # Another court's chain in between: c + 1, never c itself whatever id the test database gave c.
+    _old_single_chain(executor, courts=[None, c, c + 1, c, c], cases=[None, case.pk, None, case.pk, other.pk])
     first, second = ProcessNode.objects.filter(case=case).order_by("pk")[:2]
     elsewhere = ProcessNode.objects.filter(case=other).order_by("pk").first()
     ProcessNode.objects.filter(pk=first.pk).update(completed_by="case.closed#2")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
-# Lowest first; an app may import its own layer's apps only when listed as a pair below (none today:
-# urging and linkage share a layer but neither imports the other). `config` and `cli` wire the project
+# Lowest first; an app may import its own layer's apps only when listed in SAME_LAYER (urging and
+# linkage share a layer and neither imports the other). `config` and `cli` wire the project
 # together and sit on top.
 LAYERS: list[set[str]] = [
     {"core"},
@@ -34,6 +34,9 @@ MODULE_LAYER = {"enforcelink.config.env": 0, "enforcelink.config.logs": 0}
 # No exceptions: a lower app that needs a higher one's data or action gets it through a registry the
 # higher app fills in its AppConfig.ready() (core/events.py; documents/judgments.py for urging's
 # judgments), not by importing it.
+# Apps of one layer that may import each other's modules, as (importer, imported); none besides the
+# project's wiring.
+SAME_LAYER = {("cli", "config")}
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:
@@ -94,11 +97,18 @@ def test_every_app_has_a_layer():
 
 
 def test_no_app_imports_a_higher_one():
+    """Nor another app of its own layer (urging and linkage know nothing of each other)."""
     upward = sorted(
         (module, target)
         for module, targets in GRAPH.items()
         for target in targets
         if _layer(target) > _layer(module)
+        or (
+            _layer(target) == _layer(module)
+            and _app(target) != _app(module)
+            and target not in MODULE_LAYER
+            and (_app(module), _app(target)) not in SAME_LAYER
+        )
     )
     assert not upward, "imports from a lower app to a higher one:\n" + "\n".join(
         f"  {a} -> {b}" for a, b in upward

@@ -195,6 +195,30 @@ def test_crash_of_the_run_marks_it_failed_and_resume_finishes(world, cases):
     assert _sequences(batch) == [1, 2, 3, 4]
 
 
+def test_a_colleague_resumes_the_batch_of_someone_who_left_and_issues_it(
+    world, cases, django_capture_on_commit_callbacks
+):
+    """Review of issue 13: the run acted as the creator, whom the permission table no longer lets
+    issue once deactivated; a colleague who resumes it issues the rest under their own name."""
+    batch = _create(world, cases)
+    world.officer.is_active = False
+    world.officer.save(update_fields=["is_active"])
+    with mock.patch.object(batches, "document_issue", side_effect=NotFound()):  # as the run would find
+        batch_run(batch.pk)
+    DocumentBatchItem.objects.filter(batch=batch).update(status="pending", error_code="", error="")
+    DocumentBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED)
+    with (
+        mock.patch.object(batches, "run_document_batch") as task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        batch_resume(batch, actor=world.colleague)
+    task.enqueue.assert_called_once_with(batch.pk, world.colleague.pk)
+    assert batch_run(batch.pk, world.colleague.pk).status == BatchStatus.DONE
+    assert batch_progress(batch).done == 4
+    issued = AuditEvent.objects.filter(action="document.issued", object_type="documents.document")
+    assert set(issued.values_list("actor_id", flat=True)) == {world.colleague.pk}
+
+
 def test_resume_of_a_finished_batch_is_refused(world, cases):
     batch = batch_run(_create(world, cases[:1]).pk)
     with pytest.raises(DomainError) as caught:

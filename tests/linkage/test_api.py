@@ -260,7 +260,7 @@ def test_a_batch_that_races_another_on_a_key_is_applied_one_by_one(world, bank, 
     other = actions.request_send(actions.request_create(sent.case, ask(world.unit), actor=world.officer),
                                  actor=world.officer)  # fmt: skip
     pages: list[int] = []
-    apply_page = reply_actions._apply_page
+    apply_page = reply_actions.apply_page
 
     def collide_once(replies, actor, present):
         pages.append(len(replies))
@@ -268,7 +268,7 @@ def test_a_batch_that_races_another_on_a_key_is_applied_one_by_one(world, bank, 
             raise IntegrityError("duplicate key value violates unique constraint")
         return apply_page(replies, actor, present)
 
-    monkeypatch.setattr(reply_actions, "_apply_page", collide_once)  # where replies_apply finds it
+    monkeypatch.setattr(reply_actions, "apply_page", collide_once)  # where replies_apply finds it
     body = {"replies": [{"id": sent.pk, "idempotency_key": "race", "result": RESULT},
                         {"id": other.pk, "idempotency_key": "other", "result": RESULT}]}  # fmt: skip
     response = bank.client.post(f"{API}/requests/replies/", body, format="json")

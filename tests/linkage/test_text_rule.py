@@ -130,7 +130,7 @@ def test_cancel_and_reject_refuse_a_bad_or_over_long_reason(world, sent, bank):
     ],
 )
 def test_request_details_are_flat_and_every_text_is_checked(world, case, details, code, field):
-    """Review of issue 12, finding 2c: `_clean_ask` cleaned only string values, so a list holding
+    """Review of issue 12, finding 2c: `clean_ask` cleaned only string values, so a list holding
     `\\x1b`, a nested object or an override in a key reached the record and the notice."""
     with pytest.raises(InvalidInput) as caught:
         request_create(

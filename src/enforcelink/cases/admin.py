@@ -26,6 +26,7 @@ from enforcelink.cases.models import (
 )
 from enforcelink.core.admin import ReadOnlyScopedAdmin
 from enforcelink.orgs.admin import AuditedScopedAdmin
+from enforcelink.orgs.permissions import Action, can
 
 
 class PartyInline(admin.TabularInline):
@@ -154,11 +155,11 @@ class NodeRuleAdmin(AuditedScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The defaults (no court) belong to every court: only a superuser changes them.
-        if obj is not None and obj.court_id is None and not request.user.is_superuser:
+        if obj is not None and obj.court_id is None and not can(request.user, Action.EDIT_DEFAULTS):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and obj.court_id is None and not request.user.is_superuser:
+        if obj is not None and obj.court_id is None and not can(request.user, Action.EDIT_DEFAULTS):
             return False
         return super().has_delete_permission(request, obj)

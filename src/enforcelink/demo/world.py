@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from faker import Faker
 
 from enforcelink.core import audit
+from enforcelink.core.actors import AuditActor
 from enforcelink.orgs.models import (
     BodyKind,
     Court,
@@ -154,7 +155,7 @@ class World:
 
 
 class _Builder:
-    def __init__(self, seed: int, actor: Any) -> None:
+    def __init__(self, seed: int, actor: AuditActor | str) -> None:
         self.faker = Faker("zh_CN")
         self.faker.seed_instance(seed)
         self.rng = random.Random(seed)
@@ -241,7 +242,7 @@ class _Builder:
             self.user(f"{slug}-supervisor", Role.SUPERVISOR, body=body)
 
 
-def build_world(seed: int, *, actor: Any = "demo-data") -> World:
+def build_world(seed: int, *, actor: AuditActor | str = "demo-data") -> World:
     """Create (or find) the demo organisations and users; the caller holds the transaction."""
     builder = _Builder(seed, actor)
     regions: dict[str, Region] = {}

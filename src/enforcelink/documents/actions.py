@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from enforcelink.cases.actions import staff_lock
 from enforcelink.cases.models import Case
 from enforcelink.core import audit, numbering
+from enforcelink.core.actors import SYSTEM, SystemActor
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.rows import insert_rows
 from enforcelink.core.text import clean_text
@@ -35,8 +36,8 @@ from enforcelink.documents.models import (
     FileFormat,
 )
 from enforcelink.documents.queries import file_content
-from enforcelink.orgs.models import Court
-from enforcelink.orgs.permissions import Action, Actor, can
+from enforcelink.orgs.models import Court, User
+from enforcelink.orgs.permissions import Action, Actor, can, person
 
 # What a document is issued on: an enforcement case, or a judgment registered before enforcement
 # (执前督促), which urging provides without documents importing it (documents/judgments.py).
@@ -51,9 +52,10 @@ VERIFY_PATH = "/verify/"
 
 
 def verify_url(code: str) -> str:
-    """The public page that checks a document; absolute when the site's public address is configured."""
-    base = str(getattr(settings, "ENFORCELINK_PUBLIC_URL", "")).rstrip("/")
-    return f"{base}{VERIFY_PATH}{code + '/' if code else ''}"
+    """The public page that checks a document, at the site's public address (ENFORCELINK_PUBLIC_URL):
+    printed on paper and encoded in the QR code, so a reader reaches it from anywhere. With the code,
+    the page shows the document's record without asking for the file."""
+    return f"{settings.PUBLIC_URL}{VERIFY_PATH}{code + '/' if code else ''}"
 
 
 def new_verification_code() -> str:
@@ -94,12 +96,18 @@ def clean_variant(variant: str, kind: str | None = None) -> str:
 def _may_edit_templates(actor: Actor, court: Court | None) -> bool:
     """Defaults are for the platform operator; a court's versions also for its administrator."""
     if court is None:
-        return can(actor, Action.EDIT_DEFAULT_TEMPLATES)
+        return can(actor, Action.EDIT_DEFAULTS)
     return can(actor, Action.EDIT_TEMPLATES, court)
 
 
 def template_save(
-    kind: str, body: str, *, actor: Any, court: Court | None = None, note: str = "", variant: str = ""
+    kind: str,
+    body: str,
+    *,
+    actor: User | SystemActor,
+    court: Court | None = None,
+    note: str = "",
+    variant: str = "",
 ) -> DocumentTemplate:
     """A new active version of a kind's template; an unknown placeholder is refused by name."""
     kind = clean_kind(kind)
@@ -117,7 +125,7 @@ def template_save(
 
 
 def _new_version(
-    kind: str, body: str, *, court: Court | None, actor: Any, note: str, variant: str = ""
+    kind: str, body: str, *, court: Court | None, actor: User | SystemActor, note: str, variant: str = ""
 ) -> DocumentTemplate:
     rows = list(
         DocumentTemplate.objects.select_for_update()
@@ -134,7 +142,7 @@ def _new_version(
         version=max((row.version for row in rows), default=0) + 1,
         body=body,
         note=note,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=person(actor),
     )
     audit.record(
         "document_template.saved",
@@ -176,7 +184,7 @@ def active_template(kind: str, court: Court, *, variant: str = "") -> DocumentTe
         )
     try:
         with transaction.atomic():
-            return _new_version(kind, body, court=None, actor=None, note="shipped default", variant=variant)
+            return _new_version(kind, body, court=None, actor=SYSTEM, note="shipped default", variant=variant)
     except IntegrityError:  # another issue loaded it at the same moment
         return DocumentTemplate.objects.get(kind=kind, variant=variant, court__isnull=True, active=True)
 
@@ -322,7 +330,7 @@ def document_issue(
     subject: Subject,
     *,
     kind: str,
-    actor: Any,
+    actor: User,
     extra: dict[str, Any] | None = None,
     variant: str = "",
     formats: Any = ALL_FORMATS,
@@ -357,7 +365,7 @@ def _on_judgment(subject: Subject, kind: str) -> bool:
     return True
 
 
-def _lock(subject: Subject, actor: Any) -> Subject:
+def _lock(subject: Subject, actor: Actor) -> Subject:
     """`staff_lock` for a case; a registered judgment is locked by the app providing it."""
     if isinstance(subject, Case):
         return staff_lock(subject, actor, Action.ISSUE_DOCUMENTS)
@@ -381,7 +389,7 @@ def issued_fields(document: Document) -> dict[str, Any]:
 
 
 def documents_reserve(
-    items: list[Reservation], *, kind: str, actor: Any, trail: list[audit.Entry] | None = None,
+    items: list[Reservation], *, kind: str, actor: User, trail: list[audit.Entry] | None = None,
     own_entries: bool = True,
 ) -> list[Document]:  # fmt: skip
     """Number many documents of one kind at once and fix their text, without rendering them: what a
@@ -438,7 +446,7 @@ def documents_reserve(
     return documents
 
 
-def document_render(document: Document, *, actor: Any) -> Document:
+def document_render(document: Document, *, actor: Actor) -> Document:
     """Make the files of a reserved document from its fixed values (once: a concurrent download
     waits on the row lock and then finds them); the hashes go on the trail now."""
     with transaction.atomic():
@@ -460,7 +468,7 @@ def document_render(document: Document, *, actor: Any) -> Document:
     return locked
 
 
-def document_file(document: Document, fmt: str, *, actor: Any) -> bytes:
+def document_file(document: Document, fmt: str, *, actor: Actor) -> bytes:
     """The bytes of one format, rendering a reserved document on its first download."""
     try:
         return file_content(document, fmt)
@@ -493,7 +501,7 @@ def _files(document: Document, rendered: Rendered) -> list[DocumentFile]:
     return files
 
 
-def _store(issue: Issue, rendered: Rendered, actor: Any) -> Document:
+def _store(issue: Issue, rendered: Rendered, actor: User) -> Document:
     subject, template = issue.subject, issue.template
     case = subject if isinstance(subject, Case) else None
     on_case = case is not None

@@ -27,7 +27,7 @@ from enforcelink.documents import placeholders, policy
 from enforcelink.documents.actions import template_save
 from enforcelink.documents.forms import TemplateVersionForm
 from enforcelink.documents.models import Document, DocumentKind, DocumentTemplate
-from enforcelink.orgs.permissions import Action, can
+from enforcelink.orgs.permissions import Action, can, signed_in
 from enforcelink.orgs.scoping import visible
 
 ADD_FIELDS = ("kind", "variant", "court", "body", "body_file", "note")
@@ -170,7 +170,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
                 template = template_save(
                     data["kind"],
                     data["body"],
-                    actor=request.user,
+                    actor=signed_in(request),
                     court=data["court"],
                     note=data["note"],
                     variant=data["variant"],

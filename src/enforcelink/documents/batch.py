@@ -54,6 +54,7 @@ from enforcelink.documents.models import (
     DocumentKind,
     ItemStatus,
 )
+from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, require
 
 logger = logging.getLogger(__name__)
@@ -201,7 +202,7 @@ def batch_create(
     *,
     court_cases: QuerySet[Case] | Iterable[int],
     kind: str,
-    actor: Any,
+    actor: User,
     extra: dict[str, Any] | None = None,
     variant: str = "",
     formats: Any = ALL_FORMATS,
@@ -212,18 +213,21 @@ def batch_create(
     found" (`CasesNotFound.case_ids`) and nothing is created."""
     # A batch is made by its court's staff; supervisors read batches but do not make them.
     require(actor, Action.ISSUE_DOCUMENTS)
+    court_id = actor.court_id
+    if court_id is None:  # not after require (a court hat needs a court); said for the type checker
+        raise NotFound()
     kind, variant = clean_kind(kind), clean_variant(variant)
     policy.check_subject(kind, judgment=False)
     chosen = clean_formats(formats)
     extra = clean_extra(kind, extra)
     ids = _case_ids(court_cases)
     with transaction.atomic():
-        own = set(Case.objects.filter(pk__in=ids, court_id=actor.court_id).values_list("pk", flat=True))
+        own = set(Case.objects.filter(pk__in=ids, court_id=court_id).values_list("pk", flat=True))
         missing = [pk for pk in ids if pk not in own]
         if missing:
             raise CasesNotFound(missing)
         batch = DocumentBatch.objects.create(
-            court_id=actor.court_id, kind=kind, variant=variant, formats=list(chosen), extra=extra,
+            court_id=court_id, kind=kind, variant=variant, formats=list(chosen), extra=extra,
             total=len(ids), created_by=actor,
         )  # fmt: skip
         items = [DocumentBatchItem(batch=batch, case_id=pk, position=n) for n, pk in enumerate(ids, start=1)]
@@ -234,11 +238,16 @@ def batch_create(
     return batch
 
 
-def _enqueue(batch_id: int) -> None:
-    transaction.on_commit(lambda: run_document_batch.enqueue(batch_id))
+def _enqueue(batch_id: int, issuer_id: int | None = None) -> None:
+    """Run the batch after the commit; `issuer_id` names who issues its documents when not the
+    creator (a colleague who resumed it: the creator may have left the court since)."""
+    if issuer_id is None:
+        transaction.on_commit(lambda: run_document_batch.enqueue(batch_id))
+    else:
+        transaction.on_commit(lambda: run_document_batch.enqueue(batch_id, issuer_id))
 
 
-def batch_resume(batch: DocumentBatch, *, actor: Any) -> DocumentBatch:
+def batch_resume(batch: DocumentBatch, *, actor: User) -> DocumentBatch:
     """Start the run again for what is still pending (a worker died, or the run crashed). Safe at any
     time: items are claimed one by one, so a run still going on loses nothing and repeats nothing."""
     require(actor, Action.ISSUE_DOCUMENTS, batch)
@@ -250,7 +259,7 @@ def batch_resume(batch: DocumentBatch, *, actor: Any) -> DocumentBatch:
             raise InvalidInput("BATCH_FINISHED", _("This batch has finished."), field=None)
         audit.record("document_batch.resumed", batch, actor=actor, court_id=batch.court_id)
         _log(batch.pk, _("resumed by %(user)s") % {"user": actor})
-        _enqueue(batch.pk)
+        _enqueue(batch.pk, actor.pk)
     batch.refresh_from_db()
     return batch
 
@@ -274,17 +283,20 @@ def _claim(batch_id: int) -> bool:
     return bool(claimed)
 
 
-def batch_run(batch_id: int) -> DocumentBatch:
-    """Issue every pending item of the batch; done at the end even when some cases failed, failed only
-    when the run itself broke (the rest stays pending for `batch_resume`)."""
+def batch_run(batch_id: int, issuer_id: int | None = None) -> DocumentBatch:
+    """Issue every pending item of the batch, as its creator or as `issuer_id` (who resumed it);
+    done at the end even when some cases failed, failed only when the run itself broke (the rest
+    stays pending for `batch_resume`)."""
     if not _claim(batch_id):
         return DocumentBatch.objects.get(pk=batch_id)  # finished, or not there: nothing to do
     batch = DocumentBatch.objects.select_related("created_by").get(pk=batch_id)
+    issuer = User.objects.filter(pk=issuer_id).first() if issuer_id is not None else None
+    issuer = issuer or batch.created_by
     # Failure reasons are stored as text: in the court's language, not whatever a worker has active.
     with translation.override(settings.LANGUAGE_CODE):
         _log(batch_id, _("run started (%(worker)s)") % {"worker": worker_label()})
         try:
-            while _issue_next(batch):
+            while _issue_next(batch, issuer):
                 pass
         except Exception as error:
             logger.exception("document batch %s crashed", batch_id)
@@ -294,7 +306,7 @@ def batch_run(batch_id: int) -> DocumentBatch:
     return DocumentBatch.objects.get(pk=batch_id)
 
 
-def _issue_next(batch: DocumentBatch) -> bool:
+def _issue_next(batch: DocumentBatch, issuer: User) -> bool:
     """Claim the next pending item and issue its document; False when none is left to claim.
 
     On PostgreSQL an item another worker holds is skipped (SKIP LOCKED); on SQLite every write
@@ -309,16 +321,16 @@ def _issue_next(batch: DocumentBatch) -> bool:
         )
         if item is None:
             return False
-        _issue_item(batch, item)
+        _issue_item(batch, item, issuer)
     return True
 
 
-def _issue_item(batch: DocumentBatch, item: DocumentBatchItem) -> None:
+def _issue_item(batch: DocumentBatch, item: DocumentBatchItem, issuer: User) -> None:
     """Inside the item's transaction: the document and the item's new status commit together."""
     items = DocumentBatchItem.objects.filter(pk=item.pk)
     try:
         document = document_issue(
-            item.case, kind=batch.kind, actor=batch.created_by, extra=batch.extra,
+            item.case, kind=batch.kind, actor=issuer, extra=batch.extra,
             variant=batch.variant, formats=batch.formats, batch_id=batch.pk,
         )  # fmt: skip
     except DomainError as error:
@@ -393,10 +405,10 @@ def batch_progress(batch: DocumentBatch | int) -> BatchProgress:
 
 
 @task()
-def run_document_batch(batch_id: int) -> dict[str, int]:
-    """The batch's run in a worker (enqueued by `_enqueue` after the commit, with the id): issue the
+def run_document_batch(batch_id: int, issuer_id: int | None = None) -> dict[str, int]:
+    """The batch's run in a worker (enqueued by `_enqueue` after the commit, with the ids): issue the
     pending items; returns the counts per status when the run ends."""
-    progress = batch_progress(batch_run(batch_id))
+    progress = batch_progress(batch_run(batch_id, issuer_id))
     return {
         "total": progress.total,
         "done": progress.done,

@@ -16,6 +16,7 @@ from enforcelink.core.fields import TextField
 from enforcelink.documents import policy
 from enforcelink.documents.models import DocumentKind
 from enforcelink.orgs.models import Court
+from enforcelink.orgs.permissions import Action, can
 
 MAX_UPLOAD_BYTES = policy.MAX_BODY * 4  # UTF-8 takes up to 4 bytes a character
 
@@ -61,7 +62,7 @@ class TemplateVersionForm(forms.Form):
         super().__init__(*args, **kwargs)
         court = self.fields["court"]
         assert isinstance(court, forms.ModelChoiceField)
-        if getattr(user, "is_superuser", False):
+        if can(user, Action.EDIT_DEFAULTS):
             court.queryset = Court.objects.order_by("code")
             court.empty_label = str(_("Platform default (all courts)"))
             court.help_text = _("Empty: the default every court uses unless it has its own version.")

@@ -24,6 +24,7 @@ from django.db.models import Model
 
 from enforcelink.documents.models import Document
 from enforcelink.orgs.models import Court, User
+from enforcelink.orgs.permissions import Actor
 
 
 class PrintedParty(Protocol):
@@ -87,7 +88,7 @@ class JudgmentProvider(Protocol):
         """The judgments' model: what `Document.judgment` points to, and how a subject is told from a case."""
         ...
 
-    def lock(self, judgment: RegisteredJudgment, actor: Any) -> RegisteredJudgment:
+    def lock(self, judgment: RegisteredJudgment, actor: Actor) -> RegisteredJudgment:
         """Re-read under a row lock for `actor` to issue a document on it (`Action.ISSUE_DOCUMENTS`,
         as `document_issue` locks a case); "not found" for anyone who may not."""
         ...

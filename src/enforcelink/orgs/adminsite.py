@@ -61,8 +61,10 @@ class AdminSite(admin.AdminSite):
     index_title = _("Organisations, people and settings")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(user.is_active and (user.is_staff or is_court_admin(user)))
+        # Imported here: the site is built while apps load, before the models permissions reads.
+        from enforcelink.orgs.permissions import Action, can
+
+        return can(request.user, Action.OPEN_ADMIN)
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
         warn_missing_calendar(request)

@@ -34,6 +34,7 @@ from enforcelink.core.actors import SystemActor
 from enforcelink.core.errors import NotFound
 from enforcelink.orgs.api_auth import UnitPrincipal
 from enforcelink.orgs.models import COURT_ROLES, UNIT_ROLES, ApiKey, Court, Role, User
+from enforcelink.orgs.scoping import visible
 
 # Who acts in a web or API request: a person, or a unit's system (its key, or the principal the
 # key signs in as). An `Actor` may also be a sweep or an operator's command.
@@ -59,7 +60,7 @@ class Action(StrEnum):
     REVEAL_ID = "reveal_id"
     ISSUE_DOCUMENTS = "issue_documents"
     EDIT_TEMPLATES = "edit_templates"
-    EDIT_DEFAULT_TEMPLATES = "edit_default_templates"
+    EDIT_DEFAULTS = "edit_defaults"
     DRAFT_REQUEST = "draft_request"
     SEND_REQUEST = "send_request"
     APPROVE_REQUEST = "approve_request"
@@ -68,6 +69,7 @@ class Action(StrEnum):
     REPLY = "reply"
     REPLY_BATCH = "reply_batch"
     USE_INBOX = "use_inbox"
+    SEE_RESPONDENT_IDS = "see_respondent_ids"
     MESSAGE = "message"
     OVERSEE_TEAM = "oversee_team"
     OVERSEE_COURT = "oversee_court"
@@ -111,8 +113,8 @@ PERMISSIONS: Mapping[Action, Rule] = {
     Action.REVEAL_ID: Rule(ALL_COURT, COURT, "see a party's whole ID number, logged (R-ID-05)"),
     Action.ISSUE_DOCUMENTS: Rule(ALL_COURT, COURT, "issue documents, one or a batch"),
     Action.EDIT_TEMPLATES: Rule(_hats(Role.ADMIN, OPERATOR), COURT, "edit a court's document templates"),
-    Action.EDIT_DEFAULT_TEMPLATES: Rule(
-        _hats(OPERATOR), ANY, "edit the default templates every court starts from"
+    Action.EDIT_DEFAULTS: Rule(
+        _hats(OPERATOR), ANY, "edit the defaults every court starts from (templates, node rules)"
     ),
     Action.DRAFT_REQUEST: Rule(ALL_COURT | {OPERATOR}, COURT, "draft an assistance request"),
     Action.SEND_REQUEST: Rule(ALL_COURT, COURT, "send, cancel or withdraw assistance requests"),
@@ -126,6 +128,9 @@ PERMISSIONS: Mapping[Action, Rule] = {
         _hats(API_KEY), UNIT, "answer up to 500 requests in one call (the unit's system)"
     ),
     Action.USE_INBOX: Rule(_hats(*UNIT_ROLES), UNIT, "the unit's inbox and reply sheets on the web"),
+    Action.SEE_RESPONDENT_IDS: Rule(
+        ALL_UNIT, UNIT, "see the respondents' whole ID numbers on requests sent to the unit, logged (R-ID-05)"
+    ),
     Action.MESSAGE: Rule(ALL_COURT | ALL_UNIT, ANY, "write in a request's thread (court or unit side)"),
     Action.OVERSEE_TEAM: Rule(_hats(Role.TEAM_LEADER), COURT, "lists over the team's cases"),
     Action.OVERSEE_COURT: Rule(_hats(Role.COMMAND, Role.PRESIDENT), COURT, "lists over the whole court"),
@@ -136,7 +141,11 @@ PERMISSIONS: Mapping[Action, Rule] = {
         ALL_COURT | _hats(*UNIT_ROLES, Role.SUPERVISOR, OPERATOR), ANY, "unit performance (办理效能)"
     ),
     Action.ADMINISTER_LISTS: Rule(_hats(OPERATOR), ANY, "administer units' responsibility lists"),
-    Action.OPEN_ADMIN: Rule(_hats(Role.ADMIN, OPERATOR, ADMIN_SITE), ANY, "open the administration site"),
+    Action.OPEN_ADMIN: Rule(
+        _hats(Role.ADMIN, ADMIN_SITE),
+        ANY,
+        "open the administration site (a court's administrator, or `is_staff`)",
+    ),
 }
 
 
@@ -148,6 +157,9 @@ ORGANISATION_OF_ROLE: dict[str, str] = {
 }
 
 
+# `hats`, `can`, `require` and `restrict` take any object as the actor on purpose: a page passes
+# `request.user` as it comes (an AnonymousUser, a deactivated person), and the answer for anything
+# that is not a live Actor is "nothing".
 def hats(actor: Any) -> frozenset[str]:
     """The hats an actor wears now: none for an inactive person, a revoked key or a sweep."""
     if isinstance(actor, SystemActor) or actor is None:
@@ -207,13 +219,19 @@ def court_of(obj: Any) -> int | None:
 
 
 def _in_scope(actor: Any, hat: str, obj: Any) -> bool:
-    """A court hat acts on its court's records, a unit hat on its unit's; the operator and a
-    supervisor (who only reads) are bound by what they can see."""
-    if obj is None or hat not in COURT_ROLES | UNIT_ROLES | {API_KEY}:
+    """A court hat acts on its court's records, a unit hat on its unit's, the operator anywhere; a
+    supervisor (who only reads) on what it can see: a court of its body's region, or a record of
+    one (one query)."""
+    if obj is None or hat in (OPERATOR, ADMIN_SITE):
         return True
     if hat in COURT_ROLES:
         return court_of(obj) == actor.court_id
-    return getattr(obj, "unit_id", None) == actor.unit_id
+    if hat in UNIT_ROLES or hat == API_KEY:
+        return getattr(obj, "unit_id", None) == actor.unit_id
+    if hat == Role.SUPERVISOR:
+        court_id = court_of(obj)
+        return court_id is not None and Court.objects.visible_to(actor).filter(pk=court_id).exists()
+    return False
 
 
 def can(actor: Any, action: Action, obj: Any = None) -> bool:
@@ -235,17 +253,18 @@ def require(actor: Any, action: Action, obj: Any = None, *, field: str = "") -> 
 def restrict(
     queryset: models.QuerySet[M], actor: Any, action: Action, court_field: str = "court"
 ) -> models.QuerySet[M]:
-    """The rows of `queryset` the actor may do `action` to (court actions: `court_field` names the
-    path to the row's court, e.g. "case__court" for requests)."""
-    rule = PERMISSIONS[action]
-    worn = hats(actor) & rule.hats
+    """The rows of `queryset` the actor may see (`visible_to`) and do `action` to: a court hat its
+    court's rows (`court_field` names the path to the row's court, e.g. "case__court" for
+    requests), a unit hat its unit's, the operator and a supervisor what they see."""
+    worn = hats(actor) & PERMISSIONS[action].hats
     if not worn:
         return queryset.none()
-    if OPERATOR in worn or rule.scope == ANY:
-        return queryset
-    if rule.scope == COURT:
-        return queryset.filter(**{court_field: actor.court_id})
-    return queryset.filter(unit_id=actor.unit_id)
+    seen = visible(queryset, actor)
+    if worn & {OPERATOR, ADMIN_SITE, Role.SUPERVISOR}:
+        return seen
+    if worn & COURT_ROLES:
+        return seen.filter(**{court_field: actor.court_id})
+    return seen.filter(unit_id=actor.unit_id)
 
 
 def is_own_request(actor: Any, request: Any) -> bool:

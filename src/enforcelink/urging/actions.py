@@ -28,7 +28,7 @@ from enforcelink.core.sweeps import claim_each
 from enforcelink.documents.actions import document_issue
 from enforcelink.documents.models import Document, DocumentKind
 from enforcelink.orgs.models import Court, User
-from enforcelink.orgs.permissions import Action, require
+from enforcelink.orgs.permissions import Action, Actor, require
 from enforcelink.urging import policy
 from enforcelink.urging.models import Judgment, JudgmentParty, JudgmentStatus
 
@@ -100,7 +100,7 @@ def _clean(reg: JudgmentRegistration, today: dt.date) -> tuple[str, list[Decimal
     return number, amounts, days, parties
 
 
-def judgment_register(reg: JudgmentRegistration, *, actor: Any) -> Judgment:
+def judgment_register(reg: JudgmentRegistration, *, actor: User) -> Judgment:
     """登记生效裁判: the judgment, its parties and its performance deadline (R-TIME-01/02)."""
     require(actor, Action.FILE, reg.court)
     number, (principal, interest, costs), days, parties = _clean(reg, timezone.localdate())
@@ -120,7 +120,7 @@ def judgment_register(reg: JudgmentRegistration, *, actor: Any) -> Judgment:
 
 def _create(
     reg: JudgmentRegistration, number: str, amounts: tuple[Decimal, Decimal, Decimal], days: int,
-    parties: list[JudgmentParty], due: Any, actor: Any,
+    parties: list[JudgmentParty], due: Any, actor: User,
 ) -> Judgment:  # fmt: skip
     principal, interest, costs = amounts
     with transaction.atomic():
@@ -152,7 +152,7 @@ def _create(
     return judgment
 
 
-def _set_status(judgment: Judgment, status: str, *, actor: Any, action: str, **after: Any) -> None:
+def _set_status(judgment: Judgment, status: str, *, actor: User, action: str, **after: Any) -> None:
     before = judgment.status
     judgment.status = status
     judgment.save()
@@ -166,7 +166,7 @@ def _set_status(judgment: Judgment, status: str, *, actor: Any, action: str, **a
     )
 
 
-def judgment_notify(judgment: Judgment, *, actor: Any) -> list[Document]:
+def judgment_notify(judgment: Judgment, *, actor: User) -> list[Document]:
     """Send the 执行风险提示书 and the 督促履行告知书 together: both documents or neither."""
     with transaction.atomic():
         locked = staff_lock(judgment, actor)
@@ -187,7 +187,7 @@ def judgment_notify(judgment: Judgment, *, actor: Any) -> list[Document]:
 
 
 def judgment_record_performance(
-    judgment: Judgment, *, amount: Any, performed_on: dt.date, actor: Any
+    judgment: Judgment, *, amount: Any, performed_on: dt.date, actor: User
 ) -> Judgment:
     """The obligor paid (part of) the judgment before enforcement; paid in full → performed voluntarily."""
     paid = parse_amount(amount, field_name="amount", allow_zero=False)
@@ -216,7 +216,7 @@ def judgment_record_performance(
     return locked
 
 
-def judgment_withdraw(judgment: Judgment, *, reason: str, actor: Any) -> Judgment:
+def judgment_withdraw(judgment: Judgment, *, reason: str, actor: User) -> Judgment:
     """Stop supervising (set aside on retrial, registered in error); the reason is kept on the trail."""
     if not reason.strip():
         raise InvalidInput("REASON_REQUIRED", _("Give a reason."), field="reason")
@@ -250,7 +250,7 @@ def _filing(judgment: Judgment, today: dt.date) -> CaseFiling:
     )
 
 
-def judgment_convert(judgment: Judgment, *, actor: Any) -> Case:
+def judgment_convert(judgment: Judgment, *, actor: User) -> Case:
     """One click once the deadline passed unpaid: file the enforcement case with the judgment's
     parties and what is still owed, and link the two."""
     today = timezone.localdate()
@@ -324,7 +324,7 @@ def _mark_unpaid(today: dt.date) -> int:
     return claim_each(Judgment.objects.all(), due, {"status": JudgmentStatus.UNPAID}, mark, keep=("status",))
 
 
-def judgments_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Any, change: int) -> int:
+def judgments_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Actor, change: int) -> int:
     """Listener of `calendar.changed` (R-TIME-01/02): an open judgment's performance deadline that ends
     on or rolls across a changed day is recomputed; one that moves keeps the earlier date in its trace,
     with a `judgment.due_recomputed` event each; decided judgments keep theirs. Returns how many moved."""

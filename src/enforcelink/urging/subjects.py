@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
 from enforcelink.cases.actions import staff_lock
 from enforcelink.documents.judgments import RegisteredJudgment
 from enforcelink.orgs.models import Court, User
-from enforcelink.orgs.permissions import Action
+from enforcelink.orgs.permissions import Action, Actor
 from enforcelink.urging.models import Judgment, JudgmentParty
 
 
@@ -30,7 +29,7 @@ class JudgmentSubjects:
 
     model = Judgment
 
-    def lock(self, judgment: RegisteredJudgment, actor: Any) -> Judgment:
+    def lock(self, judgment: RegisteredJudgment, actor: Actor) -> Judgment:
         return staff_lock(_own(judgment), actor, Action.ISSUE_DOCUMENTS)
 
     def parties(self, judgment: RegisteredJudgment) -> list[JudgmentParty]:

@@ -16,10 +16,10 @@ from enforcelink.core.errors import NotFound
 from enforcelink.core.rows import insert_rows
 from enforcelink.documents.actions import documents_reserve
 from enforcelink.linkage import policy, queries
-from enforcelink.linkage.actions.deadlines import _schedule
-from enforcelink.linkage.actions.inputs import Ask, _clean_ask
-from enforcelink.linkage.actions.notices import _attach_rulings, _notice, _sent_data
-from enforcelink.linkage.actions.trail import _trail, _write_trail
+from enforcelink.linkage.actions.deadlines import schedule
+from enforcelink.linkage.actions.inputs import Ask, clean_ask
+from enforcelink.linkage.actions.notices import attach_rulings, notice_for, sent_data
+from enforcelink.linkage.actions.trail import trail_step, write_trail
 from enforcelink.linkage.delivery import enqueue_deliveries
 from enforcelink.linkage.models import AssistanceRequest, RequestStatus
 from enforcelink.orgs.models import LinkageUnit, User
@@ -65,7 +65,7 @@ def requests_batch(
             raise NotFound(field="unit")
         if ask.unit.pk not in lists:
             lists[ask.unit.pk] = queries.responsibility_list(ask.unit)
-        entries.append(_clean_ask(ask, lists[ask.unit.pk]))
+        entries.append(clean_ask(ask, lists[ask.unit.pk]))
     with transaction.atomic():
         cases = _lock_cases({case.pk for case, _ask in pairs}, actor, drafts_only=not send)
         requests = [
@@ -84,7 +84,7 @@ def requests_batch(
                 request.status = policy.next_status(RequestStatus.DRAFT, "submit_for_approval")
             else:
                 request.status = policy.next_status(RequestStatus.DRAFT, "submit")
-                _schedule(request, due_dates)
+                schedule(request, due_dates)
         going = [request for request in requests if request.status == RequestStatus.SENT]
         # Rulings before notices (the notice prints the ruling's number), in every path the same
         # order of counter locks. Inquiries need none: a batch of them costs nothing here.
@@ -92,10 +92,10 @@ def requests_batch(
             request for request, entry in zip(requests, entries, strict=True)
             if request.status == RequestStatus.SENT and policy.RULING in entry.attachments
         ]  # fmt: skip
-        issued_now = _attach_rulings(ruled, actor=actor) if ruled else []
+        issued_now = attach_rulings(ruled, actor=actor) if ruled else []
         fresh = {id(request) for request, now in zip(ruled, issued_now, strict=True) if now}
         notices = documents_reserve(
-            [_notice(r) for r in going], kind="assistance_notice", actor=actor, own_entries=False
+            [notice_for(r) for r in going], kind="assistance_notice", actor=actor, own_entries=False
         )
         for request, notice in zip(going, notices, strict=True):
             request.notice = notice
@@ -106,10 +106,10 @@ def requests_batch(
         trail = []
         for request in requests:
             sent = request.status == RequestStatus.SENT
-            data = _sent_data(request, issued=True, ruling_issued=id(request) in fresh) if sent else {}
-            trail.append(_trail(request, kinds.get(request.status, "created"), "", actor=actor, **data))
+            data = sent_data(request, issued=True, ruling_issued=id(request) in fresh) if sent else {}
+            trail.append(trail_step(request, kinds.get(request.status, "created"), "", actor=actor, **data))
         enqueue_deliveries(going, "request.sent")
-        _write_trail(trail)
+        write_trail(trail)
     return requests
 
 

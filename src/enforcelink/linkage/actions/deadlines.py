@@ -16,13 +16,13 @@ from enforcelink.core.calendar import Deadline, with_history
 from enforcelink.core.models import Notification
 from enforcelink.core.sweeps import claim_each
 from enforcelink.linkage import policy
-from enforcelink.linkage.actions.trail import _trail, _write_trail
+from enforcelink.linkage.actions.trail import trail_step, write_trail
 from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest
 from enforcelink.orgs.models import Role, User
 from enforcelink.orgs.permissions import Actor
 
 
-def _schedule(request: AssistanceRequest, due_dates: dict[tuple[Any, ...], Any] | None = None) -> None:
+def schedule(request: AssistanceRequest, due_dates: dict[tuple[Any, ...], Any] | None = None) -> None:
     """Sent: the SLA clock starts (once: a re-sent request keeps its first day)."""
     request.sent_at = request.sent_at or timezone.now()
     key = (timezone.localdate(request.sent_at), request.sla_amount, request.sla_unit, request.paused_days)
@@ -91,9 +91,11 @@ def _escalate_overdue(today: dt.date) -> int:
             if request.case.officer_id:
                 notes.append(Notification(user_id=request.case.officer_id, kind="request.overdue", message=message,
                                           url=f"/cases/{request.case_id}/", case_id=request.case_id))  # fmt: skip
-            trail.append(_trail(request, "escalated", request.status, actor=SYSTEM, due_on=request.due_on))
+            trail.append(
+                trail_step(request, "escalated", request.status, actor=SYSTEM, due_on=request.due_on)
+            )
         Notification.objects.bulk_create(notes)
-        _write_trail(trail)
+        write_trail(trail)
 
     return claim_each(AssistanceRequest.objects.all(), due, {"escalated_on": today}, escalate)
 
@@ -120,7 +122,7 @@ def requests_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Actor, 
         if not touched:
             continue
         before, old_trace = request.due_on, request.due_trace
-        _schedule(request)
+        schedule(request)
         if request.due_on == before:
             continue
         reason: dict[str, Any] = {"calendar": change, "dates": touched}
@@ -131,8 +133,8 @@ def requests_recompute_for_calendar(*, dates: frozenset[dt.date], actor: Actor, 
         if request.due_on >= timezone.localdate():
             request.escalated_on = None  # and, no longer overdue, its own escalation when it is again
         moved.append(request)
-        trail.append(_trail(request, "due_recomputed", request.status, actor=actor, before_due_on=before,
+        trail.append(trail_step(request, "due_recomputed", request.status, actor=actor, before_due_on=before,
                             due_on=request.due_on, **reason))  # fmt: skip
     AssistanceRequest.objects.bulk_update(moved, ["due_on", "due_trace", "reminded_on", "escalated_on"])
-    _write_trail(trail)
+    write_trail(trail)
     return len(moved)

@@ -73,7 +73,7 @@ def _clean_details(details: dict[Any, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None) -> policy.Entry:
+def clean_ask(ask: Ask, responsibilities: dict[str, policy.Entry] | None = None) -> policy.Entry:
     """R-ASSET-01: every request records its purpose and legal basis; the unit must handle the type."""
     for name in ("purpose", "legal_basis"):
         if not str(getattr(ask, name) or "").strip():

@@ -19,9 +19,9 @@ from enforcelink.cases.models import Case
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.linkage import policy
 from enforcelink.linkage.actions.access import court_request, unit_request
-from enforcelink.linkage.actions.inputs import Ask, _clean_ask, clean_reason
-from enforcelink.linkage.actions.notices import _dispatch
-from enforcelink.linkage.actions.trail import _record
+from enforcelink.linkage.actions.inputs import Ask, clean_ask, clean_reason
+from enforcelink.linkage.actions.notices import dispatch
+from enforcelink.linkage.actions.trail import record_step
 from enforcelink.linkage.attachments import CleanFile, FileLike, attachments_store, clean_files, trail_data
 from enforcelink.linkage.delivery import enqueue_deliveries
 from enforcelink.linkage.models import (
@@ -44,7 +44,7 @@ def request_create(case: Case, ask: Ask, *, actor: User, batch: uuid.UUID | None
     responsibility list."""
     if not LinkageUnit.objects.filter(unit_directory_scope(actor), pk=ask.unit.pk).exists():
         raise NotFound(field="unit")
-    entry = _clean_ask(ask)
+    entry = clean_ask(ask)
     with transaction.atomic():
         locked = staff_case(case, actor, Action.DRAFT_REQUEST)
         ensure_open(locked)
@@ -53,7 +53,7 @@ def request_create(case: Case, ask: Ask, *, actor: User, batch: uuid.UUID | None
             legal_basis=ask.legal_basis.strip()[:200], details=ask.details, sla_amount=entry.sla_amount,
             sla_unit=entry.sla_unit, needs_approval=entry.needs_approval, created_by=actor, batch=batch,
         )  # fmt: skip
-        _record(request, "created", "", actor=actor)
+        record_step(request, "created", "", actor=actor)
     return request
 
 
@@ -71,10 +71,10 @@ def request_send(request: AssistanceRequest, *, actor: User) -> AssistanceReques
         if locked.needs_approval:
             before = _move(locked, "submit_for_approval")
             locked.save()
-            _record(locked, "submitted", before, actor=actor)
+            record_step(locked, "submitted", before, actor=actor)
             return locked
         before = _move(locked, "submit")
-        _record(locked, "sent", before, actor=actor, **_dispatch(locked, actor=actor))
+        record_step(locked, "sent", before, actor=actor, **dispatch(locked, actor=actor))
     return locked
 
 
@@ -96,14 +96,14 @@ def request_approve(
         before = _move(locked, "approve" if approve else "refuse")
         data: dict[str, Any] = {}
         if approve:
-            data = _dispatch(locked, actor=actor)
+            data = dispatch(locked, actor=actor)
         else:
             locked.save()
-        _record(locked, "approved" if approve else "refused", before, actor=actor, note=note, **data)
+        record_step(locked, "approved" if approve else "refused", before, actor=actor, note=note, **data)
     return locked
 
 
-def _step(locked: AssistanceRequest, transition: str, now: dt.datetime, **data: Any) -> str:
+def apply_transition(locked: AssistanceRequest, transition: str, now: dt.datetime, **data: Any) -> str:
     """Apply one of the unit's transitions to a locked request; returns the status before."""
     before = _move(locked, transition)
     if locked.acknowledged_at is None:
@@ -130,10 +130,10 @@ def _unit_step(
     with transaction.atomic():
         action = Action.ACKNOWLEDGE if transition in ("acknowledge", "start") else Action.REPLY
         locked = unit_request(request, actor, action)
-        before = _step(locked, transition, timezone.now(), **data)
+        before = apply_transition(locked, transition, timezone.now(), **data)
         locked.save()
         attachments_store(locked, files or [], kind=AttachmentKind.REPLY, side=Side.UNIT, actor=actor)
-        _record(locked, PAST[transition], before, actor=actor, note=note, **trail_data(files or []))
+        record_step(locked, PAST[transition], before, actor=actor, note=note, **trail_data(files or []))
     return locked
 
 
@@ -186,7 +186,7 @@ def request_resend(
         before = _move(locked, "resend")
         if details is not None:
             corrected = Ask(locked.unit, locked.request_type, locked.purpose, locked.legal_basis, details)
-            _clean_ask(corrected)
+            clean_ask(corrected)
             locked.details = corrected.details
         assert locked.returned_at is not None
         paused = policy.paused_between(
@@ -195,8 +195,8 @@ def request_resend(
         locked.paused_days += paused
         locked.returned_at = None
         locked.reminded_on = locked.escalated_on = None  # the new deadline gets its own reminder
-        data = _dispatch(locked, actor=actor)
-        _record(locked, "resent", before, actor=actor, note=note, paused_days=paused, **data)
+        data = dispatch(locked, actor=actor)
+        record_step(locked, "resent", before, actor=actor, note=note, paused_days=paused, **data)
     return locked
 
 
@@ -206,7 +206,7 @@ def request_cancel(request: AssistanceRequest, *, reason: str, actor: User) -> A
         before = _move(locked, "cancel")
         locked.reason = clean_reason(reason)
         locked.save()
-        _record(locked, "cancelled", before, actor=actor, note=locked.reason)
+        record_step(locked, "cancelled", before, actor=actor, note=locked.reason)
         if before != RequestStatus.DRAFT and before != RequestStatus.PENDING_APPROVAL:
             enqueue_deliveries([locked], "request.cancelled")  # the unit must stop working on it
     return locked
@@ -232,7 +232,7 @@ def message_post(
             request=locked, side=side, author=user, api_key=key, body=text, at=timezone.now()
         )
         attachments_store(locked, files, kind=AttachmentKind.MESSAGE, side=side, actor=actor, message=message)
-        _record(locked, "message", locked.status, actor=actor, side=side, **trail_data(files))
+        record_step(locked, "message", locked.status, actor=actor, side=side, **trail_data(files))
     return message
 
 
@@ -254,6 +254,6 @@ def requests_withdraw_for_closure(*, case_id: int, actor: User, **_payload: Any)
         before = request.status
         request.status, request.reason = RequestStatus.CANCELLED, _("The case was closed.")
         request.save(update_fields=["status", "reason"])
-        _record(request, "cancelled", before, actor=actor, note=request.reason)
+        record_step(request, "cancelled", before, actor=actor, note=request.reason)
         withdrawn += 1
     return withdrawn

@@ -1,5 +1,5 @@
 """The documents a request goes out with: its 协助执行通知书 and, when the unit's list requires it,
-the case's 执行裁定书 for the measure, issued when the request is sent (`_dispatch`).
+the case's 执行裁定书 for the measure, issued when the request is sent (`dispatch`).
 """
 
 from __future__ import annotations
@@ -13,28 +13,28 @@ from django.utils import translation
 from enforcelink.documents.actions import Reservation, documents_reserve, issued_fields
 from enforcelink.documents.models import Document, DocumentKind
 from enforcelink.linkage import policy, queries
-from enforcelink.linkage.actions.deadlines import _schedule
+from enforcelink.linkage.actions.deadlines import schedule
 from enforcelink.linkage.delivery import enqueue_deliveries
 from enforcelink.linkage.models import AssistanceRequest, RequestType
-from enforcelink.orgs.permissions import Actor
+from enforcelink.orgs.models import User
 
 
-def _dispatch(request: AssistanceRequest, *, actor: Actor) -> dict[str, Any]:
+def dispatch(request: AssistanceRequest, *, actor: User) -> dict[str, Any]:
     """Sent: the SLA clock starts and the notice is issued (numbered now, rendered on first download),
     with the case's ruling when the unit's list requires one. Returns what the step's trail entry
     says of the deadline, the notice and the ruling. A re-sent request keeps both."""
-    _schedule(request)
+    schedule(request)
     issued = request.notice_id is None
     ruling_issued = False
     if issued:  # the notice prints the case as it is now: `court_request` locked it and read it since
         if policy.RULING in _attachments_now(request):
-            [ruling_issued] = _attach_rulings([request], actor=actor)
+            [ruling_issued] = attach_rulings([request], actor=actor)
         [request.notice] = documents_reserve(
-            [_notice(request)], kind="assistance_notice", actor=actor, own_entries=False
+            [notice_for(request)], kind="assistance_notice", actor=actor, own_entries=False
         )
     request.save()
     enqueue_deliveries([request], "request.sent")
-    return _sent_data(request, issued=issued, ruling_issued=ruling_issued)
+    return sent_data(request, issued=issued, ruling_issued=ruling_issued)
 
 
 def _attachments_now(request: AssistanceRequest) -> tuple[str, ...]:
@@ -48,7 +48,7 @@ def _attachments_now(request: AssistanceRequest) -> tuple[str, ...]:
     )
 
 
-def _sent_data(request: AssistanceRequest, *, issued: bool, ruling_issued: bool = False) -> dict[str, Any]:
+def sent_data(request: AssistanceRequest, *, issued: bool, ruling_issued: bool = False) -> dict[str, Any]:
     """The deadline, the notice and the ruling: a document issued with this step is recorded in the
     step's own entry (one entry for the one action), with the template it was filled from; a ruling
     already issued for the case is named by its number."""
@@ -81,7 +81,7 @@ def _ruling(request: AssistanceRequest) -> Reservation:
     return Reservation(request.case, variant, extra)
 
 
-def _attach_rulings(requests: list[AssistanceRequest], *, actor: Actor) -> list[bool]:
+def attach_rulings(requests: list[AssistanceRequest], *, actor: User) -> list[bool]:
     """Give each request (its case locked by the caller) the case's ruling for its measure: the newest
     already issued for the case and measure, else one reserved now and shared by the requests of the
     same case and measure. One query for the existing rulings, one reservation for the new ones.
@@ -118,7 +118,7 @@ def _printed_type(request_type: str) -> str:
         return str(RequestType(request_type).label)
 
 
-def _notice(request: AssistanceRequest) -> Reservation:
+def notice_for(request: AssistanceRequest) -> Reservation:
     """The request's 协助执行通知书: addressed to the unit, with the measure, its basis and amount."""
     details = request.details
     measure = details.get("measure") or f"{_printed_type(request.request_type)}：{request.purpose}"

@@ -23,8 +23,8 @@ from enforcelink.core.rows import insert_rows, update_rows
 from enforcelink.linkage import policy
 from enforcelink.linkage.actions.access import replying_unit
 from enforcelink.linkage.actions.inputs import clean_reason
-from enforcelink.linkage.actions.lifecycle import PAST, _step
-from enforcelink.linkage.actions.trail import Step, _trail, _write_trail
+from enforcelink.linkage.actions.lifecycle import PAST, apply_transition
+from enforcelink.linkage.actions.trail import Step, trail_step, write_trail
 from enforcelink.linkage.attachments import CleanFile, FileLike, attachments_store, clean_files, trail_data
 from enforcelink.linkage.models import AssistanceRequest, AttachmentKind, ReplyReceipt, Side
 from enforcelink.orgs.permissions import RequestActor
@@ -124,20 +124,20 @@ def replies_apply(replies: list[UnitReply], *, actor: ReplyActor, present: Prese
     if replying_unit(actor) is None:  # a revoked key, or a person who answers for no unit
         return [{"id": reply.id, "status": NotFound.status, **NotFound().as_dict()} for reply in replies]
     try:
-        return _apply_page(replies, actor, present)
+        return apply_page(replies, actor, present)
     except (IntegrityError, OperationalError):
         return [_apply_alone(reply, actor, present) for reply in replies]
 
 
 def _apply_alone(reply: UnitReply, actor: ReplyActor, present: Present) -> dict[str, Any]:
     try:
-        [answer] = _apply_page([reply], actor, present)
+        [answer] = apply_page([reply], actor, present)
     except IntegrityError:  # the other call's receipt for this key has been committed by now
-        [answer] = _apply_page([reply], actor, present)
+        [answer] = apply_page([reply], actor, present)
     return answer
 
 
-def _apply_page(replies: list[UnitReply], actor: ReplyActor, present: Present) -> list[dict[str, Any]]:
+def apply_page(replies: list[UnitReply], actor: ReplyActor, present: Present) -> list[dict[str, Any]]:
     with transaction.atomic():
         ids = sorted({reply.id for reply in replies})
         requests = {
@@ -169,7 +169,7 @@ def _apply_page(replies: list[UnitReply], actor: ReplyActor, present: Present) -
             insert_rows(work.made)
             for request, files in work.files:
                 attachments_store(request, files, kind=AttachmentKind.REPLY, side=Side.UNIT, actor=work.actor)
-            _write_trail(work.trail)
+            write_trail(work.trail)
     return [
         {"id": item.pk, "status": 200, "request": answers[item.pk]} if isinstance(item, AssistanceRequest) else item
         for item in outcomes
@@ -214,12 +214,12 @@ def _apply_one(
         note = clean_reason(reply.reason)
         data = {"reason": note}
     policy.next_status(request.status, transition)  # refused before anything changes
-    before = _step(request, transition, work.now, **data)
+    before = apply_transition(request, transition, work.now, **data)
     work.changed[request.pk] = request
     if files:
         work.files.append((request, files))
     work.trail.append(
-        _trail(request, PAST[transition], before, actor=work.actor, note=note, court_id=request.case_court_id,  # type: ignore[attr-defined]
+        trail_step(request, PAST[transition], before, actor=work.actor, note=note, court_id=request.case_court_id,  # type: ignore[attr-defined]
                **trail_data(files))
     )  # fmt: skip
     receipt = rows.new(

@@ -42,7 +42,7 @@ def _fact(
     return None
 
 
-def _trail(
+def trail_step(
     request: AssistanceRequest,
     kind: str,
     before: str,
@@ -73,7 +73,7 @@ def _trail(
     return Step(event, entry, _fact(request, kind, court_id, actor))
 
 
-def _write_trail(trail: list[Step]) -> None:
+def write_trail(trail: list[Step]) -> None:
     """The events, then their audit entries: the chain head is locked last in the transaction, so
     concurrent writers wait on it only for their commit. Then, the one point where every step of a
     request is announced, each step's fact in the order of the steps."""
@@ -84,7 +84,7 @@ def _write_trail(trail: list[Step]) -> None:
             events.announce(step.fact[0], **step.fact[1])
 
 
-def _record(
+def record_step(
     request: AssistanceRequest, kind: str, before: str, *, actor: Actor, note: str = "", **data: Any
 ) -> None:
-    _write_trail([_trail(request, kind, before, actor=actor, note=note, **data)])
+    write_trail([trail_step(request, kind, before, actor=actor, note=note, **data)])
