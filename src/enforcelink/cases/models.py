@@ -8,7 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models import Value as V
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +60,14 @@ class ClosureMode(models.TextChoices):
     REJECTED = "rejected", _("驳回申请 (application rejected)")
 
 
+def _without(field: str, characters: str) -> Any:
+    """The text of `field` without any of `characters`, as a database expression."""
+    expression: Any = F(field)
+    for character in characters:
+        expression = Replace(expression, V(character), V(""))
+    return expression
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: object) -> CaseQuerySet:
         return self.filter(court_scope(user))
@@ -69,8 +79,19 @@ class CaseQuerySet(models.QuerySet["Case"]):
 class Case(models.Model):
     """An enforcement case (执行案件)."""
 
-    court = models.ForeignKey("orgs.Court", on_delete=models.PROTECT, related_name="cases")
+    court = models.ForeignKey(
+        "orgs.Court", on_delete=models.PROTECT, related_name="cases", verbose_name=_("court")
+    )
     number = models.CharField(_("case number"), max_length=64, unique=True)
+    # The 案号 as searched (core.identifiers.case_number_key): （2026）渝0110执133号 → 2026渝0110执133, so
+    # "2026渝0110执133" and any part of it are one LIKE away. Kept by the database, whoever writes the
+    # number (filing, import, the demo's COPY); its trigram index is PostgreSQL-only (migration 0009).
+    number_key = models.GeneratedField(
+        expression=_without("number", "（）()号"),
+        output_field=models.CharField(max_length=64),
+        db_persist=True,
+        verbose_name=_("case number search key"),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     type_code = models.CharField(_("type"), max_length=4, choices=CaseType.choices, default=CaseType.FIRST)
     sequence = models.PositiveIntegerField(_("sequence"))
@@ -96,10 +117,20 @@ class Case(models.Model):
     is_enterprise = models.BooleanField(_("涉企"), default=False)
 
     team = models.ForeignKey(
-        "orgs.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "orgs.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("team"),
     )
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("officer"),
     )
 
     closed_on = models.DateField(_("closing date"), null=True, blank=True)
@@ -108,10 +139,15 @@ class Case(models.Model):
     closed_within_period = models.BooleanField(_("closed within the statutory period"), null=True, blank=True)
     recovered_amount = models.DecimalField(_("amount recovered (yuan)"), default=Decimal("0"), **MONEY)
     resumed_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="resumptions"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resumptions",
+        verbose_name=_("resumed from"),
     )
     imported = models.BooleanField(_("imported"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -131,6 +167,8 @@ class Case(models.Model):
             models.Index(fields=["officer", "status"]),
             # Duplicate detection looks up the same basis document at the same court and type.
             models.Index(fields=["court", "type_code", "basis_number"], name="case_duplicate_lookup"),
+            # A 案号 typed in parts ("2026执133", "渝0110执133号") across courts and years.
+            models.Index(fields=["sequence", "type_code", "year"], name="case_number_parts"),
         ]
         verbose_name = _("enforcement case")
         verbose_name_plural = _("enforcement cases")
@@ -217,7 +255,7 @@ class PartyQuerySet(models.QuerySet["Party"]):
 class Party(models.Model):
     """An applicant or respondent of a case."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties", verbose_name=_("case"))
     role = models.CharField(_("role"), max_length=16, choices=PartyRole.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=PartyKind.choices)
     name = models.CharField(_("name"), max_length=150, db_index=True)
@@ -229,8 +267,8 @@ class Party(models.Model):
     actual_controller = models.CharField(_("actual controller"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = PartyQuerySet.as_manager()
 
@@ -252,19 +290,33 @@ class Party(models.Model):
 class Assignment(models.Model):
     """R-CASE-06: who got the case, how (random balanced rotation or reassignment) and why."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    team = models.ForeignKey("orgs.Team", null=True, on_delete=models.PROTECT, related_name="+")
-    method = models.CharField(max_length=32)
-    reason = models.CharField(max_length=300, blank=True)
-    candidates = models.JSONField(default=list)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("case")
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("officer")
+    )
+    team = models.ForeignKey(
+        "orgs.Team", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
+    )
+    method = models.CharField(_("method"), max_length=32)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    candidates = models.JSONField(_("candidates"), default=list)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CaseScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.officer_id} ({self.method})"
@@ -300,7 +352,12 @@ class NodeRule(models.Model):
     """A statutory-clock rule as data (R-CASE-01..04); a court's row overrides the default (court empty)."""
 
     court = models.ForeignKey(
-        "orgs.Court", null=True, blank=True, on_delete=models.CASCADE, related_name="node_rules"
+        "orgs.Court",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="node_rules",
+        verbose_name=_("court"),
     )
     kind = models.CharField(_("node"), max_length=32, choices=NodeKind.choices)
     rule_id = models.CharField(_("rule"), max_length=16)
@@ -346,24 +403,29 @@ class ProcessNodeQuerySet(models.QuerySet["ProcessNode"]):
 class ProcessNode(models.Model):
     """One statutory clock on a case: due date, the rule values in force, and the trace (R-TIME-02)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="nodes")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="nodes", verbose_name=_("case"))
     kind = models.CharField(_("node"), max_length=32, choices=NodeKind.choices)
     rule_id = models.CharField(_("rule"), max_length=16)
     rule_values = models.JSONField(_("rule values in force"), default=dict)
-    start_event = models.CharField(max_length=64)
-    start_date = models.DateField()
+    start_event = models.CharField(_("start event"), max_length=64)
+    start_date = models.DateField(_("start date"))
     due_on = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=16, choices=NodeStatus.choices, default=NodeStatus.OPEN)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    completed_by = models.CharField(max_length=64, blank=True)
+    completed_by = models.CharField(_("completed by"), max_length=64, blank=True)
     lead = models.ForeignKey(
-        "AssetLead", null=True, blank=True, on_delete=models.CASCADE, related_name="nodes"
+        "AssetLead",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="nodes",
+        verbose_name=_("asset lead"),
     )
-    overdue_at = models.DateTimeField(null=True, blank=True)
-    excluded_days = models.PositiveIntegerField(default=0)
-    extensions_months = models.PositiveSmallIntegerField(default=0)
-    trace = models.JSONField(default=dict)
+    overdue_at = models.DateTimeField(_("overdue at"), null=True, blank=True)
+    excluded_days = models.PositiveIntegerField(_("excluded days"), default=0)
+    extensions_months = models.PositiveSmallIntegerField(_("months of extension"), default=0)
+    trace = models.JSONField(_("how the due date was counted"), default=dict)
 
     objects = ProcessNodeQuerySet.as_manager()
 
@@ -409,15 +471,24 @@ class SuspensionKind(models.TextChoices):
 class CaseSuspension(models.Model):
     """A period not counted toward the closure deadline (R-CASE-03); at most one open per case."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="suspensions", verbose_name=_("case")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=SuspensionKind.choices)
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300)
     excluded_days = models.PositiveIntegerField(_("days not counted"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ended by"),
     )
 
     objects = CaseScopedQuerySet.as_manager()
@@ -446,18 +517,29 @@ class ExtensionStatus(models.TextChoices):
 class ExtensionRequest(models.Model):
     """R-CASE-03: +3 months, asked at least 5 days before expiry, decided by the president."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extension_requests")
-    months = models.PositiveSmallIntegerField(default=3)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="extension_requests", verbose_name=_("case")
+    )
+    months = models.PositiveSmallIntegerField(_("months"), default=3)
     reason = models.CharField(_("reason"), max_length=500)
     high_court_ref = models.CharField(_("high-court filing reference"), max_length=100, blank=True)
-    status = models.CharField(max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
     objects = CaseScopedQuerySet.as_manager()
 
@@ -482,13 +564,17 @@ class ExtensionRequest(models.Model):
 class AssetLead(models.Model):
     """An asset lead (财产线索) the applicant gave the court; verified within 7 days, 3 if urgent (R-CASE-04)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="asset_leads")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="asset_leads", verbose_name=_("case")
+    )
     description = models.CharField(_("description"), max_length=1000)
     urgent = models.BooleanField(_("urgent"), default=False)
     submitted_on = models.DateField(_("submitted on"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CaseScopedQuerySet.as_manager()
 

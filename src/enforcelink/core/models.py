@@ -36,22 +36,28 @@ class AuditEvent(models.Model):
 
     # chain × CHAIN_STRIDE + the event's place in its chain (core.audit): unique across chains, since
     # the API and node traces name events by it, and consecutive within one.
-    seq = models.BigIntegerField(unique=True)
-    created_at = models.DateTimeField(db_index=True)
+    seq = models.BigIntegerField(_("sequence number"), unique=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=64)  # indexed in Meta: no LIKE index beside it on PostgreSQL
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64, blank=True)
+    actor_label = models.CharField(_("actor's name"), max_length=150, blank=True)
+    # Indexed in Meta: no LIKE index beside it on PostgreSQL.
+    action = models.CharField(_("action"), max_length=64)
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
     # Plain indexed ids, not foreign keys: the trail outlives and never cascades with its objects.
-    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    court_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    case_id = models.BigIntegerField(_("case id"), null=True, blank=True, db_index=True)
+    court_id = models.BigIntegerField(_("court id"), null=True, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         ordering = ["seq"]
@@ -66,18 +72,24 @@ class AuditEvent(models.Model):
 class Notification(models.Model):
     """A message to one user (overdue node, approval waiting, …)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=64)
-    message = models.CharField(max_length=500)
-    url = models.CharField(max_length=300, blank=True)
-    case_id = models.BigIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    case_id = models.BigIntegerField(_("case id"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
         verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
         return self.message
@@ -86,13 +98,15 @@ class Notification(models.Model):
 class PeriodicClaim(models.Model):
     """One row per (sweep, period): inserting it is how exactly one process wins the period."""
 
-    name = models.CharField(max_length=64)
-    period = models.CharField(max_length=32)
-    claimed_at = models.DateTimeField(auto_now_add=True)
-    claimed_by = models.CharField(max_length=128, blank=True)
+    name = models.CharField(_("sweep"), max_length=64)
+    period = models.CharField(_("period"), max_length=32)
+    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=128, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "period"], name="periodic_claim_once")]
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
 
     def __str__(self) -> str:
         return f"{self.name}@{self.period}"

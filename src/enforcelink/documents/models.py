@@ -60,16 +60,26 @@ class DocumentTemplate(models.Model):
     # deduct, seize …); the empty variant is the kind's general text, used when no variant exists.
     variant = models.CharField(_("variant"), max_length=32, blank=True, default="")
     court = models.ForeignKey(
-        "orgs.Court", null=True, blank=True, on_delete=models.CASCADE, related_name="document_templates"
+        "orgs.Court",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="document_templates",
+        verbose_name=_("court"),
     )
     version = models.PositiveIntegerField(_("version"))
     body = models.TextField(_("template body"))
     note = models.CharField(_("change note"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = DocumentTemplateQuerySet.as_manager()
 
@@ -127,28 +137,39 @@ class Document(models.Model):
         on_delete=models.PROTECT,
         related_name="documents",
         db_index=False,
+        verbose_name=_("case"),
     )
     judgment = models.ForeignKey(
         "urging.Judgment", null=True, blank=True, on_delete=models.PROTECT, related_name="documents",
-        db_index=False,
-    )  # fmt: skip
+        db_index=False, verbose_name=_("judgment"))  # fmt: skip
     batch = models.ForeignKey(
-        "DocumentBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+        "DocumentBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        verbose_name=_("batch"),
     )
-    court = models.ForeignKey("orgs.Court", on_delete=models.PROTECT, related_name="+", db_index=False)
+    court = models.ForeignKey(
+        "orgs.Court", on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("court")
+    )
     kind = models.CharField(_("document kind"), max_length=32, choices=DocumentKind.choices)
     variant = models.CharField(_("variant"), max_length=32, blank=True, default="")
-    template = models.ForeignKey(DocumentTemplate, on_delete=models.PROTECT, related_name="documents")
+    template = models.ForeignKey(
+        DocumentTemplate, on_delete=models.PROTECT, related_name="documents", verbose_name=_("template")
+    )
     number = models.CharField(_("document number"), max_length=64)  # unique: see Meta
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))
     verification_code = models.CharField(_("verification code"), max_length=16)  # unique: see Meta
     issued_at = models.DateTimeField(_("issued at"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
     # The filled placeholders, fixed when the number is taken. A document numbered in bulk (the
     # notices of a fan-out) is rendered from them on first download; its files' hashes are recorded
     # then, and the text cannot differ from what was issued.
-    values = models.JSONField(default=dict, blank=True)
+    values = models.JSONField(_("values"), default=dict, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 

@@ -22,9 +22,14 @@ class Region(models.Model):
     code = models.CharField(_("division code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent region"),
     )
-    path = models.CharField(max_length=255, db_index=True, editable=False)
+    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -52,7 +57,14 @@ class Court(models.Model):
     code = models.CharField(_("court code"), max_length=8, unique=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=16, choices=CourtLevel.choices, default=CourtLevel.BASIC)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="courts")
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courts",
+        verbose_name=_("region"),
+    )
     small_claim_threshold = models.DecimalField(
         _("small-claim threshold (yuan)"), max_digits=16, decimal_places=2, default=Decimal("50000.00")
     )
@@ -81,7 +93,7 @@ class TeamQuerySet(models.QuerySet["Team"]):
 class Team(models.Model):
     """An enforcement team (执行团队) of a court."""
 
-    court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="teams")
+    court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="teams", verbose_name=_("court"))
     name = models.CharField(_("name"), max_length=100)
     active = models.BooleanField(_("active"), default=True)
 
@@ -130,7 +142,9 @@ class LinkageUnitQuerySet(models.QuerySet["LinkageUnit"]):
 class LinkageUnit(models.Model):
     """A unit that assists enforcement (联动单位), with its supervising leader (分管领导)."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="units", verbose_name=_("region")
+    )
     name = models.CharField(_("name"), max_length=150)
     unit_type = models.CharField(_("unit type"), max_length=32, choices=UnitType.choices)
     leader_name = models.CharField(_("supervising leader"), max_length=50, blank=True)
@@ -168,7 +182,9 @@ class SupervisoryBodyQuerySet(models.QuerySet["SupervisoryBody"]):
 class SupervisoryBody(models.Model):
     """Reads the figures of every court in its region (人大, 政法委)."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="supervisory_bodies")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="supervisory_bodies", verbose_name=_("region")
+    )
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=32, choices=BodyKind.choices)
 
@@ -213,13 +229,27 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
-    court = models.ForeignKey(Court, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    court = models.ForeignKey(
+        Court, null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("court")
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name=_("team")
+    )
     unit = models.ForeignKey(
-        LinkageUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        LinkageUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name=_("linkage unit"),
     )
     body = models.ForeignKey(
-        SupervisoryBody, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        SupervisoryBody,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("supervisory body"),
     )
 
     objects: ClassVar[UserManager] = UserManager()
@@ -269,13 +299,15 @@ class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
 class ApiKey(models.Model):
     """A machine credential for one linkage unit's system; only the hash is stored."""
 
-    unit = models.ForeignKey(LinkageUnit, on_delete=models.CASCADE, related_name="api_keys")
+    unit = models.ForeignKey(
+        LinkageUnit, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("linkage unit")
+    )
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(max_length=12, unique=True)
-    key_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    key_hash = models.CharField(_("key hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 
     objects = ApiKeyQuerySet.as_manager()
 
