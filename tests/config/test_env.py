@@ -105,3 +105,50 @@ def test_demo_secret_key_is_generated_once_and_kept_private(monkeypatch, tmp_pat
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     monkeypatch.setenv("ENFORCELINK_SECRET_KEY", "from-the-environment")
     assert env.secret_key(debug=False, var_dir=tmp_path) == "from-the-environment"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://zxld.example.gov.cn", "https://zxld.example.gov.cn"),
+        (" https://zxld.example.gov.cn/ ", "https://zxld.example.gov.cn"),
+        ("http://10.1.2.3:8080", "http://10.1.2.3:8080"),
+        ("HTTPS://Court.Example.cn/zxld/", "HTTPS://Court.Example.cn/zxld"),
+    ],
+)
+def test_url(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_URL", raw)
+    assert env.env_url("X_URL", "http://127.0.0.1:8000") == expected
+
+
+def test_unset_url_takes_the_default(monkeypatch):
+    monkeypatch.delenv("X_URL", raising=False)
+    assert env.env_url("X_URL", "http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+    monkeypatch.setenv("X_URL", "  ")
+    assert env.env_url("X_URL", "http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "zxld.example.gov.cn",  # no scheme: printed, it would not open
+        "ftp://zxld.example.gov.cn",
+        "https://",
+        "https://zxld.example.gov.cn:99999",
+        "https://zxld.example.gov.cn:port",
+        "https://zxld.example.gov.cn/?from=qr",
+        "https://zxld.example.gov.cn/#verify",
+        "https://zxld example.gov.cn",
+    ],
+)
+def test_bad_url_names_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("X_URL", raw)
+    with pytest.raises(ImproperlyConfigured, match=r"X_URL.*not a site address"):
+        env.env_url("X_URL", "http://127.0.0.1:8000")
+
+
+def test_url_with_a_password_is_refused_without_printing_it(monkeypatch):
+    monkeypatch.setenv("X_URL", "https://admin:hunter2@zxld.example.gov.cn")
+    with pytest.raises(ImproperlyConfigured, match="X_URL") as error:
+        env.env_url("X_URL", "http://127.0.0.1:8000")
+    assert "hunter2" not in str(error.value)

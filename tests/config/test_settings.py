@@ -65,6 +65,7 @@ def test_demo_runs_without_a_key_and_without_tls(tmp_path):
         ({"ENFORCELINK_HSTS_SECONDS": "-1"}, "ENFORCELINK_HSTS_SECONDS"),
         ({"ENFORCELINK_LOG_LEVEL": "LOUD"}, "ENFORCELINK_LOG_LEVEL"),
         ({"ENFORCELINK_SESSION_HOURS": "0"}, "ENFORCELINK_SESSION_HOURS"),
+        ({"ENFORCELINK_PUBLIC_URL": "zxld.example.gov.cn"}, "ENFORCELINK_PUBLIC_URL"),
     ],
 )
 def test_bad_values_stop_the_start_naming_the_variable(tmp_path, environ, named):
@@ -85,6 +86,7 @@ def test_check_deploy_is_clean(tmp_path):
         ENFORCELINK_DEBUG="0",
         ENFORCELINK_VAR_DIR=str(tmp_path),
         ENFORCELINK_ALLOWED_HOSTS="enforcelink.example.cn",
+        ENFORCELINK_PUBLIC_URL="https://enforcelink.example.cn",
     )
     result = subprocess.run(
         [str(BIN / "enforcelink"), "check", "--deploy", "--fail-level", "WARNING"],

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -118,6 +119,37 @@ def env_choices(name: str, allowed: Iterable[str], default: list[str] | None = N
             allowed=", ".join(sorted(allowed)),
         )
     return values
+
+
+def env_url(name: str, default: str) -> str:
+    """A site's address, `http(s)://host[:port][/path]`, returned without its trailing slash (paths are
+    appended to it). Printed on paper, so anything a reader could not type back is refused: no user
+    name or password, query or fragment, spaces."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    parts = urlsplit(raw)
+    if "@" in parts.netloc:  # name only the variable: the value holds a password
+        raise SettingError(gettext_noop("%(name)s must not carry a user name or password"), name=name)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    if (
+        parts.scheme.lower() not in {"http", "https"}
+        or not parts.hostname
+        or not port_ok
+        or any(mark in raw for mark in "?# \t")
+    ):
+        raise SettingError(
+            gettext_noop(
+                "%(name)s=%(raw)r is not a site address: use http(s)://host[:port][/path], "
+                "e.g. https://zxld.example.gov.cn"
+            ),
+            name=name,
+            raw=raw,
+        )
+    return raw.rstrip("/")
 
 
 def secret_key(*, debug: bool, var_dir: Path) -> str:

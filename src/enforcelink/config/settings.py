@@ -6,7 +6,7 @@ ENFORCELINK_AXES_COOLOFF_MINUTES, ENFORCELINK_REQUIRE_2FA_ROLES, ENFORCELINK_SES
 ENFORCELINK_HTTPS, ENFORCELINK_HSTS_SECONDS, ENFORCELINK_LOG_LEVEL, ENFORCELINK_WEBHOOK_TIMEOUT,
 ENFORCELINK_WEBHOOK_BACKOFF, ENFORCELINK_ATTACHMENT_MAX_MB, ENFORCELINK_SHEET_MAX_UNPACKED_MB,
 ENFORCELINK_SHEET_MAX_ROWS, ENFORCELINK_UPLOAD_SHEET_MAX_UNPACKED_MB, ENFORCELINK_UPLOAD_SHEET_MAX_ROWS,
-ENFORCELINK_AUDIT_ANCHOR_KEY, ENFORCELINK_REQUEST_LOG.
+ENFORCELINK_AUDIT_ANCHOR_KEY, ENFORCELINK_REQUEST_LOG, ENFORCELINK_PUBLIC_URL.
 A value that makes no sense stops the start with ImproperlyConfigured naming the variable.
 See docs/operations.md.
 """
@@ -128,6 +128,10 @@ SIGNIN_USERNAME_FAILURE_LIMIT = env.env_int("ENFORCELINK_AXES_USERNAME_FAILURE_L
 PROXY_COUNT = env.env_int("ENFORCELINK_PROXY_COUNT", 0)
 # Document checks on the public /verify/ page per client address in 10 minutes (documents.views).
 VERIFY_RATE_LIMIT = env.env_int("ENFORCELINK_VERIFY_RATE_LIMIT", 30, minimum=1)
+# The site's address as the public reaches it: every document prints its verification page under it
+# and encodes it in its QR code (documents.actions.verify_url). The default is the development
+# server's; `check --deploy` warns while it still is (documents.checks).
+PUBLIC_URL = env.env_url("ENFORCELINK_PUBLIC_URL", "http://127.0.0.1:8000")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "orgs/lockout.html"
 
