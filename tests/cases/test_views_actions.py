@@ -41,7 +41,12 @@ def test_record_step_completes_its_nodes_r_case_01(world, case):
     assert kinds == {"execution_notice", "property_report"}
     page = client.get(response["Location"]).content.decode()
     assert "2 nodes completed" in page
-    assert "Step recorded: notice_and_report_sent" in page
+    timeline = page[page.index('id="timeline"') :]  # in words (core.narration), not the step's code
+    assert (
+        f"{world.officer} recorded on" in timeline
+        and ": Execution notice and property-report order sent" in timeline
+    )
+    assert "notice_and_report_sent" not in timeline.replace('data-action="step.notice_and_report_sent"', "")
 
 
 def test_step_in_the_future_is_refused_beside_the_date(world, case):

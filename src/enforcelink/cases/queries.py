@@ -28,7 +28,7 @@ from enforcelink.cases.models import (
     PeriodUnit,
     ProcessNode,
 )
-from enforcelink.core.identifiers import mask_id
+from enforcelink.core import narration
 from enforcelink.core.models import AuditEvent, Notification
 from enforcelink.core.money import to_capital
 from enforcelink.orgs.models import Role, User
@@ -247,6 +247,19 @@ def period_label(period: Any) -> str:
     return f"{period['amount']} {label}"
 
 
+def in_force(node: ProcessNode) -> str:
+    """The rule values the clock was opened with, in words: "期限 6 个月（一般期限，默认规则）"."""
+    values = node.rule_values or {}
+    if not period_label(values):
+        return ""
+    variant = values.get("variant", "")
+    return _("The period in force is %(period)s (%(variant)s, %(source)s).") % {
+        "period": period_label(values),
+        "variant": VARIANTS.get(variant, variant),
+        "source": _("court's own rule") if values.get("court_override") else _("default rule"),
+    }
+
+
 def case_detail(case: Case, today: dt.date) -> CaseDetail:
     """Everything the detail page shows, read in a fixed number of queries."""
     parties = list(case.parties.order_by("role", "position", "id"))
@@ -255,11 +268,7 @@ def case_detail(case: Case, today: dt.date) -> CaseDetail:
         node.is_late = node.status == NodeStatus.OVERDUE or (  # type: ignore[attr-defined]
             node.status == NodeStatus.OPEN and node.due_on < today
         )
-        node.period_label = period_label(node.trace.get("period"))  # type: ignore[attr-defined]
-        node.values_label = period_label(node.rule_values)  # type: ignore[attr-defined]
-        node.variant_label = VARIANTS.get(  # type: ignore[attr-defined]
-            node.rule_values.get("variant", ""), node.rule_values.get("variant", "")
-        )
+        node.in_force = in_force(node)  # type: ignore[attr-defined]
     return CaseDetail(
         case=case,
         applicants=[p for p in parties if p.role == PartyRole.APPLICANT],
@@ -274,44 +283,10 @@ def case_detail(case: Case, today: dt.date) -> CaseDetail:
     )
 
 
-EVENT_LABELS = {
-    "case.filed": gettext_lazy("Case filed"),
-    "case.assigned": gettext_lazy("Case assigned"),
-    "case.reassigned": gettext_lazy("Case reassigned"),
-    "case.closed": gettext_lazy("Case closed"),
-    "case.resumed": gettext_lazy("Resumed as a new case"),
-    "case.resumed_from": gettext_lazy("Resumed from an earlier case"),
-    "case.suspension_started": gettext_lazy("Suspension started"),
-    "case.suspension_ended": gettext_lazy("Suspension ended"),
-    "case.extension_requested": gettext_lazy("Extension requested"),
-    "case.extension_decided": gettext_lazy("Extension decided"),
-    "lead.submitted": gettext_lazy("Asset lead submitted"),
-    "party.id_revealed": gettext_lazy("Full ID number viewed"),
-    "node.overdue": gettext_lazy("Node overdue"),
-}
-# Keys never shown in the timeline summary: full ID numbers stay behind the logged reveal (R-ID-05).
-HIDDEN_KEYS = {"parties", "candidates", "id_number"}
-
-
-def event_summary(values: Any) -> str:
-    """A short "key: value" line for the scalar values of an event, ID numbers masked."""
-    if not isinstance(values, dict):
-        return ""
-    parts = [
-        f"{key}: {mask_id(str(value))}"
-        for key, value in values.items()
-        if key not in HIDDEN_KEYS and isinstance(value, str | int | float | bool) and value != ""
-    ]
-    return "; ".join(parts)[:300]
-
-
 def timeline(case: Case) -> list[AuditEvent]:
-    """The case's events as recorded on the trail, oldest first (never reconstructed)."""
+    """The case's events as recorded on the trail, oldest first (never reconstructed), each told in
+    words as `event.told` (`core.narration`: the apps above cases tell their own, a request's steps
+    included)."""
     events = list(AuditEvent.objects.filter(case_id=case.pk).select_related("actor").order_by("seq"))
-    for event in events:
-        label: str = str(EVENT_LABELS.get(event.action, event.action))
-        if event.action.startswith("step."):
-            label = _("Step recorded: %(step)s") % {"step": event.action.removeprefix("step.")}
-        event.label = label  # type: ignore[attr-defined]
-        event.summary = event_summary(event.after)  # type: ignore[attr-defined]
+    narration.tell(events)
     return events

@@ -9,8 +9,9 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from enforcelink.core import holidays
+from enforcelink.core import holidays, narration
 from enforcelink.core.errors import DomainError
 from enforcelink.core.models import AuditEvent, CalendarDay, CalendarYear, Notification, PeriodicClaim
 
@@ -47,10 +48,31 @@ class ReadOnlyScopedAdmin(ViewOnlyAdmin):
 class AuditEventAdmin(ViewOnlyAdmin):
     """Append-only (issue 2 §7): nobody adds, edits or deletes events here; `audit verify` checks them."""
 
-    list_display = ["seq", "created_at", "actor_label", "action", "object_type", "object_id", "case_id"]
+    list_display = [
+        "seq",
+        "created_at",
+        "told",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "case_id",
+    ]
+    list_select_related = ["actor"]
     search_fields = ["=action", "=object_id", "=actor_label", "=case_id"]
     show_full_result_count = False
     ordering = ["-created_at", "-seq"]  # newest first: seq orders within a chain only
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        """The page's events told in words at once: each describer's loader reads once per page."""
+        changelist = super().get_changelist_instance(request)
+        narration.tell(list(changelist.result_list))
+        return changelist
+
+    @admin.display(description=_("What happened"))
+    def told(self, event: AuditEvent) -> str:
+        told = getattr(event, "told", None) or narration.tell([event])[0]
+        return told.sentence
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)

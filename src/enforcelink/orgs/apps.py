@@ -6,3 +6,8 @@ class OrgsConfig(AppConfig):
     name = "enforcelink.orgs"
     label = "orgs"
     verbose_name = _("Organisations and access")
+
+    def ready(self) -> None:
+        from enforcelink.orgs import sentences
+
+        sentences.register()  # how its trail entries read, and API keys named by their unit (core.narration)

@@ -9,6 +9,7 @@ class UrgingConfig(AppConfig):
     def ready(self) -> None:
         from enforcelink.core import events
         from enforcelink.documents import judgments
+        from enforcelink.urging import sentences
         from enforcelink.urging.actions import judgments_recompute_for_calendar
         from enforcelink.urging.subjects import JUDGMENTS
 
@@ -16,3 +17,4 @@ class UrgingConfig(AppConfig):
         # documents prints registered judgments on the risk notice and the urging letter without
         # importing urging (documents/judgments.py).
         judgments.register(JUDGMENTS)
+        sentences.register()  # how its trail entries and traces read (core.narration, core.traces)

@@ -1,4 +1,5 @@
-"""`{{ step|trace_step }}`: a deadline trace's steps (R-TIME-02) in the reader's language.
+"""`{{ step|trace_step }}`: a deadline trace's steps (R-TIME-02) in the reader's language;
+`{{ trace|explained }}`: the whole trace in words (`core.traces`).
 
 The steps are stored as they were computed (`core.calendar.compute_deadline`), in a fixed form that
 machines and the audit trail can read; this filter only reads them aloud, so a Chinese clerk sees
@@ -12,6 +13,8 @@ from collections.abc import Callable
 
 from django import template
 from django.utils.translation import gettext as _
+
+from enforcelink.core.traces import explain
 
 register = template.Library()
 
@@ -44,3 +47,9 @@ def trace_step(step: object) -> str:
         if match:
             return say(match)
     return text
+
+
+@register.filter
+def explained(trace: object) -> list[str]:
+    """`{% for line in node.trace|explained %}`: the whole trace in words (`core.traces.explain`)."""
+    return explain(trace)

@@ -6,3 +6,5 @@ Django's zh_Hans groups by four digits (万) with no separator, which prints not
 
 THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
+# Django's own has "m月j日", which prints 02月15日: a clerk writes 2月15日.
+MONTH_DAY_FORMAT = "n月j日"
