@@ -59,3 +59,17 @@ def test_past_the_limit_a_post_is_refused_before_its_body_is_read():
     )  # fmt: skip
     assert body.reads == []
     assert refused.status_code == 429
+
+
+@override_settings(VERIFY_RATE_LIMIT=2)
+def test_code_look_ups_from_the_qr_code_are_limited_in_their_own_bucket():
+    """Opening /verify/<code>/ looks the code up: limited like checks, so codes cannot be tried in
+    bulk, but counted apart, so scanning a document and then checking its file are one each."""
+    client = Client()
+    lookups = [client.get("/verify/ABCD-EFGH-JKLM-NPQR/", REMOTE_ADDR="203.0.113.9") for _ in range(3)]
+    assert [response.status_code for response in lookups] == [200, 200, 429]
+    assert lookups[-1]["Retry-After"] == str(VERIFY_WINDOW_SECONDS)
+    assert 'class="mainnav"' not in lookups[-1].content.decode()
+    assert client.get("/verify/", REMOTE_ADDR="203.0.113.9").status_code == 200  # no code: nothing looked up
+    assert check(client, "203.0.113.9").status_code == 200  # a check still goes through
+    assert client.get("/verify/ABCD-EFGH-JKLM-NPQR/", REMOTE_ADDR="198.51.100.7").status_code == 200

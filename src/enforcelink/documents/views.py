@@ -1,13 +1,16 @@
-"""The public page that answers "is this document genuine?" (issue 3 §2). No sign-in needed.
+"""The public page that answers "is this document genuine?" (issue 3 §2, issue 14 §9). No sign-in.
+
+Opened from the QR code on a paper copy (`/verify/<code>/`), it shows the document's record: kind,
+number, court, date and the files' fingerprints, what the paper itself prints, never the case or a
+party. Given the file (or its SHA-256), it answers genuine or altered; a code nobody issued, unknown.
+The 80-bit code cannot be found by probing, and lookups and checks are rate-limited per address.
 
 `download` serves a rendered file to the people who may see the case; anyone else gets 404.
-
-The 80-bit code cannot be found by probing; the page shows the document's number, kind, court and
-date only when the uploaded file (or its sha256) matches what the court issued, never party data.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django import forms
@@ -22,29 +25,91 @@ from django.views.decorators.http import require_http_methods
 from enforcelink.core.ratelimit import over_limit
 from enforcelink.documents.actions import document_file
 from enforcelink.documents.models import Document, FileFormat
-from enforcelink.documents.queries import Verification, document_verify
+from enforcelink.documents.queries import (
+    Verification,
+    document_verify,
+    normalise_code,
+    well_formed_code,
+)
+from enforcelink.orgs.permissions import actor_of
 from enforcelink.orgs.scoping import get_visible_or_404
 
 MAX_UPLOAD = 20 * 1024 * 1024
 VERIFY_WINDOW_SECONDS = 600  # settings.VERIFY_RATE_LIMIT checks per address in this time
+HEX = set("0123456789abcdef")
+PDF_MAGIC, ZIP_MAGIC = b"%PDF-", b"PK\x03\x04"  # a DOCX is a zip
 
 
 class VerifyForm(forms.Form):
-    code = forms.CharField(label=_("Verification code"), max_length=40)
-    file = forms.FileField(label=_("The document file (PDF or DOCX)"), required=False)
-    sha256 = forms.CharField(label=_("Or its SHA-256 fingerprint"), max_length=64, required=False)
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=64,
+        help_text=_("16 letters and digits, printed at the foot of the document beside its QR code."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+    file = forms.FileField(
+        label=_("The document file (PDF or DOCX)"),
+        required=False,
+        help_text=_("Optional: the file is compared with the one the court issued, and not kept."),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx"}),
+    )
+    sha256 = forms.CharField(label=_("Or its SHA-256 fingerprint"), max_length=100, required=False)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if not well_formed_code(code):
+            raise forms.ValidationError(
+                _(
+                    "This is not a verification code: it has 16 letters and digits, as printed, e.g. "
+                    "ABCD-EFGH-JKLM-NPQR (without I, O, 0 or 1)."
+                )
+            )
+        return normalise_code(code)
 
     def clean_file(self) -> object:
         upload = self.cleaned_data.get("file")
-        if upload is not None and upload.size > MAX_UPLOAD:
+        if upload is None:
+            return None
+        if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
+        head = upload.read(1024)  # readers find a PDF's header anywhere in its first kilobyte
+        upload.seek(0)
+        if PDF_MAGIC not in head and not head.startswith(ZIP_MAGIC):
+            # A photo or a scan of the paper would only ever be "altered": say what can be checked.
+            raise forms.ValidationError(
+                _(
+                    "This is not a PDF or DOCX file. Only the file the court sent can be checked; "
+                    "for a paper copy, compare it with the record that the code shows."
+                )
+            )
         return upload
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        if not data.get("file") and not data.get("sha256"):
-            raise forms.ValidationError(_("Upload the file or give its fingerprint."))
-        return data
+    def clean_sha256(self) -> str:
+        fingerprint = "".join(self.cleaned_data.get("sha256", "").split()).lower()
+        if fingerprint and (len(fingerprint) != 64 or not set(fingerprint) <= HEX):
+            raise forms.ValidationError(_("A SHA-256 fingerprint is 64 characters, 0–9 and a–f."))
+        return fingerprint
+
+    def evidence(self) -> Any:
+        """The uploaded file (hashed as it is read), else the fingerprint, else None: the record only."""
+        return self.cleaned_data.get("file") or self.cleaned_data.get("sha256") or None
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    # Anybody may post here, a file of up to 20 MB each time: bounded per address (issue 12 §8).
+    message = _("Too many checks from this address. Wait %(minutes)d minutes and try again.") % {
+        "minutes": VERIFY_WINDOW_SECONDS // 60
+    }
+    response = render(
+        request,
+        "core/request_refused.html",
+        {"message": message, "wait": True, "public_page": True},
+        status=429,
+    )
+    response["Retry-After"] = str(VERIFY_WINDOW_SECONDS)
+    return response
 
 
 # CSRF-exempt so that the rate limit below comes before anything reads the body: the CSRF check
@@ -56,28 +121,24 @@ class VerifyForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     result: Verification | None = None
-    # The limit first: nothing above this line, nor any middleware, touches request.POST/FILES.
-    if request.method == "POST" and over_limit(
-        request, "verify", limit=settings.VERIFY_RATE_LIMIT, window_seconds=VERIFY_WINDOW_SECONDS
+    # The limit first: nothing above this line, nor any middleware, touches request.POST/FILES. A
+    # lookup from the QR code is counted too (in its own bucket, so that scanning a document and then
+    # checking its file count once each), which keeps codes from being tried in bulk.
+    if (request.method == "POST" or code) and over_limit(
+        request,
+        "verify" if request.method == "POST" else "verify-code",
+        limit=settings.VERIFY_RATE_LIMIT,
+        window_seconds=VERIFY_WINDOW_SECONDS,
     ):
-        # Anybody may post here, a file of up to 20 MB each time: bounded per address (issue 12 §8).
-        message = _("Too many checks from this address. Wait %(minutes)d minutes and try again.") % {
-            "minutes": VERIFY_WINDOW_SECONDS // 60
-        }
-        response = render(
-            request, "core/request_refused.html", {"message": message, "wait": True}, status=429
-        )
-        response["Retry-After"] = str(VERIFY_WINDOW_SECONDS)
-        return response
+        return _too_many(request)
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data.get("file")
-            evidence = upload.read() if upload else form.cleaned_data["sha256"]
-            result = document_verify(form.cleaned_data["code"], evidence)
-    else:
-        form = VerifyForm(initial={"code": code})
-    return render(request, "documents/verify.html", {"form": form, "result": result})
+    else:  # from the QR code: the record, without asking for the file
+        form = VerifyForm({"code": code}) if code else VerifyForm()
+    if form.is_bound and form.is_valid():
+        result = document_verify(form.cleaned_data["code"], form.evidence())
+    context = {"form": form, "result": result, "record": result and result.record, "public_page": True}
+    return render(request, "documents/verify.html", context)
 
 
 CONTENT_TYPES = {
@@ -93,7 +154,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     document = get_visible_or_404(Document, request.user, pk=pk)
     response = HttpResponse(
-        document_file(document, fmt, actor=request.user), content_type=CONTENT_TYPES[FileFormat(fmt)]
+        document_file(document, fmt, actor=actor_of(request)), content_type=CONTENT_TYPES[FileFormat(fmt)]
     )
     filename = f"{document.number}.{fmt}"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
