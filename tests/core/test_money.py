@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from enforcelink.core.errors import InvalidInput
-from enforcelink.core.money import parse_amount, to_capital
+from enforcelink.core.money import format_yuan, parse_amount, to_capital
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,14 @@ def test_capitals_use_only_capital_numerals(amount):
     text = to_capital(amount)
     assert text.endswith(("整", "分", "角整")) or text.endswith("角")
     assert set(text) <= set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整")
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [("124700.5", "124,700.50 元"), ("0", "0.00 元"), ("1000", "1,000.00 元"), ("49999.99", "49,999.99 元")],
+)
+def test_amounts_on_screen_are_grouped_with_two_decimals(amount, shown):
+    """R-MONEY-01: "124,700.50 元", never "amount 124700.50"; a float is refused, not printed."""
+    assert format_yuan(Decimal(amount)) == shown
+    with pytest.raises(TypeError):
+        format_yuan(124700.5)  # type: ignore[arg-type]

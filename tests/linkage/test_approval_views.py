@@ -36,7 +36,7 @@ def test_the_president_sees_the_courts_requests_awaiting_approval(client, world,
     page = client.get(reverse("request-approvals"))
     text = page.content.decode()
     assert page.status_code == 200
-    assert pending.case.number in text and world.unit.name in text and "1000.00" in text
+    assert pending.case.number in text and world.unit.name in text and "1,000.00 元" in text  # R-MONEY-01
     assert pending.purpose in text and pending.legal_basis in text and str(world.officer) in text
     assert other_pending.case.number not in text
     assert reverse("request-approvals") in text  # in the navigation

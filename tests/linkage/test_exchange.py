@@ -40,7 +40,8 @@ def test_the_download_lists_what_waits(world, case):
     first, second = _sent(world, case)
     book = load_workbook(io.BytesIO(exchange.reply_sheet(world.liaison, "inquire_deposits")))
     rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0][:5] == ("id", "case_number", "purpose", "details", "outcome")
+    assert rows[0][:2] == ("id", "case_number")  # then whom and what (test_subjects.py)
+    assert rows[0][8:12] == ("purpose", "details", "outcome", "reason")
     assert "accounts.1.balance" in rows[0] and {rows[1][0], rows[2][0]} == {first.pk, second.pk}
     assert list(load_workbook(io.BytesIO(exchange.reply_sheet(world.other_liaison, "inquire_deposits")))
                 .active.iter_rows(values_only=True))[1:] == []  # fmt: skip
@@ -91,8 +92,10 @@ def test_another_units_requests_are_not_found(world, case, tmp_path):
 
 def test_gbk_csv_and_the_upload_page(client, world, case):
     [request] = _sent(world, case, 1)
-    header = ",".join(exchange.columns("inquire_deposits"))
-    line = f"{request.pk},,,,已完成,,否"
+    columns = exchange.columns("inquire_deposits")
+    header = ",".join(columns)
+    filled = {"id": request.pk, "outcome": "已完成", "found": "否"}
+    line = ",".join(str(filled.get(column, "")) for column in columns)
     upload = SimpleUploadedFile("回复.csv", f"{header}\n{line}\n".encode("gbk"), content_type="text/csv")
     client.force_login(world.liaison)
     page = client.post(reverse("reply-upload"), {"request_type": "inquire_deposits", "file": upload})

@@ -44,6 +44,13 @@ def parse_amount(value: object, *, field_name: str = "amount", allow_zero: bool 
     return amount.quantize(CENT)
 
 
+def format_yuan(amount: Decimal) -> str:
+    """R-MONEY-01 on screen: 124700.5 → "124,700.50 元" (grouped, two decimals, from a Decimal)."""
+    if isinstance(amount, float):
+        raise TypeError("amounts are never floats")
+    return f"{Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):,} 元"
+
+
 def _four_digits(group: int) -> str:
     """Read 0–9999 in capitals, with 零 for inner gaps (e.g. 1005 → 壹仟零伍)."""
     out: list[str] = []

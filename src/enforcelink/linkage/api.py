@@ -27,7 +27,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from enforcelink.cases.models import Case
+from enforcelink.cases.models import Case, IdType, PartyKind
 from enforcelink.core import audit
 from enforcelink.core.api import (
     MAX_PK,
@@ -39,7 +39,7 @@ from enforcelink.core.api import (
 )
 from enforcelink.core.errors import InvalidInput, NotFound
 from enforcelink.core.fields import ApiTextField, StrictCharField
-from enforcelink.linkage import actions
+from enforcelink.linkage import actions, subjects
 from enforcelink.linkage.attachments import CONTENT_TYPES, MAX_FILES, Upload, download_response, max_bytes
 from enforcelink.linkage.models import (
     WITH_UNIT,
@@ -84,6 +84,46 @@ class RequestSerializer(serializers.ModelSerializer):
             "notice_number", "ruling_number",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class RespondentSerializer(serializers.Serializer):
+    """A respondent (被执行人) of the request's case: whom the unit is asked to search."""
+
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=PartyKind.choices)
+    id_type = serializers.ChoiceField(choices=IdType.choices)
+    id_number = serializers.CharField(
+        help_text="Whole for the unit the request was sent to, on one request (GET /requests/{id}/), the view "
+        "logged (R-ID-05); masked (birth month and day as ****) in lists and for everyone else."
+    )
+    id_number_masked = serializers.BooleanField(help_text="The number shown hides digits.", source="masked")
+
+
+class RequestDetailSerializer(RequestSerializer):
+    """A request with whom and what it is about (issue 14 §3), as the list and the detail give it."""
+
+    respondents = RespondentSerializer(many=True, read_only=True, source="subject.respondents")
+    measure = serializers.CharField(
+        source="subject.measure", read_only=True,
+        help_text="The request type in Chinese, as the notice names the measure (扣划, 查询存款 …).",
+    )  # fmt: skip
+    amount = serializers.DecimalField(
+        source="subject.amount", max_digits=16, decimal_places=2, allow_null=True, read_only=True,
+        help_text='The amount the notice asks for, in yuan as a string ("124700.50"); null when none.',
+    )  # fmt: skip
+    account = serializers.CharField(
+        source="subject.account", read_only=True,
+        help_text="The account, certificate … the court named in `details`; empty when none.",
+    )  # fmt: skip
+
+    class Meta(RequestSerializer.Meta):
+        fields = [*RequestSerializer.Meta.fields, "respondents", "measure", "amount", "account"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: AssistanceRequest) -> dict[str, Any]:
+        full = instance.pk in self.context.get("full", ())
+        instance.subject = subjects.subject_of(instance, full=full)  # type: ignore[attr-defined]
+        return super().to_representation(instance)
 
 
 _ANSWER = RequestSerializer()  # its fields are built once per process; it keeps no state per call
@@ -293,14 +333,16 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     whatever its state (a completed, returned or cancelled one included)."""
 
     scoped_model = AssistanceRequest
-    serializer_class = RequestSerializer
+    serializer_class = RequestDetailSerializer
     lookup_url_kwarg = "request_id"
+    full: frozenset[int] = frozenset()  # the requests whose respondents are shown whole (and logged)
 
     def get_queryset(self) -> QuerySet[AssistanceRequest]:
         queryset = (
             super()
             .get_queryset()
             .select_related("case__court", "unit", "notice", "ruling")
+            .prefetch_related(subjects.respondents_prefetch())
             .order_by("due_on", "pk")
         )
         if self.action != "list":
@@ -335,6 +377,17 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     )  # fmt: skip
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One request, with its respondents' whole ID numbers for the unit it was sent to")
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        target = self.get_object()
+        # R-ID-05: the unit that must act reads the whole numbers, once a day per request logged.
+        if actions.respondents_reveal(target, actor=actor_of(request), via="api"):
+            self.full = frozenset({target.pk})
+        return Response(self.get_serializer(target).data)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "full": self.full}
 
 
 def _flag(text: str, name: str) -> bool:

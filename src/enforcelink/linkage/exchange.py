@@ -30,7 +30,7 @@ from enforcelink.core.tabular import (
     open_table,
     xlsx_append,
 )
-from enforcelink.linkage import actions, policy
+from enforcelink.linkage import actions, policy, subjects
 from enforcelink.linkage.models import WITH_UNIT, AssistanceRequest
 from enforcelink.orgs.permissions import Actor
 
@@ -39,7 +39,11 @@ OUTCOMES = {"completed": "completed", "完成": "completed", "已完成": "compl
             "拒绝": "rejected", "returned": "returned", "退回": "returned", "退回补正": "returned"}  # fmt: skip
 YES = {"1", "true", "yes", "是", "有", "y"}
 NO = {"0", "false", "no", "否", "无", "n"}
-FIXED = ("id", "case_number", "purpose", "details", "outcome", "reason")
+# Whom and what (issue 14 §3): the respondents' whole ID numbers, for the unit that must act on them,
+# logged once for the sheet (R-ID-05); several respondents are joined by "；" in the same order.
+SUBJECT = ("respondent", "respondent_id_type", "respondent_id", "measure", "amount_asked", "account_asked")
+FIXED = ("id", "case_number", *SUBJECT, "purpose", "details", "outcome", "reason")
+JOIN = "；"
 
 
 def columns(request_type: str) -> list[str]:
@@ -63,16 +67,24 @@ def reply_sheet(user: Any, request_type: str) -> bytes:
     assert sheet is not None
     header = columns(request_type)
     xlsx_append(sheet, header)
-    waiting = (
+    waiting = list(
         AssistanceRequest.objects.visible_to(user)
         .filter(request_type=request_type, status__in=WITH_UNIT)
         .select_related("case")
+        .prefetch_related(subjects.respondents_prefetch())
         .order_by("due_on", "pk")
+    )
+    full = (
+        actions.respondents_reveal_sheet(waiting, actor=user, request_type=request_type) if waiting else set()
     )
     for request in waiting:
         details = "；".join(f"{k}：{v}" for k, v in request.details.items())
+        subject = subjects.subject_of(request, full=request.pk in full)
         # the court's texts are written as text cells: a purpose "=HYPERLINK(…)" is not run (issue 12)
-        xlsx_append(sheet, [request.pk, request.case.number, request.purpose, details, "", ""])
+        xlsx_append(
+            sheet,
+            [request.pk, request.case.number, *_subject_cells(subject), request.purpose, details, "", ""],
+        )
     for index in range(len(header)):
         sheet.cell(row=1, column=index + 1).number_format = "@"
     notes = book.create_sheet(_("How to fill in"))
@@ -84,9 +96,29 @@ def reply_sheet(user: Any, request_type: str) -> bytes:
         notes, [_("Yes/no fields: 是 or 否. Amounts in yuan with at most two decimals. Dates as 2026-03-01.")]
     )
     xlsx_append(notes, [_("Leave a row's outcome empty to skip it.")])
+    xlsx_append(
+        notes,
+        [
+            _(
+                "The respondents' whole ID numbers are for your unit's work on these requests; each download is logged."
+            )
+        ],
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _subject_cells(subject: subjects.Subject) -> list[str]:
+    people = subject.respondents
+    return [
+        JOIN.join(person.name for person in people),
+        JOIN.join(person.id_type_label for person in people),
+        JOIN.join(person.id_number for person in people),
+        subject.measure + (f"：{subject.asked}" if subject.asked else ""),
+        subject.amount_text,
+        subject.account,
+    ]
 
 
 def _flag(text: str) -> bool | str:

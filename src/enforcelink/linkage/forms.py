@@ -71,6 +71,30 @@ LABELS = {
     "platform": _("Pushed to platform"),
     "record_id": _("Record number on the platform"),
     "pushed_on": _("Pushed on"),
+    "vehicles": _("Vehicles registered"),
+    "holdings": _("Securities held"),
+    "market_value": _("Market value (yuan)"),
+    "equity": _("Equity held"),
+    "company": _("Company"),
+    "share": _("Capital contributed or share held"),
+    "tax_records": _("Tax and invoice records"),
+    "period": _("Tax period"),
+    "tax_kind": _("Tax or invoice kind"),
+    "amount": _("Amount (yuan)"),
+    "refunds": _("Tax refunds due to the debtor"),
+    "employer": _("Employer"),
+    "insurance_status": _("Insurance status"),
+    "monthly_pension": _("Monthly pension (yuan)"),
+    "documents": _("Exit-entry documents"),
+    "document_type": _("Kind of document"),
+    "number": _("Number"),
+    "registered_address": _("Registered residence (户籍地址)"),
+    "current_address": _("Current address"),
+    "marital_status": _("Marital status"),
+    "spouse": _("Spouse's name"),
+    "numbers": _("Phone numbers"),
+    "status": _("Number status (in use, suspended …)"),
+    "address": _("Address given at registration"),
 }
 
 
@@ -85,6 +109,7 @@ class SendForm(forms.Form):
     legal_basis = TextField(label=_("Legal basis"), max_length=200, initial=DEFAULT_BASIS)
     measure = TextField(label=_("Exactly what is asked (optional)"), max_length=300, required=False)
     amount = TextField(label=_("Amount (yuan, for freezes and deductions)"), max_length=30, required=False)
+    account = TextField(label=_("Account or certificate number (optional)"), max_length=300, required=False)
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,7 +118,7 @@ class SendForm(forms.Form):
 
     def details(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {name: data[name] for name in ("measure", "amount") if data.get(name)}
+        return {name: data[name] for name in ("measure", "amount", "account") if data.get(name)}
 
 
 class MultipleFileInput(forms.FileInput):
@@ -184,6 +209,7 @@ class BatchForm(forms.Form):
     legal_basis = TextField(label=_("Legal basis"), max_length=200, initial=DEFAULT_BASIS)
     measure = TextField(label=_("Exactly what is asked (optional)"), max_length=300, required=False)
     amount = TextField(label=_("Amount (yuan, for freezes and deductions)"), max_length=30, required=False)
+    account = TextField(label=_("Account or certificate number (optional)"), max_length=300, required=False)
     numbers = TextField(
         label=_("Case numbers or ids, one a line"), required=False, max_length=50000, multiline=True,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -210,7 +236,7 @@ class BatchForm(forms.Form):
 
     def details(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {name: data[name] for name in ("measure", "amount") if data.get(name)}
+        return {name: data[name] for name in ("measure", "amount", "account") if data.get(name)}
 
 
 def _field(spec: policy.Field, *, required: bool) -> forms.Field:

@@ -291,10 +291,43 @@ PAST_DATES = ("registered_on", "released_on", "seen_at", "served_on", "detained_
               "notified_on", "pushed_on")  # fmt: skip
 FUTURE_DATES = ("valid_until", "controlled_until", "frozen_until", "seized_until")
 GENERIC_RESULT = (Field("outcome", "text"), NOTE)
-for _kind in ("inquire_real_estate", "inquire_vehicles", "inquire_securities", "inquire_ships", "inquire_equity",
-              "inquire_social_insurance", "inquire_tax", "inquire_exit_entry", "inquire_household",
-              "inquire_marriage", "inquire_phone", "archive_search"):  # fmt: skip
-    RESULT_FIELDS[_kind] = (FOUND, Field("items", "items", required=False, item=PROPERTY), NOTE)
+
+
+def _found(*fields: Field) -> tuple[Field, ...]:
+    """An inquiry's answer: whether anything was found, what (each type asks its own), a note."""
+    return (FOUND, *fields, NOTE)
+
+
+def _list(name: str, *item: Field) -> Field:
+    return Field(name, "items", required=False, item=item)
+
+
+# Inquiries ask what the unit keeps (DOMAIN.md §10): a registry its titles, a tax office its tax
+# records and the refunds due to the debtor, a civil-affairs office the marriage — never another
+# type's property certificate.
+RESULT_FIELDS.update({
+    "inquire_real_estate": _found(_list("items", *PROPERTY)),
+    "archive_search": _found(_list("items", *PROPERTY)),
+    "inquire_ships": _found(_list("items", *PROPERTY)),
+    "inquire_vehicles": _found(_list("vehicles", Field("plate", "text"), Field("description", "text"),
+                                     _optional("encumbrance", "text"))),
+    "inquire_securities": _found(_list("accounts", Field("institution", "text"), Field("account", "text"),
+                                       _optional("holdings", "text"), _optional("market_value", "amount"))),
+    "inquire_equity": _found(_list("equity", Field("company", "text"), Field("share", "text"),
+                                   _optional("encumbrance", "text"))),
+    "inquire_tax": _found(_list("tax_records", Field("period", "text"), Field("tax_kind", "text"),
+                                _optional("amount", "amount")),
+                          _list("refunds", Field("tax_kind", "text"), Field("amount", "amount"))),
+    "inquire_social_insurance": _found(_optional("employer", "text"), _optional("insurance_status", "text"),
+                                       _optional("monthly_pension", "amount")),
+    "inquire_exit_entry": _found(_list("documents", Field("document_type", "text"), Field("number", "text"),
+                                       _optional("valid_until", "date"))),
+    "inquire_household": _found(_optional("registered_address", "text"), _optional("current_address", "text")),
+    "inquire_marriage": _found(_optional("marital_status", "text"), _optional("spouse", "text"),
+                               _optional("registered_on", "date")),
+    "inquire_phone": _found(_list("numbers", Field("number", "text"), _optional("status", "text"),
+                                  _optional("address", "text"))),
+})  # fmt: skip
 
 
 def result_fields(request_type: str) -> tuple[Field, ...]:

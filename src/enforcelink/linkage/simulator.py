@@ -398,6 +398,12 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "notified_body": ("中共重庆市綦江区纪律检查委员会", "中共重庆市綦江区委组织部"),
     "response": ("已约谈当事人，督促其履行", "已转所在单位党组织处理"),
     "platform": ("信用中国（重庆）", "重庆市公共信用信息平台"),
+    "period": ("2025年第四季度", "2026年1月", "2025年度"),
+    "tax_kind": ("增值税", "个人所得税", "企业所得税", "增值税专用发票"),
+    "company": ("重庆某建材有限公司", "綦江某商贸有限公司", "重庆某物流有限公司"),
+    "share": ("认缴出资50万元（持股25%）", "实缴出资120万元（持股60%）"),
+    "document_type": ("普通护照", "往来港澳通行证", "往来台湾通行证"),
+    "status": ("在用", "停机"),
 }
 
 
@@ -406,6 +412,10 @@ def _text(name: str, request_type: str, rng: random.Random) -> str:
         return rng.choice(TEXTS[name])
     if name == "institution":
         return rng.choice(BANKS)
+    if name == "number" and request_type == "inquire_phone":
+        return "1" + "".join(rng.choice("0123456789") for _ in range(10))
+    if name == "number":
+        return rng.choice("EGK") + "".join(rng.choice("0123456789") for _ in range(8))
     if name in ("account", "transfer_reference", "record_id"):
         return "".join(rng.choice("0123456789") for _ in range(16))
     if name in ("border_reference", "reference"):

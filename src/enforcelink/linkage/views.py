@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from enforcelink.cases.forms import RevealForm
 from enforcelink.cases.models import Case
 from enforcelink.cases.queries import normalise_case_number, visible_case
 from enforcelink.core.calendar import compute_deadline
@@ -37,7 +38,7 @@ from enforcelink.core.tabular import xlsx_append
 from enforcelink.documents.actions import document_file
 from enforcelink.documents.models import Document, DocumentFile, FileFormat
 from enforcelink.documents.views import CONTENT_TYPES
-from enforcelink.linkage import actions, exchange, policy, queries
+from enforcelink.linkage import actions, exchange, policy, queries, subjects
 from enforcelink.linkage.attachments import download_response
 from enforcelink.linkage.forms import (
     BATCH_MAX_CASES,
@@ -60,7 +61,7 @@ from enforcelink.linkage.models import (
     RequestType,
 )
 from enforcelink.orgs.models import LinkageUnit, User
-from enforcelink.orgs.permissions import Action, can, is_own_request
+from enforcelink.orgs.permissions import Action, actor_of, can, is_own_request
 from enforcelink.orgs.scoping import get_visible_or_404, unit_directory_scope
 
 PAGE_SIZE = 30
@@ -83,6 +84,15 @@ def _sent_message(made: list[AssistanceRequest]) -> str:
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
+
+
+def _with_subjects(page: Any) -> Any:
+    """Each row of a list with whom and what it is about (`req.subject`), the respondents' numbers
+    masked: a list logs no reveal, the request's page does (R-ID-05)."""
+    page.object_list = list(page.object_list)
+    for req in page.object_list:
+        req.subject = subjects.subject_of(req, full=False)
+    return page
 
 
 def _region_units(user: User) -> Any:
@@ -126,10 +136,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
     values = form.cleaned_data if form.is_bound and valid else {}
-    rows = queries.visible_requests(user).select_related("case__court")
+    rows = (
+        queries.visible_requests(user)
+        .select_related("case__court")
+        .prefetch_related(subjects.respondents_prefetch())
+    )
     rows = rows.filter(status=values["status"]) if values.get("status") else rows.filter(status__in=WITH_UNIT)
     rows = _due_filter(rows, values, timezone.localdate())
-    page = Paginator(rows.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _with_subjects(
+        Paginator(rows.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    )
     context = {"form": form, "page": page, "today": timezone.localdate(), "query": filter_query(request)}
     return render(request, "linkage/inbox.html", context, status=200 if valid else 400)
 
@@ -169,8 +185,14 @@ def _render(
     without_bytes = Prefetch("attachments", queryset=RequestAttachment.objects.defer("content"))
     files = list(req.attachments.defer("content").filter(message__isnull=True))  # the reply's
     events = list(req.events.select_related("actor", "api_key"))
+    # Whom and what: the unit that must act sees the respondents' whole numbers, logged (R-ID-05).
+    full = actions.respondents_reveal(req, actor=user, via="page")
     context = {
         "req": req,
+        "subject": subjects.subject_of(req, full=full),
+        # Court staff reveal a number as on the case page: with a purpose, logged (cases.reveal_id).
+        "court_reveal": can(user, Action.REVEAL_ID, req.case),
+        "reveal_form": RevealForm(initial={"purpose": "linkage"}),
         "events": events,
         "thread": list(req.messages.select_related("author").prefetch_related(without_bytes)),
         "on_unit": on_unit,
@@ -282,7 +304,7 @@ def _document_download(request: HttpRequest, document: Document | None, fmt: str
     if document is None or fmt not in CONTENT_TYPES:
         raise Http404
     try:
-        content = document_file(document, fmt, actor=request.user)
+        content = document_file(document, fmt, actor=actor_of(request))
     except DocumentFile.DoesNotExist:
         raise Http404 from None
     response = HttpResponse(content, content_type=CONTENT_TYPES[FileFormat(fmt)])
@@ -438,6 +460,7 @@ def _awaiting_approval(user: User) -> QuerySet[AssistanceRequest]:
         queries.visible_requests(user)
         .filter(status=RequestStatus.PENDING_APPROVAL)
         .select_related("created_by")
+        .prefetch_related(subjects.respondents_prefetch())
         .annotate(
             asked_at=Subquery(submitted.values("at")[:1]), asked_by=Subquery(submitted.values("actor_id")[:1])
         )
@@ -448,7 +471,7 @@ def _awaiting_approval(user: User) -> QuerySet[AssistanceRequest]:
 def _approvals_page(
     request: HttpRequest, user: User, bound: tuple[int, ApprovalForm] | None = None
 ) -> HttpResponse:
-    page = Paginator(_awaiting_approval(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _with_subjects(Paginator(_awaiting_approval(user), PAGE_SIZE).get_page(request.GET.get("page")))
     context = {
         "page": page,
         "bound_pk": bound[0] if bound else None,

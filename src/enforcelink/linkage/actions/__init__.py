@@ -15,14 +15,21 @@ missing one, is "not found".
   change (R-TIME-01, R-TIME-02);
 - `notices`: the notice and the ruling a request goes out with;
 - `inputs`: the officer's `Ask` and a reason, cleaned (R-ASSET-01, the text rule);
-- `access`: who may write on a request (the court's staff, the unit it was sent to);
+- `access`: who may write on a request (the court's staff, the unit it was sent to), and the unit's
+  logged view of the respondents' whole ID numbers (R-ID-05);
 - `trail`: each step's event row, audit entry and announcement.
 
 Import actions from here: `from enforcelink.linkage.actions import request_send`. The underscored
 helpers are shared between these modules only.
 """
 
-from enforcelink.linkage.actions.access import court_request, replying_unit, unit_request
+from enforcelink.linkage.actions.access import (
+    court_request,
+    replying_unit,
+    respondents_reveal,
+    respondents_reveal_sheet,
+    unit_request,
+)
 from enforcelink.linkage.actions.batches import requests_batch, requests_fan_out, requests_for_cases
 from enforcelink.linkage.actions.deadlines import (
     REMIND_WITHIN_DAYS,
@@ -103,6 +110,8 @@ __all__ = [
     "requests_recompute_for_calendar",
     "requests_withdraw_for_closure",
     "requests_withdraw_unsent",
+    "respondents_reveal",
+    "respondents_reveal_sheet",
     "sweep_requests",
     "unit_request",
 ]
