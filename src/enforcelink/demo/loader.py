@@ -33,7 +33,7 @@ from enforcelink.cases.clocks import rules_for
 from enforcelink.cases.models import Assignment, Case, Party, ProcessNode
 from enforcelink.core import numbering
 from enforcelink.core.audit import chain_of, event_hash, lock_heads
-from enforcelink.core.calendar import is_working_day
+from enforcelink.core.calendar import HolidayTable, holiday_table, is_working_day, use_table
 from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
 from enforcelink.demo.generator import COLUMNS, CaseGenerator, Chunk, CourtGen, Dialect, node_specs
 from enforcelink.demo.identities import IdentityFactory
@@ -69,8 +69,8 @@ class Table:
         self.columns = [fields[name].column for name in attnames]
         tail_columns, tail = [], []
         for attname, model_field in fields.items():
-            if attname in attnames or (model_field.primary_key and attname not in attnames):
-                continue
+            if attname in attnames or model_field.primary_key or model_field.generated:
+                continue  # a generated column (Case.number_key) is the database's to fill
             tail_columns.append(model_field.column)
             tail.append(_default_text(model_field, dialect))
         self.columns += tail_columns
@@ -247,9 +247,13 @@ def write_chunk(sink: Sink, chunk: Chunk) -> None:
             AuditHead.objects.filter(chain=chain_key).update(last_seq=seq, last_hash=prev)
 
 
-def _produce(generator: CaseGenerator, pipe: Connection) -> None:
+def _produce(generator: CaseGenerator, pipe: Connection, table: HolidayTable) -> None:
     """The forked generator: chunks go to the parent pickled; then the final counters and figures."""
     gc.disable()
+    # Working days come from the parent's holiday table, held: left to itself the child would check
+    # the stored version every 30 s through the connection it inherited, whose socket the parent is
+    # using for COPY at that moment (a 1,000,000-case load died of it, or hung).
+    use_table(table, hold=True)
     try:
         for chunk in generator.chunks():
             pipe.send_bytes(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL))
@@ -266,7 +270,7 @@ def forked_chunks(generator: CaseGenerator) -> Iterator[Chunk]:
     so at most a chunk or two is in memory."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_produce, args=(generator, sender), daemon=True)
+    child = context.Process(target=_produce, args=(generator, sender, holiday_table()), daemon=True)
     child.start()
     sender.close()
     try:
