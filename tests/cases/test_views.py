@@ -226,11 +226,14 @@ def test_search_by_party_name(world, two_cases):
     assert found(world.officer, q="张三") == {two_cases[0].number}
 
 
-def test_search_by_id_number_matches_the_whole_normalised_number_r_id_05(world, two_cases):
+def test_search_by_id_number_whole_or_its_start_or_end_r_id_05(world, two_cases):
     assert found(world.officer, q=PERSON_IDS[1]) == {two_cases[1].number}
     assert found(world.officer, q=PERSON_IDS[1][:6] + " " + PERSON_IDS[1][6:]) == {two_cases[1].number}
-    # A part of an ID number finds nothing: a partial number must not list strangers' cases.
-    assert found(world.officer, q=PERSON_IDS[1][:12]) == set()
+    # Its start or end (issue 14 §5), from four characters; not a piece from the middle (R-ID-05).
+    assert found(world.officer, q=PERSON_IDS[1][:12]) == {two_cases[1].number}
+    assert found(world.officer, q=PERSON_IDS[1][-4:]) == {two_cases[1].number}
+    assert found(world.officer, q=PERSON_IDS[1][6:14]) == set()
+    assert found(world.officer, q=PERSON_IDS[1][-3:]) == set()
 
 
 def test_search_by_uscc_any_case(world, two_cases):

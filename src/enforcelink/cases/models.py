@@ -83,11 +83,11 @@ class Case(models.Model):
         "orgs.Court", on_delete=models.PROTECT, related_name="cases", verbose_name=_("court")
     )
     number = models.CharField(_("case number"), max_length=64, unique=True)
-    # The 案号 as searched (core.identifiers.case_number_key): （2026）渝0110执133号 → 2026渝0110执133, so
-    # "2026渝0110执133" and any part of it are one LIKE away. Kept by the database, whoever writes the
+    # The 案号 as searched (core.identifiers.case_number_key): （2026）渝0110执133号 → 2026渝0110执133号,
+    # so "2026渝0110执133" and any part of it are one LIKE away. Kept by the database, whoever writes the
     # number (filing, import, the demo's COPY); its trigram index is PostgreSQL-only (migration 0009).
     number_key = models.GeneratedField(
-        expression=_without("number", "（）()号"),
+        expression=_without("number", "（）()"),
         output_field=models.CharField(max_length=64),
         db_persist=True,
         verbose_name=_("case number search key"),

@@ -28,6 +28,7 @@ from enforcelink.cases.models import (
     PeriodUnit,
     ProcessNode,
 )
+from enforcelink.cases.search import search
 from enforcelink.core import narration
 from enforcelink.core.models import AuditEvent, Notification
 from enforcelink.core.money import to_capital
@@ -37,8 +38,6 @@ from enforcelink.orgs.scoping import court_scope
 
 DEFAULT_DUE_WITHIN = 5
 WORKBENCH_LIMIT = 50
-# An identity document as searched: resident ID (15/18), USCC (18) or another document (5–20).
-DOCUMENT_NUMBER = re.compile(r"^(?=.*\d)[0-9A-Z]{5,20}$")
 
 
 def overdue_q(today: dt.date) -> Q:
@@ -102,23 +101,6 @@ def normalise_case_number(text: str) -> str:
     return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
 
 
-def search_q(text: str) -> Q:
-    """Search by 案号 (exact or partial), party name (partial), or an identity number / USCC.
-
-    ID numbers and USCCs match exactly on their normalised form: a partial ID number must not
-    list strangers' cases (R-ID-05 keeps even the visible digits to what is needed).
-    """
-    text = text.strip()
-    if not text:
-        return Q()
-    names = Party.objects.filter(name__icontains=text).values("case_id")
-    query = Q(number__icontains=normalise_case_number(text)) | Q(pk__in=names)
-    compact = re.sub(r"[\s\-]", "", text).upper()
-    if DOCUMENT_NUMBER.match(compact):
-        query |= Q(pk__in=Party.objects.filter(id_number=compact).values("case_id"))
-    return query
-
-
 def case_list(
     user: User,
     *,
@@ -127,8 +109,9 @@ def case_list(
     type_code: str = "",
     officer: User | None = None,
 ) -> QuerySet[Case]:
-    """The case list with search and filters; parties prefetched for the respondent column."""
-    cases = Case.objects.visible_to(user).filter(search_q(text))
+    """The case list with search (`cases.search`: exact matches first) and filters; parties
+    prefetched for the respondent column."""
+    cases = search(Case.objects.visible_to(user), text)
     if status:
         cases = cases.filter(status=status)
     if type_code:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -192,4 +193,70 @@ def parse_case_number(value: str, *, field_name: str = "number") -> CaseNumber:
         sequence=int(match["seq"]),
         special=match["special"] or "",
         suffix=match["suffix"] or "",
+    )
+
+
+# --- case numbers as people type them (issue 14 §5) ----------------------------------------------
+
+# Left out of a 案号's search key: brackets of either width (and the 〔〕【】[] people reach for) and
+# spaces. `Case.number_key` stores the same for every case: （2026）渝0110执133号 → 2026渝0110执133号.
+# 号 stays: typed, it ends the sequence (执133号 is not 执1330号).
+_KEY_NOISE = str.maketrans("", "", "（）()〔〕【】[]")
+# Every character a 案号 key can hold; a text with any other is not (part of) a case number.
+CASE_KEY_CHARACTERS = frozenset(
+    "0123456789" + PROVINCE_SHORT + SPECIAL_CHARS + "".join(TYPE_CODES) + "号之" + _ORDINALS
+)
+# A key from its start: a year, then a court's province (digits before a province are nowhere else).
+CASE_KEY_START = re.compile(rf"^\d{{4}}[{PROVINCE_SHORT}]")
+# The longest run of digits in a key: a sequence number (a year or a court's digits are 4).
+CASE_KEY_MAX_DIGITS = 9
+CASE_NUMBER_PARTS = re.compile(
+    rf"^(?P<year>(?:19|20)\d{{2}})?"
+    rf"(?P<court>[{PROVINCE_SHORT}](?:\d{{4}}|\d{{2}})?)?"
+    rf"(?P<special>[{SPECIAL_CHARS}])?"
+    rf"(?P<type>{'|'.join(TYPE_CODES)})"
+    rf"(?P<seq>[1-9]\d{{0,{CASE_KEY_MAX_DIGITS - 1}}})号?"
+    rf"(?P<suffix>之[{_ORDINALS}]+)?$"
+)
+
+
+@dataclass(frozen=True)
+class CaseNumberParts:
+    """What a typed 案号 gives: always the type code and sequence, the rest when typed (2026执133)."""
+
+    type_code: str
+    sequence: int
+    year: int | None = None
+    court_code: str = ""
+    special: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """Year, court, type and sequence: one case at most."""
+        return self.year is not None and bool(self.court_code)
+
+
+def case_number_key(text: str) -> str:
+    """The search key of a 案号 or of a part of one, as `Case.number_key` stores it: NFKC (full-width
+    digits and brackets become plain), without brackets and white space; "" if the text holds a
+    character no 案号 has or a longer run of digits (an ID number is not part of a case number)."""
+    key = "".join(unicodedata.normalize("NFKC", text or "").split()).translate(_KEY_NOISE)
+    if not set(key) <= CASE_KEY_CHARACTERS:
+        return ""
+    if any(len(run) > CASE_KEY_MAX_DIGITS for run in re.findall(r"\d+", key)):
+        return ""
+    return key
+
+
+def case_number_parts(key: str) -> CaseNumberParts | None:
+    """R-ID-03/04 read from a search key: （2026）渝0110执133号, 2026执133, 渝0110执133号 or 执133."""
+    match = CASE_NUMBER_PARTS.match(key)
+    if not match:
+        return None
+    return CaseNumberParts(
+        type_code=match["type"],
+        sequence=int(match["seq"]),
+        year=int(match["year"]) if match["year"] else None,
+        court_code=match["court"] or "",
+        special=match["special"] or "",
     )
