@@ -153,7 +153,13 @@ def test_every_text_input_of_the_api_applies_the_rule():
                 plain.append(f"{serializer_class.__name__}.{name}")
     # Answer shapes are written by us, never read; machine values (base64, a key, a media type and a
     # file's name, cleaned on storing by `linkage.attachments`) are not words people write.
-    answers = ("ReplyRefusedSerializer.", "RevealedIdSerializer.", "RequestSerializer.")
+    answers = (
+        "ReplyRefusedSerializer.",
+        "RevealedIdSerializer.",
+        "RequestSerializer.",
+        "RequestDetailSerializer.",
+        "RespondentSerializer.",
+    )
     machine = {
         "AttachmentInSerializer.name",
         "AttachmentInSerializer.content_type",

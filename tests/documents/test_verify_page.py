@@ -143,7 +143,7 @@ def test_the_qr_record_in_chinese(client, world, case):
 def test_genuine_file_of_either_format(client, world, case, fmt):
     document = document_issue(case, kind="execution_notice", actor=world.officer)
     upload = SimpleUploadedFile(f"notice.{fmt}", file_content(document, fmt))
-    page = _post(client, document.verification_code.lower(), file=upload).content.decode()
+    page = _post_en(client, document.verification_code.lower(), file=upload).content.decode()
     assert _verdict(page) == Verdict.GENUINE and 'role="status"' in page
     assert "matches your file" in page and document.number in page
     assert f"This {fmt.upper()} file is, byte for byte, document {document.number}" in page
@@ -249,9 +249,7 @@ def test_a_photo_of_the_paper_is_not_called_altered(client, world, case):
 
 def test_a_mistyped_fingerprint_is_not_called_altered(client, world, case):
     document = document_issue(case, kind="execution_notice", actor=world.officer)
-    page = _post(
-        client, document.verification_code, sha256="abc123", HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    page = _post_en(client, document.verification_code, sha256="abc123").content.decode()
     assert _verdict(page) is None
     assert _errors(page) == ["A SHA-256 fingerprint is 64 characters, 0–9 and a–f."]
 

@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
         "NodeStatusEnum": "enforcelink.cases.models.NodeStatus",
         "PartyKindEnum": "enforcelink.cases.models.PartyKind",
         "NodeKindEnum": "enforcelink.cases.models.NodeKind",
+        "RequestStatusEnum": "enforcelink.linkage.models.RequestStatus",
     },
 }
 
