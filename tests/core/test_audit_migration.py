@@ -129,7 +129,13 @@ def test_completed_clocks_name_the_same_event_after_renumbering(executor, monkey
     monkeypatch.setattr(numbering, "next_number", lambda **_scope: next(sequences))
     restore_default_node_rules()
     court = CourtFactory()
+    # Nor Case.number_key (cases 0009, which needs core 0009), which today's model reads: a stand-in
+    # column while the cases are filed, gone again before the upgrade adds the real one.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE cases_case ADD COLUMN number_key varchar(64) NULL")
     case, other = file_case(court), file_case(court)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE cases_case DROP COLUMN number_key")
     c = court.pk
     # Another court's chain in between: c + 1, never c itself whatever id the test database gave c.
     _old_single_chain(executor, courts=[None, c, c + 1, c, c], cases=[None, case.pk, None, case.pk, other.pk])

@@ -146,3 +146,48 @@ def test_other_type_codes_are_not_enforcement_numbers(value):
 
     with pytest.raises(InvalidInput):
         parse_case_number(value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("（2026）渝0110执133号", "2026渝0110执133号"),
+        ("(2026) 渝0110 执133号", "2026渝0110执133号"),
+        ("〔2026〕渝0110执133号之一", "2026渝0110执133号之一"),
+        ("２０２６渝０１１０执１３３", "2026渝0110执133"),
+        ("2026执133", "2026执133"),
+        ("133", "133"),
+        ("李四", ""),  # a character no 案号 has
+        ("510104199312075696", ""),  # more digits in a row than any 案号: an ID number
+        ("执%133", ""),
+    ],
+)
+def test_case_number_key_as_people_type_it(typed, key):
+    """Issue 14 §5: the key Case.number_key stores for every case, read from what an officer types."""
+    from enforcelink.core.identifiers import case_number_key
+
+    assert case_number_key(typed) == key
+
+
+@pytest.mark.parametrize(
+    ("key", "parts"),
+    [
+        ("2026渝0110执133号", (2026, "渝0110", "执", 133, True)),
+        ("2026渝0110执133", (2026, "渝0110", "执", 133, True)),
+        ("2026执133", (2026, "", "执", 133, False)),
+        ("渝0110执恢133号", (None, "渝0110", "执恢", 133, False)),
+        ("粤07执保5", (None, "粤07", "执保", 5, False)),
+        ("执133", (None, "", "执", 133, False)),
+        ("2026渝0110", None),
+        ("执0133", None),
+    ],
+)
+def test_case_number_parts(key, parts):
+    from enforcelink.core.identifiers import case_number_parts
+
+    read = case_number_parts(key)
+    if parts is None:
+        assert read is None
+    else:
+        assert read is not None
+        assert (read.year, read.court_code, read.type_code, read.sequence, read.complete) == parts

@@ -3,6 +3,7 @@ errors come back here by field name (STYLE.md: the UI shows the same message bes
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
@@ -21,6 +22,7 @@ from enforcelink.cases.models import (
     PartyKind,
     SuspensionKind,
 )
+from enforcelink.cases.queries import officer_labels
 from enforcelink.core.errors import DomainError, ErrorList
 from enforcelink.core.fields import TextField
 from enforcelink.core.forms import DateInput
@@ -207,8 +209,23 @@ def _row(rows: list[int], index_text: str) -> int | None:
     return rows[int(index_text)]
 
 
+class OfficerChoiceIterator(forms.models.ModelChoiceIterator):
+    """The officers with the names `queries.officer_labels` gives (a shared name told apart)."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for officer, label in officer_labels(self.queryset):
+            yield (forms.models.ModelChoiceIteratorValue(self.field.prepare_value(officer), officer), label)
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    iterator = OfficerChoiceIterator
+
+
 class CaseSearchForm(forms.Form):
-    """The case list's search box and filters; an unknown value is ignored, never an error page."""
+    """The case list's search box and filters: an unknown filter value is ignored, never an error page;
+    a search text that cannot be searched (too long, a control character) is answered beside the box."""
 
     q = TextField(
         label=_("Search"),
@@ -224,7 +241,7 @@ class CaseSearchForm(forms.Form):
     type_code = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("All")), *CaseType.choices]
     )
-    officer = forms.ModelChoiceField(label=_("Officer"), required=False, queryset=User.objects.none())
+    officer = OfficerChoiceField(label=_("Officer"), required=False, queryset=User.objects.none())
 
     def __init__(self, *args: Any, officers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -129,8 +131,22 @@ def officers_for(user: User) -> QuerySet[User]:
     return (
         User.objects.filter(court_scope(user), role__in=[Role.OFFICER, Role.TEAM_LEADER], is_active=True)
         .select_related("court")
-        .order_by("court__code", "username")
+        .order_by("court__code", "full_name", "username")
     )
+
+
+def officer_labels(officers: Iterable[User]) -> list[tuple[User, str]]:
+    """Each officer with the name to show. Two people may share a name (the demo's 渝0110 has two
+    王斌, and the 承办人 filter listed the name twice, as real courts would): those are told apart by
+    their user names."""
+    officers = list(officers)
+    shared = {name for name, count in Counter(str(officer) for officer in officers).items() if count > 1}
+    return [
+        (officer, _("%(name)s (%(username)s)") % {"name": officer, "username": officer.username})
+        if str(officer) in shared
+        else (officer, str(officer))
+        for officer in officers
+    ]
 
 
 def court_overdue(user: User, today: dt.date) -> QuerySet[ProcessNode]:

@@ -105,6 +105,8 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
         type_code=values.get("type_code", ""),
         officer=values.get("officer") or None,
     )
+    if "q" in search.errors:  # a text that cannot be searched lists nothing; its error is beside the box
+        cases = cases.none()
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"search": search, "page": page, "query": filter_query(request)}
     # htmx swaps only the table; a history restore needs the whole page.
@@ -360,5 +362,10 @@ def command_overdue(request: HttpRequest) -> HttpResponse:
         nodes = nodes.filter(case__officer=officer)
     page = Paginator(nodes, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.with_days_overdue(list(page.object_list), today)
-    context = {"page": page, "today": today, "officers": officers, "officer": officer}
+    context = {
+        "page": page,
+        "today": today,
+        "officers": queries.officer_labels(officers),
+        "officer": officer,
+    }
     return render(request, "cases/command_overdue.html", context)
