@@ -41,7 +41,7 @@ from enforcelink.core.text import unsafe_characters
 
 MAX_LENGTH = 100  # the search box's; a longer text is cut here for callers that skip the form
 MIN_KEY_FRAGMENT = 3
-MAX_LISTED = 50_000
+MAX_LISTED = 200_000
 DOCUMENT_PART = re.compile(r"^(?=.*\d)[0-9A-Z]{4,20}$")
 EXACT, IN_PARTS, OTHER = 0, 1, 2
 
@@ -152,8 +152,10 @@ def rank(terms: SearchTerms) -> Choose:
 
 
 class IdAmong(Func):
-    """`id IN (…)` for a non-empty list of ids; on PostgreSQL `id = ANY(%s)`, one array parameter
-    instead of one placeholder per id (for 7,000 ids, 20 ms of Python formatting less a query)."""
+    """`id IN (…)` for a non-empty list of ids. On PostgreSQL one array parameter instead of one
+    placeholder per id (for 7,000 ids, 20 ms of Python formatting less a query), unnested as a
+    subquery: the planner then counts the ids and fetches them by primary key, where `id = ANY(…)`
+    let it walk a whole court's cases by court (a supervisor's search, 510 ms instead of 30)."""
 
     output_field = BooleanField()
 
@@ -167,7 +169,7 @@ class IdAmong(Func):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
         column, params = compiler.compile(self.source_expressions[0])
-        return f"{column} = ANY(%s::bigint[])", (*params, self.ids)
+        return f"{column} IN (SELECT unnest(%s::bigint[]))", (*params, self.ids)
 
 
 def search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
@@ -181,8 +183,9 @@ def search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     if not terms.text:
         return cases
     found = matching_ids(terms)
-    # SQLite takes 999 parameters a statement (Django's figure); PostgreSQL one array.
-    listed = min(MAX_LISTED, (connection.features.max_query_params or MAX_LISTED) // 2)
+    # SQLite takes 999 parameters a statement (Django's figure); PostgreSQL one array, no limit.
+    limit = connection.features.max_query_params
+    listed = MAX_LISTED if limit is None else min(MAX_LISTED, limit // 2)
     ids = list(found[: listed + 1])
     if not ids:
         return cases.none()
