@@ -124,6 +124,17 @@ def test_the_case_list_filter_selects_cases(client, world, cases, django_capture
     assert DocumentBatch.objects.get().total == 3
 
 
+def test_a_filter_the_case_list_refused_selects_no_case(client, world, cases):
+    """Review of issue 14 §5: a search text the case list refuses (over 100 characters) was dropped,
+    and the batch took every open case."""
+    client.force_login(world.officer)
+    query = "status=open&q=" + "执" * 101
+    assert client.get(NEW + "?" + query).context["filter_count"] == 0
+    payload = {"kind": "execution_notice", "formats": ["docx"], "use_filter": "on", "case_filter": query}
+    response = client.post(NEW, payload)
+    assert response.status_code == 200 and not DocumentBatch.objects.exists()
+
+
 @pytest.mark.parametrize("who", ["supervisor", "liaison"])
 def test_only_court_staff_may_start(client, world, who):
     client.force_login(getattr(world, who))

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enforcelink.cases import queries as case_queries
 from enforcelink.cases.forms import CaseSearchForm
+from enforcelink.cases.models import Case
 from enforcelink.core.errors import DomainError, NotFound
 from enforcelink.core.fields import TextField
 from enforcelink.documents import batch as batches
@@ -103,6 +104,10 @@ def _filtered_cases(user: User, query: str) -> QuerySet[Any] | None:
 
     params = QueryDict(query)
     search = CaseSearchForm(params, officers=case_queries.officers_for(user))
+    if not search.is_valid():
+        # The case list lists nothing for a search it refused ("Not searched: …"); a batch built
+        # from that filter takes nothing either, never every case the other filters match.
+        return Case.objects.none()
     values = search.values()
     return case_queries.case_list(
         user, text=values.get("q", ""), status=values.get("status", ""),
