@@ -44,11 +44,12 @@ def parse_amount(value: object, *, field_name: str = "amount", allow_zero: bool 
     return amount.quantize(CENT)
 
 
-def format_yuan(amount: Decimal) -> str:
-    """R-MONEY-01 on screen: 124700.5 → "124,700.50 元" (grouped, two decimals, from a Decimal)."""
+def format_yuan(amount: Decimal, *, space: str = " ") -> str:
+    """R-MONEY-01: 124700.5 → "124,700.50 元" (grouped, two decimals, from a Decimal); printed
+    documents pass `space=""` ("120,000.00元")."""
     if isinstance(amount, float):
         raise TypeError("amounts are never floats")
-    return f"{Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):,} 元"
+    return f"{Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):,}{space}元"
 
 
 def _four_digits(group: int) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from enforcelink.cases.models import Case, Party, PartyKind, PartyRole
 from enforcelink.core.calendar import compute_deadline
 from enforcelink.core.errors import InvalidInput
-from enforcelink.core.money import parse_amount, to_capital
+from enforcelink.core.money import format_yuan, parse_amount, to_capital
 from enforcelink.documents import policy
 from enforcelink.documents.judgments import PrintedParty, RegisteredJudgment
 from enforcelink.documents.models import DocumentKind
@@ -49,8 +49,8 @@ def chinese_number(value: int) -> str:
 
 
 def yuan(amount: Decimal) -> str:
-    """R-MONEY-01: 120000 → 120,000.00元."""
-    return f"{Decimal(amount):,.2f}元"
+    """R-MONEY-01 as documents print it: 120000 → 120,000.00元 (`core.money.format_yuan`, no space)."""
+    return format_yuan(amount, space="")
 
 
 def _ph(name: str, description: str, required: bool = True) -> Placeholder:
