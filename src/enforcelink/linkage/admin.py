@@ -34,7 +34,7 @@ from enforcelink.linkage.models import (
 )
 from enforcelink.orgs.admin import AuditedScopedAdmin
 from enforcelink.orgs.models import UnitType
-from enforcelink.orgs.permissions import Action, can, signed_in
+from enforcelink.orgs.permissions import Action, signed_in
 
 # A document kind's name as the platform spells it: anything else in a post is not a kind at all.
 KIND_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -96,21 +96,7 @@ class ResponsibilityAdmin(AuditedScopedAdmin):
     # the operator's (`Action.ADMINISTER_LISTS`) and whoever Django's own model permissions let in
     # besides (a staff member given linkage.change_responsibility).
     court_admin_permissions = frozenset({"view"})
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return can(request.user, Action.ADMINISTER_LISTS) or super().has_module_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can(request.user, Action.ADMINISTER_LISTS) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return can(request.user, Action.ADMINISTER_LISTS) or super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can(request.user, Action.ADMINISTER_LISTS) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can(request.user, Action.ADMINISTER_LISTS) or super().has_delete_permission(request, obj)
+    administered_by = Action.ADMINISTER_LISTS
 
     list_display = (
         "request_type",

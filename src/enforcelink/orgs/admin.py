@@ -38,6 +38,7 @@ from enforcelink.orgs.models import (
     Team,
     User,
 )
+from enforcelink.orgs.permissions import Action, can
 from enforcelink.orgs.scoping import visible
 
 # django-otp's own device admin shows the secret keys and edits devices off the trail; a lost phone is
@@ -62,15 +63,22 @@ def _court_id(obj: models.Model) -> int | None:
 
 class AuditedScopedAdmin(admin.ModelAdmin):
     """Scope the change list and the choices by `visible_to`, record every write, and let court
-    administrators do what `court_admin_permissions` lists ("view", "add", "change", "delete")."""
+    administrators do what `court_admin_permissions` lists ("view", "add", "change", "delete"); whoever
+    may do `administered_by` (orgs/permissions.py) may do all of it."""
 
     court_admin_permissions: frozenset[str] = frozenset()
+    administered_by: Action | None = None
+
+    def _administers(self, request: HttpRequest) -> bool:
+        return self.administered_by is not None and can(request.user, self.administered_by)
 
     def _court_admin_may(self, request: HttpRequest, permission: str) -> bool:
+        if self._administers(request):
+            return True
         return is_court_admin(request.user) and permission in self.court_admin_permissions
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        if is_court_admin(request.user) and self.court_admin_permissions:
+        if self._administers(request) or (is_court_admin(request.user) and self.court_admin_permissions):
             return True
         return super().has_module_permission(request)
 
