@@ -7,9 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = "执行案件"
 
     def ready(self) -> None:
-        from enforcelink.cases import sentences
+        from enforcelink.cases import home, sentences
         from enforcelink.cases.actions.deadlines import nodes_recompute_for_calendar
         from enforcelink.core import events
 
         events.subscribe("calendar.changed", "cases.nodes", nodes_recompute_for_calendar)
         sentences.register()  # how its trail entries and traces read (core.narration, core.traces)
+        home.register()  # the officer's cases, the command centre's overdue nodes, extensions to approve

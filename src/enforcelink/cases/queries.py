@@ -32,14 +32,10 @@ from enforcelink.cases.models import (
 )
 from enforcelink.cases.search import search
 from enforcelink.core import narration
-from enforcelink.core.models import AuditEvent, Notification
+from enforcelink.core.models import AuditEvent
 from enforcelink.core.money import to_capital
 from enforcelink.orgs.models import Role, User
-from enforcelink.orgs.permissions import Action, can
 from enforcelink.orgs.scoping import court_scope
-
-DEFAULT_DUE_WITHIN = 5
-WORKBENCH_LIMIT = 50
 
 
 def overdue_q(today: dt.date) -> Q:
@@ -48,54 +44,10 @@ def overdue_q(today: dt.date) -> Q:
     return Q(status=NodeStatus.OVERDUE) | Q(status=NodeStatus.OPEN, due_on__lt=today)
 
 
-@dataclass
-class Workbench:
-    case_count: int
-    cases: list[Case]
-    due_soon: list[ProcessNode]
-    overdue: list[ProcessNode]
-    notifications: list[Notification]
-    due_within: int
-    today: dt.date
-    approvals: list[ExtensionRequest]
-
-
 def with_days_overdue(nodes: list[ProcessNode], today: dt.date) -> list[ProcessNode]:
     for node in nodes:
         node.days_overdue = (today - node.due_on).days  # type: ignore[attr-defined]
     return nodes
-
-
-def workbench(user: User, today: dt.date, due_within: int = DEFAULT_DUE_WITHIN) -> Workbench:
-    """The officer's workbench: my open cases, my nodes due soon, my overdue nodes, unread notices."""
-    mine = Case.objects.visible_to(user).open().filter(officer_id=user.pk)
-    cases = list(mine.select_related("court").order_by("filed_on", "id")[:WORKBENCH_LIMIT])
-    nodes = ProcessNode.objects.visible_to(user).filter(case__in=mine).select_related("case")
-    due_soon = nodes.filter(
-        status=NodeStatus.OPEN, due_on__gte=today, due_on__lte=today + dt.timedelta(days=due_within)
-    ).order_by("due_on", "id")[:WORKBENCH_LIMIT]
-    overdue = nodes.filter(overdue_q(today)).order_by("due_on", "id")[:WORKBENCH_LIMIT]
-    notes = Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at")
-    return Workbench(
-        case_count=len(cases) if len(cases) < WORKBENCH_LIMIT else mine.count(),
-        cases=cases,
-        due_soon=list(due_soon),
-        overdue=with_days_overdue(list(overdue), today),
-        notifications=list(notes[:20]),
-        due_within=due_within,
-        today=today,
-        approvals=pending_approvals(user),
-    )
-
-
-def pending_approvals(user: User) -> list[ExtensionRequest]:
-    """R-CASE-03: extension requests waiting for the president (no query for anyone else)."""
-    if not can(user, Action.DECIDE_EXTENSION):
-        return []
-    waiting = ExtensionRequest.objects.filter(
-        status=ExtensionStatus.PENDING, case__in=Case.objects.visible_to(user)
-    )
-    return list(waiting.select_related("case", "requested_by").order_by("requested_at")[:WORKBENCH_LIMIT])
 
 
 def normalise_case_number(text: str) -> str:
@@ -149,14 +101,27 @@ def officer_labels(officers: Iterable[User]) -> list[tuple[User, str]]:
     ]
 
 
-def court_overdue(user: User, today: dt.date) -> QuerySet[ProcessNode]:
-    """The command centre's list: overdue nodes of open cases across the user's court."""
-    return (
-        ProcessNode.objects.visible_to(user)
-        .filter(overdue_q(today), case__status="open")
-        .select_related("case", "case__officer", "case__team")
-        .order_by("due_on", "id")
-    )
+def court_overdue(
+    user: User,
+    today: dt.date,
+    *,
+    officer: User | None = None,
+    team: Any = None,
+    kind: str = "",
+    min_days: int = 0,
+) -> QuerySet[ProcessNode]:
+    """The command centre's list: overdue nodes of open cases across the user's court, the longest
+    overdue first; narrowed to an officer, a team, a node kind, or nodes overdue by `min_days` or more."""
+    nodes = ProcessNode.objects.visible_to(user).filter(overdue_q(today), case__status="open")
+    if officer is not None:
+        nodes = nodes.filter(case__officer=officer)
+    if team is not None:
+        nodes = nodes.filter(case__team=team)
+    if kind:
+        nodes = nodes.filter(kind=kind)
+    if min_days:
+        nodes = nodes.filter(due_on__lte=today - dt.timedelta(days=min_days))
+    return nodes.select_related("case", "case__officer", "case__team").order_by("due_on", "id")
 
 
 def visible_case(user: User, pk: int) -> Case:

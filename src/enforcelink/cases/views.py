@@ -37,6 +37,7 @@ from enforcelink.cases.actions import (
     suspension_end,
     suspension_start,
 )
+from enforcelink.cases.exports import overdue_export
 from enforcelink.cases.forms import (
     PARTY_ROLES,
     CaseFilingForm,
@@ -56,16 +57,16 @@ from enforcelink.cases.forms import (
     with_row_added,
     with_row_removed,
 )
-from enforcelink.cases.models import Case, ExtensionStatus
+from enforcelink.cases.models import Case, ExtensionStatus, NodeKind
+from enforcelink.core import home
 from enforcelink.core.errors import DomainError, NotFound, RuleViolation
 from enforcelink.core.forms import show_form_errors
 from enforcelink.core.pages import filter_query
 from enforcelink.orgs.adminsite import warn_missing_calendar
-from enforcelink.orgs.models import User
+from enforcelink.orgs.models import Team, User
 from enforcelink.orgs.permissions import Action, can
 
 PAGE_SIZE = 25
-MAX_DUE_WITHIN = 60
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -85,11 +86,13 @@ def _int(value: str | None, default: int, low: int, high: int) -> int:
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    """工作台: my open cases, nodes due within N days, my overdue nodes, notifications."""
-    due_within = _int(request.GET.get("days"), queries.DEFAULT_DUE_WITHIN, 1, MAX_DUE_WITHIN)
-    board = queries.workbench(_user(request), timezone.localdate(), due_within)
+    """工作台, a home per role (issue 14 §1): the panels the apps registered in `core.home` that
+    answer for this person — an officer's cases and node lights, the approvals queue, the command
+    centre's overdue nodes, a unit's inbox, a region's figures, the set-up status — each asking
+    `can(...)` itself, so this view names no role and imports no app above cases."""
+    panels = home.panels_for(_user(request), timezone.localdate())
     warn_missing_calendar(request)
-    return render(request, "cases/workbench.html", {"board": board})
+    return render(request, "core/home.html", {"panels": panels})
 
 
 @login_required
@@ -357,9 +360,18 @@ def command_overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     officers = queries.officers_for(user)
     officer = officers.filter(pk=_int(request.GET.get("officer"), 0, 0, 2**62)).first()
-    nodes = queries.court_overdue(user, today)
-    if officer is not None:
-        nodes = nodes.filter(case__officer=officer)
+    teams = Team.objects.visible_to(user).order_by("name")
+    team = (
+        teams.filter(pk=_int(request.GET.get("team"), 0, 0, 2**62)).first()
+        if request.GET.get("team")
+        else None
+    )
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in NodeKind.values else ""
+    min_days = _int(request.GET.get("min_days"), 0, 0, 3650)
+    nodes = queries.court_overdue(user, today, officer=officer, team=team, kind=kind, min_days=min_days)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return overdue_export(nodes, today, request.GET["format"])
     page = Paginator(nodes, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.with_days_overdue(list(page.object_list), today)
     context = {
@@ -367,5 +379,11 @@ def command_overdue(request: HttpRequest) -> HttpResponse:
         "today": today,
         "officers": queries.officer_labels(officers),
         "officer": officer,
+        "teams": teams,
+        "team": team,
+        "kinds": NodeKind.choices,
+        "kind": kind,
+        "min_days": min_days or "",
+        "query": filter_query(request),
     }
     return render(request, "cases/command_overdue.html", context)

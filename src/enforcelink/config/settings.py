@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "enforcelink.orgs.permissions.may",
+                "enforcelink.core.home.badges",
             ],
         },
     },

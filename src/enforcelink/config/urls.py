@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(api_version="1"), name="openapi"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
     path("api/v1/", include("enforcelink.config.api_urls")),
+    path("", include("enforcelink.core.urls")),
     path("", include("enforcelink.orgs.urls")),
     path("", include("enforcelink.cases.urls")),
     path("", include("enforcelink.documents.urls")),

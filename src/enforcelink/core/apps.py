@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "共享内核"
 
     def ready(self) -> None:
-        from enforcelink.core import sentences
+        from enforcelink.core import home, sentences
 
         sentences.register()  # how core's own trail entries read (core.narration)
+        home.register_core()  # the approvals queue and notifications on every home page, two badges

@@ -8,9 +8,10 @@ class LinkageConfig(AppConfig):
 
     def ready(self) -> None:
         from enforcelink.core import events
-        from enforcelink.linkage import sentences
+        from enforcelink.linkage import home, sentences
         from enforcelink.linkage.actions import requests_recompute_for_calendar, requests_withdraw_for_closure
 
         events.subscribe("calendar.changed", "linkage.requests", requests_recompute_for_calendar)
         events.subscribe("case.closed", "linkage.requests", requests_withdraw_for_closure)
         sentences.register()  # how a request's steps read on the case's timeline (core.narration)
+        home.register()  # approvals, the inbox, requests by unit, a region's figures (core.home)

@@ -8,6 +8,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations and access")
 
     def ready(self) -> None:
-        from enforcelink.orgs import sentences
+        from enforcelink.orgs import home, sentences
 
         sentences.register()  # how its trail entries read, and API keys named by their unit (core.narration)
+        home.register()  # the set-up status on administrators' home pages (core.home)

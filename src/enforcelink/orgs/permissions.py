@@ -77,6 +77,10 @@ class Action(StrEnum):
     VIEW_PERFORMANCE = "view_performance"
     ADMINISTER_LISTS = "administer_lists"
     OPEN_ADMIN = "open_admin"
+    HANDLE_CASES = "handle_cases"
+    MONITOR_COURT = "monitor_court"
+    SUPERVISE_REGION = "supervise_region"
+    VIEW_SETUP = "view_setup"
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,18 @@ PERMISSIONS: Mapping[Action, Rule] = {
         _hats(Role.ADMIN, ADMIN_SITE),
         ANY,
         "open the administration site (a court's administrator, or `is_staff`)",
+    ),
+    Action.HANDLE_CASES: Rule(
+        _hats(Role.OFFICER, Role.TEAM_LEADER), COURT, "handle cases as their 承办人: the home's own cases and node lights"
+    ),
+    Action.MONITOR_COURT: Rule(
+        _hats(Role.COMMAND), COURT, "the command centre's watch: the court's overdue nodes, requests unanswered by unit"
+    ),
+    Action.SUPERVISE_REGION: Rule(
+        _hats(Role.SUPERVISOR), ANY, "the figures of the courts and units of the body's region"
+    ),
+    Action.VIEW_SETUP: Rule(
+        _hats(Role.ADMIN, OPERATOR, ADMIN_SITE), ANY, "the set-up status: courts, units without liaisons, lists, API keys"
     ),
 }
 
@@ -265,6 +281,16 @@ def restrict(
     if worn & COURT_ROLES:
         return seen.filter(**{court_field: actor.court_id})
     return seen.filter(unit_id=actor.unit_id)
+
+
+def holders(action: Action, *, court_id: int | None = None, unit_id: int | None = None) -> models.QuerySet[User]:
+    """The active people of one court (or unit) whose role the table lets do `action` there: whom
+    to tell that something waits for them (the approvers of a court, the liaisons of a unit)."""
+    roles = [hat for hat in PERMISSIONS[action].hats if hat in COURT_ROLES or hat in UNIT_ROLES]
+    if (court_id is None) == (unit_id is None):
+        raise ValueError("holders of one court or one unit")
+    place = {"court_id": court_id} if court_id is not None else {"unit_id": unit_id}
+    return User.objects.filter(role__in=sorted(roles), is_active=True, **place)
 
 
 def is_own_request(actor: Any, request: Any) -> bool:

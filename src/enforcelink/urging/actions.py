@@ -22,8 +22,8 @@ from enforcelink.cases.models import Case, PartyRole
 from enforcelink.core import audit
 from enforcelink.core.calendar import with_history
 from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, RuleViolation
-from enforcelink.core.models import Notification
 from enforcelink.core.money import parse_amount
+from enforcelink.core.notifications import Note, notify_all
 from enforcelink.core.sweeps import claim_each
 from enforcelink.documents.actions import document_issue
 from enforcelink.documents.models import Document, DocumentKind
@@ -278,10 +278,8 @@ def _notify_people(judgments: list[Judgment], kind: str, message: str) -> None:
         recipients = {judgment.judge_id, judgment.registered_by_id}
         for user_id in sorted(pk for pk in recipients if pk is not None):
             text = message % {"number": judgment.number, "due": judgment.due_on.isoformat()}
-            notes.append(
-                Notification(user_id=user_id, kind=kind, message=text, url=f"/urging/{judgment.pk}/")
-            )
-    Notification.objects.bulk_create(notes)
+            notes.append(Note(user_id, kind, text, f"/urging/{judgment.pk}/"))
+    notify_all(notes)
 
 
 OPEN_STATES = (JudgmentStatus.REGISTERED, JudgmentStatus.NOTIFIED)

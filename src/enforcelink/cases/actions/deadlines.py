@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -28,10 +29,10 @@ from enforcelink.cases.models import (
 )
 from enforcelink.core import audit
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
-from enforcelink.core.models import Notification
+from enforcelink.core.notifications import Note, notify, notify_all
 from enforcelink.core.sweeps import claim_each
-from enforcelink.orgs.models import Role, User
-from enforcelink.orgs.permissions import Action, Actor, can, require
+from enforcelink.orgs.models import User
+from enforcelink.orgs.permissions import Action, Actor, can, holders, require
 
 # --- Node completion and asset leads (R-CASE-01, R-CASE-02, R-CASE-04) ----------------------------
 
@@ -269,16 +270,20 @@ def extension_request(case: Case, *, reason: str, actor: User, high_court_ref: s
 
 
 def _notify_approvers(case: Case, request: ExtensionRequest) -> None:
-    approvers = User.objects.filter(court_id=case.court_id, role=Role.PRESIDENT, is_active=True)
-    message = _("Extension of %(number)s requested: %(reason)s") % {
+    """The approvers of an extension (whom the permissions table lets decide it in this court)."""
+    message = _("%(person)s asks to extend %(number)s by %(months)s months: %(reason)s") % {
+        "person": request.requested_by,
         "number": case.number,
+        "months": request.months,
         "reason": request.reason,
     }
-    Notification.objects.bulk_create(
-        [
-            Notification(user=user, kind="extension.requested", message=message[:500], case_id=case.pk)
-            for user in approvers
-        ]
+    notify(
+        holders(Action.DECIDE_EXTENSION, court_id=case.court_id),
+        kind="extension.requested",
+        message=message,
+        url=case_url(case.pk, "#action-extension_decide"),
+        case_id=case.pk,
+        exclude=[request.requested_by_id],
     )
 
 
@@ -307,14 +312,14 @@ def extension_decide(request: ExtensionRequest, *, approve: bool, note: str, act
             before={"closure_due_on": before},
             after={"status": request.status, "note": request.decision_note, "closure_due_on": after},
         )
-        Notification.objects.create(
-            user=request.requested_by,
+        notify(
+            [request.requested_by_id],
             kind="extension.decided",
-            message=(
-                _("Extension of %(number)s: %(status)s")
-                % {"number": case.number, "status": request.get_status_display()}
-            )[:500],
+            message=_("%(person)s decided the extension of %(number)s: %(status)s")
+            % {"person": actor, "number": case.number, "status": request.get_status_display()},
+            url=case_url(case.pk),
             case_id=case.pk,
+            exclude=[actor],
         )
     return request
 
@@ -409,7 +414,7 @@ def _report_overdue(won: list[dict[str, Any]], today: dt.date) -> None:
         .select_related("case", "case__officer")
         .order_by("pk")
     )
-    Notification.objects.bulk_create([_overdue_notice(node) for node in nodes if node.case.officer_id])
+    notify_all([_overdue_notice(node) for node in nodes if node.case.officer_id])
     audit.append_many(
         audit.Entry(
             "node.overdue",
@@ -424,14 +429,19 @@ def _report_overdue(won: list[dict[str, Any]], today: dt.date) -> None:
     )
 
 
-def _overdue_notice(node: ProcessNode) -> Notification:
+def case_url(case_id: int, anchor: str = "") -> str:
+    return reverse("case-detail", args=[case_id]) + anchor
+
+
+def _overdue_notice(node: ProcessNode) -> Note:
     case = node.case
     message = _("%(node)s on %(number)s was due on %(due)s and is overdue.") % {
         "node": node.get_kind_display(),
         "number": case.number,
         "due": node.due_on.isoformat(),
     }
-    return Notification(user=case.officer, kind="node.overdue", message=message[:500], case_id=case.pk)
+    assert case.officer_id is not None
+    return Note(case.officer_id, "node.overdue", message, case_url(case.pk), case.pk)
 
 
 # The tasks beside the sweep they run (cases/tasks.py only registers the daily sweep): ids and ISO

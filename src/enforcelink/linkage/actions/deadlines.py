@@ -8,12 +8,13 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcelink.core.actors import SYSTEM
 from enforcelink.core.calendar import Deadline, with_history
-from enforcelink.core.models import Notification
+from enforcelink.core.notifications import Note, notify_all
 from enforcelink.core.sweeps import claim_each
 from enforcelink.linkage import policy
 from enforcelink.linkage.actions.trail import trail_step, write_trail
@@ -42,15 +43,12 @@ def schedule(request: AssistanceRequest, due_dates: dict[tuple[Any, ...], Any] |
 REMIND_WITHIN_DAYS = 1  # the liaison hears about a request the day before it is due
 
 
-def _notify_unit(request: AssistanceRequest, roles: set[str], kind: str, message: str) -> list[Notification]:
+def _notify_unit(request: AssistanceRequest, roles: set[str], kind: str, message: str) -> list[Note]:
     people = User.objects.filter(unit_id=request.unit_id, role__in=roles, is_active=True).values_list(
         "pk", flat=True
     )
-    url = f"/requests/{request.pk}/"
-    return [
-        Notification(user_id=pk, kind=kind, message=message, url=url, case_id=request.case_id)
-        for pk in people
-    ]
+    url = reverse("request-detail", args=[request.pk])
+    return [Note(pk, kind, message, url, request.case_id) for pk in people]
 
 
 def sweep_requests(today: dt.date) -> int:
@@ -71,7 +69,7 @@ def _remind_due(today: dt.date) -> int:
             message = _("Assistance request for case %(case)s is due on %(due)s.") % {
                 "case": request.case.number, "due": request.due_on}  # fmt: skip
             notes += _notify_unit(request, {Role.LIAISON}, "request.due_soon", message)
-        Notification.objects.bulk_create(notes)
+        notify_all(notes)
 
     return claim_each(AssistanceRequest.objects.all(), due, {"reminded_on": today}, remind)
 
@@ -89,12 +87,12 @@ def _escalate_overdue(today: dt.date) -> int:
                 "unit": request.unit.name, "case": request.case.number, "due": request.due_on}  # fmt: skip
             notes += _notify_unit(request, {Role.UNIT_LEADER}, "request.overdue", message)
             if request.case.officer_id:
-                notes.append(Notification(user_id=request.case.officer_id, kind="request.overdue", message=message,
-                                          url=f"/cases/{request.case_id}/", case_id=request.case_id))  # fmt: skip
+                notes.append(Note(request.case.officer_id, "request.overdue", message,
+                                  reverse("request-detail", args=[request.pk]), request.case_id))  # fmt: skip
             trail.append(
                 trail_step(request, "escalated", request.status, actor=SYSTEM, due_on=request.due_on)
             )
-        Notification.objects.bulk_create(notes)
+        notify_all(notes)
         write_trail(trail)
 
     return claim_each(AssistanceRequest.objects.all(), due, {"escalated_on": today}, escalate)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from enforcelink.core import audit, events, rows
 from enforcelink.core.rows import insert_rows
+from enforcelink.linkage.actions.alerts import notify_steps
 from enforcelink.linkage.models import AssistanceRequest, RequestEvent, RequestStatus
 from enforcelink.orgs.models import ApiKey
 from enforcelink.orgs.permissions import Actor
@@ -23,6 +24,7 @@ class Step(NamedTuple):
     event: RequestEvent
     entry: audit.Entry
     fact: tuple[str, dict[str, Any]] | None
+    actor: Any = None  # who took the step, for the notifications it sends (`alerts`)
 
 
 SENT_STEPS = frozenset({"sent", "approved", "resent"})  # the steps that put a request before its unit
@@ -70,15 +72,17 @@ def trail_step(
         before={"status": before},
         after={"status": request.status, **data, **({"note": note} if note else {})},
     )
-    return Step(event, entry, _fact(request, kind, court_id, actor))
+    return Step(event, entry, _fact(request, kind, court_id, actor), actor)
 
 
 def write_trail(trail: list[Step]) -> None:
     """The events, then their audit entries: the chain head is locked last in the transaction, so
     concurrent writers wait on it only for their commit. Then, the one point where every step of a
-    request is announced, each step's fact in the order of the steps."""
+    request is announced, each step's fact in the order of the steps, and whoever must hear of a
+    step is told (`alerts`: the officer of a unit's answer, the approvers of a submission, …)."""
     insert_rows([step.event for step in trail])
     audit.append_many([step.entry for step in trail])
+    notify_steps(trail)
     for step in trail:
         if step.fact is not None:
             events.announce(step.fact[0], **step.fact[1])
