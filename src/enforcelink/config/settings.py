@@ -44,10 +44,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "enforcelink.config.apps.TasksDatabaseConfig",  # django_tasks_db, named in the user's language
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
+    "enforcelink.config.apps.AxesConfig",  # axes, named in the user's language
     "enforcelink.core",
     "enforcelink.orgs",
     "enforcelink.cases",

@@ -288,6 +288,8 @@ class DocumentBatchItem(models.Model):
 
     class Meta:
         ordering = ["batch", "position"]
+        verbose_name = _("document batch item")
+        verbose_name_plural = _("document batch items")
         constraints = [models.UniqueConstraint(fields=["batch", "case"], name="batch_case_once")]
         indexes = [models.Index(fields=["batch", "status"])]
 
