@@ -254,15 +254,18 @@ def step_recorded(event: AuditEvent, scene: Scene) -> Told:
     after = narration.after_of(event)
     step = str(after.get("step") or event.action.removeprefix("step."))
     completes = [_node(ref.get("kind")) for ref in after.get("completes") or () if isinstance(ref, dict)]
-    return Told(
-        _("%(actor)s recorded on %(date)s: %(step)s")
-        % {
-            "actor": scene.actor,
-            "date": day(after.get("on")),
-            "step": STEPS.get(step, narration.humanise(step)),
-        },
-        detail(_("Clocks completed"), narration.listed(completes)),
+    words = {
+        "actor": scene.actor,
+        "date": day(after.get("on")),
+        "step": STEPS.get(step, narration.humanise(step)),
+        "number": after.get("document", ""),
+    }
+    sentence = (
+        _("%(actor)s: %(step)s on %(date)s, by issuing %(number)s")
+        if after.get("document")
+        else _("%(actor)s recorded on %(date)s: %(step)s")
     )
+    return Told(sentence % words, detail(_("Clocks completed"), narration.listed(completes)))
 
 
 def register() -> None:

@@ -20,8 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcelink.cases.actions import staff_lock
-from enforcelink.cases.models import Case
+from enforcelink.cases import policy as cases_policy
+from enforcelink.cases.actions import PENDING_NODE_STATUSES, record_step, staff_lock
+from enforcelink.cases.models import Case, ProcessNode
 from enforcelink.core import audit, numbering
 from enforcelink.core.actors import SYSTEM, SystemActor
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
@@ -350,7 +351,25 @@ def document_issue(
         code = _number(values, locked.court, kind, issued_on.year, sequence)
         rendered = _render(template, values, code, formats)
         issue = Issue(locked, template, variant, values, sequence, code, issued_at, batch_id)
-        return _store(issue, rendered, actor)
+        document = _store(issue, rendered, actor)
+        if isinstance(locked, Case):
+            _complete_step(locked, document, actor)
+        return document
+
+
+def _complete_step(case: Case, document: Document, actor: User) -> None:
+    """R-CASE-01: issuing the execution notice or the property-report order is the step that
+    completes its clock, recorded by cases' own action (one entry naming the document), in the
+    issue's transaction. Nothing to record on a closed case or when no clock of it is pending (a
+    second notice, a case whose clocks were completed by hand)."""
+    step = policy.COMPLETES_STEP.get(document.kind)
+    if step is None or case.is_closed:
+        return
+    kinds = cases_policy.check_step(step)
+    if ProcessNode.objects.filter(case=case, kind__in=kinds, status__in=PENDING_NODE_STATUSES).exists():
+        record_step(
+            case, step=step, actor=actor, on=timezone.localdate(document.issued_at), document=document.number
+        )
 
 
 def _on_judgment(subject: Subject, kind: str) -> bool:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enforcelink.core.fields import TextField
 from enforcelink.documents import policy
+from enforcelink.documents.batch import EXTRA_FIELDS
 from enforcelink.documents.models import DocumentKind
 from enforcelink.orgs.models import Court
 from enforcelink.orgs.permissions import Action, can
@@ -92,3 +93,46 @@ class TemplateVersionForm(forms.Form):
         # One line-ending convention, whatever editor or browser the text came from.
         data["body"] = (data.get("body") or "").replace("\r\n", "\n").replace("\r", "\n")
         return data
+
+
+# --- issuing from the case page (issue 14 §2) ------------------------------------------------------
+
+
+class CaseIssueForm(forms.Form):
+    """What a document issued from the case page needs beyond the case: nothing for the notice and
+    the order (their days have defaults), the act and the amount for a fine … — the fields of the
+    batch's `EXTRA_FIELDS`, so one check (`batch.clean_extra`) judges both. The case number is
+    never asked: the document is filled from the case."""
+
+    def __init__(self, kind: str, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", kind)
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        for entry in EXTRA_FIELDS.get(kind, ()):
+            self.fields[entry.name] = _extra_field(entry.name, entry.label, entry.required)
+
+    def extra(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None, [])}
+
+
+def _extra_field(name: str, label: Any, required: bool) -> forms.Field:
+    if name == "grounds":  # R-LIST-01: one or more of the six grounds, as the decision cites them
+        return forms.MultipleChoiceField(
+            label=_("Listing grounds"),
+            choices=[(str(number), f"{number}. {text}") for number, text in policy.LISTING_GROUNDS.items()],
+            widget=forms.CheckboxSelectMultiple,
+        )
+    if name == "subject_kind":
+        return forms.ChoiceField(
+            label=label,
+            required=False,
+            choices=[("", "—"), ("person", _("Natural person")), ("organisation", _("Organisation"))],
+        )
+    long_text = name in ("act", "measures", "property_found", "applicant_view", "reason", "wanted")
+    return TextField(
+        label=label,
+        required=required,
+        max_length=500,
+        multiline=long_text,
+        widget=forms.Textarea(attrs={"rows": 2}) if long_text else forms.TextInput,
+    )

@@ -56,6 +56,54 @@ def check_subject(kind: str, *, judgment: bool) -> None:
         )
 
 
+# Issued from the case page (issue 14 §2), in the order an officer needs them: the notice and the
+# property-report order first (R-CASE-01), then credit punishment, the bounty, coercive measures,
+# lifting what was imposed, and the ruling that ends this round before closure. The assistance
+# notice and the enforcement ruling go out with an assistance request (linkage), addressed to a unit.
+CASE_PAGE_KINDS = (
+    "execution_notice",
+    "property_report_order",
+    "consumption_restriction",
+    "dishonest_listing",
+    "exit_restriction",
+    "bounty_notice",
+    "summons",
+    "fine",
+    "detention",
+    "consumption_lifting",
+    "dishonest_deletion",
+    "termination_ruling",
+)
+# A lifting or a deletion undoes a document issued on the case before: without it, nothing to undo.
+NEEDS_ISSUED = {"consumption_lifting": "consumption_restriction", "dishonest_deletion": "dishonest_listing"}
+# R-CASE-01: issuing the notice or the order is the step that completes its clock (cases.policy.STEP_COMPLETES).
+COMPLETES_STEP = {
+    "execution_notice": "execution_notice_sent",
+    "property_report_order": "property_report_sent",
+}
+
+
+def case_kinds(*, closed: bool, issued: set[str]) -> list[str]:
+    """The kinds the case page offers for a case: none once it is closed (read-only, issue 2 §6)."""
+    if closed:
+        return []
+    return [kind for kind in CASE_PAGE_KINDS if kind not in NEEDS_ISSUED or NEEDS_ISSUED[kind] in issued]
+
+
+def check_case_kind(kind: str, *, issued: set[str]) -> str:
+    """Refuse, naming why, a kind the case page does not issue on an open case (a closed one is
+    refused before, by cases' own rule)."""
+    if kind not in case_kinds(closed=False, issued=issued):
+        raise RuleViolation(
+            "DOCUMENT_NOT_FOR_CASE",
+            _("Nothing to lift or delete: the document it undoes was not issued on this case.")
+            if kind in NEEDS_ISSUED
+            else _("This document is not issued from the case page; it goes out with an assistance request."),
+            field="kind",
+        )
+    return kind
+
+
 def used_placeholders(body: str) -> list[str]:
     """The placeholder names a body uses, in order of first use."""
     return list(dict.fromkeys(PLACEHOLDER.findall(body)))

@@ -6,6 +6,7 @@ urlpatterns = [
     path("verify/", views.verify, name="document-verify"),
     path("verify/<str:code>/", views.verify, name="document-verify-code"),
     path("documents/<int:pk>/<str:fmt>/", views.download, name="document-download"),
+    path("cases/<int:pk>/documents/<str:kind>/", views.case_issue, name="case-document-issue"),
     # 文书集中制作 (issue 3 §3)
     path("documents/batches/", batch_views.batch_list, name="document-batch-list"),
     path("documents/batches/new/", batch_views.batch_new, name="document-batch-new"),

@@ -10,29 +10,43 @@ The 80-bit code cannot be found by probing, and lookups and checks are rate-limi
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, cast
 from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from enforcelink.cases.models import Case
+from enforcelink.cases.queries import visible_case
+from enforcelink.core.errors import DomainError, NotFound
+from enforcelink.core.forms import show_form_errors
 from enforcelink.core.ratelimit import over_limit
 from enforcelink.documents.actions import document_file
-from enforcelink.documents.models import Document, FileFormat
+from enforcelink.documents.case_issue import case_document_issue, check_offered
+from enforcelink.documents.forms import CaseIssueForm
+from enforcelink.documents.models import Document, DocumentKind, FileFormat
 from enforcelink.documents.queries import (
     Verification,
     document_verify,
     normalise_code,
     well_formed_code,
 )
-from enforcelink.orgs.permissions import actor_of
+from enforcelink.orgs.models import User
+from enforcelink.orgs.permissions import Action, actor_of, can
 from enforcelink.orgs.scoping import get_visible_or_404
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD = 20 * 1024 * 1024
 VERIFY_WINDOW_SECONDS = 600  # settings.VERIFY_RATE_LIMIT checks per address in this time
@@ -159,3 +173,53 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     filename = f"{document.number}.{fmt}"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def case_issue(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """签发 from the case page (issue 14 §2): the document is filled from the case, so the officer
+    confirms (and gives a fine's amount, say) but never retypes the 案号. Back to the case page on
+    success; otherwise this kind's form again with the reason beside its field, nothing issued."""
+    user = cast(User, request.user)
+    case = visible_case(user, pk)  # another court's case: 404, as a missing one
+    if not can(user, Action.ISSUE_DOCUMENTS, case):
+        raise PermissionDenied(_("Documents are issued by the court's enforcement staff."))
+    try:
+        check_offered(case, kind)  # a kind that does not apply is said so, before its fields are judged
+    except DomainError as error:
+        form = CaseIssueForm("", request.POST)  # a form without fields, for the reason
+        show_form_errors(error, form)
+        return _issue_page(request, case, kind, form, 400)
+    form = CaseIssueForm(kind, request.POST)
+    if not form.is_valid():
+        return _issue_page(request, case, kind, form, 400)
+    try:
+        document = case_document_issue(case, kind=kind, actor=user, extra=form.extra())
+    except NotFound:
+        raise Http404(_("No such case.")) from None
+    except DomainError as error:
+        show_form_errors(error, form)
+        return _issue_page(request, case, kind, form, 400)
+    except DatabaseError:
+        raise
+    except Exception:  # a template or font the renderer could not use: the transaction rolled back
+        logger.exception("case %s: the %s could not be rendered", case.pk, kind)
+        form.add_error(
+            None, _("The document could not be produced; nothing was issued and no number was used.")
+        )
+        return _issue_page(request, case, kind, form, 500)
+    label = document.get_kind_display()
+    messages.success(
+        request, _("Issued the %(kind)s %(number)s.") % {"kind": label, "number": document.number}
+    )
+    return redirect(reverse("case-detail", args=[case.pk]) + "#documents")
+
+
+def _issue_page(
+    request: HttpRequest, case: Case, kind: str, form: CaseIssueForm, status: int
+) -> HttpResponse:
+    """The kind's form again with the reason beside its field; nothing was issued."""
+    label = str(DocumentKind(kind).label) if kind in DocumentKind.values else kind
+    context = {"case": case, "form": form, "kind": kind, "label": label}
+    return render(request, "documents/case_issue.html", context, status=status)

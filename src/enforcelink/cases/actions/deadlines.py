@@ -52,10 +52,17 @@ def _node_refs(nodes: list[ProcessNode]) -> list[dict[str, Any]]:
 
 
 def record_step(
-    case: Case, *, step: str, actor: User, on: dt.date | None = None, lead: AssetLead | None = None
+    case: Case,
+    *,
+    step: str,
+    actor: User,
+    on: dt.date | None = None,
+    lead: AssetLead | None = None,
+    document: str = "",
 ) -> list[ProcessNode]:
     """A procedural step happened on `on` (default today): append its event and complete the matching
-    open or overdue nodes (R-CASE-01, R-CASE-02, R-CASE-04). `lead_verified` needs the lead."""
+    open or overdue nodes (R-CASE-01, R-CASE-02, R-CASE-04). `lead_verified` needs the lead;
+    `document` is the number of the document whose issue is the step (documents calls it so)."""
     kinds = policy.check_step(step)
     today = timezone.localdate()
     on = on or today
@@ -84,7 +91,8 @@ def record_step(
             actor=actor,
             case_id=case.pk,
             court_id=case.court_id,
-            after={"step": step, "on": on, "lead": lead.pk if lead else None, "completes": _node_refs(done)},
+            after={"step": step, "on": on, "lead": lead.pk if lead else None, "completes": _node_refs(done)}
+            | ({"document": document} if document else {}),
         )
         clocks.complete(done, on=on, by=f"{step}#{event.seq}")
     return done
