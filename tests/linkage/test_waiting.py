@@ -93,8 +93,11 @@ def test_the_list_is_for_court_staff_and_paginated(client, world, case, django_a
     with django_assert_max_num_queries(12):
         first = client.get(reverse("request-waiting"))
     assert len(first.context["page"].object_list) == 30
-    assert len(client.get(reverse("request-waiting"), {"page": "2"}).context["page"].object_list) == 2
-    assert client.get(reverse("request-waiting"), {"page": "x²"}).status_code == 200
+    after = first.context["page"].next_cursor
+    second = client.get(reverse("request-waiting"), {"after": after}).context["page"]
+    assert len(second.object_list) == 2 and not second.has_next and second.has_previous
+    assert not {r.pk for r in second} & {r.pk for r in first.context["page"]}
+    assert client.get(reverse("request-waiting"), {"after": "x²", "page": "x²"}).status_code == 200
     for who in (world.liaison, world.supervisor):
         client.force_login(who)
         assert client.get(reverse("request-waiting")).status_code == 403

@@ -26,7 +26,7 @@ from enforcelink.cases.serializers import (
     RevealedIdSerializer,
     RevealRequestSerializer,
 )
-from enforcelink.core.api import ScopedAPIView, ScopedViewSet, parse_pk
+from enforcelink.core.api import KeysetPagination, ScopedAPIView, ScopedViewSet, parse_pk
 from enforcelink.core.models import AuditEvent
 from enforcelink.orgs.permissions import Action, actor_of, can, signed_in
 
@@ -53,6 +53,7 @@ PARTY_ID = OpenApiParameter(
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
     scoped_model = Case
     filterset_class = CaseFilter
+    pagination_class = KeysetPagination  # a court's million cases: pages by position (issue 14 §12)
     lookup_url_kwarg = "case_id"
 
     def get_queryset(self) -> QuerySet[Case]:

@@ -163,8 +163,14 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["court", "status", "filed_on"]),
-            models.Index(fields=["officer", "status"]),
+            # The case list, newest first (issue 14 §12): a keyset page (core.pages) reads its 25 rows
+            # from one of these at any depth, for a court, a court and status, an officer, or a region.
+            models.Index(fields=["court", "-filed_on", "-id"], name="case_list_court"),
+            models.Index(fields=["court", "status", "-filed_on", "-id"], name="case_list_status"),
+            models.Index(fields=["officer", "-filed_on", "-id"], name="case_list_officer"),
+            models.Index(fields=["-filed_on", "-id"], name="case_list_all"),
+            # An officer's open cases, oldest first (the workbench), and their count.
+            models.Index(fields=["officer", "status", "filed_on", "id"], name="case_officer_status"),
             # Duplicate detection looks up the same basis document at the same court and type.
             models.Index(fields=["court", "type_code", "basis_number"], name="case_duplicate_lookup"),
             # A 案号 typed in parts ("2026执133", "渝0110执133号") across courts and years.
@@ -431,7 +437,16 @@ class ProcessNode(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            # The command centre's overdue list in its order (issue 14 §12): the earliest due first,
+            # among the clocks still running, so a page is read from the front of this index.
+            models.Index(
+                fields=["due_on", "id"],
+                name="node_running_due",
+                condition=Q(status__in=["open", "overdue"]),
+            ),
+        ]
         verbose_name = _("process node")
         verbose_name_plural = _("process nodes")
 

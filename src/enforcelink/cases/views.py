@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,7 +60,7 @@ from enforcelink.cases.models import Case, ExtensionStatus, NodeKind
 from enforcelink.core import home
 from enforcelink.core.errors import DomainError, NotFound, RuleViolation
 from enforcelink.core.forms import show_form_errors
-from enforcelink.core.pages import filter_query
+from enforcelink.core.pages import filter_query, request_page
 from enforcelink.orgs.adminsite import warn_missing_calendar
 from enforcelink.orgs.models import Team, User
 from enforcelink.orgs.permissions import Action, can
@@ -110,7 +109,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     )
     if "q" in search.errors:  # a text that cannot be searched lists nothing; its error is beside the box
         cases = cases.none()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = request_page(request, cases, PAGE_SIZE)
     context = {"search": search, "page": page, "query": filter_query(request)}
     # htmx swaps only the table; a history restore needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
@@ -372,8 +371,8 @@ def command_overdue(request: HttpRequest) -> HttpResponse:
     nodes = queries.court_overdue(user, today, officer=officer, team=team, kind=kind, min_days=min_days)
     if request.GET.get("format") in ("csv", "xlsx"):
         return overdue_export(nodes, today, request.GET["format"])
-    page = Paginator(nodes, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = queries.with_days_overdue(list(page.object_list), today)
+    page = request_page(request, nodes, PAGE_SIZE)
+    page.object_list = queries.with_days_overdue(page.object_list, today)
     context = {
         "page": page,
         "today": today,

@@ -22,8 +22,11 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, generics, parsers, serializers, status, viewsets
 from rest_framework.pagination import BasePagination, LimitOffsetPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from enforcelink.core import pages
+from enforcelink.core.codes import ApiCode
 from enforcelink.core.errors import DomainError, ErrorList
 from enforcelink.core.fields import StrictCharField
 
@@ -217,6 +220,111 @@ class ApiSchema(AutoSchema):
 class Pagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 500
+
+
+def _invalid(name: str, message: str, code: str) -> exceptions.ValidationError:
+    return exceptions.ValidationError({name: [exceptions.ErrorDetail(message, code=code)]})
+
+
+class KeysetPagination(BasePagination):
+    """Pages of a long list by position, not by number (issue 14 §12; `core.pages`): `next` and
+    `previous` carry a cursor (`after=` / `before=`, the boundary row's place in the list's order),
+    which an index reads in the same time at row 50 and at row 500,000, where `offset` made
+    PostgreSQL read and drop every row before the page. `count` is exact up to
+    `core.pages.EXACT_UP_TO` rows and PostgreSQL's estimate beyond, which `count_is_estimate` says.
+
+    The answer keeps LimitOffsetPagination's keys, so a client that follows `next` works
+    unchanged; `offset` is still taken up to `MAX_OFFSET` (a 400 `OFFSET_TOO_LARGE` beyond)."""
+
+    default_limit = 50
+    max_limit = 500
+    MAX_OFFSET = 10_000
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
+        self.request = request
+        params = request.query_params
+        limit = self._whole(params.get("limit"), "limit", self.default_limit, 1)
+        limit = min(limit, self.max_limit)
+        offset = self._whole(params.get("offset"), "offset", 0, 0)
+        if offset > self.MAX_OFFSET:
+            message = _("An offset of at most %(max)d; follow the answer's next link beyond it.")
+            raise _invalid("offset", message % {"max": self.MAX_OFFSET}, ApiCode.OFFSET_TOO_LARGE)
+        try:
+            self.page = pages.keyset_page(
+                queryset,
+                per_page=limit,
+                after=params.get("after", ""),
+                before=params.get("before", ""),
+                offset=offset,
+                strict=True,
+            )
+        except pages.InvalidCursor as error:
+            message = _("Not a cursor of this list: use the next or previous link as it came.")
+            raise _invalid(str(error), message, ApiCode.CURSOR_INVALID) from None
+        return self.page.object_list
+
+    @staticmethod
+    def _whole(value: str | None, name: str, default: int, low: int) -> int:
+        if value in (None, ""):
+            return default
+        if not value.isascii() or not value.isdigit() or int(value) < low:
+            raise _invalid(name, _("A whole number, at least %(low)d.") % {"low": low}, "invalid")
+        return int(value)
+
+    def _link(self, name: str, cursor: str) -> str | None:
+        if not cursor:
+            return None
+        url = self.request.build_absolute_uri()
+        for param in ("after", "before", "offset"):
+            url = remove_query_param(url, param)
+        return replace_query_param(url, name, cursor)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        page = self.page
+        return Response(
+            {
+                "count": page.total,
+                "count_is_estimate": page.estimated,
+                "next": self._link("after", page.next_cursor),
+                "previous": self._link("before", page.previous_cursor),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["count", "count_is_estimate", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123,
+                          "description": "Rows in the list: exact up to 1,000, PostgreSQL's estimate beyond."},
+                "count_is_estimate": {"type": "boolean"},
+                "next": {**link, "example": "https://court.example/api/v1/cases/?after=WyIyMDI2LTAxLTA1IiwxMjNd"},
+                "previous": link,
+                "results": schema,
+            },
+        }  # fmt: skip
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        def param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "name": name,
+                "required": False,
+                "in": "query",
+                "description": description,
+                "schema": schema,
+            }
+
+        return [
+            param("limit", "Rows per page (default 50, at most 500).",
+                  {"type": "integer", "minimum": 1, "maximum": self.max_limit}),
+            param("after", "The rows after this cursor (from a `next` link).", {"type": "string", "maxLength": 1000}),
+            param("before", "The rows before this cursor (from a `previous` link).",
+                  {"type": "string", "maxLength": 1000}),
+            param("offset", "Rows to skip from the start (at most 10,000; kept for clients of the offset "
+                  "pages; `next` links carry a cursor).", {"type": "integer", "minimum": 0, "maximum": self.MAX_OFFSET}),
+        ]  # fmt: skip
 
 
 class ScopedAPIView(generics.GenericAPIView):

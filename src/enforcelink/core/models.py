@@ -23,6 +23,7 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
 
     def __str__(self) -> str:
         return f"{self.chain}#{self.last_seq}"
@@ -166,6 +167,10 @@ class CalendarVersion(models.Model):
     # that had read the rolled-back table as N would keep it.
     stamp = models.PositiveBigIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("holiday table version")
+        verbose_name_plural = _("holiday table versions")
+
     def __str__(self) -> str:
         return str(self.version)
 
@@ -184,6 +189,8 @@ class NumberCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["court_id", "kind", "year"], name="number_counter_unique")
         ]
+        verbose_name = _("number counter")
+        verbose_name_plural = _("number counters")
 
     def __str__(self) -> str:
         return f"{self.court_id}/{self.kind}/{self.year}: {self.last}"

@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from enforcelink.cases.forms import CaseSearchForm
 from enforcelink.cases.models import Case
 from enforcelink.core.errors import DomainError, NotFound
 from enforcelink.core.fields import TextField
+from enforcelink.core.pages import filter_query, request_page
 from enforcelink.documents import batch as batches
 from enforcelink.documents.models import BatchStatus, DocumentBatch, FileFormat, ItemStatus
 from enforcelink.orgs.models import User
@@ -199,10 +199,8 @@ def _with_counts(queryset: QuerySet[DocumentBatch]) -> QuerySet[DocumentBatch]:
 @require_GET
 def batch_list(request: HttpRequest) -> HttpResponse:
     """The court's batches, newest first, with their counts in the same query."""
-    page = Paginator(_with_counts(batches.batches_for(_user(request))), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "documents/batch_list.html", {"page": page})
+    page = request_page(request, _with_counts(batches.batches_for(_user(request))), PAGE_SIZE)
+    return render(request, "documents/batch_list.html", {"page": page, "query": filter_query(request)})
 
 
 def _visible_batch(request: HttpRequest, pk: int) -> DocumentBatch:
@@ -231,9 +229,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress (polled while the run goes on), the failures with their reasons, the documents."""
     batch = _visible_batch(request, pk)
     failures = list(batches.batch_failures(batch)[:FAILURES_SHOWN])
-    documents = Paginator(batches.batch_documents(batch), DOCUMENTS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    documents = request_page(request, batches.batch_documents(batch), DOCUMENTS_PAGE_SIZE)
     context = {**_progress_context(request, batch), "failures": failures, "documents": documents}
     context["failures_cut"] = len(failures) == FAILURES_SHOWN
     return render(request, "documents/batch_detail.html", context)

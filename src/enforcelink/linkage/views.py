@@ -18,7 +18,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,7 +32,7 @@ from enforcelink.cases.queries import normalise_case_number, visible_case
 from enforcelink.core.calendar import compute_deadline
 from enforcelink.core.errors import DomainError
 from enforcelink.core.forms import show_form_errors
-from enforcelink.core.pages import filter_query
+from enforcelink.core.pages import filter_query, request_page
 from enforcelink.core.tabular import xlsx_append
 from enforcelink.documents.actions import document_file
 from enforcelink.documents.models import Document, DocumentFile, FileFormat
@@ -143,9 +142,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     rows = rows.filter(status=values["status"]) if values.get("status") else rows.filter(status__in=WITH_UNIT)
     rows = _due_filter(rows, values, timezone.localdate())
-    page = _with_subjects(
-        Paginator(rows.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    )
+    page = _with_subjects(request_page(request, rows.order_by("due_on", "pk"), PAGE_SIZE))
     context = {"form": form, "page": page, "today": timezone.localdate(), "query": filter_query(request)}
     return render(request, "linkage/inbox.html", context, status=200 if valid else 400)
 
@@ -471,7 +468,7 @@ def _awaiting_approval(user: User) -> QuerySet[AssistanceRequest]:
 def _approvals_page(
     request: HttpRequest, user: User, bound: tuple[int, ApprovalForm] | None = None
 ) -> HttpResponse:
-    page = _with_subjects(Paginator(_awaiting_approval(user), PAGE_SIZE).get_page(request.GET.get("page")))
+    page = _with_subjects(request_page(request, _awaiting_approval(user), PAGE_SIZE))
     context = {
         "page": page,
         "bound_pk": bound[0] if bound else None,
@@ -565,7 +562,7 @@ def waiting(request: HttpRequest) -> HttpResponse:
         .filter(scopes[scope][1], status__in=WAITING)
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = request_page(request, rows, PAGE_SIZE)
     context = {
         "page": page,
         "today": timezone.localdate(),

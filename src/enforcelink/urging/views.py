@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +29,7 @@ from enforcelink.cases.forms import (
 )
 from enforcelink.core.errors import DomainError
 from enforcelink.core.forms import show_form_errors
-from enforcelink.core.pages import filter_query
+from enforcelink.core.pages import filter_query, request_page
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, can
 from enforcelink.urging import actions, queries
@@ -58,7 +57,7 @@ def judgment_list(request: HttpRequest) -> HttpResponse:
     judgments = queries.judgment_list(
         _user(request), status=values.get("status", ""), search=values.get("q", "").strip()
     )
-    page = Paginator(judgments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = request_page(request, judgments, PAGE_SIZE)
     context = {"form": form, "page": page, "today": timezone.localdate(), "query": filter_query(request)}
     return render(request, "urging/judgment_list.html", context)
 
