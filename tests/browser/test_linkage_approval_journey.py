@@ -35,12 +35,12 @@ def test_a_deduction_is_approved_answered_with_a_file_and_read_by_the_officer(
     expect(owed).to_contain_text("120,000.00")  # grouped as courts print amounts
     expect(owed).to_contain_text("壹拾贰万元整")
     page.locator("#case-requests-link").click()
-    page.locator("#id_request_type").select_option("deduct")
+    page.locator("#id_request_type_deduct").check()  # the units that deduct appear (htmx)
     page.locator("#id_purpose").fill("扣划被执行人银行存款")
     page.locator("#id_amount").fill("30000")
     page.get_by_label("綦江农商银行").check()
     page.locator("#send-submit").click()
-    row = page.locator("#requests tr[data-unit='綦江农商银行']")
+    row = page.locator("#batch-requests tr[data-unit='綦江农商银行']")  # the batch's result page
     expect(row).to_contain_text("扣划")
     expect(row).to_contain_text("待审批")
     req = AssistanceRequest.objects.get()

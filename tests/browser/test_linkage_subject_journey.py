@@ -46,13 +46,13 @@ def test_the_liaison_sees_whom_to_search_and_the_president_what_he_approves(live
     # The officer sends the deduction naming the account it is to come from.
     log_in(page, base)
     page.goto(f"{base}/cases/{case.pk}/requests/")
-    page.locator("#id_request_type").select_option("deduct")
+    page.locator("#id_request_type_deduct").check()  # the units that deduct appear (htmx)
     page.locator("#id_purpose").fill("扣划被执行人银行存款")
     page.locator("#id_amount").fill("124700.50")
     page.locator("#id_account").fill(ACCOUNT)
     page.get_by_label("綦江农商银行").check()
     page.locator("#send-submit").click()
-    expect(page.locator("#requests tr[data-unit='綦江农商银行']")).to_contain_text("待审批")
+    expect(page.locator("#batch-requests tr[data-unit='綦江农商银行']")).to_contain_text("待审批")
     req = AssistanceRequest.objects.get()
 
     # The president sees whom it is against, how much as money, and from which account.

@@ -47,7 +47,7 @@ def test_the_request_is_stored_composed(world, case):
 
 def test_the_send_form_and_the_api_batch_give_the_same_code(world, case, client_for):
     form = SendForm(data={"request_type": "inquire_deposits", "units": [world.unit.pk],
-                          "purpose": "查询\u202e存款", "legal_basis": "民诉法"}, units=type(world.unit).objects.all())  # fmt: skip
+                          "purpose": "查询\u202e存款", "legal_basis": "民诉法"}, directory={world.unit.pk: world.unit})  # fmt: skip
     assert not form.is_valid()
     assert [error.code for error in form.errors.as_data()["purpose"]] == ["TEXT_CONTROL_CHARACTER"]
     body = {"unit": world.unit.pk, "request_type": "inquire_deposits", "purpose": "查询\u202e存款",

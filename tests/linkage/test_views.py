@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from enforcelink.linkage import actions
 from enforcelink.linkage.models import AssistanceRequest, RequestMessage
+from enforcelink.orgs.models import Role
+from tests.factories import UserFactory
 from tests.linkage.conftest import ask
 
 
@@ -18,6 +20,7 @@ def _send(client, case, units, **extra):
 
 def test_officer_sends_one_request_per_unit(client, world, case):
     other_bank = world.unit.__class__.objects.create(region=world.region, name="綦江某银行", unit_type="bank")
+    UserFactory(username="other_bank_liaison", unit=other_bank, role=Role.LIAISON)
     client.force_login(world.officer)
     response = _send(client, case, [world.unit, other_bank])
     assert response.status_code == 302
@@ -27,11 +30,15 @@ def test_officer_sends_one_request_per_unit(client, world, case):
     assert world.unit.name in page and "綦江某银行" in page
 
 
-def test_a_unit_that_does_not_handle_the_type_sends_nothing(client, world, case, police):
+def test_a_unit_that_does_not_handle_the_type_is_refused_and_the_rest_sent(client, world, case, police):
+    """Issue 14 §6: once all or nothing, naming only the first unit; now the bank's goes, and the
+    result page says the police do not handle deposit inquiries."""
     client.force_login(world.officer)
     response = _send(client, case, [world.unit, police])
-    assert response.status_code == 400 and "綦江区公安局" in response.content.decode()
-    assert not AssistanceRequest.objects.exists()
+    assert response.status_code == 302
+    assert list(AssistanceRequest.objects.values_list("unit__name", flat=True)) == [world.unit.name]
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-unit="綦江区公安局" data-request-type="inquire_deposits" data-code="NOT_ON_LIST"' in page
 
 
 def test_the_liaison_answers_with_the_result_form(client, world, draft):

@@ -153,3 +153,13 @@ def printable(value: str) -> tuple[str, list[str]]:
         return value, []
     kept = "".join(char for index, char in enumerate(value) if index not in dropped)
     return kept, [f"U+{ord(char):04X}" for char in dropped.values()]
+
+
+def pinyin_key(value: str) -> tuple[str, str]:
+    """Sort Chinese names as a Chinese reader expects, by pinyin (北京银行, 重庆农商银行, 綦江农商银行,
+    中国工商银行), where code-point order puts 中 before 北 and 綦 before 重. Phrases read as words
+    (重庆 is chong2 qing4); Latin letters and digits stay as typed; homophones fall back to the text,
+    so the order is total."""
+    from pypinyin import Style, lazy_pinyin
+
+    return " ".join(lazy_pinyin(value, style=Style.TONE3, errors="default")).casefold(), value

@@ -31,13 +31,14 @@ from enforcelink.cases.models import Case, IdType, PartyKind
 from enforcelink.core import audit
 from enforcelink.core.api import (
     MAX_PK,
+    ErrorListSerializer,
     ErrorSerializer,
     FilesJSONParser,
     ScopedAPIView,
     ScopedViewSet,
     parse_pk,
 )
-from enforcelink.core.errors import InvalidInput, NotFound
+from enforcelink.core.errors import DomainError, ErrorList, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.fields import ApiTextField, StrictCharField
 from enforcelink.linkage import actions, subjects
 from enforcelink.linkage.attachments import CONTENT_TYPES, MAX_FILES, Upload, download_response, max_bytes
@@ -649,11 +650,44 @@ class CaseBatchSerializer(serializers.Serializer):
     cases = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_PK), allow_empty=False, max_length=MAX_CASES
     )
+    all_or_nothing = serializers.BooleanField(
+        required=False, default=True,
+        help_text="True (the default): every case is sent or none, and a refusal lists every case that cannot "
+        "go (`errors`). False: the cases that can go are sent (201; 200 when none could) and the others are "
+        "listed in `refused` with the reason.",
+    )  # fmt: skip
+
+
+class RefusedSerializer(serializers.Serializer):
+    """One (case, unit, request type) not sent, and why."""
+
+    case = serializers.IntegerField()
+    case_number = serializers.CharField()
+    unit = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    request_type = serializers.ChoiceField(choices=RequestType.choices)
+    code = serializers.CharField(help_text="CASE_CLOSED, NOT_ON_LIST, NO_RECIPIENT, DUPLICATE_OPEN, …")
+    message = serializers.CharField()
+    existing_request = serializers.IntegerField(
+        allow_null=True, help_text="The open request it would repeat (DUPLICATE_OPEN)."
+    )
 
 
 class CaseBatchAnswerSerializer(serializers.Serializer):
-    batch = serializers.UUIDField()
+    batch = serializers.UUIDField(allow_null=True)
     requests = RequestSerializer(many=True)
+    refused = RefusedSerializer(many=True)
+
+
+def _refusal_errors(refused: list[actions.Refusal], asked: list[int]) -> list[DomainError]:
+    """Every case that cannot go, by `cases.<index>`; a refusal that is the unit's (it does not
+    handle the type, nobody there receives requests) once, by its field."""
+    position = {pk: index for index, pk in reversed(list(enumerate(asked)))}
+    errors: dict[tuple[str, str], DomainError] = {}
+    for refusal in refused:
+        field = actions.UNIT_REFUSALS.get(refusal.code) or f"cases.{position[refusal.case.pk]}"
+        errors.setdefault((refusal.code, field), RuleViolation(refusal.code, refusal.message, field=field))
+    return list(errors.values())
 
 
 class CaseBatch(ScopedAPIView):
@@ -664,10 +698,12 @@ class CaseBatch(ScopedAPIView):
     pagination_class = None
     serializer_class = CaseBatchSerializer
 
-    @extend_schema(summary="Send one request to one unit for each of several cases, all or nothing",
+    @extend_schema(summary="Send one request to one unit for each of several cases, all or nothing or "
+                   "what can go",
                    request=CaseBatchSerializer,
                    # 404: a unit outside the court's directory, or a case of another court (or none).
-                   responses={201: CaseBatchAnswerSerializer, 404: ErrorSerializer})  # fmt: skip
+                   responses={201: CaseBatchAnswerSerializer, 200: CaseBatchAnswerSerializer,
+                              400: ErrorListSerializer, 404: ErrorSerializer})  # fmt: skip
     def post(self, request: Request) -> Response:
         body = CaseBatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -681,15 +717,30 @@ class CaseBatch(ScopedAPIView):
             if pk not in cases:
                 raise NotFound(field=f"cases.{index}")
         # Amounts arrive as Decimal (never float, R-MONEY-01); the details are stored as JSON.
-        ask = actions.Ask(
-            unit, data["request_type"], data["purpose"], data["legal_basis"], audit.jsonable(data["details"])
-        )
-        made = actions.requests_for_cases([cases[pk] for pk in ids], ask, actor=signed_in(request))
+        pairs = [
+            (cases[pk], actions.Ask(unit, data["request_type"], data["purpose"], data["legal_basis"],
+                                    audit.jsonable(data["details"])))
+            for pk in ids
+        ]  # fmt: skip
+        actor = signed_in(request)
+        if not data["all_or_nothing"]:
+            report = actions.requests_send_each(pairs, actor=actor)
+            made, refused = report.made, report.refused
+        else:
+            going, refused = actions.requests_check(pairs, actor=actor)
+            if refused:
+                errors = _refusal_errors(refused, data["cases"])
+                raise errors[0] if len(errors) == 1 else ErrorList(errors)
+            made = actions.requests_batch(going, actor=actor)
         rows = (
             self.get_queryset()
             .filter(pk__in=[r.pk for r in made])
             .select_related("case__court", "unit", "notice", "ruling")
             .order_by("pk")
         )
-        answer = {"batch": str(made[0].batch), "requests": RequestSerializer(rows, many=True).data}
-        return Response(answer, status=201)
+        answer = {
+            "batch": str(made[0].batch) if made else None,
+            "requests": RequestSerializer(rows, many=True).data,
+            "refused": [refusal.as_dict() for refusal in refused],
+        }
+        return Response(answer, status=201 if made else 200)

@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from enforcelink.cases.models import Case
 from enforcelink.core.errors import DomainError, ErrorList
 from enforcelink.core.fields import TextField
+from enforcelink.core.text import pinyin_key
 from enforcelink.linkage import policy
 from enforcelink.linkage.models import RequestStatus, RequestType
-from enforcelink.orgs.models import LinkageUnit
+from enforcelink.linkage.queries import UNIT_TYPE_ORDER
+from enforcelink.orgs.models import LinkageUnit, UnitType
 
 ITEM_ROWS = 3
 MAX_DUE_WITHIN = 60  # working days: about three months
@@ -98,23 +100,65 @@ LABELS = {
 }
 
 
-class SendForm(forms.Form):
-    """一键查控: one request type to several units of the region at once."""
+def _kind_groups() -> list[tuple[Any, list[tuple[str, Any]]]]:
+    """The request types as the send form offers them: the inquiries first (一键查询), then the
+    measures and other help, each in `RequestType`'s order."""
+    inquiries = [(value, label) for value, label in RequestType.choices if value in policy.INQUIRIES]
+    others = [(value, label) for value, label in RequestType.choices if value not in policy.INQUIRIES]
+    return [(_("Inquiries"), inquiries), (_("Measures and other help"), others)]
 
-    request_type = forms.ChoiceField(label=_("Request"), choices=RequestType.choices)
-    units = forms.ModelMultipleChoiceField(
-        label=_("Units"), queryset=LinkageUnit.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+
+class UnitsField(forms.TypedMultipleChoiceField):
+    """Units by id. Offered (`choices`) are the units that handle a chosen kind; accepted is any
+    active unit of the court's directory (`directory`), so a unit ticked before the kinds changed is
+    answered in the report ("does not handle this kind") rather than lost. Anything else — another
+    court's unit, an id that is no unit, a negative or absurd number, text — is named as invalid."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce=int, **kwargs)
+        self.directory: dict[int, LinkageUnit] = {}
+
+    def valid_value(self, value: Any) -> bool:
+        text = str(value)
+        return text.isascii() and text.isdigit() and len(text) < 19 and int(text) in self.directory
+
+    def clean(self, value: Any) -> list[LinkageUnit]:
+        pks = super().clean(value)
+        return [self.directory[pk] for pk in dict.fromkeys(pks)]
+
+
+class SendForm(forms.Form):
+    """一键查控: one or several kinds of request to several units of the court's directory at once.
+    The units offered are those whose responsibility list covers a chosen kind (grouped by unit type,
+    in pinyin order); each unit chosen is asked for every chosen kind it handles."""
+
+    request_type = forms.MultipleChoiceField(
+        label=_("What to ask"), choices=_kind_groups, widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose what to ask."),
+            "invalid_choice": _("%(value)s is not a kind of request."),
+        },
+    )  # fmt: skip
+    units = UnitsField(
+        label=_("Units"), widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one unit."),
+            "invalid_choice": _("%(value)s is not a unit your court can send to."),
+        },
+    )  # fmt: skip
     purpose = TextField(label=_("Purpose"), max_length=300)
     legal_basis = TextField(label=_("Legal basis"), max_length=200, initial=DEFAULT_BASIS)
     measure = TextField(label=_("Exactly what is asked (optional)"), max_length=300, required=False)
     amount = TextField(label=_("Amount (yuan, for freezes and deductions)"), max_length=30, required=False)
     account = TextField(label=_("Account or certificate number (optional)"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, groups: Any = (), directory: dict[int, LinkageUnit] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        if units is not None:
-            cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = units
+        field = cast(UnitsField, self.fields["units"])
+        field.choices = [(group.label, [(unit.pk, unit.name) for unit in group.units]) for group in groups]
+        field.directory = directory or {}
 
     def details(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -199,6 +243,22 @@ class ApprovalForm(forms.Form):
 BATCH_MAX_CASES = 500
 
 
+def grouped_units(units: Any) -> list[tuple[Any, Any]]:
+    """A unit select's options: grouped by unit type in `queries.UNIT_TYPE_ORDER`, names in pinyin
+    order, instead of the type codes' alphabet and code-point order."""
+    labels = dict(UnitType.choices)
+    groups: dict[str, list[LinkageUnit]] = {}
+    for unit in units:
+        groups.setdefault(unit.unit_type, []).append(unit)
+    return [("", "---------")] + [
+        (
+            labels.get(kind, kind),
+            [(unit.pk, unit.name) for unit in sorted(groups[kind], key=lambda u: pinyin_key(u.name))],
+        )
+        for kind in sorted(groups, key=lambda kind: UNIT_TYPE_ORDER.get(kind, len(UNIT_TYPE_ORDER)))
+    ]
+
+
 class BatchForm(forms.Form):
     """Many cases to one unit (a bank's daily batch, issue 4 §3): the cases pasted by 案号 or id, one
     a line, and/or ticked from the officer's open cases."""
@@ -222,7 +282,9 @@ class BatchForm(forms.Form):
     def __init__(self, *args: Any, units: Any = None, cases: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+            field = cast(forms.ModelChoiceField, self.fields["unit"])
+            field.queryset = units
+            field.choices = grouped_units(units)
         if cases is not None:
             cast(forms.ModelMultipleChoiceField, self.fields["cases"]).queryset = cases
 

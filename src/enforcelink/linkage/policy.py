@@ -99,6 +99,13 @@ DEFAULT_LISTS: dict[str, dict[str, Entry]] = {
     "other": {"price_inquiry": Entry(3)},
 }
 
+# The inquiries (查询, R-ASSET-01's network inquiry and the other registries' look-ups): what the
+# send form offers first, for 一键查询 — they change nothing at the unit and need no ruling.
+INQUIRIES = frozenset(
+    {kind for entries in DEFAULT_LISTS.values() for kind in entries if kind.startswith("inquire_")}
+    | {"archive_search"}
+)
+
 # Which shipped assistance-notice variant (documents.policy.ASSISTANCE_VARIANTS) a request prints.
 NOTICE_VARIANTS = {
     "inquire_deposits": "inquiry",

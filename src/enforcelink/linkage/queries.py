@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from enforcelink.core.text import pinyin_key
 from enforcelink.linkage import policy
 from enforcelink.linkage.models import (
     WITH_UNIT,
@@ -16,8 +19,11 @@ from enforcelink.linkage.models import (
     RequestStatus,
     RequestType,
     Responsibility,
+    UnitEndpoint,
 )
-from enforcelink.orgs.models import LinkageUnit, UnitType
+from enforcelink.orgs.models import ApiKey, LinkageUnit, Role, UnitType, User
+from enforcelink.orgs.permissions import PERMISSIONS, Action
+from enforcelink.orgs.scoping import unit_directory_scope
 
 
 def _entry(row: Responsibility) -> policy.Entry | None:
@@ -40,6 +46,99 @@ def responsibility_list(unit: LinkageUnit) -> dict[str, policy.Entry]:
 
 def responsibility_for(unit: LinkageUnit, request_type: str) -> policy.Entry | None:
     return responsibility_list(unit).get(request_type)
+
+
+def responsibility_lists(units: Iterable[LinkageUnit]) -> dict[int, dict[str, policy.Entry]]:
+    """`responsibility_list` of many units at once, in two queries whatever their number."""
+    units = list(units)
+    by_type: dict[str, list[Responsibility]] = defaultdict(list)
+    for row in Responsibility.objects.filter(unit__isnull=True, unit_type__in={u.unit_type for u in units}):
+        by_type[row.unit_type].append(row)
+    by_unit: dict[int, list[Responsibility]] = defaultdict(list)
+    for row in Responsibility.objects.filter(unit__in=[u.pk for u in units]):
+        by_unit[row.unit_id or 0].append(row)
+    lists = {}
+    for unit in units:
+        entries: dict[str, policy.Entry | None] = dict(policy.DEFAULT_LISTS.get(unit.unit_type, {}))
+        for row in [*by_type[unit.unit_type], *by_unit[unit.pk]]:  # the unit's own rows win
+            entries[row.request_type] = _entry(row)
+        lists[unit.pk] = {kind: entry for kind, entry in entries.items() if entry is not None}
+    return lists
+
+
+def with_recipient(units: QuerySet[LinkageUnit]) -> QuerySet[LinkageUnit]:
+    """Annotate `reachable`: someone at the unit can receive a request — a person who may answer it
+    (a liaison, the unit's leader: whoever `Action.REPLY` names, active), the unit's system (an
+    API key not revoked) or its webhook. A request to a unit with none of them reaches nobody."""
+    roles = [hat for hat in PERMISSIONS[Action.REPLY].hats if hat in Role.values]
+    people = User.objects.filter(unit=OuterRef("pk"), is_active=True, role__in=roles)
+    keys = ApiKey.objects.filter(unit=OuterRef("pk"), revoked_at__isnull=True)
+    hooks = UnitEndpoint.objects.filter(unit=OuterRef("pk"), active=True)
+    return units.annotate(reachable=Exists(people) | Exists(keys) | Exists(hooks))
+
+
+# The order unit types are offered in: the declaration order of `UnitType` (the police and the
+# banks first, as the seeds list them), `other` last.
+UNIT_TYPE_ORDER = {kind: index for index, kind in enumerate(UnitType.values)}
+
+
+@dataclass(frozen=True)
+class UnitGroup:
+    """Units of one type, in pinyin order of their names."""
+
+    unit_type: str
+    label: str
+    units: list[LinkageUnit]
+
+
+def directory_units(user: Any) -> QuerySet[LinkageUnit]:
+    """The active units the court may send to (its directory, `orgs.scoping`), with `reachable`."""
+    return with_recipient(LinkageUnit.objects.filter(unit_directory_scope(user), active=True))
+
+
+def offered_units(
+    user: Any, kinds: Iterable[str], units: Iterable[LinkageUnit] | None = None
+) -> list[UnitGroup]:
+    """The units of the court's directory whose responsibility list (shipped, with the
+    administrators' overrides) covers at least one of `kinds`, grouped by unit type in
+    `UNIT_TYPE_ORDER`, names in pinyin order; each unit gets `handles`, the kinds it takes. Three
+    queries (the units, the type overrides, the unit overrides), or two when `units` is given."""
+    wanted = [kind for kind in dict.fromkeys(kinds) if kind in RequestType.values]
+    if not wanted:
+        return []
+    units = list(directory_units(user) if units is None else units)
+    lists = responsibility_lists(units)
+    groups: dict[str, list[LinkageUnit]] = defaultdict(list)
+    for unit in units:
+        handles = [kind for kind in wanted if kind in lists[unit.pk]]
+        if handles:
+            unit.handles = handles  # type: ignore[attr-defined]
+            groups[unit.unit_type].append(unit)
+    labels = dict(UnitType.choices)
+    return [
+        UnitGroup(kind, str(labels.get(kind, kind)), sorted(groups[kind], key=lambda u: pinyin_key(u.name)))
+        for kind in sorted(groups, key=lambda kind: UNIT_TYPE_ORDER.get(kind, len(UNIT_TYPE_ORDER)))
+    ]
+
+
+# A request still waiting on someone: asking the same unit the same thing again would only make it
+# answer twice (a draft has reached nobody, and is not counted).
+OPEN = (
+    RequestStatus.PENDING_APPROVAL,
+    RequestStatus.SENT,
+    RequestStatus.ACKNOWLEDGED,
+    RequestStatus.IN_PROGRESS,
+    RequestStatus.RETURNED,
+)
+
+
+def open_requests(case_ids: Iterable[int], unit_ids: Iterable[int]) -> list[AssistanceRequest]:
+    """The open requests of these cases to these units (one query), for the duplicate check."""
+    return list(
+        AssistanceRequest.objects.filter(
+            case_id__in=set(case_ids), unit_id__in=set(unit_ids), status__in=OPEN
+        ).only("pk", "case_id", "unit_id", "request_type", "details", "status")
+    )
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from enforcelink.linkage import views
 
 urlpatterns = [
     path("cases/<int:pk>/requests/", views.case_requests, name="case-requests"),
+    path("cases/<int:pk>/requests/units/", views.case_request_units, name="case-request-units"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/sheet/", views.reply_sheet, name="reply-sheet"),
     path("inbox/upload/", views.reply_upload, name="reply-upload"),

@@ -34,6 +34,7 @@ from enforcelink.core.errors import DomainError
 from enforcelink.core.forms import show_form_errors
 from enforcelink.core.pages import filter_query, request_page
 from enforcelink.core.tabular import xlsx_append
+from enforcelink.core.text import pinyin_key
 from enforcelink.documents.actions import document_file
 from enforcelink.documents.models import Document, DocumentFile, FileFormat
 from enforcelink.documents.views import CONTENT_TYPES
@@ -94,36 +95,108 @@ def _with_subjects(page: Any) -> Any:
     return page
 
 
-def _region_units(user: User) -> Any:
-    """The active units the court may send to: its directory (orgs/scoping.py), the one scope
-    `request_create` checks too: units of its region, of the regions above and below it."""
-    return LinkageUnit.objects.filter(unit_directory_scope(user), active=True).order_by("unit_type", "name")
+def _send_form(request: HttpRequest, user: User, *, bound: bool) -> tuple[SendForm, list[queries.UnitGroup]]:
+    """The send form with the units that handle the kinds chosen (posted, or in the query string
+    when htmx asks for the units again): three queries, whatever the number of units."""
+    source = request.POST if request.method == "POST" else request.GET
+    kinds = source.getlist("request_type")
+    directory = list(queries.directory_units(user))
+    groups = queries.offered_units(user, kinds, directory)
+    labels = dict(RequestType.choices)
+    for group in groups:
+        for unit in group.units:
+            unit.handles_labels = "、".join(str(labels[kind]) for kind in unit.handles)  # type: ignore[attr-defined]
+    by_pk = {unit.pk: unit for unit in directory}
+    if bound:
+        return SendForm(request.POST, groups=groups, directory=by_pk), groups
+    initial: dict[str, Any] = {
+        name: source.get(name)
+        for name in ("purpose", "legal_basis", "measure", "amount", "account")
+        if source.get(name) is not None
+    }
+    initial.update({"request_type": kinds, "units": source.getlist("units")})
+    return SendForm(initial=initial, groups=groups, directory=by_pk), groups
+
+
+def _units_context(form: SendForm, groups: list[queries.UnitGroup]) -> dict[str, Any]:
+    chosen = form["units"].value() or []
+    kinds = form["request_type"].value() or []
+    return {"form": form, "groups": groups, "chosen": {str(pk) for pk in chosen}, "kinds": list(kinds)}
+
+
+def _send_pairs(case: Case, form: SendForm) -> list[tuple[Case, actions.Ask]]:
+    """Each unit chosen, asked for each chosen kind it handles; a unit that handles none of them (its
+    box was ticked before the kinds changed) is asked for all, and the report says it does not."""
+    data = form.cleaned_data
+    pairs = []
+    for unit in data["units"]:
+        for kind in getattr(unit, "handles", None) or data["request_type"]:
+            pairs.append(
+                (case, actions.Ask(unit, kind, data["purpose"], data["legal_basis"], form.details()))
+            )
+    return pairs
+
+
+REFUSED_KEY = "linkage.refused"
+REFUSED_KEPT = 10  # batches whose refusals the session keeps for their result page
+
+
+def _keep_refused(request: HttpRequest, report: actions.SendReport) -> None:
+    """The refused pairs, for the batch's result page: they are written nowhere else."""
+    kept = dict(request.session.get(REFUSED_KEY, {}))
+    kept[str(report.batch)] = [refusal.as_dict() for refusal in report.refused]
+    request.session[REFUSED_KEY] = dict(list(kept.items())[-REFUSED_KEPT:])
+
+
+def _refused_rows(refused: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    labels = dict(RequestType.choices)
+    return [{**row, "request_label": labels.get(row["request_type"], row["request_type"])} for row in refused]
 
 
 @login_required
 def case_requests(request: HttpRequest, pk: int) -> HttpResponse:
-    """协助执行: every request of the case with its state and result, and the send form."""
+    """协助执行: every request of the case with its state and result, and the send form (issue 14 §6):
+    what can go is sent, and the page says of each unit and kind that could not why not."""
     user = _user(request)
     case = visible_case(user, pk)
     writer = can(user, Action.SEND_REQUEST, case) and not case.is_closed
-    form = SendForm(request.POST or None, units=_region_units(user)) if writer else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404
-        if form.is_valid():
-            data = form.cleaned_data
-            asks = [actions.Ask(unit, data["request_type"], data["purpose"], data["legal_basis"], form.details())
-                    for unit in data["units"]]  # fmt: skip
-            try:
-                made = actions.requests_fan_out(case, asks, actor=user)
-            except DomainError as error:
-                show_form_errors(error, form)
-            else:
-                messages.success(request, _sent_message(made))
-                return redirect("case-requests", pk=case.pk)
+    if request.method == "POST" and not writer:
+        raise Http404
+    refresh = request.method == "POST" and "refresh" in request.POST  # without JS: show the units
+    form, groups = (
+        _send_form(request, user, bound=request.method == "POST" and not refresh) if writer else (None, [])
+    )
+    refused: list[dict[str, Any]] = []
+    if form is not None and form.is_bound and form.is_valid():
+        try:
+            report = actions.requests_send_each(_send_pairs(case, form), actor=user)
+        except DomainError as error:
+            if error.status == 404:
+                raise Http404 from error
+            show_form_errors(error, form)
+        else:
+            if report.made:
+                _keep_refused(request, report)
+                messages.success(request, _sent_message(report.made))
+                return redirect("request-batch", batch=report.batch)
+            refused = [refusal.as_dict() for refusal in report.refused]
     rows = queries.visible_requests(user).filter(case=case).order_by("-created_at", "-pk")
-    context = {"case": case, "rows": rows, "form": form, "today": timezone.localdate()}
-    return render(request, "linkage/case_requests.html", context, status=400 if form and form.errors else 200)
+    context = {"case": case, "rows": rows, "today": timezone.localdate(), "refused": _refused_rows(refused),
+               **(_units_context(form, groups) if form is not None else {"form": None})}  # fmt: skip
+    failed = form is not None and form.is_bound and (bool(form.errors) or bool(refused))
+    return render(request, "linkage/case_requests.html", context, status=400 if failed else 200)
+
+
+@login_required
+def case_request_units(request: HttpRequest, pk: int) -> HttpResponse:
+    """The send form's units for the kinds in the query string (htmx swaps them in when the kinds
+    change; without JS the page's "show the units" button does the same)."""
+    user = _user(request)
+    case = visible_case(user, pk)
+    if not can(user, Action.SEND_REQUEST, case) or case.is_closed:
+        raise Http404
+    form, groups = _send_form(request, user, bound=False)
+    return render(request, "linkage/_send_units.html", {"case": case, **_units_context(form, groups)})
 
 
 @login_required
@@ -612,39 +685,72 @@ def _batch_cases(user: User, form: BatchForm) -> list[Case] | None:
     return None if form.errors else list(picked.values())
 
 
+def _unit_refusals_beside_fields(refused: list[actions.Refusal], form: BatchForm) -> list[dict[str, Any]]:
+    """The unit's refusals (it does not handle the request, nobody there receives requests) once,
+    beside the field that chose it; what is left, per case, for the table."""
+    rest = []
+    shown: set[str] = set()
+    for refusal in refused:
+        field = actions.UNIT_REFUSALS.get(refusal.code)
+        if field is None:
+            rest.append(refusal.as_dict())
+        elif refusal.message not in shown:
+            shown.add(refusal.message)
+            form.add_error(field, refusal.message)
+    return rest
+
+
 @login_required
 def batch_new(request: HttpRequest) -> HttpResponse:
-    """Many cases to one unit in one step (issue 4 §3, a bank's daily batch): all sent, or none."""
+    """Many cases to one unit in one step (issue 4 §3, a bank's daily batch): the cases that can be
+    sent are, and the page says of the others why not (issue 14 §6)."""
     user = _user(request)
     if not can(user, Action.SEND_REQUEST):
         raise PermissionDenied(_("Only court staff send requests."))
-    units = LinkageUnit.objects.filter(unit_directory_scope(user), active=True).order_by("unit_type", "name")
+    units = LinkageUnit.objects.filter(unit_directory_scope(user), active=True)
     own = Case.objects.visible_to(user).open().filter(officer_id=user.pk).order_by("filed_on", "pk")
     form = BatchForm(request.POST or None, units=units, cases=own)
+    refused: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         cases = _batch_cases(user, form)
         if cases is not None:
             data = form.cleaned_data
-            ask = actions.Ask(
-                data["unit"], data["request_type"], data["purpose"], data["legal_basis"], form.details()
-            )
+            pairs = [(case, actions.Ask(data["unit"], data["request_type"], data["purpose"], data["legal_basis"],
+                                        form.details())) for case in cases]  # fmt: skip
             try:
-                made = actions.requests_for_cases(cases, ask, actor=user)
+                report = actions.requests_send_each(pairs, actor=user)
             except DomainError as error:
                 show_form_errors(error, form)
             else:
-                messages.success(request, _sent_message(made))
-                return redirect("request-batch", batch=made[0].batch)
-    return render(request, "linkage/batch_new.html", {"form": form}, status=400 if form.errors else 200)
+                if report.made:
+                    _keep_refused(request, report)
+                    messages.success(request, _sent_message(report.made))
+                    return redirect("request-batch", batch=report.batch)
+                refused = _refused_rows(_unit_refusals_beside_fields(report.refused, form))
+    context = {"form": form, "refused": refused}
+    return render(request, "linkage/batch_new.html", context, status=400 if form.errors or refused else 200)
 
 
 @login_required
 def batch_result(request: HttpRequest, batch: Any) -> HttpResponse:
-    """What one batch made: each case's request, its state, deadline and notice."""
+    """What one batch made: each request (its case, unit, kind, state, deadline and notice), and
+    the pairs that could not be sent with the reason, kept in the sender's session."""
     rows = list(
         queries.visible_requests(_user(request)).filter(batch=batch).select_related("notice").order_by("pk")
     )
     if not rows:
         raise Http404
-    context = {"rows": rows, "unit": rows[0].unit, "today": timezone.localdate()}
+    kinds = {kind: index for index, kind in enumerate(RequestType.values)}
+    rows.sort(key=lambda r: (r.case.number, queries.UNIT_TYPE_ORDER.get(r.unit.unit_type, 99),
+                             pinyin_key(r.unit.name), kinds.get(r.request_type, 99)))  # fmt: skip
+    refused = _refused_rows(request.session.get(REFUSED_KEY, {}).get(str(batch), []))
+    units = {row.unit_id for row in rows} | {row["unit"] for row in refused}
+    cases = {row.case_id for row in rows} | {row["case"] for row in refused}
+    context = {
+        "rows": rows,
+        "refused": refused,
+        "unit": rows[0].unit if len(units) == 1 else None,
+        "case": rows[0].case if len(cases) == 1 else None,
+        "today": timezone.localdate(),
+    }
     return render(request, "linkage/batch_result.html", context)

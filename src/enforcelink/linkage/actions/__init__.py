@@ -9,7 +9,8 @@ missing one, is "not found".
 
 - `lifecycle`: one request's steps, the court's and the unit's, its thread, the withdrawal of unsent
   requests when the case closes;
-- `batches`: many requests in one transaction, all or nothing;
+- `batches`: many requests in one transaction, all or nothing, or each pair checked first and what
+  can go sent, the rest refused with the reason (`requests_send_each`);
 - `replies`: replies from a unit's system, each applied exactly once under its Idempotency-Key;
 - `deadlines`: the SLA clock, the hourly reminders and escalation, the recomputation after a holiday
   change (R-TIME-01, R-TIME-02);
@@ -30,7 +31,16 @@ from enforcelink.linkage.actions.access import (
     respondents_reveal_sheet,
     unit_request,
 )
-from enforcelink.linkage.actions.batches import requests_batch, requests_fan_out, requests_for_cases
+from enforcelink.linkage.actions.batches import (
+    UNIT_REFUSALS,
+    Refusal,
+    SendReport,
+    requests_batch,
+    requests_check,
+    requests_fan_out,
+    requests_for_cases,
+    requests_send_each,
+)
 from enforcelink.linkage.actions.deadlines import (
     REMIND_WITHIN_DAYS,
     requests_recompute_for_calendar,
@@ -83,10 +93,13 @@ __all__ = [
     "REPLY_COLUMNS",
     "REPLY_NAMES",
     "SENT_STEPS",
+    "UNIT_REFUSALS",
     "Ask",
     "Present",
+    "Refusal",
     "ReplyActor",
     "RulingKey",
+    "SendReport",
     "Step",
     "UnitReply",
     "clean_reason",
@@ -105,9 +118,11 @@ __all__ = [
     "request_send",
     "request_start",
     "requests_batch",
+    "requests_check",
     "requests_fan_out",
     "requests_for_cases",
     "requests_recompute_for_calendar",
+    "requests_send_each",
     "requests_withdraw_for_closure",
     "requests_withdraw_unsent",
     "respondents_reveal",

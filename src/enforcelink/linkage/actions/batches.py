@@ -1,18 +1,22 @@
-"""Batches of requests, all or nothing: one case to many units (一键查询), many cases to one unit (a
-bank's daily batch), written in bulk with the same checks and trail as one request at a time.
+"""Batches of requests: one case to many units (一键查询), many cases to one unit (a bank's daily
+batch), written in bulk with the same checks and trail as one request at a time. `requests_batch`
+is all or nothing; `requests_send_each` checks every (case, unit, kind) first, sends what can be
+sent and says of the rest why not.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from enforcelink.cases.actions import ensure_open
 from enforcelink.cases.models import Case
-from enforcelink.core.errors import NotFound
+from enforcelink.core.errors import DomainError, NotFound, RuleViolation
 from enforcelink.core.rows import insert_rows
 from enforcelink.documents.actions import documents_reserve
 from enforcelink.linkage import policy, queries
@@ -20,6 +24,7 @@ from enforcelink.linkage.actions.deadlines import schedule
 from enforcelink.linkage.actions.inputs import Ask, clean_ask
 from enforcelink.linkage.actions.notices import attach_rulings, notice_for, sent_data
 from enforcelink.linkage.actions.trail import trail_step, write_trail
+from enforcelink.linkage.codes import LinkageCode
 from enforcelink.linkage.delivery import enqueue_deliveries
 from enforcelink.linkage.models import AssistanceRequest, RequestStatus
 from enforcelink.orgs.models import LinkageUnit, User
@@ -42,6 +47,144 @@ def requests_for_cases(
         [(case, Ask(ask.unit, ask.request_type, ask.purpose, ask.legal_basis, dict(ask.details))) for case in cases],
         actor=actor, send=send,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One (case, unit, kind) not sent, and why: a coded reason in the user's language, and the open
+    request it would have repeated, if that is why."""
+
+    case: Case
+    unit: LinkageUnit
+    request_type: str
+    code: str
+    message: str
+    existing: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case.pk, "case_number": self.case.number, "unit": self.unit.pk,
+            "unit_name": self.unit.name, "request_type": self.request_type, "code": self.code,
+            "message": self.message, "existing_request": self.existing,
+        }  # fmt: skip
+
+
+@dataclass
+class SendReport:
+    """What `requests_send_each` did: the requests made (sent, or before an approver) and the pairs
+    refused, in the order asked."""
+
+    made: list[AssistanceRequest] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+    @property
+    def batch(self) -> uuid.UUID | None:
+        return self.made[0].batch if self.made else None
+
+
+# Refusals that belong to the unit, the same for every case, by the field that chose the unit or the
+# request type: a batch of many cases to one unit names them once, beside that field.
+UNIT_REFUSALS = {
+    "NOT_ON_LIST": "request_type",
+    "ATTACHMENT_UNAVAILABLE": "request_type",
+    "NO_RECIPIENT": "unit",
+    "UNIT_NOT_IN_DIRECTORY": "unit",
+}
+
+# A refusal on one of these is about what every pair shares (the purpose, the legal basis, the
+# amount): it is the input that is wrong, answered beside its field, and nothing is sent.
+PER_PAIR_FIELDS = frozenset({"request_type", "unit", "case"})
+
+
+def requests_send_each(pairs: list[tuple[Case, Ask]], *, actor: User) -> SendReport:
+    """Send what can be sent, and say of every other (case, unit, kind) why not (`requests_check`).
+    The pairs that pass go out together in one transaction (`requests_batch`), so nothing is ever
+    half written; if that transaction is refused after all (a colleague closed the case in between)
+    none of them is sent and each says why."""
+    going, refused = requests_check(pairs, actor=actor)
+    report = SendReport(refused=refused)
+    if not going:
+        return report
+    try:
+        report.made = requests_batch(going, actor=actor)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        report.refused += [
+            Refusal(case, ask.unit, ask.request_type, error.code, str(error.message)) for case, ask in going
+        ]
+    return report
+
+
+def requests_check(
+    pairs: list[tuple[Case, Ask]], *, actor: User
+) -> tuple[list[tuple[Case, Ask]], list[Refusal]]:
+    """Split (case, ask) pairs into those that can go and those refused, with the reason: the case is
+    closed, the unit is outside the court's directory or does not handle the kind (its
+    responsibility list, with the overrides), nobody at the unit could receive it, or the same
+    request (same kind and details) is still open there. A pair asked twice counts once. A case the
+    actor may not send on is "not found" for the whole call; an invalid purpose, legal basis or
+    amount raises its coded error, since it would refuse every pair alike. Five queries."""
+    pairs = list({(case.pk, ask.unit.pk, ask.request_type): (case, ask) for case, ask in pairs}.values())
+    for case in {case.pk: case for case, _ask in pairs}.values():
+        if not can(actor, Action.SEND_REQUEST, case):
+            raise NotFound(field="case")
+    wanted = {ask.unit.pk for _case, ask in pairs}
+    units = {unit.pk: unit for unit in queries.directory_units(actor).filter(pk__in=wanted)}
+    lists = queries.responsibility_lists(units.values())
+    waiting = queries.open_requests({case.pk for case, _ask in pairs}, units)
+    going: list[tuple[Case, Ask]] = []
+    refused: list[Refusal] = []
+    for case, ask in pairs:
+        refusal = _refusal(case, ask, units.get(ask.unit.pk), lists, waiting)
+        if refusal is None:
+            going.append((case, ask))
+        else:
+            refused.append(refusal)
+    return going, refused
+
+
+def _refusal(
+    case: Case, ask: Ask, unit: LinkageUnit | None, lists: dict[int, dict[str, policy.Entry]],
+    waiting: list[AssistanceRequest],
+) -> Refusal | None:  # fmt: skip
+    """Why this pair cannot go, or None."""
+
+    def refused(error: DomainError, existing: int | None = None) -> Refusal:
+        return Refusal(case, ask.unit, ask.request_type, error.code, str(error.message), existing)
+
+    try:
+        ensure_open(case)
+    except DomainError as error:
+        return refused(error)
+    if unit is None:
+        return refused(RuleViolation(
+            LinkageCode.UNIT_NOT_IN_DIRECTORY,
+            _("%(unit)s is not an active unit your court sends to.") % {"unit": ask.unit.name}, field="unit",
+        ))  # fmt: skip
+    try:
+        clean_ask(ask, lists[unit.pk])
+    except DomainError as error:
+        if error.field not in PER_PAIR_FIELDS:
+            raise
+        return refused(error)
+    if not getattr(unit, "reachable", True):
+        return refused(RuleViolation(
+            LinkageCode.NO_RECIPIENT,
+            _("%(unit)s has no liaison or connected system on the platform yet: nobody there would receive "
+              "the request. The administrator adds one.") % {"unit": unit.name},
+            field="unit",
+        ))  # fmt: skip
+    for other in waiting:
+        same = (other.case_id, other.unit_id, other.request_type) == (case.pk, unit.pk, ask.request_type)
+        if same and other.details == ask.details:
+            return refused(RuleViolation(
+                LinkageCode.DUPLICATE_OPEN,
+                _("%(unit)s already has this request on the case and has not answered it yet (%(status)s).")
+                % {"unit": unit.name, "status": other.get_status_display()},
+                field="request_type",
+            ), existing=other.pk)  # fmt: skip
+    return None
 
 
 def requests_batch(
