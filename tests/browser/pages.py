@@ -18,3 +18,12 @@ def log_in(page: Page, base: str, username: str = "zhang.officer") -> None:
 def log_out(page: Page, base: str) -> None:
     page.context.clear_cookies()
     page.goto(f"{base}/login/")
+
+
+def open_menu(page: Page, href: str) -> None:
+    """Follow the navigation's link to `href` the way a person does: open its menu first when it sits
+    in a closed group (案件 ▾, 协执 ▾, …)."""
+    link = page.locator(f".mainnav a[href='{href}']")
+    if not link.is_visible():
+        page.locator(".mainnav details", has=page.locator(f"a[href='{href}']")).locator("summary").click()
+    link.click()

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from enforcelink.linkage.models import AssistanceRequest, RequestAttachment
 from enforcelink.orgs.models import Role
-from tests.browser.pages import log_in, log_out
+from tests.browser.pages import log_in, log_out, open_menu
 from tests.factories import UnitFactory, UserFactory, file_case, restore_default_node_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,7 @@ def test_a_deduction_is_approved_answered_with_a_file_and_read_by_the_officer(
     # 2. The president finds it on the approvals page and approves it: it goes out with its documents.
     log_out(page, base)
     log_in(page, base, "wang.president")
-    page.locator("a[href='/requests/approvals/']").first.click()
+    open_menu(page, "/requests/approvals/")
     pending = page.locator(f"#approvals tr[data-request='{req.pk}']")
     expect(pending).to_contain_text(case.number)
     expect(pending).to_contain_text("綦江农商银行")
@@ -71,7 +71,7 @@ def test_a_deduction_is_approved_answered_with_a_file_and_read_by_the_officer(
     # 3. The liaison opens it from the inbox, with the notice and the ruling, and answers.
     log_out(page, base)
     log_in(page, base, "bank.liaison")
-    page.locator("a[href='/inbox/']").first.click()
+    open_menu(page, "/inbox/")
     expect(page.locator("#inbox tbody tr")).to_have_count(1)
     page.locator("#inbox").get_by_role("link", name=case.number).click()
     expect(page.locator("#request-status")).to_contain_text("已发送")

@@ -15,7 +15,7 @@ from enforcelink.cases.actions import PartyInput
 from enforcelink.core.models import AuditEvent
 from enforcelink.linkage.models import AssistanceRequest
 from enforcelink.orgs.models import Role
-from tests.browser.pages import log_in, log_out
+from tests.browser.pages import log_in, log_out, open_menu
 from tests.factories import PERSON_IDS, USCCS, UnitFactory, UserFactory, file_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,7 +80,7 @@ def test_the_liaison_sees_whom_to_search_and_the_president_what_he_approves(live
     # The liaison finds it in the inbox (masked in the list) and opens it: the whole number, logged.
     log_out(page, base)
     log_in(page, base, "bank.liaison")
-    page.locator("a[href='/inbox/']").first.click()
+    open_menu(page, "/inbox/")
     row = page.locator("#inbox tbody tr")
     expect(row).to_contain_text("王五")
     expect(row).to_contain_text(MASKED)
