@@ -56,6 +56,8 @@ def test_approve_from_the_list_sends_the_request(client, world, pending):
     assert response.status_code == 302 and response["Location"] == reverse("request-approvals")
     pending.refresh_from_db()
     assert pending.status == "sent" and pending.notice is not None and pending.due_on is not None
+    told = [str(m) for m in client.get(reverse("request-approvals")).context["messages"]]
+    assert len(told) == 1 and pending.case.number in told[0] and pending.unit.name in told[0]  # which request
     assert pending.case.number not in client.get(reverse("request-approvals")).content.decode()
 
 

@@ -82,6 +82,31 @@ def _sent_message(made: list[AssistanceRequest]) -> str:
     return " ".join(parts)
 
 
+def _done(name: str, req: AssistanceRequest, user: User) -> str:
+    """What a step on the request page did, naming the request (its type and case) and who now has it,
+    so that the message read after the redirect says which request of which case changed."""
+    names = {
+        "type": req.get_request_type_display(),
+        "case": req.case.number,
+        "unit": req.unit.name,
+        "court": req.case.court.name,
+    }
+    if name == "message":
+        # The thread has two sides; the message goes to the other one.
+        to = names["court"] if can(user, Action.REPLY, req) else names["unit"]
+        return _("Message sent to %(to)s.") % {"to": to}
+    done = {
+        "acknowledge": _("Acknowledged the “%(type)s” request of case %(case)s."),
+        "start": _("Work started on the “%(type)s” request of case %(case)s."),
+        "complete": _("Result of the “%(type)s” request of case %(case)s sent to %(court)s."),
+        "reject": _("Refused to assist with the “%(type)s” request of case %(case)s; %(court)s is told why."),
+        "return": _("The “%(type)s” request of case %(case)s went back to %(court)s for correction."),
+        "cancel": _("The “%(type)s” request of case %(case)s to %(unit)s was cancelled."),
+        "resend": _("The “%(type)s” request of case %(case)s was sent to %(unit)s again."),
+    }
+    return done[name] % names
+
+
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
@@ -352,7 +377,7 @@ def request_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return redirect("request-detail", pk=req.pk)
     if invalid is not None:
         return _render(request, req, {invalid[0]: invalid[1]})
-    messages.success(request, _("Done."))
+    messages.success(request, _done(name, req, user))
     return redirect("request-detail", pk=req.pk)
 
 
@@ -584,12 +609,15 @@ def request_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
                 return _back(from_list, req.pk)
             form.add_error("note", str(error.message))
         else:
+            names = {"type": req.get_request_type_display(), "case": req.case.number, "unit": req.unit.name}
             done = (
-                _("Approved: the request has been sent.")
+                _("Approved: the “%(type)s” request of case %(case)s has been sent to %(unit)s.")
                 if decision == "approve"
-                else _("Refused: the request is back with its author as a draft.")
+                else _(
+                    "Not approved: the “%(type)s” request of case %(case)s is back with %(author)s as a draft."
+                )
             )
-            messages.success(request, done)
+            messages.success(request, done % {**names, "author": req.created_by})
             return _back(from_list, req.pk)
     if from_list:
         return _approvals_page(request, user, bound=(req.pk, form))

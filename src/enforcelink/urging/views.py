@@ -29,6 +29,7 @@ from enforcelink.cases.forms import (
 )
 from enforcelink.core.errors import DomainError
 from enforcelink.core.forms import show_form_errors
+from enforcelink.core.money import format_yuan, parse_amount
 from enforcelink.core.pages import filter_query, request_page
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, can
@@ -149,22 +150,29 @@ def judgment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _notify(request: HttpRequest, judgment: Judgment, user: User) -> None:
     documents = actions.judgment_notify(judgment, actor=user)
-    messages.success(request, _("Sent: %(numbers)s.") % {"numbers": "、".join(d.number for d in documents)})
+    issued = "、".join(f"{d.get_kind_display()} {d.number}" for d in documents)
+    messages.success(
+        request,
+        _("Issued for judgment %(number)s: %(documents)s.")
+        % {"number": judgment.number, "documents": issued},
+    )
 
 
 def _perform(request: HttpRequest, judgment: Judgment, user: User, form: forms.Form) -> None:
+    amount = form.cleaned_data["amount"]
     actions.judgment_record_performance(
-        judgment,
-        amount=form.cleaned_data["amount"],
-        performed_on=form.cleaned_data["performed_on"],
-        actor=user,
+        judgment, amount=amount, performed_on=form.cleaned_data["performed_on"], actor=user
     )
-    messages.success(request, _("Payment recorded."))
+    # The action took the amount, so it reads; shown as the ledger holds it (R-MONEY-01).
+    said = {"amount": format_yuan(parse_amount(amount, field_name="amount")), "number": judgment.number}
+    messages.success(request, _("Payment of %(amount)s recorded on judgment %(number)s.") % said)
 
 
 def _withdraw(request: HttpRequest, judgment: Judgment, user: User, form: forms.Form) -> None:
     actions.judgment_withdraw(judgment, reason=form.cleaned_data["reason"], actor=user)
-    messages.success(request, _("Supervision withdrawn."))
+    messages.success(
+        request, _("Supervision of judgment %(number)s withdrawn.") % {"number": judgment.number}
+    )
 
 
 FORMS: dict[str, type[forms.Form]] = {"performance": PerformanceForm, "withdraw": WithdrawForm}
