@@ -292,3 +292,12 @@ def test_documents_print_the_full_address_and_the_qr_code_encodes_it(world, case
 def test_the_development_default_address_is_printed_in_full(world, case):
     document = document_issue(case, kind="execution_notice", actor=world.officer)
     assert "（http://127.0.0.1:8000/verify/）" in pdf_text(document)
+
+
+def test_a_format_the_document_was_not_made_in_is_missing_not_a_500(client, world, case):
+    """A batch that rendered PDF only has no Word file: its /docx/ download is a 404 like any missing file."""
+    document = document_issue(case, kind="execution_notice", actor=world.officer)
+    DocumentFile.objects.filter(document=document, format="docx").delete()
+    client.force_login(world.officer)
+    assert client.get(reverse("document-download", args=[document.pk, "pdf"])).status_code == 200
+    assert client.get(reverse("document-download", args=[document.pk, "docx"])).status_code == 404

@@ -35,7 +35,7 @@ from enforcelink.core.ratelimit import over_limit
 from enforcelink.documents.actions import document_file
 from enforcelink.documents.case_issue import case_document_issue, check_offered
 from enforcelink.documents.forms import CaseIssueForm
-from enforcelink.documents.models import Document, DocumentKind, FileFormat
+from enforcelink.documents.models import Document, DocumentFile, DocumentKind, FileFormat
 from enforcelink.documents.queries import (
     Verification,
     document_verify,
@@ -167,9 +167,11 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404
     document = get_visible_or_404(Document, request.user, pk=pk)
-    response = HttpResponse(
-        document_file(document, fmt, actor=actor_of(request)), content_type=CONTENT_TYPES[FileFormat(fmt)]
-    )
+    try:
+        content = document_file(document, fmt, actor=actor_of(request))
+    except DocumentFile.DoesNotExist:  # a batch that rendered PDF only has no Word file to give
+        raise Http404 from None
+    response = HttpResponse(content, content_type=CONTENT_TYPES[FileFormat(fmt)])
     filename = f"{document.number}.{fmt}"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
