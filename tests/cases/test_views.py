@@ -119,8 +119,9 @@ def test_detail_of_another_court_looks_exactly_like_a_missing_case(world, case):
 def test_liaison_sees_no_case(world, case):
     response = client_for(world.liaison).get(reverse("case-detail", args=[case.pk]))
     assert response.status_code == 404
-    listing = client_for(world.liaison).get(reverse("case-list"))
-    assert case.number not in listing.content.decode()
+    listing = client_for(world.liaison).get(reverse("case-list"), HTTP_ACCEPT_LANGUAGE="en")
+    assert listing.status_code == 403 and case.number not in listing.content.decode()
+    assert "a unit's requests are in its inbox" in listing.content.decode().replace("&#x27;", "'")
 
 
 def test_case_list_is_scoped_to_the_court(world, case):

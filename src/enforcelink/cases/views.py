@@ -98,6 +98,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
 def case_list(request: HtmxHttpRequest) -> HttpResponse:
     """案件列表: search by 案号, party name, ID number or USCC; filter by status, type, officer."""
     user = _user(request)
+    if not can(user, Action.READ_COURT_RECORDS):  # a unit's liaison: the list would only ever be empty
+        raise PermissionDenied(_("The case list is for court staff; a unit's requests are in its inbox."))
     search = CaseSearchForm(request.GET or None, officers=queries.officers_for(user))
     values = search.values() if request.GET else {}
     cases = queries.case_list(
