@@ -123,7 +123,9 @@ def _court_overdue_panel(actor: Any, today: dt.date) -> home.Panel | None:
 def overdue_badge(actor: Any, cap: int) -> int | None:
     if not can(actor, Action.MONITOR_COURT):
         return None
-    return court_overdue(actor, timezone.localdate()).order_by()[:cap].count()
+    # In the list's own order (due date): the partial index of running clocks serves it and stops at `cap`
+    # rows; without an order PostgreSQL walked the court's open cases (219 ms at 58,000).
+    return court_overdue(actor, timezone.localdate())[:cap].count()
 
 
 class Extensions:
