@@ -260,6 +260,8 @@ class RequestEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["request", "at"])]
+        verbose_name = _("request step")
+        verbose_name_plural = _("request steps")
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}"
@@ -286,6 +288,8 @@ class RequestMessage(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("request message")
+        verbose_name_plural = _("request messages")
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.side}"
@@ -350,6 +354,8 @@ class ReplyReceipt(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "key"], name="reply_key_once_per_unit")]
+        verbose_name = _("reply receipt")
+        verbose_name_plural = _("reply receipts")
 
     def __str__(self) -> str:
         return f"{self.unit_id}:{self.key}"
