@@ -26,7 +26,9 @@ def test_officer_liaison_and_president_each_land_on_their_home(live_server, page
     restore_default_node_rules()
     bank = UnitFactory(region=officer.court.region, name="綦江农商银行", unit_type="bank")
     liaison = UserFactory(username="bank.liaison", full_name="李联络", unit=bank, role=Role.LIAISON)
-    president = UserFactory(username="wang.president", full_name="王院长", court=officer.court, role=Role.PRESIDENT)
+    president = UserFactory(
+        username="wang.president", full_name="王院长", court=officer.court, role=Role.PRESIDENT
+    )
     case = file_case(officer.court, officer, principal="120000.00")  # filed 2024: its nodes are overdue
     inquiry = actions.request_send(actions.request_create(case, ask(bank), actor=officer), actor=officer)
     deduction = actions.request_create(case, ask(bank, "deduct", amount="3000.00"), actor=officer)

@@ -219,6 +219,7 @@ def test_officer_cannot_reassign_nor_pick_another_courts_officer(world, case):
 
 def test_president_sees_waiting_extensions_on_the_workbench_r_case_03(world, case):
     act(world.officer, case, "extension_request", reason="财产处置中", high_court_ref="")
+
     def queue(user):
         shown = {panel.key: panel for panel in client_for(user).get(reverse("workbench")).context["panels"]}
         return [item.subject for item in shown["approvals"].data["items"]] if "approvals" in shown else None

@@ -59,7 +59,7 @@ def test_the_officer_lands_on_own_cases_and_notifications(world, client_for, min
     [row] = shown["my-cases"].data["rows"]
     assert row.case == mine and row.light == "red" and row.overdue_days > 0
     assert [item.subject for item in shown["my-approvals"].data["items"]] == [mine.number]
-    assert not shown["my-cases"].data["rows"][0].case.court_id != world.court.pk
+    assert shown["my-cases"].data["rows"][0].case.court_id == world.court.pk
 
 
 def test_an_officer_sees_no_colleagues_case(world, client_for, mine):

@@ -118,8 +118,7 @@ def test_a_batch_tells_each_in_few_queries(world, case, django_assert_max_num_qu
 
 
 def test_a_failed_step_leaves_no_notification(world, sent):
-    with pytest.raises(Exception):  # noqa: B017 - any failure after the step rolls it back
-        with transaction.atomic():
-            actions.request_complete(sent, result=RESULT, actor=world.liaison)
-            raise RuntimeError("later failure in the same transaction")
+    with pytest.raises(RuntimeError, match="later failure"), transaction.atomic():
+        actions.request_complete(sent, result=RESULT, actor=world.liaison)
+        raise RuntimeError("later failure in the same transaction")
     assert Notification.objects.count() == 0

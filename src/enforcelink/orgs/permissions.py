@@ -151,16 +151,22 @@ PERMISSIONS: Mapping[Action, Rule] = {
         "open the administration site (a court's administrator, or `is_staff`)",
     ),
     Action.HANDLE_CASES: Rule(
-        _hats(Role.OFFICER, Role.TEAM_LEADER), COURT, "handle cases as their 承办人: the home's own cases and node lights"
+        _hats(Role.OFFICER, Role.TEAM_LEADER),
+        COURT,
+        "handle cases as their 承办人: the home's own cases and node lights",
     ),
     Action.MONITOR_COURT: Rule(
-        _hats(Role.COMMAND), COURT, "the command centre's watch: the court's overdue nodes, requests unanswered by unit"
+        _hats(Role.COMMAND),
+        COURT,
+        "the command centre's watch: the court's overdue nodes, requests unanswered by unit",
     ),
     Action.SUPERVISE_REGION: Rule(
         _hats(Role.SUPERVISOR), ANY, "the figures of the courts and units of the body's region"
     ),
     Action.VIEW_SETUP: Rule(
-        _hats(Role.ADMIN, OPERATOR, ADMIN_SITE), ANY, "the set-up status: courts, units without liaisons, lists, API keys"
+        _hats(Role.ADMIN, OPERATOR, ADMIN_SITE),
+        ANY,
+        "the set-up status: courts, units without liaisons, lists, API keys",
     ),
 }
 
@@ -283,7 +289,9 @@ def restrict(
     return seen.filter(unit_id=actor.unit_id)
 
 
-def holders(action: Action, *, court_id: int | None = None, unit_id: int | None = None) -> models.QuerySet[User]:
+def holders(
+    action: Action, *, court_id: int | None = None, unit_id: int | None = None
+) -> models.QuerySet[User]:
     """The active people of one court (or unit) whose role the table lets do `action` there: whom
     to tell that something waits for them (the approvers of a court, the liaisons of a unit)."""
     roles = [hat for hat in PERMISSIONS[action].hats if hat in COURT_ROLES or hat in UNIT_ROLES]

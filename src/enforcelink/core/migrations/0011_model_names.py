@@ -4,22 +4,24 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0010_admin_labels'),
+        ("core", "0010_admin_labels"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='audithead',
-            options={'verbose_name': 'audit chain head', 'verbose_name_plural': 'audit chain heads'},
+            name="audithead",
+            options={"verbose_name": "audit chain head", "verbose_name_plural": "audit chain heads"},
         ),
         migrations.AlterModelOptions(
-            name='calendarversion',
-            options={'verbose_name': 'holiday table version', 'verbose_name_plural': 'holiday table versions'},
+            name="calendarversion",
+            options={
+                "verbose_name": "holiday table version",
+                "verbose_name_plural": "holiday table versions",
+            },
         ),
         migrations.AlterModelOptions(
-            name='numbercounter',
-            options={'verbose_name': 'number counter', 'verbose_name_plural': 'number counters'},
+            name="numbercounter",
+            options={"verbose_name": "number counter", "verbose_name_plural": "number counters"},
         ),
     ]

@@ -4,22 +4,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('linkage', '0008_admin_labels_and_unit_type_choices'),
+        ("linkage", "0008_admin_labels_and_unit_type_choices"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='replyreceipt',
-            options={'verbose_name': 'reply receipt', 'verbose_name_plural': 'reply receipts'},
+            name="replyreceipt",
+            options={"verbose_name": "reply receipt", "verbose_name_plural": "reply receipts"},
         ),
         migrations.AlterModelOptions(
-            name='requestevent',
-            options={'ordering': ['at', 'id'], 'verbose_name': 'request step', 'verbose_name_plural': 'request steps'},
+            name="requestevent",
+            options={
+                "ordering": ["at", "id"],
+                "verbose_name": "request step",
+                "verbose_name_plural": "request steps",
+            },
         ),
         migrations.AlterModelOptions(
-            name='requestmessage',
-            options={'ordering': ['at', 'id'], 'verbose_name': 'request message', 'verbose_name_plural': 'request messages'},
+            name="requestmessage",
+            options={
+                "ordering": ["at", "id"],
+                "verbose_name": "request message",
+                "verbose_name_plural": "request messages",
+            },
         ),
     ]
