@@ -166,10 +166,14 @@ REFUSED_KEY = "linkage.refused"
 REFUSED_KEPT = 10  # batches whose refusals the session keeps for their result page
 
 
-def _keep_refused(request: HttpRequest, report: actions.SendReport) -> None:
-    """The refused pairs, for the batch's result page: they are written nowhere else."""
+def _keep_refused(request: HttpRequest, report: actions.SendReport, *, case: Case | None = None) -> None:
+    """The refused pairs, for the batch's result page (they are written nowhere else), and the case
+    whose form sent the batch (None from the many-cases page): the result answers where one came from."""
     kept = dict(request.session.get(REFUSED_KEY, {}))
-    kept[str(report.batch)] = [refusal.as_dict() for refusal in report.refused]
+    kept[str(report.batch)] = {
+        "refused": [refusal.as_dict() for refusal in report.refused],
+        "case": case.pk if case is not None else None,
+    }
     request.session[REFUSED_KEY] = dict(list(kept.items())[-REFUSED_KEPT:])
 
 
@@ -201,7 +205,7 @@ def case_requests(request: HttpRequest, pk: int) -> HttpResponse:
             show_form_errors(error, form)
         else:
             if report.made:
-                _keep_refused(request, report)
+                _keep_refused(request, report, case=case)
                 messages.success(request, _sent_message(report.made))
                 return redirect("request-batch", batch=report.batch)
             refused = [refusal.as_dict() for refusal in report.refused]
@@ -761,8 +765,10 @@ def batch_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch_result(request: HttpRequest, batch: Any) -> HttpResponse:
-    """What one batch made: each request (its case, unit, kind, state, deadline and notice), and
-    the pairs that could not be sent with the reason, kept in the sender's session."""
+    """What one batch made: each request (its unit, kind, state, deadline, result and notice), and
+    the pairs that could not be sent with the reason, kept in the sender's session. A batch sent from
+    a case's form is that case's page (back to the case, no case column); one from the many-cases
+    page lists the cases and offers another such batch."""
     rows = list(
         queries.visible_requests(_user(request)).filter(batch=batch).select_related("notice").order_by("pk")
     )
@@ -771,14 +777,19 @@ def batch_result(request: HttpRequest, batch: Any) -> HttpResponse:
     kinds = {kind: index for index, kind in enumerate(RequestType.values)}
     rows.sort(key=lambda r: (r.case.number, queries.UNIT_TYPE_ORDER.get(r.unit.unit_type, 99),
                              pinyin_key(r.unit.name), kinds.get(r.request_type, 99)))  # fmt: skip
-    refused = _refused_rows(request.session.get(REFUSED_KEY, {}).get(str(batch), []))
+    kept = request.session.get(REFUSED_KEY, {}).get(str(batch))
+    if not isinstance(kept, dict):  # not sent from this session (or kept before the origin was)
+        kept = {
+            "refused": kept or [],
+            "case": rows[0].case_id if len({r.case_id for r in rows}) == 1 else None,
+        }
+    refused = _refused_rows(kept["refused"])
     units = {row.unit_id for row in rows} | {row["unit"] for row in refused}
-    cases = {row.case_id for row in rows} | {row["case"] for row in refused}
     context = {
         "rows": rows,
         "refused": refused,
         "unit": rows[0].unit if len(units) == 1 else None,
-        "case": rows[0].case if len(cases) == 1 else None,
+        "case": rows[0].case if kept["case"] == rows[0].case_id else None,
         "today": timezone.localdate(),
     }
     return render(request, "linkage/batch_result.html", context)
