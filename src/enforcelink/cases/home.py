@@ -145,6 +145,7 @@ class Extensions:
                 asked_by=str(row.requested_by),
                 asked_at=row.requested_at,
                 url=reverse("case-detail", args=[row.case_id]) + "#action-extension_decide",
+                facts=((_("Extension"), _("%(months)s months") % {"months": row.months}, ""),),
             )
             for row in rows.select_related("case", "requested_by").order_by("requested_at", "pk")[:limit]
         ]

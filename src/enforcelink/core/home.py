@@ -57,6 +57,10 @@ class QueueItem:
     asked_by: str
     asked_at: dt.datetime | None
     url: str
+    # What the approver must see before deciding, as (label, value, css class) lines: for a request
+    # the respondents (ID numbers masked), the measure, the amount and the account; for an extension
+    # the months. A css class "num" keeps an amount on one line.
+    facts: tuple[tuple[str, str, str], ...] = ()
 
 
 class ApprovalSource(Protocol):

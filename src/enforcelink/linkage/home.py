@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from enforcelink.core import home
 from enforcelink.core.calendar import compute_deadline
+from enforcelink.linkage import subjects
 from enforcelink.linkage.models import (
     WITH_UNIT,
     AssistanceRequest,
@@ -31,20 +32,45 @@ from enforcelink.orgs.permissions import Action, can, restrict
 SOON_WORKING_DAYS = 3
 
 
+def _submitted() -> QuerySet[RequestEvent]:
+    """The latest "submitted" event of the request in the outer query."""
+    return RequestEvent.objects.filter(request=OuterRef("pk"), kind="submitted").order_by("-at", "-pk")
+
+
+def _facts(row: AssistanceRequest) -> tuple[tuple[str, str, str], ...]:
+    """What the approver must see before a deduction goes out (issue: the president does not approve
+    without the debtor and the account): whom (names, ID numbers masked as on every list, R-ID-05),
+    the measure, how much and where."""
+    subject = subjects.subject_of(row, full=False)
+    whom = "；".join(f"{person.name} {person.id_number}".strip() for person in subject.respondents)
+    facts = [(_("Respondent"), whom or "—", "")]
+    facts.append((_("Measure"), subject.asked or str(row.get_request_type_display()), ""))
+    if subject.amount_text:
+        facts.append((_("Amount"), subject.amount_text, "num"))
+    if subject.account:
+        facts.append((_("Account or certificate"), subject.account, ""))
+    return tuple(facts)
+
+
 class Requests:
     """Assistance requests awaiting approval (a deduction goes out only once approved)."""
 
     def _waiting(self, actor: Any) -> QuerySet[AssistanceRequest]:
         pending = restrict(AssistanceRequest.objects.all(), actor, Action.APPROVE_REQUEST, "case__court")
-        # Four eyes: what the approver drafted is for a colleague to approve.
-        return pending.filter(status=RequestStatus.PENDING_APPROVAL).exclude(created_by_id=actor.pk)
+        # Four eyes (orgs.permissions.is_own_request): neither what the approver drafted nor what they
+        # put before an approver is theirs to approve.
+        return (
+            pending.filter(status=RequestStatus.PENDING_APPROVAL)
+            .annotate(submitter=Subquery(_submitted().values("actor_id")[:1]))
+            .exclude(created_by_id=actor.pk)
+            .filter(Q(submitter__isnull=True) | ~Q(submitter=actor.pk))
+        )
 
     def _items(self, rows: QuerySet[AssistanceRequest], limit: int) -> list[home.QueueItem]:
-        submitted = RequestEvent.objects.filter(request=OuterRef("pk"), kind="submitted").order_by(
-            "-at", "-pk"
-        )
-        rows = rows.select_related("case", "unit", "created_by").annotate(
-            asked_at=Subquery(submitted.values("at")[:1])
+        rows = (
+            rows.select_related("case", "unit", "created_by")
+            .prefetch_related(subjects.respondents_prefetch())
+            .annotate(asked_at=Subquery(_submitted().values("at")[:1]))
         )
         return [
             home.QueueItem(
@@ -54,6 +80,7 @@ class Requests:
                 asked_by=str(row.created_by or ""),
                 asked_at=row.asked_at or row.created_at,
                 url=reverse("request-detail", args=[row.pk]),
+                facts=_facts(row),
             )
             for row in rows.order_by("created_at", "pk")[:limit]
         ]
