@@ -63,11 +63,11 @@ class PartyForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices, initial=PartyKind.PERSON)
     name = TextField(label=_("Name"), max_length=150)
     id_type = forms.ChoiceField(
-        label=_("Document type"),
+        label=_("ID type"),
         choices=[("", _("By kind (resident ID / USCC)")), *IdType.choices],
         required=False,
     )
-    id_number = TextField(label=_("Document number"), max_length=40, required=False)
+    id_number = TextField(label=_("ID number"), max_length=40, required=False)
     legal_representative = TextField(
         label=_("Legal representative (organisations)"), max_length=50, required=False
     )

@@ -24,7 +24,7 @@ class JudgmentForm(forms.Form):
     """登记生效裁判. Amounts and the period stay text so the domain parsers judge them."""
 
     number = TextField(label=_("Judgment case number"), max_length=64)
-    basis_type = forms.ChoiceField(label=_("Document type"), choices=BASIS_CHOICES)
+    basis_type = forms.ChoiceField(label=_("Kind of judgment"), choices=BASIS_CHOICES)
     judge_name = TextField(label=_("Trial judge"), max_length=50)
     effective_on = forms.DateField(label=_("Effective date"), widget=DateInput())
     performance_days = TextField(label=_("Period to perform (days)"), max_length=4, initial="10")
