@@ -126,7 +126,9 @@ def test_the_liaison_sees_the_inbox_in_figures(world, client_for, mine):
     shown = panels(client_for("liaison"))
     assert set(shown) == {"inbox", "notifications"}
     states = {label: count for label, count, _url in shown["inbox"].data["states"]}
-    assert states["Sent"] == 1 and shown["inbox"].data["total"] == 1
+    # The unit's words (the court's "Sent" is, for the unit, new and not yet acknowledged: 待签收).
+    assert list(states) == ["New, not yet acknowledged", "Acknowledged, not yet started", "In progress"]
+    assert states["New, not yet acknowledged"] == 1 and shown["inbox"].data["total"] == 1
     urls = [url for _label, _count, url in shown["inbox"].data["states"]]
     assert urls[0] == reverse("inbox") + "?status=sent"
     other = panels(client_for("other_liaison"))["inbox"]

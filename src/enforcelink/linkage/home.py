@@ -108,6 +108,17 @@ def _inbox_url(**filters: Any) -> str:
     return reverse("inbox") + ("?" + urlencode(filters) if filters else "")
 
 
+def _unit_word(status: str) -> str:
+    """A state as the unit reads it: the court's "sent" is, for the unit, new and not yet acknowledged
+    (待签收); "acknowledged" is acknowledged and not yet started."""
+    words = {
+        RequestStatus.SENT: _("New, not yet acknowledged"),
+        RequestStatus.ACKNOWLEDGED: _("Acknowledged, not yet started"),
+        RequestStatus.IN_PROGRESS: _("In progress"),
+    }
+    return str(words.get(RequestStatus(status), RequestStatus(status).label))
+
+
 def _inbox_panel(actor: Any, today: dt.date) -> home.Panel | None:
     """The unit's inbox in figures: how many wait in each state and by deadline, each a link into the
     inbox filtered so (one query over the unit's open requests, by the (unit, status, due_on) index)."""
@@ -123,9 +134,7 @@ def _inbox_panel(actor: Any, today: dt.date) -> home.Panel | None:
         today=Count("pk", filter=Q(due_on=today)),
         soon=Count("pk", filter=Q(due_on__gt=today, due_on__lte=soon)),
     )
-    states = [
-        (RequestStatus(status).label, figures[status], _inbox_url(status=status)) for status in WITH_UNIT
-    ]
+    states = [(_unit_word(status), figures[status], _inbox_url(status=status)) for status in WITH_UNIT]
     deadlines = [
         (_("Overdue"), figures["overdue"], _inbox_url(overdue="on")),
         (
