@@ -101,3 +101,23 @@ def test_the_list_is_for_court_staff_and_paginated(client, world, case, django_a
     for who in (world.liaison, world.supervisor):
         client.force_login(who)
         assert client.get(reverse("request-waiting")).status_code == 403
+
+
+def test_who_has_no_cases_of_their_own_starts_with_the_court(client, world, case):
+    """The command centre's nav link (协执 › 待答复请求) shows the court's waiting requests, as the
+    home's count does, not an empty "my cases"; an officer and a team leader still start with their own."""
+    mine = _send(_own(case, world.officer), world.unit, world.officer)
+    colleagues = _send(
+        _own(file_case(world.court, world.colleague), world.colleague), world.unit, world.colleague
+    )
+    for who in (world.command, world.president):
+        client.force_login(who)
+        response = client.get(reverse("request-waiting"), HTTP_ACCEPT_LANGUAGE="en")
+        assert response.context["scope"] == "court"
+        assert {row.pk for row in response.context["page"].object_list} == {mine.pk, colleagues.pk}
+        assert _ids(client, scope="mine") == []  # still there to choose
+    client.force_login(world.officer)
+    assert client.get(reverse("request-waiting")).context["scope"] == "mine"
+    leader = UserFactory(username="leader", court=world.court, team=world.team, role=Role.TEAM_LEADER)
+    client.force_login(leader)
+    assert client.get(reverse("request-waiting")).context["scope"] == "mine"

@@ -653,6 +653,14 @@ def _waiting_scopes(user: User) -> dict[str, tuple[str, Q]]:
     return scopes
 
 
+def _default_scope(user: User, scopes: dict[str, tuple[str, Q]]) -> str:
+    """Whoever handles cases starts with their own; who has none (the command centre, the president)
+    starts with the widest scope they may see, not an empty "my cases"."""
+    if can(user, Action.HANDLE_CASES):
+        return "mine"
+    return next(name for name in ("court", "team", "mine") if name in scopes)
+
+
 @login_required
 def waiting(request: HttpRequest) -> HttpResponse:
     """The officer's requests still unanswered (issue 4 §5), the earliest deadline first."""
@@ -660,8 +668,8 @@ def waiting(request: HttpRequest) -> HttpResponse:
     if not can(user, Action.FOLLOW_REQUESTS):
         raise PermissionDenied(_("This list is for court staff."))
     scopes = _waiting_scopes(user)
-    scope = request.GET.get("scope", "mine")
-    scope = scope if scope in scopes else "mine"
+    scope = request.GET.get("scope", "")
+    scope = scope if scope in scopes else _default_scope(user, scopes)
     rows = (
         queries.visible_requests(user)
         .filter(scopes[scope][1], status__in=WAITING)
