@@ -37,7 +37,7 @@ def _node(kind: Any) -> str:
 
 
 def _officers(events: Sequence[AuditEvent]) -> dict[str, str]:
-    """Officers named by username in assignment entries, by their full names: one query."""
+    """Officers named by username in filing and assignment entries, by their full names: one query."""
     names: set[str] = set()
     for event in events:
         names |= {
@@ -68,6 +68,8 @@ def case_filed(event: AuditEvent, scene: Scene) -> Told:
     )
     amounts = {key: after.get(key) for key in ("principal", "interest", "costs")}
     shown = {key: value for key, value in after.items() if key not in amounts or _nonzero(value)}
+    if after.get("officer"):  # an import's or the demo's filing names the officer by login name
+        shown["officer"] = _officer(scene, after["officer"])
     return Told(
         _("%(actor)s filed the case %(number)s") % {"actor": scene.actor, "number": after.get("number", "")},
         narration.changes(Case, None, shown, how),
@@ -269,7 +271,7 @@ def step_recorded(event: AuditEvent, scene: Scene) -> Told:
 
 
 def register() -> None:
-    narration.register("case.filed", case_filed)
+    narration.register("case.filed", case_filed, load=_officers)
     narration.register("case.assigned", case_assigned, load=_officers)
     narration.register("case.reassigned", case_reassigned, load=_officers)
     narration.register("case.closed", case_closed)

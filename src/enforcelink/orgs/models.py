@@ -261,6 +261,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    # Django's first_name/last_name stay empty: the admin's "welcome" and anything else asking
+    # Django for a person's name gets the name people know them by (login names are for signing in).
+    def get_full_name(self) -> str:
+        return str(self)
+
+    def get_short_name(self) -> str:
+        return str(self)
+
     @property
     def is_court_staff(self) -> bool:
         return self.court_id is not None and self.role in COURT_ROLES
