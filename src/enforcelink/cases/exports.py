@@ -3,6 +3,9 @@
 Texts are written as texts (`core.tabular.csv_row`, `xlsx_append`), so a party-made case field that
 starts with "=" cannot become a formula in whoever opens the file. The export stops at
 `EXPORT_LIMIT` rows, read in chunks, the longest overdue first.
+
+The legal basis is written in words (issue 14 §4); the rule id follows in the last column, for the
+specialist who filters or joins by it (a stable key, where the words change with the language).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from enforcelink.cases.models import ProcessNode
+from enforcelink.core.rule_titles import rule_title
 from enforcelink.core.tabular import csv_row, xlsx_append
 
 EXPORT_LIMIT = 50_000
@@ -25,15 +29,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _heads() -> list[str]:
-    return [str(h) for h in (_("Case number"), _("Node"), _("Rule"), _("Due date"), _("Days overdue"),
-                             _("Officer"), _("Team"))]  # fmt: skip
+    return [str(h) for h in (_("Case number"), _("Node"), _("Legal basis"), _("Due date"), _("Days overdue"),
+                             _("Officer"), _("Team"), _("Rule reference (docs/rules.md)"))]  # fmt: skip
 
 
 def _rows(nodes: QuerySet[ProcessNode], today: dt.date) -> Iterator[list[Any]]:
     for node in nodes[:EXPORT_LIMIT].iterator(chunk_size=2000):
         case = node.case
-        yield [case.number, node.get_kind_display(), node.rule_id, node.due_on.isoformat(),
-               (today - node.due_on).days, str(case.officer or ""), str(case.team or "")]  # fmt: skip
+        yield [case.number, node.get_kind_display(), rule_title(node.rule_id), node.due_on.isoformat(),
+               (today - node.due_on).days, str(case.officer or ""), str(case.team or ""), node.rule_id]  # fmt: skip
 
 
 def overdue_export(nodes: QuerySet[ProcessNode], today: dt.date, fmt: str) -> HttpResponse:
