@@ -122,3 +122,30 @@ def test_a_failed_step_leaves_no_notification(world, sent):
         actions.request_complete(sent, result=RESULT, actor=world.liaison)
         raise RuntimeError("later failure in the same transaction")
     assert Notification.objects.count() == 0
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_decision_marks_every_approvers_waiting_note_read(world, case, leader, approve):
+    """Once decided, a request asks nothing more of the approvers: the note that asked each of them
+    (the decider and the others) is read; another request's note stays unread."""
+    second_leader = UserFactory(username="leader2", court=world.court, team=world.team, role=Role.TEAM_LEADER)
+    request = actions.request_create(case, ask(world.unit, "deduct", amount="1000.00"), actor=world.officer)
+    other = actions.request_create(case, ask(world.unit, "deduct", amount="5.00"), actor=world.officer)
+    actions.request_send(request, actor=world.officer)
+    actions.request_send(other, actor=world.officer)
+    approvers = {world.president, leader, second_leader}
+    waiting = Notification.objects.filter(kind="request.submitted", read_at__isnull=True)
+    assert {n.user for n in waiting} == approvers and waiting.count() == 6
+    actions.request_approve(request, approve=approve, note="金额有误", actor=leader)
+    left = Notification.objects.filter(kind="request.submitted", read_at__isnull=True)
+    assert {n.user for n in left} == approvers  # the other request still asks each of them
+    assert all(n.url.endswith(f"/{other.pk}/") for n in left) and left.count() == 3
+    assert not [n for n in notes(world.officer) if n.read_at is not None]  # nobody else's notes touched
+
+
+def test_a_failed_decision_leaves_the_waiting_notes_unread(world, case, leader):
+    request = actions.request_create(case, ask(world.unit, "deduct", amount="1000.00"), actor=world.officer)
+    actions.request_send(request, actor=world.officer)
+    with pytest.raises(Exception):  # noqa: B017 - a refusal without a reason is refused whole
+        actions.request_approve(request, approve=False, note="", actor=leader)
+    assert Notification.objects.filter(kind="request.submitted", read_at__isnull=False).count() == 0

@@ -105,3 +105,18 @@ def mark(user: Any, pk: int, *, read: bool) -> Notification:
 
 def mark_all_read(user: Any) -> int:
     return mine(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def settle(user_ids: Iterable[int], *, kind: str, urls: Iterable[str]) -> int:
+    """Mark read what no longer asks anything of these people: e.g. once a request is decided, every
+    approver's "approval waiting" note for it (its `kind` and `url`). Led by the (user, read_at) index;
+    must run inside the deciding action's transaction, like `notify_all`."""
+    ids, links = sorted(set(user_ids)), sorted(set(urls))
+    if not ids or not links:
+        return 0
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("settle inside the action's transaction.atomic()")
+    unread_notes = Notification.objects.filter(
+        user_id__in=ids, read_at__isnull=True, kind=kind, url__in=links
+    )
+    return unread_notes.update(read_at=timezone.now())

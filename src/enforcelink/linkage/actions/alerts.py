@@ -6,7 +6,8 @@
   unit's liaisons;
 - a request put before an approver: the court's approvers (whom `Action.APPROVE_REQUEST` names,
   except its author and whoever submitted it, who may not approve it: four eyes);
-- the approver's decision: who drafted it and who submitted it.
+- the approver's decision: who drafted it and who submitted it; and every approver's "approval
+  waiting" note for it is marked read (it asks nothing more of them).
 
 Whoever acted is never told of their own step. A batch of steps costs a few queries whatever its
 size: the requests' names in one, the approvers or liaisons in one each, the submitters in one, and
@@ -23,7 +24,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from enforcelink.core.notifications import Note, notify_all
+from enforcelink.core.notifications import Note, notify_all, settle
 from enforcelink.linkage.models import AssistanceRequest, RequestEvent, RequestMessage, RequestType, Side
 from enforcelink.orgs.models import ApiKey, Role, User
 from enforcelink.orgs.permissions import Action, holders
@@ -119,6 +120,20 @@ def notify_steps(trail: Iterable[Step]) -> None:
         for pk in sorted(p for p in people if p is not None and p != actor_id):
             notes.append(Note(pk, f"request.{kind}", text, url, row["case_id"]))
     notify_all(notes)
+    _settle_approvals([names[s.event.request_id] for s in told if s.event.kind in DECISIONS])
+
+
+def _settle_approvals(decided: list[dict[str, Any]]) -> None:
+    """A decided request asks nothing more of the court's approvers: their "approval waiting" notes
+    for it are marked read, in the decision's transaction (one query for the approvers, one update)."""
+    if not decided:
+        return
+    approvers = _approvers({row["court_id"] for row in decided})
+    settle(
+        {pk for row in decided for pk in approvers.get(row["court_id"], set())},
+        kind="request.submitted",
+        urls={reverse("request-detail", args=[row["pk"]]) for row in decided},
+    )
 
 
 def _side(step: Step) -> str:
