@@ -194,3 +194,21 @@ def test_the_pages_tell_whoever_submitted_a_colleagues_draft_that_another_approv
     leader = UserFactory(court=world.court, role=Role.TEAM_LEADER)
     client.force_login(leader)
     assert "own-request" not in client.get(reverse("request-detail", args=[draft.pk])).content.decode()
+
+
+def test_each_request_is_a_row_with_its_facts_and_the_decision_below(client, world, case):
+    """Readable at 1440 px: the facts in a definition list, the case number on one line, the reason
+    box labelled in full and as wide as the row (the table cut it to "理由（不…")."""
+    request = actions.request_create(case, ask(world.unit, "deduct", amount="1000.00"), actor=world.officer)
+    actions.request_send(request, actor=world.officer)
+    client.force_login(world.president)
+    text = client.get(reverse("request-approvals"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = text[text.index(f'data-request="{request.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert 'class="case-number nowrap"' in row and case.number in row
+    assert '<dl class="facts approval-facts">' in row
+    for label in ("Respondent", "What is asked", "Purpose", "Legal basis"):
+        assert f"<dt>{label}</dt>" in row
+    assert row.index("</dl>") < row.index('<form method="post" class="decision-form"')
+    assert f'<label for="note-{request.pk}">Reason (required to refuse)</label>' in row
+    assert f'<textarea id="note-{request.pk}" name="note"' in row
