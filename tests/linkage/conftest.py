@@ -6,15 +6,30 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from enforcelink.cases.actions import PartyInput
 from enforcelink.linkage.actions import Ask, request_create, request_send
 from enforcelink.orgs.api_auth import api_key_issue
 from enforcelink.orgs.models import Role, UnitType
-from tests.factories import UnitFactory, UserFactory, file_case
+from tests.factories import PERSON_IDS, UnitFactory, UserFactory, file_case
 
 
 @pytest.fixture
 def case(world):
     return file_case(world.court, world.officer, principal="50000.00")
+
+
+def file_person_case(world, name="李四"):
+    """A case against a natural person: what the police's person-only inquiries need (R-EXIT-01)."""
+    parties = [
+        PartyInput(role="applicant", kind="person", name="张三", id_number=PERSON_IDS[0]),
+        PartyInput(role="respondent", kind="person", name=name, id_number=PERSON_IDS[1]),
+    ]
+    return file_case(world.court, world.officer, principal="50000.00", parties=parties)
+
+
+@pytest.fixture
+def person_case(world):
+    return file_person_case(world)
 
 
 @pytest.fixture

@@ -89,9 +89,10 @@ def test_send_starts_the_clock_and_attaches_the_notice(world, case):
     assert set(rendered.after["sha256"].values()) == set(notice.files.values_list("sha256", flat=True))
 
 
-def test_the_sent_entry_records_the_notice_issued_with_it(world, case, police):
+def test_the_sent_entry_records_the_notice_issued_with_it(world, person_case, police):
     """One action, one trail entry: the notice issued with a send is named in the request's "sent"
     (and the case's timeline), not in an entry of its own."""
+    case = person_case  # the household inquiry is about a natural person (R-EXIT-01)
     single = actions.request_send(actions.request_create(case, ask(world.unit), actor=world.officer),
                                   actor=world.officer)  # fmt: skip
     batch = actions.requests_fan_out(
@@ -206,7 +207,8 @@ def test_both_sides_write_in_one_thread(world, draft):
         actions.message_post(draft, body="?", actor=world.other_liaison)
 
 
-def test_one_case_to_many_units_is_all_or_nothing(world, case, police):
+def test_one_case_to_many_units_is_all_or_nothing(world, person_case, police):
+    case = person_case  # the household inquiry is about a natural person (R-EXIT-01)
     asks = [ask(world.unit), ask(police, "inquire_household")]
     made = actions.requests_fan_out(case, asks, actor=world.officer)
     assert [r.status for r in made] == ["sent", "sent"] and len({r.batch for r in made}) == 1

@@ -195,7 +195,7 @@ def test_cancellation_is_pushed_and_units_without_endpoint_poll(world, case, end
     actions.request_cancel(request, reason="已履行", actor=world.officer)
     assert list(Delivery.objects.filter(request=request).values_list("event", flat=True).order_by("pk")) == [
         "request.sent", "request.cancelled"]  # fmt: skip
-    other = actions.request_send(actions.request_create(case, ask(police, "inquire_household"), actor=world.officer),
+    other = actions.request_send(actions.request_create(case, ask(police, "exit_restriction"), actor=world.officer),
                                  actor=world.officer)  # fmt: skip
     assert not Delivery.objects.filter(request=other).exists()
 

@@ -65,7 +65,8 @@ def test_a_good_sheet_answers_every_row(world, case, tmp_path):
 def test_a_bad_row_changes_nothing_and_names_row_and_column(world, case, tmp_path):
     first, second = _sent(world, case)
     path = _sheet(tmp_path, [
-        {"id": first.pk, "outcome": "完成", "found": "是"},
+        {"id": first.pk, "outcome": "完成", "found": "是", "accounts.1.institution": "农商行",
+         "accounts.1.account": "62170001", "accounts.1.balance": "100.00"},
         {"id": second.pk, "outcome": "完成", "found": "是", "accounts.1.institution": "x", "accounts.1.account": "1",
          "accounts.1.balance": "1.234"},
         {"id": 999999, "outcome": "完成", "found": "否"},

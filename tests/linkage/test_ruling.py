@@ -141,10 +141,10 @@ def test_a_resent_request_keeps_its_ruling(world, case):
 def test_a_measure_without_its_own_text_gets_the_general_ruling_per_measure(world, case, police):
     """Exit restriction (police, a control) has no ruling variant: the general text names the measure,
     and another measure of the case gets its own general ruling."""
-    Responsibility.objects.create(unit_type="police", request_type="locate_person", sla_amount=1,
+    Responsibility.objects.create(unit_type="police", request_type="assist_detention", sla_amount=1,
                                   sla_unit="days", attachments=["assistance_notice", "ruling"])  # fmt: skip
     exit_restriction, locate = actions.requests_fan_out(
-        case, [ask(police, "exit_restriction"), ask(police, "locate_person")], actor=world.officer
+        case, [ask(police, "exit_restriction"), ask(police, "assist_detention")], actor=world.officer
     )
     assert exit_restriction.ruling.variant == locate.ruling.variant == ""
     assert exit_restriction.ruling != locate.ruling

@@ -97,7 +97,29 @@ LABELS = {
     "numbers": _("Phone numbers"),
     "status": _("Number status (in use, suspended …)"),
     "address": _("Address given at registration"),
+    "registration_authority": _("Registered at (police station)"),
+    "last_exit_on": _("Last left the country on"),
 }
+# A person inquiry finds a record of someone, not property (issue 14 §3): what differs from `LABELS`.
+RECORD_FOUND = {"found": _("Record found")}
+TYPE_LABELS: dict[str, dict[str, Any]] = {
+    "inquire_household": RECORD_FOUND,
+    "inquire_exit_entry": {**RECORD_FOUND, "documents": _("Exit-entry documents held")},
+    "inquire_marriage": RECORD_FOUND,
+    "inquire_phone": RECORD_FOUND,
+    "inquire_tax": RECORD_FOUND,
+    "inquire_social_insurance": RECORD_FOUND,
+    "locate_person": {
+        "found": _("Whereabouts found"),
+        "location": _("Last known whereabouts"),
+        "seen_at": _("Last seen on"),
+    },
+}
+
+
+def field_label(name: str, request_type: str = "") -> Any:
+    """A result field's label as the request type's reply form shows it; None for an unknown name."""
+    return TYPE_LABELS.get(request_type, {}).get(name) or LABELS.get(name)
 
 
 def _kind_groups() -> list[tuple[Any, list[tuple[str, Any]]]]:
@@ -301,8 +323,8 @@ class BatchForm(forms.Form):
         return {name: data[name] for name in ("measure", "amount", "account") if data.get(name)}
 
 
-def _field(spec: policy.Field, *, required: bool) -> forms.Field:
-    label = LABELS.get(spec.name, spec.name)
+def _field(spec: policy.Field, *, required: bool, request_type: str = "") -> forms.Field:
+    label = field_label(spec.name, request_type) or spec.name
     if spec.kind == "bool":
         return forms.TypedChoiceField(
             label=label, choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))], required=required,
@@ -318,14 +340,17 @@ class ResultForm(forms.Form):
 
     def __init__(self, request_type: str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.request_type = request_type
         self.specs = policy.result_fields(request_type)
         for spec in self.specs:
-            if spec.kind != "items":
-                self.fields[spec.name] = _field(spec, required=False)  # the domain check says what is missing
+            if spec.kind != "items":  # the domain check says what is missing
+                self.fields[spec.name] = _field(spec, required=False, request_type=request_type)
                 continue
             for row in range(ITEM_ROWS):
                 for sub in spec.item:
-                    self.fields[f"{spec.name}-{row}-{sub.name}"] = _field(sub, required=False)
+                    self.fields[f"{spec.name}-{row}-{sub.name}"] = _field(
+                        sub, required=False, request_type=request_type
+                    )
         self.fields["attachments"] = AttachmentsField()  # the statement or extract behind the result
 
     def tables(self) -> list[tuple[str, list[str], list[list[forms.BoundField]]]]:
@@ -333,11 +358,11 @@ class ResultForm(forms.Form):
         out = []
         for spec in self.specs:
             if spec.kind == "items":
-                columns = [str(LABELS.get(sub.name, sub.name)) for sub in spec.item]
+                columns = [str(field_label(sub.name, self.request_type) or sub.name) for sub in spec.item]
                 rows = [
                     [self[f"{spec.name}-{row}-{sub.name}"] for sub in spec.item] for row in range(ITEM_ROWS)
                 ]
-                out.append((str(LABELS.get(spec.name, spec.name)), columns, rows))
+                out.append((str(field_label(spec.name, self.request_type) or spec.name), columns, rows))
         return out
 
     def scalars(self) -> list[forms.BoundField]:
@@ -362,6 +387,9 @@ class ResultForm(forms.Form):
         """`result.accounts.0.balance` → the `accounts-0-balance` input; anything else above the form."""
         for item in error.errors if isinstance(error, ErrorList) else [error]:
             name = (item.field or "").removeprefix("result.").replace(".", "-")
+            spec = next((spec for spec in self.specs if spec.name == name and spec.kind == "items"), None)
+            if spec is not None:  # a list that must not be empty: beside its first row's first cell
+                name = f"{name}-0-{spec.item[0].name}"
             self.add_error(name if name in self.fields else None, str(item.message))
 
 

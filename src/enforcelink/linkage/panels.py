@@ -19,7 +19,7 @@ from enforcelink.core import narration
 from enforcelink.core.errors import DomainError
 from enforcelink.core.money import format_yuan, parse_amount
 from enforcelink.linkage import policy, queries
-from enforcelink.linkage.forms import LABELS
+from enforcelink.linkage.forms import field_label
 from enforcelink.linkage.models import AssistanceRequest
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, can
@@ -42,8 +42,8 @@ class UnitGroup:
     kinds: list[Kind] = field(default_factory=list)
 
 
-def _label(name: str) -> str:
-    return str(LABELS.get(name, narration.humanise(name)))
+def _label(name: str, request_type: str) -> str:
+    return str(field_label(name, request_type) or narration.humanise(name))
 
 
 def _value(spec: policy.Field | None, value: Any) -> str:
@@ -73,7 +73,9 @@ def result_summary(request_type: str, result: Any) -> list[str]:
         spec = specs.get(name)
         if isinstance(value, list):
             items = {item.name: item for item in spec.item} if spec is not None else {}
-            lines.append(_("%(label)s: %(count)d") % {"label": _label(name), "count": len(value)})
+            lines.append(
+                _("%(label)s: %(count)d") % {"label": _label(name, request_type), "count": len(value)}
+            )
             for row in value[:ITEMS_SHOWN]:
                 cells = row.items() if isinstance(row, dict) else [("", row)]
                 lines.append(
@@ -82,7 +84,10 @@ def result_summary(request_type: str, result: Any) -> list[str]:
             if len(value) > ITEMS_SHOWN:
                 lines.append(_("… and %(count)d more") % {"count": len(value) - ITEMS_SHOWN})
         else:
-            lines.append(_("%(label)s: %(value)s") % {"label": _label(name), "value": _value(spec, value)})
+            lines.append(
+                _("%(label)s: %(value)s")
+                % {"label": _label(name, request_type), "value": _value(spec, value)}
+            )
     return lines
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -168,6 +169,29 @@ def ruling_variant(request_type: str) -> str:
     return variant if variant in RULING_VARIANTS else ""
 
 
+# --- whom a request can be about -------------------------------------------------------------------
+
+# Requests about a natural person only: a household register, exit-entry documents, a marriage and
+# a whereabouts exist for people, not for a company. Where the respondent is an organisation, the
+# measures that reach a person bind its legal representative, principal or responsible person
+# (R-EXIT-01, R-RESTRICT-02) — a case of its own against them, not an inquiry about the company.
+PERSON_ONLY = frozenset({"inquire_household", "inquire_exit_entry", "inquire_marriage", "locate_person"})
+
+
+def check_subject(request_type: str, respondent_kinds: Iterable[str]) -> None:
+    """R-EXIT-01 / R-RESTRICT-02: a person-only request (`PERSON_ONLY`) needs at least one respondent
+    who is a natural person ("person"); a case against organisations only is refused, coded."""
+    if request_type in PERSON_ONLY and "person" not in set(respondent_kinds):
+        raise RuleViolation(
+            "PERSON_ONLY_REQUEST",
+            _(
+                "This inquiry is about a natural person, and none of the case's respondents is one: "
+                "ask it about the legal representative or responsible person in their own case."
+            ),
+            field="request_type",
+        )
+
+
 # --- the lifecycle ---------------------------------------------------------------------------------
 
 # (from status) -> {transition: to status}; who may make it is checked by the action.
@@ -295,7 +319,7 @@ REQUIRED_WHEN: dict[str, tuple[tuple[str, bool, tuple[str, ...]], ...]] = {
 }  # fmt: skip
 # Dates of something done are not after the day of the answer; a term still running is not over.
 PAST_DATES = ("registered_on", "released_on", "seen_at", "served_on", "detained_on", "carried_out_on",
-              "notified_on", "pushed_on")  # fmt: skip
+              "notified_on", "pushed_on", "last_exit_on")  # fmt: skip
 FUTURE_DATES = ("valid_until", "controlled_until", "frozen_until", "seized_until")
 GENERIC_RESULT = (Field("outcome", "text"), NOTE)
 
@@ -328,13 +352,46 @@ RESULT_FIELDS.update({
     "inquire_social_insurance": _found(_optional("employer", "text"), _optional("insurance_status", "text"),
                                        _optional("monthly_pension", "amount")),
     "inquire_exit_entry": _found(_list("documents", Field("document_type", "text"), Field("number", "text"),
-                                       _optional("valid_until", "date"))),
-    "inquire_household": _found(_optional("registered_address", "text"), _optional("current_address", "text")),
+                                       _optional("valid_until", "date")), _optional("last_exit_on", "date")),
+    "inquire_household": _found(_optional("registered_address", "text"), _optional("current_address", "text"),
+                                _optional("registration_authority", "text")),
     "inquire_marriage": _found(_optional("marital_status", "text"), _optional("spouse", "text"),
                                _optional("registered_on", "date")),
     "inquire_phone": _found(_list("numbers", Field("number", "text"), _optional("status", "text"),
                                   _optional("address", "text"))),
 })  # fmt: skip
+
+
+# What an answer of "found" must name (issue 14 §3): for each type, groups of fields of which at least
+# one is given — a vehicle with its plate, an address, a document — never a bare {"found": true}.
+FOUND_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    **dict.fromkeys(("inquire_deposits", "inquire_online_funds", "inquire_housing_fund", "inquire_securities"),
+                    (("accounts",),)),
+    **dict.fromkeys(("inquire_real_estate", "archive_search", "inquire_ships"), (("items",),)),
+    "inquire_vehicles": (("vehicles",),),
+    "inquire_equity": (("equity",),),
+    "inquire_tax": (("tax_records", "refunds"),),
+    "inquire_social_insurance": (("employer", "insurance_status", "monthly_pension"),),
+    "inquire_exit_entry": (("documents",),),
+    "inquire_household": (("registered_address",),),
+    "inquire_marriage": (("marital_status",),),
+    "inquire_phone": (("numbers",),),
+    "locate_person": (("location",), ("seen_at",)),
+}  # fmt: skip
+
+
+def check_found(request_type: str, cleaned: dict[str, Any]) -> None:
+    """An answer that says found names what was found (`FOUND_NEEDS`), coded FOUND_WITHOUT_DETAILS
+    with the field to fill in; an answer of not found needs nothing more."""
+    if cleaned.get("found") is not True:
+        return
+    for group in FOUND_NEEDS.get(request_type, ()):
+        if not any(cleaned.get(name) not in (None, "", []) for name in group):
+            raise InvalidInput(
+                "FOUND_WITHOUT_DETAILS",
+                _("The answer says found: name what was found here."),
+                field=f"result.{group[0]}",
+            )
 
 
 def result_fields(request_type: str) -> tuple[Field, ...]:
@@ -403,6 +460,7 @@ def clean_result(request_type: str, payload: Any) -> dict[str, Any]:
         for name in needed:
             if cleaned.get(flag) is value and name not in cleaned:
                 raise _bad(name, _("This field is required."))
+    check_found(request_type, cleaned)
     if cleaned.get("detained") and not cleaned.get("vehicle_found"):
         raise _bad("detained", _("A vehicle that was not found cannot have been detained."))
     if "price" in cleaned and Decimal(cleaned["price"]) <= 0:  # a price inquiry that names no price

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from enforcelink.cases.models import Party, PartyRole
 from enforcelink.core.text import pinyin_key
 from enforcelink.linkage import policy
 from enforcelink.linkage.models import (
@@ -139,6 +140,18 @@ def open_requests(case_ids: Iterable[int], unit_ids: Iterable[int]) -> list[Assi
             case_id__in=set(case_ids), unit_id__in=set(unit_ids), status__in=OPEN
         ).only("pk", "case_id", "unit_id", "request_type", "details", "status")
     )
+
+
+def respondent_kinds(case_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Each case's respondents' kinds (person, organisation), in one query: whom a person-only
+    request could be about (`policy.check_subject`)."""
+    kinds: dict[int, set[str]] = {}
+    rows = Party.objects.filter(case_id__in=set(case_ids), role=PartyRole.RESPONDENT).values_list(
+        "case_id", "kind"
+    )
+    for case_id, kind in rows:
+        kinds.setdefault(case_id, set()).add(kind)
+    return kinds
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +37,21 @@ BANKS = (
     "中国建设银行綦江支行",
     "中国邮政储蓄银行綦江支行",
 )
+
+
+# Units answered by people, never by a simulator: sources of unit ids that an app above linkage
+# registers in its ready() (the demo: the unit whose liaison `demo-logins` prints, so that a newcomer
+# logging in as that liaison finds an inbox to work, not one emptied by a simulator within seconds).
+HUMAN_UNIT_SOURCES: list[Callable[[], Iterable[int]]] = []
+
+
+def leave_to_people(source: Callable[[], Iterable[int]]) -> None:
+    if source not in HUMAN_UNIT_SOURCES:
+        HUMAN_UNIT_SOURCES.append(source)
+
+
+def human_units() -> set[int]:
+    return {pk for source in HUMAN_UNIT_SOURCES for pk in source()}
 
 
 LINGER = 0.5  # seconds a due reply may wait for its page to fill (batch mode)
@@ -404,7 +420,15 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "share": ("认缴出资50万元（持股25%）", "实缴出资120万元（持股60%）"),
     "document_type": ("普通护照", "往来港澳通行证", "往来台湾通行证"),
     "status": ("在用", "停机"),
+    "registration_authority": ("綦江区公安局古南派出所", "綦江区公安局文龙派出所", "綦江区公安局三江派出所"),
+    "marital_status": ("已婚",),
+    "spouse": ("王某某", "刘某某", "陈某某"),
+    "employer": ("重庆某建材有限公司", "綦江某商贸有限公司", "重庆某物流有限公司"),
+    "insurance_status": ("在职参保缴费", "暂停缴费", "退休领取养老金"),
+    "holdings": ("长江电力 2,000股", "重庆银行 5,000股", "国债逆回购 100,000元"),
+    "encumbrance": ("无", "已抵押给中国建设银行綦江支行"),
 }
+ADDRESSES = ("registered_address", "current_address", "address")
 
 
 def _text(name: str, request_type: str, rng: random.Random) -> str:
@@ -432,6 +456,8 @@ def _text(name: str, request_type: str, rng: random.Random) -> str:
         return f"渝（{rng.randrange(2015, 2025)}）綦江区不动产权第{rng.randrange(1000000, 9999999)}号"
     if name == "location":
         return f"重庆市綦江区{rng.choice(STREETS)}"
+    if name in ADDRESSES:
+        return f"重庆市綦江区{rng.choice(STREETS)}{rng.randrange(1, 300)}号"
     if name == "outcome":
         return "已按通知办理"
     return ""
@@ -473,10 +499,16 @@ def _value(spec: policy.Field, ask: _Ask, rng: random.Random) -> Any:
         return _amount(spec.name, rng, ask.cap if capped else None)
     if spec.kind == "date":
         return _date(spec.name, rng, ask.today)
-    if spec.kind == "items":
-        return [{sub.name: _value(sub, ask, rng) for sub in spec.item if sub.required}
+    if spec.kind == "items":  # each row with what a unit keeps of it (an optional cell when known)
+        rows = [{sub.name: _value(sub, ask, rng) for sub in spec.item if sub.required or _known(sub, ask)}
                 for _ in range(rng.randint(1, 3))] if ask.found else []  # fmt: skip
-    return _text(spec.name, ask.request_type, rng) or "—"
+        return [{name: cell for name, cell in row.items() if cell != ""} for row in rows]
+    return _text(spec.name, ask.request_type, rng) or ("—" if spec.required else "")
+
+
+def _known(spec: policy.Field, ask: _Ask) -> bool:
+    """An optional detail the simulator can make up realistically: any date or amount, a text it knows."""
+    return spec.kind in ("date", "amount") or bool(_text(spec.name, ask.request_type, random.Random(0)))
 
 
 def _cap(details: dict[str, Any] | None) -> Decimal | None:
@@ -492,14 +524,19 @@ def result_for(
 ) -> dict[str, Any]:
     """A result of the type's shape (policy.RESULT_FIELDS) that the platform accepts: no more frozen,
     deducted or released than the request's `details` ask for and dates that fit `today`
-    (policy.check_result_against), and what a yes or a no makes necessary (policy.REQUIRED_WHEN).
-    About 40% of inquiries find something; most measures are carried out."""
+    (policy.check_result_against), what a yes or a no makes necessary (policy.REQUIRED_WHEN), and for
+    an inquiry that finds something what was found (policy.FOUND_NEEDS: a vehicle with its plate, an
+    address, a document, with the details a unit keeps). About 40% of inquiries find something; most
+    measures are carried out."""
     inquiry = request_type.startswith("inquire_") or request_type == "archive_search"
     ask = _Ask(
         request_type, rng.random() < (0.4 if inquiry else 0.85), _cap(details), today or dt.date.today()
     )
     needed = {name for flag, value, names in policy.REQUIRED_WHEN.get(request_type, ()) if value is ask.found
               for name in names}  # fmt: skip
+    if ask.found and request_type in policy.FOUND_NEEDS:  # what was found, in the details a unit keeps
+        needed |= {spec.name for spec in policy.result_fields(request_type) if _known(spec, ask)}
+        needed |= {name for group in policy.FOUND_NEEDS[request_type] for name in group}
     result = {}
     for spec in policy.result_fields(request_type):
         if spec.required or spec.kind == "items" or spec.name in needed:

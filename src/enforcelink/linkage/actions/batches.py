@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from enforcelink.cases.actions import ensure_open
-from enforcelink.cases.models import Case
+from enforcelink.cases.models import Case, PartyRole
 from enforcelink.core.errors import DomainError, NotFound, RuleViolation
 from enforcelink.core.rows import insert_rows
 from enforcelink.documents.actions import documents_reserve
@@ -124,7 +124,9 @@ def requests_check(
     responsibility list, with the overrides), nobody at the unit could receive it, or the same
     request (same kind and details) is still open there. A pair asked twice counts once. A case the
     actor may not send on is "not found" for the whole call; an invalid purpose, legal basis or
-    amount raises its coded error, since it would refuse every pair alike. Five queries."""
+    amount raises its coded error, since it would refuse every pair alike. A person-only kind
+    (`policy.PERSON_ONLY`) on a case with no natural person among its respondents is refused too.
+    Five queries, six with a person-only kind."""
     pairs = list({(case.pk, ask.unit.pk, ask.request_type): (case, ask) for case, ask in pairs}.values())
     for case in {case.pk: case for case, _ask in pairs}.values():
         if not can(actor, Action.SEND_REQUEST, case):
@@ -133,10 +135,13 @@ def requests_check(
     units = {unit.pk: unit for unit in queries.directory_units(actor).filter(pk__in=wanted)}
     lists = queries.responsibility_lists(units.values())
     waiting = queries.open_requests({case.pk for case, _ask in pairs}, units)
+    # Whom each case is against, read only when a person-only kind is asked (R-EXIT-01).
+    person_only = {case.pk for case, ask in pairs if ask.request_type in policy.PERSON_ONLY}
+    kinds = queries.respondent_kinds(person_only) if person_only else {}
     going: list[tuple[Case, Ask]] = []
     refused: list[Refusal] = []
     for case, ask in pairs:
-        refusal = _refusal(case, ask, units.get(ask.unit.pk), lists, waiting)
+        refusal = _refusal(case, ask, units.get(ask.unit.pk), lists, waiting, kinds.get(case.pk, set()))
         if refusal is None:
             going.append((case, ask))
         else:
@@ -146,7 +151,7 @@ def requests_check(
 
 def _refusal(
     case: Case, ask: Ask, unit: LinkageUnit | None, lists: dict[int, dict[str, policy.Entry]],
-    waiting: list[AssistanceRequest],
+    waiting: list[AssistanceRequest], respondent_kinds: set[str],
 ) -> Refusal | None:  # fmt: skip
     """Why this pair cannot go, or None."""
 
@@ -167,6 +172,10 @@ def _refusal(
     except DomainError as error:
         if error.field not in PER_PAIR_FIELDS:
             raise
+        return refused(error)
+    try:
+        policy.check_subject(ask.request_type, respondent_kinds)
+    except DomainError as error:
         return refused(error)
     if not getattr(unit, "reachable", True):
         return refused(RuleViolation(
@@ -211,6 +220,11 @@ def requests_batch(
         entries.append(clean_ask(ask, lists[ask.unit.pk]))
     with transaction.atomic():
         cases = _lock_cases({case.pk for case, _ask in pairs}, actor, drafts_only=not send)
+        for case, ask in pairs:
+            parties = cases[case.pk].parties.all()  # prefetched by the lock
+            policy.check_subject(
+                ask.request_type, (p.kind for p in parties if p.role == PartyRole.RESPONDENT)
+            )
         requests = [
             AssistanceRequest(
                 case=cases[case.pk], unit=ask.unit, request_type=ask.request_type, purpose=ask.purpose.strip()[:300],

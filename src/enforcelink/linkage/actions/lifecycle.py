@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from enforcelink.cases.actions import ensure_open, staff_case
 from enforcelink.cases.models import Case
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
-from enforcelink.linkage import policy
+from enforcelink.linkage import policy, queries
 from enforcelink.linkage.actions.access import court_request, unit_request
 from enforcelink.linkage.actions.inputs import Ask, clean_ask, clean_reason
 from enforcelink.linkage.actions.notices import dispatch
@@ -48,6 +48,7 @@ def request_create(case: Case, ask: Ask, *, actor: User, batch: uuid.UUID | None
     with transaction.atomic():
         locked = staff_case(case, actor, Action.DRAFT_REQUEST)
         ensure_open(locked)
+        policy.check_subject(ask.request_type, queries.respondent_kinds([locked.pk]).get(locked.pk, set()))
         request = AssistanceRequest.objects.create(
             case=locked, unit=ask.unit, request_type=ask.request_type, purpose=ask.purpose.strip()[:300],
             legal_basis=ask.legal_basis.strip()[:200], details=ask.details, sla_amount=entry.sla_amount,
