@@ -12,3 +12,8 @@ class DemoConfig(AppConfig):
 
         # The trail's label of what `demo-data` creates (world.build_world), in words.
         narration.name_machine("demo-data", gettext_lazy("demo data"))
+        # The printed liaison's unit answers by hand: `simulate agencies` leaves it alone.
+        from enforcelink.demo.linkage import human_units
+        from enforcelink.linkage.simulator import leave_to_people
+
+        leave_to_people(human_units)

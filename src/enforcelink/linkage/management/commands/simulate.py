@@ -3,6 +3,8 @@ processes that answer the platform's requests over its machine API on 127.0.0.1 
 
 Each simulated unit gets a fresh API key named "simulator" (earlier simulator keys of that unit are
 revoked), then polls, acknowledges and replies with realistic data after a delay, with a fault rate.
+Units left to people (`simulator.HUMAN_UNIT_SOURCES`: the demo's printed liaison's) are skipped
+unless named with --unit-ids.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from enforcelink.core import audit
 from enforcelink.core.actors import SystemActor
 from enforcelink.linkage.models import UnitEndpoint
-from enforcelink.linkage.simulator import Agency, Faults
+from enforcelink.linkage.simulator import Agency, Faults, human_units
 from enforcelink.orgs.api_auth import api_key_issue, api_key_revoke
 from enforcelink.orgs.models import ApiKey, LinkageUnit
 
@@ -108,6 +110,11 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(_("--unit-ids is a comma-separated list of unit ids.")) from None
             chosen = LinkageUnit.objects.filter(active=True, pk__in=ids)
+        else:  # units left to people (the demo's printed liaison) only when named by --unit-ids
+            people = human_units()
+            for unit in chosen.filter(pk__in=people).order_by("pk"):
+                self.stdout.write(_("%(unit)s is left to its people: not simulated.") % {"unit": unit.name})
+            chosen = chosen.exclude(pk__in=people)
         units = list(chosen.order_by("pk"))
         if not units:
             raise CommandError(_("No active units of these types: load the demo data first."))
