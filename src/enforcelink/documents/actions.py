@@ -344,6 +344,8 @@ def document_issue(
     policy.check_subject(kind, judgment=_on_judgment(subject, kind))
     with transaction.atomic():
         locked = _lock(subject, actor)
+        if isinstance(locked, Case):
+            _lock_clocks(locked, kind)
         issued_at = timezone.now()
         issued_on = timezone.localdate(issued_at)
         template, values = _prepare(locked, kind, variant, extra or {}, issued_on)
@@ -355,6 +357,19 @@ def document_issue(
         if isinstance(locked, Case):
             _complete_step(locked, document, actor)
         return document
+
+
+def _lock_clocks(case: Case, kind: str) -> None:
+    """The clocks the document completes, locked before the audit chain's head (which `_store`
+    takes): the overdue sweep locks clocks, then appends to the chain, and the head is always the
+    last lock (core.audit), so taking them the other way round deadlocked with the sweep."""
+    step = policy.COMPLETES_STEP.get(kind)
+    if step is None:
+        return
+    pending = ProcessNode.objects.select_for_update().filter(
+        case=case, kind__in=cases_policy.check_step(step), status__in=PENDING_NODE_STATUSES
+    )
+    list(pending.order_by("pk").values_list("pk", flat=True))
 
 
 def _complete_step(case: Case, document: Document, actor: User) -> None:
