@@ -52,7 +52,7 @@ def test_officer_sends_a_batch_and_a_liaison_answers(live_server, page: Page, of
     expect(refused).to_contain_text("北京银行綦江支行")
     expect(refused.locator("td").nth(3)).not_to_be_empty()
     assert set(AssistanceRequest.objects.values_list("status", flat=True)) == {"sent"}
-    page.locator(".page-head .sub a").click()  # back to the case's requests
+    page.locator("#to-case-requests").click()  # back to the case's requests
     expect(page.locator("#requests tbody tr")).to_have_count(3)
 
     log_out(page, base)
