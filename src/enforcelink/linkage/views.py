@@ -7,6 +7,7 @@ court's request answers 404 exactly like a missing one.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import tempfile
@@ -33,7 +34,7 @@ from enforcelink.core.calendar import compute_deadline
 from enforcelink.core.errors import DomainError
 from enforcelink.core.forms import show_form_errors
 from enforcelink.core.pages import filter_query, request_page
-from enforcelink.core.tabular import xlsx_append
+from enforcelink.core.tabular import csv_row, xlsx_append
 from enforcelink.core.text import pinyin_key
 from enforcelink.documents.actions import document_file
 from enforcelink.documents.models import Document, DocumentFile, FileFormat
@@ -460,42 +461,52 @@ def _rows(figures: list[queries.UnitFigures]) -> list[dict[str, Any]]:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _xlsx(rows: list[dict[str, Any]], start: dt.date, end: dt.date) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Unit performance")[:31]
+def _performance_file(rows: list[dict[str, Any]], start: dt.date, end: dt.date, fmt: str) -> HttpResponse:
+    """The table as CSV or XLSX, as every export of the platform offers (the overdue list's too)."""
     heads = [_("Unit"), _("Request"), _("Volume"), _("Answered"), _("Overdue"), _("Acknowledge median (h)"),
              _("Acknowledge p90 (h)"), _("Answer median (h)"), _("Answer p90 (h)"), _("On-time rate %"),
              _("95% interval low %"), _("95% interval high %"), _("Ranked")]  # fmt: skip
-    xlsx_append(sheet, [str(head) for head in heads])
-    for row in rows:
-        xlsx_append(sheet, [row[k] for k in ("unit", "type", "volume", "answered", "overdue", "ack_p50",
-                                             "ack_p90", "done_p50", "done_p90", "rate", "low", "high",
-                                             "ranked")])  # fmt: skip
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    name = f"unit-performance-{start.isoformat()}-{end.isoformat()}.xlsx"
+    keys = ("unit", "type", "volume", "answered", "overdue", "ack_p50", "ack_p90", "done_p50", "done_p90",
+            "rate", "low", "high", "ranked")  # fmt: skip
+    name = f"unit-performance-{start.isoformat()}-{end.isoformat()}.{fmt}"
+    if fmt == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow([str(head) for head in heads])
+        for row in rows:
+            writer.writerow(csv_row([row[k] for k in keys]))
+        # A BOM so that Excel on a Chinese Windows opens the UTF-8 file with its characters intact.
+        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = _("Unit performance")[:31]
+        xlsx_append(sheet, [str(head) for head in heads])
+        for row in rows:
+            xlsx_append(sheet, [row[k] for k in keys])
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @login_required
 def unit_performance(request: HttpRequest) -> HttpResponse:
-    """办理效能可视化: per unit and request type over a period; a chart, a table and an Excel export."""
+    """办理效能可视化: per unit and request type over a period; a chart, a table and its export."""
     user = _user(request)
     if not can(user, Action.VIEW_PERFORMANCE):
         raise PermissionDenied
     start, end = _period(request)
     today = timezone.localdate()
     rows = _rows(queries.unit_performance(user, start=start, end=end, today=today))
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(rows, start, end)
-    chart = [{"name": f"{r['unit']} · {r['type']}", "rate": r["rate"], "low": r["low"], "high": r["high"]}
-             for r in rows if r["rate"] is not None]  # fmt: skip
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _performance_file(rows, start, end, request.GET["format"])
+    chart = [{"name": f"{r['unit']} · {r['type']}", "unit": r["unit"], "type": str(r["type"]), "rate": r["rate"],
+              "low": r["low"], "high": r["high"]} for r in rows if r["rate"] is not None]  # fmt: skip
     context = {"rows": rows, "chart": chart, "start": start, "end": end, "today": today,
                "overdue": queries.overdue_requests(user, today), "min_volume": policy.MIN_RANK_VOLUME}  # fmt: skip
     return render(request, "linkage/unit_performance.html", context)
