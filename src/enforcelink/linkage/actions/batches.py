@@ -100,20 +100,28 @@ def requests_send_each(pairs: list[tuple[Case, Ask]], *, actor: User) -> SendRep
     """Send what can be sent, and say of every other (case, unit, kind) why not (`requests_check`).
     The pairs that pass go out together in one transaction (`requests_batch`), so nothing is ever
     half written; if that transaction is refused after all (a colleague closed the case in between)
-    none of them is sent and each says why."""
-    going, refused = requests_check(pairs, actor=actor)
-    report = SendReport(refused=refused)
-    if not going:
+    none of them is sent and each says why.
+
+    The cases are locked before the check, so a second click or a colleague sending the same request
+    on the same case waits for this one and then finds it open (DUPLICATE_OPEN) instead of sending it
+    again."""
+    with transaction.atomic():
+        ids = sorted({case.pk for case, _ask in pairs})
+        list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        going, refused = requests_check(pairs, actor=actor)
+        report = SendReport(refused=refused)
+        if not going:
+            return report
+        try:
+            report.made = requests_batch(going, actor=actor)
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            report.refused += [
+                Refusal(case, ask.unit, ask.request_type, error.code, str(error.message))
+                for case, ask in going
+            ]
         return report
-    try:
-        report.made = requests_batch(going, actor=actor)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        report.refused += [
-            Refusal(case, ask.unit, ask.request_type, error.code, str(error.message)) for case, ask in going
-        ]
-    return report
 
 
 def requests_check(
