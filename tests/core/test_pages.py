@@ -138,3 +138,14 @@ def test_page_depth_does_not_change_the_query_count(docket, django_assert_num_qu
         deep = pages.keyset_page(queryset, per_page=2, after=first.next_cursor, count=False)
     with django_assert_num_queries(1):
         pages.keyset_page(queryset, per_page=2, after=deep.next_cursor, count=False)
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00", "9999-12-31T23:59:59-10:00"])
+def test_a_time_at_the_calendars_ends_starts_the_list_over(docket, moment):
+    """A cursor of a list ordered by a time, crafted with a time UTC cannot hold: SQLite raised
+    OverflowError in the query (a 500 on the approvals page); the list starts over instead."""
+    queryset = docket.order_by("-created_at", "-id")
+    first = pages.keyset_page(queryset, per_page=5)
+    crafted = pages.encode_cursor([moment, 1])
+    assert [r.pk for r in pages.keyset_page(queryset, per_page=5, after=crafted)] == [r.pk for r in first]
+    assert [r.pk for r in pages.keyset_page(queryset, per_page=5, before=crafted)] == [r.pk for r in first]

@@ -34,6 +34,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import F, Model, OrderBy, Q, QuerySet
 from django.http import HttpRequest, QueryDict
+from django.utils import timezone
 
 CURSOR_PARAMS = ("page", "after", "before")
 EXACT_UP_TO = 1000  # rows counted exactly; beyond, PostgreSQL's estimate
@@ -170,7 +171,14 @@ def decode_cursor(queryset: QuerySet[Any], keys: list[Key], cursor: str) -> list
         if (value is None and not key.nullable) or isinstance(value, dict | list):
             return None
         try:
-            values.append(None if value is None else _field(queryset, key.name).to_python(value))
+            python = None if value is None else _field(queryset, key.name).to_python(value)
+            if isinstance(python, dt.datetime):
+                # The database compares in UTC: a time at the calendar's ends (0001-01-01, 9999-12-31
+                # with an offset) cannot be converted, and SQLite raised OverflowError in the query.
+                python = (python if timezone.is_aware(python) else timezone.make_aware(python)).astimezone(
+                    dt.UTC
+                )
+            values.append(python)
         except (ValidationError, FieldDoesNotExist, TypeError, ValueError, OverflowError):
             return None
     return values
