@@ -66,6 +66,16 @@ def test_an_officer_sees_no_colleagues_case(world, client_for, mine):
     assert panels(client_for("colleague"))["my-cases"].data["rows"] == []
 
 
+def test_an_officer_moved_to_another_court_no_longer_lists_the_old_courts_cases(world, client_for, mine):
+    """The home reads through the court's scope: the old court's 案号 would lead to 404s."""
+    world.officer.court, world.officer.team = world.other_court, None
+    world.officer.save()
+    response = client_for("officer").get(reverse("workbench"))
+    shown = {panel.key: panel for panel in response.context["panels"]}
+    assert mine.number not in response.content.decode()
+    assert "my-cases" not in shown or not shown["my-cases"].data["rows"]
+
+
 def test_node_lights_red_amber_green(world, client_for):
     today = timezone.localdate()
     lights = {}

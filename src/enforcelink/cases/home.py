@@ -56,7 +56,10 @@ def _light(node: ProcessNode | None, today: dt.date, amber_until: dt.date) -> st
 def my_cases(actor: Any, today: dt.date, limit: int = home.PANEL_ROWS * 2) -> tuple[list[CaseLight], int]:
     """My open cases, the most urgent node first (three queries: the cases by the (officer, status)
     index, their next nodes, and the total only when the page is full)."""
-    mine = Case.objects.filter(officer_id=actor.pk, status=CaseStatus.OPEN)
+    # Through the court's scope: an officer moved to another court no longer lists the old court's cases.
+    mine = restrict(Case.objects.all(), actor, Action.HANDLE_CASES).filter(
+        officer_id=actor.pk, status=CaseStatus.OPEN
+    )
     pending = Q(nodes__status__in=PENDING_STATUSES)
     cases = list(
         mine.annotate(next_due=Min("nodes__due_on", filter=pending)).order_by(
@@ -163,7 +166,9 @@ class Extensions:
     def asked(self, actor: Any, limit: int) -> list[home.QueueItem] | None:
         if not can(actor, Action.WRITE):
             return None
-        mine = ExtensionRequest.objects.filter(requested_by_id=actor.pk, status=ExtensionStatus.PENDING)
+        mine = restrict(ExtensionRequest.objects.all(), actor, Action.WRITE, "case__court").filter(
+            requested_by_id=actor.pk, status=ExtensionStatus.PENDING
+        )
         return self._items(mine, limit)
 
 
