@@ -56,8 +56,8 @@ def test_the_navigation_is_one_line_from_1280_px(live_server, page: Page, office
     expect(cases_group.locator("summary")).to_have_attribute("aria-current", "true")
 
 
-def test_the_case_list_shows_forty_rows_at_1440_by_900(live_server, page: Page, officer, monkeypatch):
-    monkeypatch.setattr(case_views, "PAGE_SIZE", 50)  # the density is under test here, not the page size
+def test_the_case_list_shows_forty_rows_at_1440_by_900(live_server, page: Page, officer):
+    assert case_views.PAGE_SIZE >= 40  # a page holds what the screen shows
     for _ in range(50):
         file_case(officer.court, officer)
     page.set_viewport_size({"width": 1440, "height": 900})

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from enforcelink.cases import views as case_views
 from enforcelink.cases.models import Case
 from enforcelink.linkage import actions
 from tests.factories import file_case
@@ -42,10 +43,19 @@ def walk(client: Client, url: str) -> tuple[list[list[int]], list]:
     return [rows(r) for r in responses], responses
 
 
+@pytest.fixture(autouse=True)
+def pages_of_25(monkeypatch):
+    """Walks of several pages from a docket small enough to file quickly."""
+    monkeypatch.setattr(case_views, "PAGE_SIZE", 25)
+
+
 @pytest.fixture
 def docket(world):
     made = [file_case(world.court, world.officer, basis_number=f"（2023）渝0110民初{n}号") for n in range(28)]
     Case.objects.filter(pk__in=[c.pk for c in made[::2]]).update(status="closed")
+    # All the officer's (the random rotation would share them with colleagues, and the overdue walk
+    # filtered by this officer then sometimes fitted on one page).
+    Case.objects.filter(pk__in=[c.pk for c in made]).update(officer=world.officer)
     return made
 
 

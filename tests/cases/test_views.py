@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from enforcelink.cases import views as case_views
 from enforcelink.cases.actions import PartyInput
 from enforcelink.cases.models import Case, NodeStatus, Party, ProcessNode
 from enforcelink.core.models import AuditEvent, Notification
@@ -265,7 +266,8 @@ def test_officer_filter_offers_only_visible_officers(world):
     assert world.outsider not in offered
 
 
-def test_case_list_paginates(world):
+def test_case_list_paginates(world, monkeypatch):
+    monkeypatch.setattr(case_views, "PAGE_SIZE", 25)  # two pages from 27 cases
     for _ in range(27):
         file_case(world.court, world.officer)
     first = client_for(world.officer).get(reverse("case-list"))

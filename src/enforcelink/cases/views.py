@@ -65,7 +65,7 @@ from enforcelink.orgs.adminsite import warn_missing_calendar
 from enforcelink.orgs.models import Team, User
 from enforcelink.orgs.permissions import Action, can
 
-PAGE_SIZE = 25
+PAGE_SIZE = 50  # a compact list shows 40+ rows on a 1440 px screen (issue 14 §10)
 
 
 class HtmxHttpRequest(HttpRequest):
