@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from enforcelink.cases.models import Case
 from enforcelink.core.models import AuditEvent
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, open_menu
 from tests.factories import PERSON_IDS, USCCS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +46,7 @@ def test_officer_files_a_case_and_finds_it(live_server, page: Page, officer):
     base = live_server.url
     log_in(page, base)
 
-    page.locator("a[href='/cases/new/']").first.click()
+    open_menu(page, "/cases/new/")
     expect(page).to_have_url(f"{base}/cases/new/")
     # One invalid field first: three decimals in yuan (R-MONEY-01).
     fill_filing(page, principal="58000.005")

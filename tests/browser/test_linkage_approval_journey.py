@@ -62,7 +62,10 @@ def test_a_deduction_is_approved_answered_with_a_file_and_read_by_the_officer(
     expect(pending).to_contain_text("30,000.00 元")  # R-MONEY-01: as money, not "amount 30000.00"
     expect(pending).to_contain_text("重庆某建材有限公司")  # the debtor it is about (issue 14 §3)
     pending.get_by_role("button", name="批准并发送").click()
-    expect(page.get_by_text("已批准，请求已发送。")).to_be_visible()
+    told = page.locator(".messages")  # which request went where (issue 14 §7)
+    expect(told).to_contain_text("已批准")
+    expect(told).to_contain_text(case.number)
+    expect(told).to_contain_text("綦江农商银行")
     expect(page.locator(f"#approvals [data-request='{req.pk}']")).to_have_count(0)
     req.refresh_from_db()
     assert req.status == "sent" and req.due_on is not None

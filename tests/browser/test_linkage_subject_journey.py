@@ -59,7 +59,7 @@ def test_the_liaison_sees_whom_to_search_and_the_president_what_he_approves(live
     log_out(page, base)
     log_in(page, base, "wang.president")
     page.goto(f"{base}/requests/approvals/")
-    pending = page.locator(f"#approvals tr[data-request='{req.pk}']")
+    pending = page.locator(f"#approvals [data-request='{req.pk}']")
     expect(pending).to_contain_text("王五")
     expect(pending).to_contain_text(MASKED)
     expect(pending).to_contain_text("124,700.50 元")

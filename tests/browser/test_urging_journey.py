@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from enforcelink.cases.models import Case
 from enforcelink.urging.models import Judgment, JudgmentStatus
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, open_menu
 from tests.factories import PERSON_IDS, USCCS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def fill_judgment(page: Page, effective_on: dt.date) -> None:
 def test_officer_urges_a_judgment_then_sends_it_to_enforcement(live_server, page: Page, officer):
     base = live_server.url
     log_in(page, base)
-    page.locator("a[href='/urging/']").first.click()
+    open_menu(page, "/urging/")
     page.locator("a[href='/urging/new/']").first.click()
     fill_judgment(page, timezone.localdate() - dt.timedelta(days=30))
     page.locator("#id_number").fill("（2026）渝0110执2468号")  # an enforcement number is not a judgment's

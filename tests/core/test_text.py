@@ -155,6 +155,7 @@ def test_every_text_input_of_the_api_applies_the_rule():
     # file's name, cleaned on storing by `linkage.attachments`) are not words people write.
     answers = (
         "ReplyRefusedSerializer.",
+        "RefusedSerializer.",  # a batch's per-pair report (linkage.api)
         "RevealedIdSerializer.",
         "RequestSerializer.",
         "RequestDetailSerializer.",
