@@ -17,7 +17,6 @@ from enforcelink.documents.actions import format_code
 from enforcelink.documents.case_issue import case_document_issue
 from enforcelink.documents.models import Document
 from enforcelink.linkage.actions import (
-    Ask,
     request_acknowledge,
     request_complete,
     request_reject,
@@ -26,6 +25,7 @@ from enforcelink.linkage.actions import (
 from enforcelink.linkage.panels import result_summary
 from enforcelink.orgs.models import Role
 from tests.factories import UnitFactory, UserFactory, file_case
+from tests.linkage.conftest import ask
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -44,16 +44,6 @@ def shown(response) -> dict:
     return {
         panel.key: panel for panel in panels.panels_for(response.context["case"], response.wsgi_request.user)
     }
-
-
-def ask(unit, request_type="inquire_deposits", **details) -> Ask:
-    return Ask(
-        unit,
-        request_type,
-        purpose="查询被执行人存款以便执行",
-        legal_basis="民诉法第二百五十三条",
-        details=details,
-    )
 
 
 @pytest.fixture
