@@ -125,6 +125,15 @@ def test_long_lists_take_postgresqls_estimate(docket):
         assert (total, estimated) == (12, False)
 
 
+def test_a_list_known_to_be_empty_counts_nothing(docket, django_assert_num_queries):
+    """A search that found nothing is `.none()`: Django answers its EXPLAIN with no plan (PostgreSQL's
+    estimate then raised, a 500 on the API case list); nothing to count, no query."""
+    with django_assert_num_queries(0):
+        assert pages.estimated_count(docket.none()) == (0, False)
+    page = pages.keyset_page(docket.none().order_by("-filed_on", "-id"), per_page=5)
+    assert (list(page), page.total, page.estimated) == ([], 0, False)
+
+
 def test_estimates_are_rounded_to_three_figures():
     assert pages._rounded(999) == 999
     assert pages._rounded(1_234_567) == 1_230_000

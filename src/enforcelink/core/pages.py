@@ -294,10 +294,14 @@ def estimated_count(queryset: QuerySet[Any], exact_up_to: int = EXACT_UP_TO) -> 
     exactly; a long one keeps the estimate, since counting 1,000 of a court's overdue clocks costs
     more than drawing their page (35–100 ms at 1,000,000 cases)."""
     plain = queryset.order_by().values("pk")
+    if plain.query.is_empty():  # `.none()` (a search that found nothing): no query to plan
+        return 0, False
     if connections[queryset.db].vendor != "postgresql":
         return plain.count(), False
     estimate = planner_rows(plain)
-    if estimate > exact_up_to:
+    if estimate is None:
+        estimate = 0
+    elif estimate > exact_up_to:
         return _rounded(estimate), True
     bounded = plain[: exact_up_to + 1].count()
     if bounded <= exact_up_to:
@@ -311,10 +315,15 @@ def _rounded(estimate: int) -> int:
     return estimate if digits <= 3 else round(estimate, 3 - digits)
 
 
-def planner_rows(queryset: QuerySet[Any]) -> int:
-    """PostgreSQL's estimate of the rows a query returns (EXPLAIN's top plan node), without running it."""
-    plan = json.loads(queryset.explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+def planner_rows(queryset: QuerySet[Any]) -> int | None:
+    """PostgreSQL's estimate of the rows a query returns (EXPLAIN's top plan node), without running it;
+    None when there is no plan to read (Django answers an EXPLAIN of a query it knows is empty with
+    nothing)."""
+    try:
+        plan = json.loads(queryset.explain(format="json"))
+        return int(plan[0]["Plan"]["Plan Rows"])
+    except (ValueError, LookupError, TypeError):
+        return None
 
 
 def cursor_query(query: str, name: str, cursor: str) -> str:
