@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from enforcelink.cases.models import Case, NodeKind, NodeStatus, ProcessNode
 from enforcelink.core.errors import DomainError, NotFound
@@ -77,7 +78,9 @@ def test_issuing_from_the_case_page_completes_its_clock_r_case_01(world, case, k
     assert document.values["case_number"] == case.number  # filled from the case, not typed
     assert set(document.files.values_list("format", flat=True)) == {"pdf", "docx"}
     done = node(case, clock)
-    assert done.status == NodeStatus.DONE and done.completed_on == document.issued_at.date()
+    assert done.status == NodeStatus.DONE and done.completed_on == timezone.localdate(
+        document.issued_at
+    )  # the court's day, not UTC's
     [entry] = AuditEvent.objects.filter(case_id=case.pk, action=f"step.{step}")
     assert done.completed_by == f"{step}#{entry.seq}"
     assert entry.after["document"] == document.number and entry.actor == world.officer
