@@ -167,15 +167,18 @@ REFUSED_KEY = "linkage.refused"
 REFUSED_KEPT = 10  # batches whose refusals the session keeps for their result page
 
 
-def _keep_refused(request: HttpRequest, report: actions.SendReport, *, case: Case | None = None) -> None:
-    """The refused pairs, for the batch's result page (they are written nowhere else), and the case
-    whose form sent the batch (None from the many-cases page): the result answers where one came from."""
+def _to_result(request: HttpRequest, report: actions.SendReport, *, case: Case | None = None) -> HttpResponse:
+    """After a send that made requests: say so and go to the batch's result page, keeping for it the
+    refused pairs (they are written nowhere else) and the case whose form sent the batch (None from
+    the many-cases page): the result answers where one came from."""
     kept = dict(request.session.get(REFUSED_KEY, {}))
     kept[str(report.batch)] = {
         "refused": [refusal.as_dict() for refusal in report.refused],
         "case": case.pk if case is not None else None,
     }
     request.session[REFUSED_KEY] = dict(list(kept.items())[-REFUSED_KEPT:])
+    messages.success(request, _sent_message(report.made))
+    return redirect("request-batch", batch=report.batch)
 
 
 def _refused_rows(refused: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -206,9 +209,7 @@ def case_requests(request: HttpRequest, pk: int) -> HttpResponse:
             show_form_errors(error, form)
         else:
             if report.made:
-                _keep_refused(request, report, case=case)
-                messages.success(request, _sent_message(report.made))
-                return redirect("request-batch", batch=report.batch)
+                return _to_result(request, report, case=case)
             refused = [refusal.as_dict() for refusal in report.refused]
     rows = queries.visible_requests(user).filter(case=case).order_by("-created_at", "-pk")
     context = {"case": case, "rows": rows, "today": timezone.localdate(), "refused": _refused_rows(refused),
@@ -774,9 +775,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
                 show_form_errors(error, form)
             else:
                 if report.made:
-                    _keep_refused(request, report)
-                    messages.success(request, _sent_message(report.made))
-                    return redirect("request-batch", batch=report.batch)
+                    return _to_result(request, report)
                 refused = _refused_rows(_unit_refusals_beside_fields(report.refused, form))
     context = {"form": form, "refused": refused}
     return render(request, "linkage/batch_new.html", context, status=400 if form.errors or refused else 200)
