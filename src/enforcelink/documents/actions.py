@@ -344,8 +344,7 @@ def document_issue(
     policy.check_subject(kind, judgment=_on_judgment(subject, kind))
     with transaction.atomic():
         locked = _lock(subject, actor)
-        if isinstance(locked, Case):
-            _lock_clocks(locked, kind)
+        clocks = isinstance(locked, Case) and _lock_clocks(locked, kind)
         issued_at = timezone.now()
         issued_on = timezone.localdate(issued_at)
         template, values = _prepare(locked, kind, variant, extra or {}, issued_on)
@@ -354,37 +353,36 @@ def document_issue(
         rendered = _render(template, values, code, formats)
         issue = Issue(locked, template, variant, values, sequence, code, issued_at, batch_id)
         document = _store(issue, rendered, actor)
-        if isinstance(locked, Case):
+        if clocks and isinstance(locked, Case):
             _complete_step(locked, document, actor)
         return document
 
 
-def _lock_clocks(case: Case, kind: str) -> None:
-    """The clocks the document completes, locked before the audit chain's head (which `_store`
-    takes): the overdue sweep locks clocks, then appends to the chain, and the head is always the
-    last lock (core.audit), so taking them the other way round deadlocked with the sweep."""
+def _lock_clocks(case: Case, kind: str) -> bool:
+    """Whether a clock the document completes is pending, with those clocks locked before the audit
+    chain's head (which `_store` takes): the overdue sweep locks clocks, then appends to the chain,
+    and the head is always the last lock (core.audit), so taking them the other way round
+    deadlocked with the sweep."""
     step = policy.COMPLETES_STEP.get(kind)
     if step is None:
-        return
+        return False
     pending = ProcessNode.objects.select_for_update().filter(
         case=case, kind__in=cases_policy.check_step(step), status__in=PENDING_NODE_STATUSES
     )
-    list(pending.order_by("pk").values_list("pk", flat=True))
+    return bool(list(pending.order_by("pk").values_list("pk", flat=True)))
 
 
 def _complete_step(case: Case, document: Document, actor: User) -> None:
     """R-CASE-01: issuing the execution notice or the property-report order is the step that
     completes its clock, recorded by cases' own action (one entry naming the document), in the
-    issue's transaction. Nothing to record on a closed case or when no clock of it is pending (a
-    second notice, a case whose clocks were completed by hand)."""
+    issue's transaction, called only when `_lock_clocks` found one pending (not for a second notice,
+    nor a case whose clocks were completed by hand). Nothing to record on a closed case."""
     step = policy.COMPLETES_STEP.get(document.kind)
     if step is None or case.is_closed:
         return
-    kinds = cases_policy.check_step(step)
-    if ProcessNode.objects.filter(case=case, kind__in=kinds, status__in=PENDING_NODE_STATUSES).exists():
-        record_step(
-            case, step=step, actor=actor, on=timezone.localdate(document.issued_at), document=document.number
-        )
+    record_step(
+        case, step=step, actor=actor, on=timezone.localdate(document.issued_at), document=document.number
+    )
 
 
 def _on_judgment(subject: Subject, kind: str) -> bool:
