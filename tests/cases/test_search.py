@@ -345,3 +345,57 @@ def test_search_query_count_does_not_grow_with_matches(world, docket, django_ass
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("case-list"), {"q": text})
     assert len(response.context["page"].object_list) > 1
+
+
+# --- too many matches to rank (issue 14 §12) --------------------------------------------------------
+
+
+def test_past_broad_matches_the_newest_come_first_and_the_page_asks_for_more(world, docket, monkeypatch):
+    """A text that matches more than `BROAD` cases (a ten-digit ID prefix, a common surname at a
+    court of 400,000 cases) names no one: every match is still listed, newest first instead of by
+    rank, and the page says to type more. Below it, exact matches still come first."""
+    from enforcelink.cases import search as search_module
+
+    expected_newest_first = [
+        case.number
+        for case in Case.objects.filter(pk__in=[docket["target"].pk, docket["namesake"].pk]).order_by(
+            "-filed_on", "-id"
+        )
+    ]
+    assert found(world.officer, "李四") == [TARGET, docket["namesake"].number]  # ranked: exact first
+    assert (
+        "search-broad"
+        not in signed_in(world.officer).get(reverse("case-list"), {"q": "李四"}).content.decode()
+    )
+
+    monkeypatch.setattr(search_module, "BROAD", 1)
+    response = signed_in(world.officer).get(reverse("case-list"), {"q": "李四"})
+    assert response.context["broad"] is True
+    assert [case.number for case in response.context["page"].object_list] == expected_newest_first
+    assert 'id="search-broad"' in response.content.decode()
+    assert "Type more of the name" in response.content.decode()
+    partial = signed_in(world.officer).get(
+        reverse("case-list"), {"q": "李四"}, headers={"hx-request": "true"}
+    )
+    assert 'id="search-broad"' in partial.content.decode()
+    # Exactly BROAD matches are not too many: ranked, no hint. (BROAD counts every court's matches,
+    # the other court's 李四 among them: the ids are read from the parties' indexes alone.)
+    monkeypatch.setattr(search_module, "BROAD", 3)
+    response = signed_in(world.officer).get(reverse("case-list"), {"q": "李四"})
+    assert response.context["broad"] is False
+    assert [case.number for case in response.context["page"].object_list] == [
+        TARGET,
+        docket["namesake"].number,
+    ]
+
+
+def test_a_broad_search_still_takes_every_match_into_a_document_batch(world, docket, monkeypatch):
+    """The batch built from the list's filter takes all the cases the search finds, broad or not."""
+    from enforcelink.cases import queries
+    from enforcelink.cases import search as search_module
+
+    monkeypatch.setattr(search_module, "BROAD", 1)
+    note = search_module.SearchNote()
+    cases = queries.case_list(world.officer, text="李四", note=note)
+    assert note.broad is True
+    assert {case.pk for case in cases} == {docket["target"].pk, docket["namesake"].pk}

@@ -52,7 +52,8 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_q",
         help_text=_(
             "Search as the case list does: a case number in any written form or a part of it, a party's "
-            "name or part of it, the start or end of an ID number or USCC; exact matches first."
+            "name or part of it, the start or end of an ID number or USCC; exact matches first. Past 5,000 "
+            "matches the newest come first: type more to narrow."
         ),
     )
     number = _text(64, field_name="number", help_text=_("Exact case number."))

@@ -30,7 +30,7 @@ from enforcelink.cases.models import (
     PeriodUnit,
     ProcessNode,
 )
-from enforcelink.cases.search import search
+from enforcelink.cases.search import SearchNote, search
 from enforcelink.core import narration
 from enforcelink.core.models import AuditEvent
 from enforcelink.core.money import to_capital
@@ -62,10 +62,11 @@ def case_list(
     status: str = "",
     type_code: str = "",
     officer: User | None = None,
+    note: SearchNote | None = None,
 ) -> QuerySet[Case]:
-    """The case list with search (`cases.search`: exact matches first) and filters; parties
-    prefetched for the respondent column."""
-    cases = search(Case.objects.visible_to(user), text)
+    """The case list with search (`cases.search`: exact matches first; `note.broad` when too many
+    match to rank) and filters; parties prefetched for the respondent column."""
+    cases = search(Case.objects.visible_to(user), text, note)
     if status:
         cases = cases.filter(status=status)
     if type_code:

@@ -41,9 +41,18 @@ from enforcelink.core.text import unsafe_characters
 
 MAX_LENGTH = 100  # the search box's; a longer text is cut here for callers that skip the form
 MIN_KEY_FRAGMENT = 3
-MAX_LISTED = 200_000
+# Past this many matches, in every court (the ids come from the parties' indexes alone), the text
+# names no one: newest first, and "type more".
+BROAD = 5_000
 DOCUMENT_PART = re.compile(r"^(?=.*\d)[0-9A-Z]{4,20}$")
 EXACT, IN_PARTS, OTHER = 0, 1, 2
+
+
+@dataclass
+class SearchNote:
+    """What a search tells besides its cases: `broad` when more than `BROAD` cases match."""
+
+    broad: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,12 +181,17 @@ class IdAmong(Func):
         return f"{column} IN (SELECT unnest(%s::bigint[]))", (*params, self.ids)
 
 
-def search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+def search(cases: QuerySet[Case], text: str, note: SearchNote | None = None) -> QuerySet[Case]:
     """`cases` narrowed to those the text finds, exact matches first; all of them for a blank text.
 
-    The matches' ids are read first (one query): given as a list, a few thousand cases are fetched
-    by primary key, where `id IN (the union)` let PostgreSQL misjudge the union's size and scan every
-    case of the court (250 ms at 1,000,000 cases). Beyond `MAX_LISTED` ids the union stays a subquery.
+    The matches' ids are read first (one query, from the indexes alone: migration cases 0011): given
+    as a list, a few thousand cases are fetched by primary key, where `id IN (the union)` let
+    PostgreSQL misjudge the union's size and scan every case of the court (250 ms at 1,000,000
+    cases). Past `BROAD` matches (a ten-digit ID prefix, a common surname) no order by rank tells the
+    one meant apart: the cases are the union's, newest first — the court's newest cases walked down
+    their index and kept while in the union, a page costing what the list's does — and `note.broad`
+    says so, for the page to ask for more of the text. Every match stays in the list (a document
+    batch built from the filter takes them all).
     """
     terms = search_terms(text)
     if not terms.text:
@@ -185,9 +199,17 @@ def search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     found = matching_ids(terms)
     # SQLite takes 999 parameters a statement (Django's figure); PostgreSQL one array, no limit.
     limit = connection.features.max_query_params
-    listed = MAX_LISTED if limit is None else min(MAX_LISTED, limit // 2)
+    listed = BROAD if limit is None else min(BROAD, limit // 2)
     ids = list(found[: listed + 1])
     if not ids:
         return cases.none()
-    narrowed = cases.filter(IdAmong(F("pk"), ids) if len(ids) <= listed else Q(pk__in=found))
+    if len(ids) <= listed:
+        narrowed = cases.filter(IdAmong(F("pk"), ids))
+    else:
+        broad = len(ids) > BROAD or bool(list(found[BROAD : BROAD + 1]))
+        if note is not None:
+            note.broad = broad
+        if broad:
+            return cases.filter(pk__in=found).order_by("-filed_on", "-id")
+        narrowed = cases.filter(pk__in=found)  # SQLite, past its parameters: the union as a subquery
     return narrowed.alias(search_rank=rank(terms)).order_by("search_rank", "-filed_on", "-id")

@@ -57,6 +57,7 @@ from enforcelink.cases.forms import (
     with_row_removed,
 )
 from enforcelink.cases.models import Case, ExtensionStatus, NodeKind
+from enforcelink.cases.search import SearchNote
 from enforcelink.core import home
 from enforcelink.core.errors import DomainError, NotFound, RuleViolation
 from enforcelink.core.forms import show_form_errors
@@ -102,17 +103,24 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
         raise PermissionDenied(_("The case list is for court staff; a unit's requests are in its inbox."))
     search = CaseSearchForm(request.GET or None, officers=queries.officers_for(user))
     values = search.values() if request.GET else {}
+    note = SearchNote()
     cases = queries.case_list(
         user,
         text=values.get("q", ""),
         status=values.get("status", ""),
         type_code=values.get("type_code", ""),
         officer=values.get("officer") or None,
+        note=note,
     )
     if "q" in search.errors:  # a text that cannot be searched lists nothing; its error is beside the box
         cases = cases.none()
     page = request_page(request, cases, PAGE_SIZE)
-    context = {"search": search, "page": page, "query": filter_query(request)}
+    context = {
+        "search": search,
+        "page": page,
+        "query": filter_query(request),
+        "broad": note.broad,
+    }
     # htmx swaps only the table; a history restore needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "cases/_case_table.html" if partial else "cases/case_list.html", context)
