@@ -23,7 +23,11 @@ LAYERS: list[set[str]] = [
     {"cases"},
     {"documents"},
     {"urging", "linkage"},
-    {"assets", "funds", "sanctions", "screening", "supervision", "portal"},
+    # The ledger sits below the apps that read what is owed from it (a control's budget, a listing's
+    # deletion once paid) and book money into it (a confirmed deduction); it tells them of payments
+    # through core.events (issue 15).
+    {"funds"},
+    {"assets", "sanctions", "screening", "supervision", "portal"},
     {"demo"},
     {"config", "cli"},
 ]

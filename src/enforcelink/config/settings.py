@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "enforcelink.documents",
     "enforcelink.urging",
     "enforcelink.linkage",
+    "enforcelink.funds",
+    "enforcelink.assets",
     "enforcelink.demo",
 ]
 

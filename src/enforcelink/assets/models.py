@@ -1,0 +1,1 @@
+"""Asset inquiry and control (filled in by issue 15)."""

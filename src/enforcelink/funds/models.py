@@ -1,0 +1,1 @@
+"""The case-fund ledger (filled in by issue 15)."""
