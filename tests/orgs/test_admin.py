@@ -183,6 +183,7 @@ def test_court_administrator_adds_people_to_their_own_court_only(client, world, 
         "command",
         "president",
         "admin",
+        "fund_clerk",
     }
     data = {"username": "new_officer", "password1": "Zq8!long-pass", "password2": "Zq8!long-pass"}
     response = client.post(

@@ -131,6 +131,7 @@ PRIMARY_LOGINS = {
     Role.TEAM_LEADER: "qj-leader1",
     Role.COMMAND: "qj-command",
     Role.PRESIDENT: "qj-president",
+    Role.FUND_CLERK: "qj-funds",
     Role.ADMIN: "admin",
     Role.LIAISON: "police-liaison1",
     Role.UNIT_LEADER: "police-leader",
@@ -212,6 +213,7 @@ class _Builder:
         self.user(f"{p}-president", Role.PRESIDENT, court=court)
         if plan.teams:
             self.user(f"{p}-command", Role.COMMAND, court=court)
+            self.user(f"{p}-funds", Role.FUND_CLERK, court=court)
             staff.clerk = self.user(f"{p}-admin", Role.ADMIN, court=court)
         return staff
 

@@ -204,13 +204,14 @@ class Role(models.TextChoices):
     TEAM_LEADER = "team_leader", _("Team leader")
     COMMAND = "command", _("Command-centre operator")
     PRESIDENT = "president", _("Court president (approver)")
+    FUND_CLERK = "fund_clerk", _("Fund clerk (执行款管理)")
     LIAISON = "liaison", _("Liaison")
     UNIT_LEADER = "unit_leader", _("Unit leader")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMIN = "admin", _("Administrator")
 
 
-COURT_ROLES = {Role.OFFICER, Role.TEAM_LEADER, Role.COMMAND, Role.PRESIDENT, Role.ADMIN}
+COURT_ROLES = {Role.OFFICER, Role.TEAM_LEADER, Role.COMMAND, Role.PRESIDENT, Role.ADMIN, Role.FUND_CLERK}
 UNIT_ROLES = {Role.LIAISON, Role.UNIT_LEADER}
 
 

@@ -81,6 +81,9 @@ class Action(StrEnum):
     MONITOR_COURT = "monitor_court"
     SUPERVISE_REGION = "supervise_region"
     VIEW_SETUP = "view_setup"
+    INQUIRE_ASSETS = "inquire_assets"
+    REVIEW_INQUIRIES = "review_inquiries"
+    BOOK_FUNDS = "book_funds"
 
 
 @dataclass(frozen=True)
@@ -97,12 +100,15 @@ def _hats(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
-ALL_COURT = _hats(*COURT_ROLES)
+# The fund clerk keeps the court's custody account (issue 15): reads the court's cases, books and
+# pays money, and does nothing else a court's staff do (file, write, close, send requests).
+FUND_CLERK = _hats(Role.FUND_CLERK)
+ALL_COURT = _hats(*COURT_ROLES) - FUND_CLERK
 ALL_UNIT = _hats(*UNIT_ROLES, API_KEY)
 
 PERMISSIONS: Mapping[Action, Rule] = {
     Action.READ_COURT_RECORDS: Rule(
-        ALL_COURT | _hats(Role.SUPERVISOR, OPERATOR),
+        ALL_COURT | FUND_CLERK | _hats(Role.SUPERVISOR, OPERATOR),
         ANY,
         "browse cases and judgments (what `visible_to` lets through)",
     ),
@@ -167,6 +173,19 @@ PERMISSIONS: Mapping[Action, Rule] = {
         _hats(Role.ADMIN, OPERATOR, ADMIN_SITE),
         ANY,
         "the set-up status: courts, units without liaisons, lists, API keys",
+    ),
+    Action.INQUIRE_ASSETS: Rule(
+        _hats(Role.OFFICER, Role.TEAM_LEADER),
+        COURT,
+        "one-click inquiry into a case's respondents' property (R-ASSET-01); property report, leads",
+    ),
+    Action.REVIEW_INQUIRIES: Rule(
+        _hats(Role.SUPERVISOR), ANY, "review a random sample of inquiries and record a verdict (R-ASSET-01)"
+    ),
+    Action.BOOK_FUNDS: Rule(
+        FUND_CLERK,
+        COURT,
+        "book receipts, import the custody account's statements, identify unmatched money, reverse an entry",
     ),
 }
 
