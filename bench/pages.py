@@ -42,7 +42,7 @@ API_OFFSET = 2500
 # --- inside the benchmark database (python bench/pages.py drive RUNS) --------------------------------
 
 
-def _plain_page(request: Any, queryset: Any, per_page: int) -> Any:
+def _plain_page(request: Any, queryset: Any, per_page: int, **_ignored: Any) -> Any:
     from django.core.paginator import Paginator
 
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))

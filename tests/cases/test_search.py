@@ -399,3 +399,34 @@ def test_a_broad_search_still_takes_every_match_into_a_document_batch(world, doc
     cases = queries.case_list(world.officer, text="李四", note=note)
     assert note.broad is True
     assert {case.pk for case in cases} == {docket["target"].pk, docket["namesake"].pk}
+
+
+def test_a_broad_search_pages_by_keys_first_in_the_lists_order(world, docket, monkeypatch):
+    """The broad page is read keys first (core.pages `keys_first`): the same cases, in the same
+    order, on every page, as the plain list of the matches would give."""
+    from enforcelink.cases import search as search_module
+
+    for sequence in range(300, 306):
+        numbered(
+            file_case(world.court, world.officer, parties=parties("李四", PERSON_IDS[1])), 2026, sequence
+        )
+    monkeypatch.setattr(search_module, "BROAD", 1)
+    monkeypatch.setattr("enforcelink.cases.views.PAGE_SIZE", 3)
+    client = signed_in(world.officer)
+    expected = [
+        case.number
+        for case in Case.objects.filter(court=world.court, parties__name__contains="李四")
+        .distinct()
+        .order_by("-filed_on", "-id")
+    ]
+    seen, params = [], {"q": "李四"}
+    while True:
+        response = client.get(reverse("case-list"), params)
+        page = response.context["page"]
+        assert response.context["broad"] is True
+        seen += [case.number for case in page.object_list]
+        assert all(hasattr(case, "respondents") for case in page.object_list)  # prefetches kept
+        if not page.next_cursor:
+            break
+        params = {"q": "李四", "after": page.next_cursor}
+    assert seen == expected and len(seen) == 8

@@ -114,7 +114,8 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     )
     if "q" in search.errors:  # a text that cannot be searched lists nothing; its error is beside the box
         cases = cases.none()
-    page = request_page(request, cases, PAGE_SIZE)
+    # A broad search's page: its keys from the list's index first (core.pages, issue 14 §12).
+    page = request_page(request, cases, PAGE_SIZE, keys_first=note.broad)
     context = {
         "search": search,
         "page": page,

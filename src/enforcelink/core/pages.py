@@ -237,6 +237,22 @@ def _selected(queryset: QuerySet[Any], keys: list[Key]) -> QuerySet[Any]:
     return queryset.annotate(**{f"keyset_{name}": F(name) for name in hidden}) if hidden else queryset
 
 
+def _rows(sliced: QuerySet[Any], keys_first: bool) -> list[Any]:
+    """The sliced query's rows; with `keys_first`, its primary keys first (a narrow query an index
+    can answer alone), then the rows by key, in the same order."""
+    if not keys_first:
+        return list(sliced)
+    pks = list(sliced.values_list("pk", flat=True))
+    by_pk = {row.pk: row for row in _unsliced(sliced).filter(pk__in=pks)} if pks else {}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
+def _unsliced(sliced: QuerySet[Any]) -> QuerySet[Any]:
+    clone = sliced._chain()  # type: ignore[attr-defined]
+    clone.query.clear_limits()
+    return clone.order_by()
+
+
 def keyset_page(
     queryset: QuerySet[Any],
     *,
@@ -246,10 +262,16 @@ def keyset_page(
     count: bool = True,
     offset: int = 0,
     strict: bool = False,
+    keys_first: bool = False,
 ) -> KeysetPage:
     """The page after the cursor `after`, or before `before`, or the first (or, for the API's
     callers of old, the one at `offset`): at most `per_page` rows, read as one query. A cursor
-    that is not one of this list's starts the list over, or with `strict` raises `InvalidCursor`."""
+    that is not one of this list's starts the list over, or with `strict` raises `InvalidCursor`.
+
+    `keys_first` reads the page's keys in one narrow query, then its rows by primary key: for a
+    filter PostgreSQL can only weigh by reading every candidate row (a broad search, issue 14 §12:
+    12,256 of a court's 399,382 cases hold an ID prefix), the narrow query walks the list's index
+    alone (100 ms) where the whole rows meant reading the court's table (440 ms)."""
     keys = ordering_keys(queryset)
     ordered = _selected(queryset, keys)
     backwards = False
@@ -262,7 +284,8 @@ def keyset_page(
     if backwards:
         assert values is not None
         walk = [key.reversed() for key in keys]
-        rows = list(ordered.filter(_after(walk, values)).order_by(*[k.order() for k in walk])[: per_page + 1])
+        walked = ordered.filter(_after(walk, values)).order_by(*[k.order() for k in walk])
+        rows = _rows(walked[: per_page + 1], keys_first)
         more_before, rows = len(rows) > per_page, rows[:per_page][::-1]
         has_previous, has_next = more_before, True
     else:
@@ -272,7 +295,7 @@ def keyset_page(
             start = 0
         else:
             start = max(offset, 0)
-        rows = list(ordered[start : start + per_page + 1])
+        rows = _rows(ordered[start : start + per_page + 1], keys_first)
         has_next, rows = len(rows) > per_page, rows[:per_page]
         has_previous = values is not None or start > 0
     page = KeysetPage(rows, has_next=has_next, has_previous=has_previous, keys=keys)
@@ -333,8 +356,14 @@ def cursor_query(query: str, name: str, cursor: str) -> str:
     return params.urlencode()
 
 
-def request_page(request: HttpRequest, queryset: QuerySet[Any], per_page: int) -> KeysetPage:
+def request_page(
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int, *, keys_first: bool = False
+) -> KeysetPage:
     """The page a list's request asks for (`?after=` / `?before=` a cursor of its pager's links)."""
     return keyset_page(
-        queryset, per_page=per_page, after=request.GET.get("after", ""), before=request.GET.get("before", "")
+        queryset,
+        per_page=per_page,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        keys_first=keys_first,
     )
