@@ -33,6 +33,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import F, Model, OrderBy, Q, QuerySet
+from django.db.models.sql.where import WhereNode
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
@@ -248,8 +249,12 @@ def _rows(sliced: QuerySet[Any], keys_first: bool) -> list[Any]:
 
 
 def _unsliced(sliced: QuerySet[Any]) -> QuerySet[Any]:
+    """The query's rows, joins, annotations and prefetches without its limits, order and filter:
+    the keys were read through the filter, and asked again with it (a 30,000-id array beside the
+    51 keys) PostgreSQL planned the fetch as badly as before (340 ms)."""
     clone = sliced._chain()  # type: ignore[attr-defined]
     clone.query.clear_limits()
+    clone.query.where = WhereNode()
     return clone.order_by()
 
 
