@@ -90,7 +90,11 @@ def test_listeners_run_in_installed_apps_order_whatever_the_subscription_order()
 def test_the_shipped_subscriptions():
     assert events.listeners("case.closed") == ["linkage.requests"]
     assert events.listeners("calendar.changed") == ["cases.nodes", "urging.judgments", "linkage.requests"]
-    for event in ("case.filed", "case.resumed", "request.sent", "request.completed", "request.rejected"):
+    # assets (issue 15): the inquiry at filing (R-CASE-02), replies into asset records (R-ASSET-01).
+    assert events.listeners("case.filed")[-1] == "assets.inquiry"
+    assert events.listeners("request.completed") == ["assets.records"]
+    assert events.listeners("request.rejected") == ["assets.records"]
+    for event in ("case.resumed", "request.sent"):
         assert events.listeners(event) == [], event
 
 

@@ -216,6 +216,20 @@ SAMPLES: dict[str, tuple[object, object, str]] = {
     "attachment.downloaded": (None, {"request": 5, "name": "流水.pdf", "sha256": "ab"}, "linkage.requestattachment"),
     "delivery.retried": ({"status": "dead"}, {"status": "pending"}, "linkage.delivery"),
     "unit_endpoint.simulated": (None, {"url": "http://127.0.0.1:8000/sim/bank/"}, "linkage.unitendpoint"),
+    "funds.account_opened": (None, {"reference": "04401102026100013365"}, "funds.caseaccount"),
+    "funds.receipt_recorded": (None, {"kind": "receipt_voluntary", "amount": "12000.00", "value_on": "2026-03-04",
+                                      "reference": "B2026030400017"}, "funds.journal"),
+    "funds.opening_recorded": (None, {"amount": "3000.00", "value_on": "2020-01-02"}, "funds.journal"),
+    "funds.journal_reversed": (None, {"reverses": 12, "reversed_kind": "receipt_voluntary", "amount": "12000.00",
+                                      "reason": "错记案件"}, "funds.journal"),
+    "inquiry.started": (None, {"kinds": ["inquire_deposits", "inquire_vehicles"], "purpose": "查明被执行人财产状况",
+                               "legal_basis": "民诉法第二百五十三条", "automatic": False, "sent": 2, "units": 2,
+                               "refused": [["綦江区公安局", "inquire_exit_entry", "PERSON_ONLY_REQUEST"]]}, "assets.inquiry"),
+    "assets.recorded": (None, {"request": 5, "unit": 3, "request_type": "inquire_deposits", "found": 2,
+                               "records": [7, 8], "new": 1}, "linkage.assistancerequest"),
+    "inquiry_sample.drawn": (None, {"body": "綦江区人大常委会", "start": "2026-02-01", "end": "2026-02-28", "size": 20,
+                                    "seed": 12345, "population": 130, "drawn": 20}, "assets.inquirysample"),
+    "inquiry.reviewed": (None, {"sample": 3, "verdict": "no_basis", "note": "未写明法律依据"}, "assets.inquiry"),
 }  # fmt: skip
 for _kind in REQUEST_STEPS:
     SAMPLES[f"request.{_kind}"] = (

@@ -7,6 +7,7 @@ the API's 404 body rather than Django's HTML page; anything unknown under /api/v
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
+from enforcelink.assets import api as assets_api
 from enforcelink.cases import api as cases_api
 from enforcelink.core.api import api_not_found
 from enforcelink.linkage import api as linkage_api
@@ -28,6 +29,15 @@ urlpatterns = [
     path(f"{CASE}parties/", cases_api.CasePartyList.as_view(), name="api-case-parties"),
     path(f"{CASE}nodes/", cases_api.CaseNodeList.as_view(), name="api-case-nodes"),
     path(f"{CASE}events/", cases_api.CaseEventList.as_view(), name="api-case-events"),
+    path(f"{CASE}inquiries/", assets_api.CaseInquiries.as_view(), name="api-case-inquiries"),
+    path(f"{CASE}assets/", assets_api.CaseAssets.as_view(), name="api-case-assets"),
+    path("inquiry-samples/", assets_api.Samples.as_view(), name="api-inquiry-samples"),
+    path("inquiry-samples/<str:sample_id>/", assets_api.SampleDetail.as_view(), name="api-inquiry-sample"),
+    path(
+        "inquiry-samples/<str:sample_id>/items/<str:item_id>/verdict/",
+        assets_api.SampleVerdict.as_view(),
+        name="api-inquiry-verdict",
+    ),
     path(f"{CASE}parties/<str:party_id>/reveal/", cases_api.PartyReveal.as_view(), name="api-party-reveal"),
     path(f"{REQUEST}acknowledge/", linkage_api.Acknowledge.as_view(), name="api-request-acknowledge"),
     path(f"{REQUEST}reply/", linkage_api.Reply.as_view(), name="api-request-reply"),

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("enforcelink.documents.urls")),
     path("", include("enforcelink.urging.urls")),
     path("", include("enforcelink.linkage.urls")),
+    path("", include("enforcelink.assets.urls")),
 ]

@@ -27,6 +27,10 @@ RULE_TITLES: dict[str, Promise] = {
     "R-CASE-04": _("Verifying the applicant's asset leads"),
     "R-CASE-05": _("Ways a case is closed"),
     "R-CASE-06": _("Random, balanced case assignment"),
+    "R-ASSET-01": _("Every property inquiry records its case, purpose and legal basis"),
+    "R-FUND-01": _("One case, one account: each case's own reference in the court's custody account"),
+    "R-FUND-03": _("The case-fund ledger is double-entry and append-only; payments applied in legal order"),
+    "R-MONEY-02": _("Doubled interest for delayed performance, counted by the day"),
 }
 
 

@@ -28,6 +28,7 @@ from enforcelink.cases.models import (
     SuspensionKind,
 )
 from enforcelink.core import audit
+from enforcelink.core.actors import SystemActor
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.notifications import Note, notify, notify_all
 from enforcelink.core.sweeps import claim_each
@@ -55,19 +56,29 @@ def record_step(
     case: Case,
     *,
     step: str,
-    actor: User,
+    actor: User | SystemActor,
     on: dt.date | None = None,
     lead: AssetLead | None = None,
     document: str = "",
 ) -> list[ProcessNode]:
     """A procedural step happened on `on` (default today): append its event and complete the matching
     open or overdue nodes (R-CASE-01, R-CASE-02, R-CASE-04). `lead_verified` needs the lead;
-    `document` is the number of the document whose issue is the step (documents calls it so)."""
+    `document` is the number of the document whose issue is the step (documents calls it so).
+
+    A `SystemActor` is the platform recording a step its own data shows (assets: every unit has
+    answered the network inquiry, R-CASE-02); it is never a web or API caller (`actor_of` refuses
+    one), so its case is locked without a person's permission."""
     kinds = policy.check_step(step)
     today = timezone.localdate()
     on = on or today
     with transaction.atomic():
-        case = staff_case(case, actor)
+        if isinstance(actor, SystemActor):
+            found = Case.objects.select_for_update().select_related("court").filter(pk=case.pk).first()
+            if found is None:
+                raise NotFound()
+            case = found
+        else:
+            case = staff_case(case, actor)
         ensure_open(case)
         policy.check_event_date(on, case.filed_on, today)
         nodes = ProcessNode.objects.select_for_update().filter(
