@@ -27,8 +27,9 @@ from decimal import ROUND_DOWN, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from enforcelink.linkage import policy
+from enforcelink.linkage import holdings, policy
 from enforcelink.linkage.delivery import TIMEOUT_SECONDS, verify_signature
+from enforcelink.linkage.holdings import Reply
 
 STREETS = ("古南街道", "文龙街道", "三江街道", "通惠街道", "永城镇", "东溪镇")
 BANKS = (
@@ -88,7 +89,7 @@ class Agency:
         self.batched = False  # run_batched: pushes carry the requests themselves
         self.pushed_payloads: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self.seen_deliveries: set[int] = set()
-        self.answers: dict[int, dict[str, Any]] = {}  # request id → its result, oldest first
+        self.answers: dict[int, Reply] = {}  # request id → its reply, oldest first
         self._seen_lock = threading.Lock()  # pushes arrive on the receiver's threads
         self._order = itertools.count()  # ties in the answer queue never compare the requests
         self.push_timeout = TIMEOUT_SECONDS + 1  # how long a "timeout" fault keeps the pusher waiting
@@ -213,17 +214,41 @@ class Agency:
         self.stats[key] = self.stats.get(key, 0) + 1
 
     def answer(self, request: dict[str, Any]) -> dict[str, Any]:
-        """The result for a request, the same every time it is sent again (a duplicate, a page sent
+        """The result of `reply` (empty for a refusal)."""
+        return self.reply(request).result
+
+    def reply(self, request: dict[str, Any]) -> Reply:
+        """The reply to a request, the same every time it is sent again (a duplicate, a page sent
         again after a dropped connection, a reply after midnight to a request answered before): the
         same body under the same Idempotency-Key, never `IDEMPOTENCY_KEY_REUSED`. It fits the
-        request's `details` (the notice's amount), so the platform accepts it."""
+        request's `details` (the notice's amount), so the platform accepts it; property inquiries and
+        controls answer from what the respondents own (`holdings`, the same for a debtor every time)."""
         pk = int(request["id"])
+        with self._seen_lock:
+            if pk in self.answers:
+                return self.answers[pk]
+        found = reply_for(self.with_respondents(request))
         with self._seen_lock:
             if pk not in self.answers:
                 if len(self.answers) >= ANSWERS_KEPT:
                     del self.answers[next(iter(self.answers))]  # the oldest: long since recorded
-                self.answers[pk] = result_for(request["request_type"], answer_rng(pk), request.get("details"))
+                self.answers[pk] = found
             return self.answers[pk]
+
+    def with_respondents(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A pushed request names nobody: a property inquiry or a control reads its respondents from
+        `GET requests/{id}/`, as a bank's system looks up whom it must search (the view is logged,
+        R-ID-05). Unreachable: answered without them (made up from the request's id)."""
+        if (
+            "respondents" in request
+            or request.get("request_type") not in holdings.INQUIRIES | holdings.CONTROLS
+        ):
+            return request
+        try:
+            status, body = self.call("GET", f"requests/{int(request['id'])}/")
+        except (ConnectionError, OSError):
+            return request
+        return body if status == 200 and isinstance(body, dict) else request
 
     # --- behaviour --------------------------------------------------------------------------------
 
@@ -241,7 +266,10 @@ class Agency:
             return
         low, high = self.delay
         time.sleep(self.rng.uniform(low, high) * (5 if fault == "late" else 1))
-        body = {"result": self.answer(request)}
+        reply = self.reply(request)
+        body: dict[str, Any] = {"outcome": reply.outcome, "result": reply.result}
+        if reply.reason:
+            body["reason"] = reply.reason
         key = f"sim-{request['id']}"
         for _ in range(2 if fault == "duplicate" else 1):
             status, _answer = self.call(
@@ -345,8 +373,11 @@ class Agency:
     def reply_page(self, requests: list[dict[str, Any]]) -> list[int]:
         """One call with up to 500 replies, each under its own Idempotency-Key; returns the ids the
         platform has recorded (a 200: applied now, or the replay of an earlier answer)."""
-        replies = [{"id": r["id"], "idempotency_key": f"sim-{r['id']}", "outcome": "completed",
-                    "result": self.answer(r)} for r in requests]  # fmt: skip
+        replies = []
+        for request in requests:
+            reply = self.reply(request)
+            replies.append({"id": request["id"], "idempotency_key": f"sim-{request['id']}", "outcome": reply.outcome,
+                            "result": reply.result, **({"reason": reply.reason} if reply.reason else {})})  # fmt: skip
         status, body = self.call("POST", "requests/replies/", {"replies": replies})
         if status != 200:
             self.count(f"batch_{status}")
@@ -544,6 +575,26 @@ def result_for(
             if value not in ([], ""):
                 result[spec.name] = value
     return result
+
+
+def reply_for(request: dict[str, Any], today: dt.date | None = None) -> Reply:
+    """A request's reply. With its respondents (`respondents`, whole or masked numbers), a property
+    inquiry answers what they own and a control measure is confirmed in full, in part or refused as
+    their accounts and items allow (`holdings`: the same debtor, the same property, every time);
+    otherwise a result of the type's shape made up from the request's id (`result_for`)."""
+    request_type = str(request.get("request_type", ""))
+    details = request.get("details") if isinstance(request.get("details"), dict) else {}
+    day = today or dt.date.today()
+    respondents = request.get("respondents")
+    if isinstance(respondents, list) and respondents:
+        held = holdings.holdings_for(r for r in respondents if isinstance(r, dict))
+        if request_type in holdings.INQUIRIES:
+            return Reply("completed", holdings.inquiry_result(request_type, held))
+        if request_type in holdings.CONTROLS:
+            return holdings.control_reply(
+                request_type, details or {}, held, request_id=int(request["id"]), today=day
+            )
+    return Reply("completed", result_for(request_type, answer_rng(int(request["id"])), details, day))
 
 
 def answer_rng(request_id: int) -> random.Random:
