@@ -71,3 +71,28 @@ def test_officer_finds_a_case_by_the_number_as_typed(page: Page, live_server, of
 
     page.locator("#case-table tbody tr").first.get_by_role("link").first.click()
     expect(page.locator("h1")).to_contain_text(target.number)
+
+
+def test_a_search_too_broad_to_rank_lists_the_newest_and_asks_for_more(
+    page: Page, live_server, officer, monkeypatch
+):
+    """Issue 14 §12: past `BROAD` matches (5,000; 1 here) the list is the newest first and the page
+    says to type more; typing more finds the one meant first again."""
+    from enforcelink.cases import search as search_module
+
+    court = officer.court
+    people = [PartyInput(role="applicant", kind="person", name="王小明", id_number=PERSON_IDS[1]),
+              PartyInput(role="respondent", kind="organisation", name="重庆东方建材有限公司", id_number=USCCS[1])]  # fmt: skip
+    older = _numbered(file_case(court, officer, filed_on=dt.date(2026, 3, 2), parties=people), 2026, 133)
+    newer = _numbered(file_case(court, officer, filed_on=dt.date(2026, 5, 6)), 2026, 1330)
+    monkeypatch.setattr(search_module, "BROAD", 1)  # the live server runs in this process
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/cases/")
+
+    _search(page, "执133")
+    expect(page.locator("#search-broad")).to_be_visible()
+    assert _rows(page)[:2] == [newer.number, older.number]
+
+    _search(page, "（2026）渝0110执133号")
+    expect(page.locator("#search-broad")).to_have_count(0)
+    expect(page.locator("#case-table tbody tr").first).to_contain_text(older.number)
