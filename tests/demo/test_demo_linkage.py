@@ -12,10 +12,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
+from enforcelink.cases.models import PartyRole
 from enforcelink.demo import loader
 from enforcelink.demo.linkage import human_units, load_requests
 from enforcelink.demo.world import PRIMARY_LOGINS
-from enforcelink.linkage import policy, queries
+from enforcelink.linkage import holdings, policy, queries
 from enforcelink.linkage.models import AssistanceRequest
 from enforcelink.orgs.models import ApiKey, Role, User
 
@@ -68,3 +69,16 @@ def test_the_simulators_leave_the_printed_liaisons_unit_alone(demo, settings):
                      "--rounds", "1", stdout=out)  # fmt: skip
     assert f"{police.name} is left to its people" in out.getvalue()
     assert not ApiKey.objects.filter(unit=police, name="simulator").exists()
+
+
+def test_demo_property_answers_are_what_the_respondents_own(demo):
+    """Issue 15 §10: a preloaded inquiry names the same property the simulators answer later for that
+    debtor (`linkage.holdings`, by ID number)."""
+    answered = AssistanceRequest.objects.filter(status="completed", request_type__in=holdings.INQUIRIES)
+    assert answered.exists()
+    for request in answered:
+        respondents = request.case.parties.filter(role=PartyRole.RESPONDENT).values(
+            "kind", "id_type", "id_number"
+        )
+        expected = holdings.inquiry_result(request.request_type, holdings.holdings_for(respondents))
+        assert request.result == policy.clean_result(request.request_type, expected)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from enforcelink.cases.models import Case, Party, PartyKind, PartyRole
 from enforcelink.core.calendar import is_working_day
 from enforcelink.demo.world import PRIMARY_LOGINS
-from enforcelink.linkage import actions, policy, queries
+from enforcelink.linkage import actions, holdings, policy, queries
 from enforcelink.linkage.models import AssistanceRequest, RequestEvent
 from enforcelink.linkage.simulator import result_for
 from enforcelink.orgs.models import LinkageUnit, Role, User
@@ -71,9 +71,19 @@ def load_requests(cases: int, *, seed: int) -> int:
             liaison = units[next(slug for slug, kind in ASKS if kind == request.request_type)]
             if liaison is not None and request.unit_id not in left and rng.random() < 0.5:
                 actions.request_acknowledge(request, actor=liaison)
-                result = result_for(request.request_type, rng, request.details, timezone.localdate())
-                actions.request_complete(request, result=result, actor=liaison)
+                actions.request_complete(request, result=_result(request, rng), actor=liaison)
     return made + _inbox(officer, rng)
+
+
+def _result(request: AssistanceRequest, rng: random.Random) -> dict[str, object]:
+    """A property inquiry answers what the case's respondents own (`linkage.holdings`, by their ID
+    numbers: the same as the simulators answer later); any other, a result of the type's shape."""
+    if request.request_type in holdings.INQUIRIES:
+        respondents = request.case.parties.filter(role=PartyRole.RESPONDENT).values(
+            "kind", "id_type", "id_number"
+        )
+        return holdings.inquiry_result(request.request_type, holdings.holdings_for(respondents))
+    return result_for(request.request_type, rng, request.details, timezone.localdate())
 
 
 def _inbox(officer: User, rng: random.Random) -> int:
