@@ -26,7 +26,8 @@ Events (`EVENTS`, with their payload keys):
   the open clocks whose period crosses one of the days: `cases` (process nodes), `urging` (performance
   deadlines), `linkage` (request SLAs).
 - `case.filed` (`cases.actions.filing.case_file`): `case_id`, `court_id`, `number`, `type_code`,
-  `resumed_from_id` (None unless a 执恢 case), `actor`.
+  `resumed_from_id` (None unless a 执恢 case), `actor`. Listener: `assets` enqueues a money case's
+  property inquiry after commit (R-CASE-02).
 - `case.closed` (`cases.actions.closure.case_close`): `case_id`, `court_id`, `mode`, `closed_on`, `actor`.
   Listener: `linkage` withdraws the case's unsent requests.
 - `case.resumed` (`cases.actions.closure.case_resume`): `case_id` (the 终本 case), `new_case_id` (the
@@ -38,7 +39,8 @@ Events (`EVENTS`, with their payload keys):
   `request_id`, `case_id`, `court_id`, `unit_id`, `request_type`, `result` (the structured result
   checked by `linkage.policy.clean_result`, R-LINK result fields), `actor`.
 - `request.rejected` (`linkage.actions`, likewise): `request_id`, `case_id`, `court_id`, `unit_id`,
-  `request_type`, `reason`, `actor`.
+  `request_type`, `reason`, `actor`. Listener of both: `assets` (an inquiry's answer becomes asset
+  records; an inquiry's answered requests complete the network-inquiry clock, R-CASE-02).
 """
 
 from __future__ import annotations
