@@ -145,3 +145,12 @@ def test_a_reply_to_a_request_sent_by_hand_makes_records_too(world, units, case)
 )
 def test_normalised_keys(kind, result, keys):
     assert [item.key for item in normalise.found_in(kind, result)] == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "mortgages", "measures"),
+    [("无", [], []), ("  ", [], []), ("已抵押给中国建设银行綦江支行", ["已抵押给中国建设银行綦江支行"], []),
+     ("轮候查封（2025）渝0112执55号", [], ["轮候查封（2025）渝0112执55号"])],
+)  # fmt: skip
+def test_an_encumbrance_cell_is_a_mortgage_another_courts_measure_or_none(text, mortgages, measures):
+    assert normalise.split_encumbrance(text) == (mortgages, measures)

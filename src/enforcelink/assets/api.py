@@ -28,7 +28,7 @@ from enforcelink.assets.models import (
 )
 from enforcelink.cases.api import CASE_ID, CaseChildList
 from enforcelink.cases.models import Case
-from enforcelink.core.api import ScopedAPIView, parse_pk
+from enforcelink.core.api import ErrorListSerializer, ScopedAPIView, parse_pk
 from enforcelink.core.fields import ApiTextField
 from enforcelink.linkage.models import RequestStatus, RequestType
 from enforcelink.orgs.permissions import signed_in
@@ -252,7 +252,8 @@ class Samples(mixins.ListModelMixin, SupervisorView):
         description="Once per body and period; the seed is recorded, so the same period and seed give the "
         "same sample. For supervisors.",
         request=DrawSerializer,
-        responses={201: SampleDetailSerializer},
+        # Someone who is no supervisor of a body is answered as for a record not theirs.
+        responses={201: SampleDetailSerializer, 404: ErrorListSerializer},
     )
     def post(self, request: Request) -> Response:
         user = signed_in(request)

@@ -36,6 +36,9 @@ INQUIRY_TYPES = (
 # than a mortgage or pledge: kept apart as "measures by other courts" (R-ASSET-04 waits on them).
 MEASURE_WORDS = ("查封", "冻结", "扣押", "轮候", "seiz", "froz", "freez")
 
+# What a unit writes in an encumbrance cell when there is none (the simulators write 无 too).
+NO_ENCUMBRANCE = frozenset({"无", "没有", "暂无", "无抵押", "无查封", "none", "no", "n/a", "—", "-", "/"})
+
 _DROP = re.compile(r"[\s\-－—_·・/／.。,，:：]+")
 
 
@@ -68,7 +71,7 @@ class Found:
 def split_encumbrance(text: Any) -> tuple[list[str], list[str]]:
     """An encumbrance text as (mortgages and pledges, measures by other courts)."""
     text = str(text or "").strip()
-    if not text:
+    if not text or text.lower() in NO_ENCUMBRANCE:
         return [], []
     if any(word in text.lower() for word in MEASURE_WORDS):
         return [], [text]
