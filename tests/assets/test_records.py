@@ -154,3 +154,23 @@ def test_normalised_keys(kind, result, keys):
 )  # fmt: skip
 def test_an_encumbrance_cell_is_a_mortgage_another_courts_measure_or_none(text, mortgages, measures):
     assert normalise.split_encumbrance(text) == (mortgages, measures)
+
+
+@pytest.mark.parametrize("kind", normalise.INQUIRY_TYPES)
+def test_every_answer_the_simulators_give_normalises(kind):
+    """What `make demo`'s agencies answer (any shape `linkage.policy.clean_result` accepts) becomes
+    records with keys, or nothing when nothing was found."""
+    import datetime as dt
+    import random
+
+    from enforcelink.linkage import policy
+    from enforcelink.linkage.simulator import result_for
+
+    for seed in range(40):
+        result = policy.clean_result(kind, result_for(kind, random.Random(seed), today=dt.date(2026, 3, 2)))
+        found = normalise.found_in(kind, result)
+        if result["found"] is False:
+            assert found == [] and normalise.answered_nothing(kind, result)
+        else:
+            assert found and all(item.key.strip("|") for item in found), (kind, result)
+            assert len({(item.kind, item.key) for item in found}) == len(found)
