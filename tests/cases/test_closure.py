@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from enforcelink.cases import policy
 from enforcelink.cases.actions import (
@@ -21,7 +22,10 @@ from enforcelink.cases.actions import (
 from enforcelink.cases.models import Case, ClosureMode, ExtensionStatus, NodeKind, NodeStatus, ProcessNode
 from enforcelink.core.errors import DomainError, ErrorList, NotFound, RuleViolation
 from enforcelink.core.models import AuditEvent
+from enforcelink.funds.actions import receipt_record
+from enforcelink.orgs.models import Role
 from tests.cases.conftest import days_ago, node_of
+from tests.factories import UserFactory
 
 ZB_ALL_TRUE = {key: True for key in policy.ZB_CHECKLIST}
 FILED = dt.date(2024, 1, 2)
@@ -122,7 +126,10 @@ def test_every_closure_mode_has_its_requirement():
 
 
 def test_close_in_time_marks_closure_node_done_and_others_moot_r_case_05(world, fresh_case):
-    Case.objects.filter(pk=fresh_case.pk).update(recovered_amount=fresh_case.amount_total)
+    clerk = UserFactory(username="clerk", court=world.court, role=Role.FUND_CLERK)
+    receipt_record(  # 执行到位金额 from the ledger (R-FUND-03)
+        fresh_case, fresh_case.amount_total, source="voluntary", value_on=timezone.localdate(), actor=clerk
+    )
     record_step(fresh_case, step="execution_notice_sent", actor=world.officer)
     closed = case_close(
         fresh_case, mode="fully_performed", closed_on=days_ago(1), details={}, actor=world.officer

@@ -15,7 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from enforcelink.cases.models import ProcessNode
-from enforcelink.core import audit, numbering
+from enforcelink.core import audit, events, numbering
 from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
 from tests.factories import CourtFactory, file_case, restore_default_node_rules
 
@@ -129,13 +129,17 @@ def test_completed_clocks_name_the_same_event_after_renumbering(executor, monkey
     monkeypatch.setattr(numbering, "next_number", lambda **_scope: next(sequences))
     restore_default_node_rules()
     court = CourtFactory()
-    # Nor Case.number_key (cases 0009, which needs core 0009), which today's model reads: a stand-in
-    # column while the cases are filed, gone again before the upgrade adds the real one.
+    # Nor Case.number_key (cases 0009, which needs core 0009) and Case.performance_due_on (cases 0012),
+    # which today's model reads: stand-in columns while the cases are filed, gone again before the
+    # upgrade adds the real ones. Nor the ledger's tables: funds 0003 opens these cases' accounts.
+    monkeypatch.delitem(events._listeners["case.filed"], "funds.accounts")
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE cases_case ADD COLUMN number_key varchar(64) NULL")
+        cursor.execute("ALTER TABLE cases_case ADD COLUMN performance_due_on date NULL")
     case, other = file_case(court), file_case(court)
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE cases_case DROP COLUMN number_key")
+        cursor.execute("ALTER TABLE cases_case DROP COLUMN performance_due_on")
     c = court.pk
     # Another court's chain in between: c + 1, never c itself whatever id the test database gave c.
     _old_single_chain(executor, courts=[None, c, c + 1, c, c], cases=[None, case.pk, None, case.pk, other.pk])

@@ -8,8 +8,10 @@ from enforcelink.cases.actions import PartyInput
 from enforcelink.core.errors import DomainError
 from enforcelink.documents import policy
 from enforcelink.documents.actions import document_issue
+from enforcelink.funds.actions import receipt_record
+from enforcelink.orgs.models import Role
 from tests.documents.conftest import docx_text, pdf_text
-from tests.factories import PERSON_IDS, USCCS, file_case
+from tests.factories import PERSON_IDS, USCCS, UserFactory, file_case
 
 
 @pytest.fixture
@@ -159,8 +161,10 @@ def test_summons_exit_lifting_and_deletion_render(world, company_case):
 def test_termination_ruling_text(world, case):
     """R-ZB-03/04 and R-MONEY-01: measures, property found, the applicant's view, restrictions stay,
     resumption at any time; amounts owed and recovered in capitals."""
-    case.recovered_amount = "2345.67"
-    case.save(update_fields=["recovered_amount"])
+    clerk = UserFactory(username="clerk", court=world.court, role=Role.FUND_CLERK)
+    receipt_record(
+        case, "2345.67", source="voluntary", value_on=case.filed_on, actor=clerk
+    )  # the ledger's 执行到位金额
     extra = {
         "measures": "网络查控银行存款、车辆、不动产、证券；实地调查被执行人住所。",
         "property_found": "未发现可供执行的财产。",

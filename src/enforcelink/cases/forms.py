@@ -41,6 +41,14 @@ class CaseFilingForm(forms.Form):
     basis_body = TextField(label=_("Issuing body"), max_length=150)
     basis_number = TextField(label=_("Basis document number"), max_length=100)
     basis_effective_on = forms.DateField(label=_("Basis effective date"), required=False, widget=DateInput())
+    performance_due_on = forms.DateField(
+        label=_("Performance period ends"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "The last day the basis gave the debtor; doubled interest for delay runs from the next day."
+        ),
+    )
     principal = TextField(label=_("Principal (yuan)"), max_length=30, initial="0")
     interest = TextField(label=_("Interest (yuan)"), max_length=30, initial="0", required=False)
     costs = TextField(label=_("Costs (yuan)"), max_length=30, initial="0", required=False)
@@ -157,6 +165,7 @@ def build_filing(
         basis_body=data["basis_body"],
         basis_number=data["basis_number"],
         basis_effective_on=data["basis_effective_on"],
+        performance_due_on=data["performance_due_on"],
         principal=data["principal"],
         interest=data["interest"] or "0",
         costs=data["costs"] or "0",

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from enforcelink.cases import money
 from enforcelink.cases.actions import CaseFiling, PartyInput, case_file, clean_filing
 from enforcelink.cases.models import (
     BasisType,
@@ -546,10 +547,16 @@ def _write(reader: RowReader, plan: Plan, actor: User | SystemActor) -> list[tup
 
 
 def _after_filing(case: Case, plan: Plan, actor: User | SystemActor) -> None:
-    """Historical closures keep what the old system says (R-CASE-05's data is not required of them)."""
+    """Historical closures keep what the old system says (R-CASE-05's data is not required of them);
+    what it says was recovered opens the case's fund ledger (an `opening` journal, R-FUND-03), which
+    every page reads 执行到位金额 from. `Case.recovered_amount` keeps the old system's figure as imported."""
     closure = plan.closure
     if closure is None and not plan.recovered:
         return
+    if plan.recovered:
+        money.record_opening(
+            case, plan.recovered, value_on=closure.closed_on if closure else case.filed_on, actor=actor
+        )
     case.recovered_amount = plan.recovered
     fields = ["recovered_amount"]
     after: dict[str, Any] = {"recovered_amount": plan.recovered}

@@ -102,6 +102,9 @@ class Case(models.Model):
     basis_body = models.CharField(_("issuing body"), max_length=150)
     basis_number = models.CharField(_("basis document number"), max_length=100, db_index=True)
     basis_effective_on = models.DateField(_("basis effective date"), null=True, blank=True)
+    # 履行期限届满日: the last day the basis gave the debtor to perform; R-MONEY-02's doubled interest
+    # runs from the day after (funds.policy.delay_start). Unknown: no doubled interest is computed.
+    performance_due_on = models.DateField(_("performance period ends"), null=True, blank=True)
 
     principal = models.DecimalField(_("principal (yuan)"), default=Decimal("0"), **MONEY)
     interest = models.DecimalField(_("interest (yuan)"), default=Decimal("0"), **MONEY)

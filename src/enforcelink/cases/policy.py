@@ -64,6 +64,19 @@ def check_basis_date(effective_on: dt.date | None, filed_on: dt.date) -> None:
         )
 
 
+def check_performance_due(due_on: dt.date | None, effective_on: dt.date | None) -> None:
+    """R-MONEY-02: the performance period (履行期限) runs from the basis's effect, so it cannot end
+    before the basis took effect, nor before 1949-10-01; it may end after today (a period still running)."""
+    if due_on is None:
+        return
+    if due_on < EARLIEST_BASIS_DATE or (effective_on is not None and due_on < effective_on):
+        raise RuleViolation(
+            "PERFORMANCE_DUE_BEFORE_BASIS",
+            _("The performance period cannot end before the basis took effect."),
+            field="performance_due_on",
+        )
+
+
 def check_filing_date(filed_on: dt.date, today: dt.date) -> None:
     if filed_on > today:
         raise RuleViolation(
@@ -261,9 +274,9 @@ class ClosureFacts:
 
 
 def _fully_performed(facts: ClosureFacts, details: Mapping[str, Any]) -> dict[str, Any]:
-    """R-CASE-05 执行完毕: the obligation is met. There is no case-fund ledger yet, so the recovered
-    amount on the case (`Case.recovered_amount`) stands for it, or the officer confirms that a
-    settlement was performed (`settlement_performed`)."""
+    """R-CASE-05 执行完毕: the obligation is met — the case-fund ledger's 执行到位金额 (`cases.money`,
+    R-FUND-03) covers what the basis fixed — or the officer confirms that a settlement was performed
+    (`settlement_performed`)."""
     settled = details.get("settlement_performed", False)
     if not isinstance(settled, bool):
         raise InvalidInput("NOT_BOOLEAN", _("Answer yes or no."), field="details.settlement_performed")

@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from enforcelink.cases import money
 from enforcelink.cases.actions import CaseFiling, PartyInput
 from enforcelink.cases.models import (
     BasisType,
@@ -100,6 +101,12 @@ class CaseFilingSerializer(serializers.Serializer):
     basis_body = ApiTextField(max_length=150)
     basis_number = ApiTextField(max_length=100)
     basis_effective_on = serializers.DateField(required=False, allow_null=True, default=None)
+    performance_due_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="履行期限届满日: the last day the basis gave the debtor; R-MONEY-02's doubled interest runs from the next day. Without it no doubled interest is computed.",
+    )
     principal = AmountField(required=False, default="0")
     interest = AmountField(required=False, default="0")
     costs = AmountField(required=False, default="0")
@@ -217,7 +224,9 @@ class CaseDetailSerializer(CaseSerializer):
 
     court_name = serializers.CharField(source="court.name", read_only=True)
     team = serializers.CharField(source="team.name", read_only=True, allow_null=True, default=None)
-    recovered_amount = AmountField(read_only=True)
+    recovered_amount = serializers.SerializerMethodField(
+        help_text="执行到位金额 in yuan, read from the case-fund ledger (R-FUND-03): receipts net of reversals."
+    )
     small_claim_threshold = AmountField(read_only=True, allow_null=True)
     parties = PartySerializer(many=True, read_only=True)
 
@@ -229,6 +238,7 @@ class CaseDetailSerializer(CaseSerializer):
             "sequence",
             "basis_body",
             "basis_effective_on",
+            "performance_due_on",
             "is_money_case",
             "is_non_litigation",
             "is_livelihood",
@@ -245,6 +255,9 @@ class CaseDetailSerializer(CaseSerializer):
             "parties",
         ]
         read_only_fields = fields
+
+    def get_recovered_amount(self, case: Case) -> str:
+        return f"{money.recovered(case):.2f}"
 
 
 class NodeSerializer(serializers.ModelSerializer):

@@ -41,6 +41,12 @@ Events (`EVENTS`, with their payload keys):
 - `request.rejected` (`linkage.actions`, likewise): `request_id`, `case_id`, `court_id`, `unit_id`,
   `request_type`, `reason`, `actor`. Listener of both: `assets` (an inquiry's answer becomes asset
   records; an inquiry's answered requests complete the network-inquiry clock, R-CASE-02).
+- `payment.received` (`funds.actions.receipt_record`, after the journal and its trail entry; a repeat
+  of a booked reference announces nothing): `case_id`, `court_id`, `journal_id`, `amount` (Decimal
+  yuan), `source` (`deduction`, `voluntary`, `statement`, `auction`), `actor`.
+- `obligation.met` (`funds.actions.receipt_record`, right after `payment.received`, when that receipt
+  took the case's standing from owing to met, R-FUND-04): `case_id`, `court_id`, `actor`. Announced
+  again only if a reversal reopened what is owed and a later receipt meets it again.
 """
 
 from __future__ import annotations
@@ -59,6 +65,8 @@ EVENTS = frozenset({
     "request.sent",
     "request.completed",
     "request.rejected",
+    "payment.received",
+    "obligation.met",
 })  # fmt: skip
 Listener = Callable[..., Any]
 _listeners: dict[str, dict[str, Listener]] = {}

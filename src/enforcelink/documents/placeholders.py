@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from enforcelink.cases import money
 from enforcelink.cases.models import Case, Party, PartyKind, PartyRole
 from enforcelink.core.calendar import compute_deadline
 from enforcelink.core.errors import InvalidInput
@@ -363,7 +364,8 @@ def sanction_values(kind: str, parties: list[Party], extra: dict[str, Any]) -> d
 def case_values(case: Case, parties: list[Party]) -> dict[str, str]:
     """R-MONEY-01: every amount in figures and in capitals."""
     officer = case.officer
-    unperformed = max(case.amount_total - case.recovered_amount, Decimal("0"))
+    recovered = money.recovered(case)  # 执行到位金额 from the case-fund ledger (R-FUND-03)
+    unperformed = max(case.amount_total - recovered, Decimal("0"))
     contact = f"{officer.full_name or officer.username}，{officer.phone}".rstrip("，") if officer else ""
     return {
         "court_name": case.court.name,
@@ -377,8 +379,8 @@ def case_values(case: Case, parties: list[Party]) -> dict[str, str]:
         "principal_capital": to_capital(case.principal),
         "interest": yuan(case.interest) if case.interest else "",
         "costs": yuan(case.costs) if case.costs else "",
-        "recovered_amount": yuan(case.recovered_amount),
-        "recovered_amount_capital": to_capital(case.recovered_amount),
+        "recovered_amount": yuan(recovered),
+        "recovered_amount_capital": to_capital(recovered),
         "unperformed_amount": yuan(unperformed),
         "unperformed_amount_capital": to_capital(unperformed),
         "officer_name": (officer.full_name or officer.username) if officer else "",

@@ -11,3 +11,28 @@ class FundsConfig(AppConfig):
     name = "enforcelink.funds"
     label = "funds"
     verbose_name = "执行款管理"
+
+    def ready(self) -> None:
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from enforcelink.cases import money, panels
+        from enforcelink.core import events
+        from enforcelink.funds import actions, guards, queries, sentences
+        from enforcelink.funds.panels import funds_panel
+
+        # The SQLite guards ask this function whether a flush runs (funds/guards.py).
+        connection_created.connect(guards.register_sqlite_function, dispatch_uid="funds.guards")
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is not None:
+                guards.register_sqlite_function(connection=connection)
+
+        events.subscribe("case.filed", "funds.accounts", actions.open_on_filing)  # 一案一账号 (R-FUND-01)
+        sentences.register()  # how the ledger's trail entries read (core.narration)
+        # 执行到位金额 from the ledger wherever cases shows or checks it (R-FUND-03)
+        money.register(
+            recovered=queries.recovered,
+            recovered_many=queries.recovered_many,
+            record_opening=actions.opening_record,
+        )
+        panels.register("funds.ledger", funds_panel)  # the case page's 执行款 card (cases.panels)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcelink.cases import clocks, policy
+from enforcelink.cases import clocks, money, policy
 from enforcelink.cases.actions.access import ensure_open, staff_case
 from enforcelink.cases.actions.deadlines import PENDING_NODE_STATUSES, finish_suspension
 from enforcelink.cases.actions.filing import CaseFiling, PartyInput, case_file
@@ -39,7 +39,7 @@ def case_close(
             closed_on=closed_on,
             today=timezone.localdate(),
             amount_total=case.amount_total,
-            recovered_amount=case.recovered_amount,
+            recovered_amount=money.recovered(case),  # 执行到位金额 from the ledger (R-FUND-03)
         )
         kept = policy.check_closure(mode, facts, details)
         # Lock the nodes before the trail's head (audit.record): the overdue sweep takes them in the
@@ -143,7 +143,7 @@ def _resumption_filing(old: Case, filed_on: dt.date) -> CaseFiling:
         )
         for p in old.parties.order_by("role", "position", "pk")
     ]
-    # The amounts are those of the basis; the case-fund ledger will carry what was recovered.
+    # The amounts are those of the basis; what was recovered stays on the 终本 case's ledger.
     return CaseFiling(
         court=old.court,
         filed_on=filed_on,
@@ -151,6 +151,7 @@ def _resumption_filing(old: Case, filed_on: dt.date) -> CaseFiling:
         basis_body=old.basis_body,
         basis_number=old.basis_number,
         basis_effective_on=old.basis_effective_on,
+        performance_due_on=old.performance_due_on,
         parties=parties,
         principal=old.principal,
         interest=old.interest,

@@ -72,6 +72,7 @@ class CaseFiling:
     costs: Any = "0"
     type_code: str = CaseType.FIRST
     basis_effective_on: dt.date | None = None
+    performance_due_on: dt.date | None = None  # 履行期限届满日 (R-MONEY-02)
     is_money_case: bool = True
     is_non_litigation: bool = False
     is_livelihood: bool = False
@@ -206,6 +207,7 @@ def clean_filing(filing: CaseFiling) -> Cleaned:
             basis[name] = _collect(errors, clean_text, value, field=name, max_length=limit)
     _collect(errors, policy.check_filing_date, filing.filed_on, timezone.localdate())
     _collect(errors, policy.check_basis_date, filing.basis_effective_on, filing.filed_on)
+    _collect(errors, policy.check_performance_due, filing.performance_due_on, filing.basis_effective_on)
     counters = {PartyRole.APPLICANT: 0, PartyRole.RESPONDENT: 0}
     parties: list[Party] = []
     for party in filing.parties:
@@ -394,6 +396,7 @@ def case_file(filing: CaseFiling, *, actor: User | SystemActor, assign_officer: 
             basis_body=cleaned.basis_body,
             basis_number=cleaned.basis_number,
             basis_effective_on=filing.basis_effective_on,
+            performance_due_on=filing.performance_due_on,
             principal=cleaned.principal,
             interest=cleaned.interest,
             costs=cleaned.costs,

@@ -1,0 +1,264 @@
+"""The ledger's rules kept by the database itself (R-FUND-03), created by migration funds 0002.
+
+Whatever writes to the database — this code, a script, someone at a SQL prompt — the database refuses:
+
+| Rule | PostgreSQL | SQLite |
+|---|---|---|
+| journals, entries and case accounts are never updated or deleted | BEFORE UPDATE OR DELETE trigger raises `LEDGER_APPEND_ONLY` | the same, as `RAISE(ABORT)` triggers |
+| a ledger account's balance moves only with its entries | BEFORE UPDATE/DELETE trigger refuses unless fired by the entry trigger (`pg_trigger_depth()`) | BEFORE UPDATE trigger: the balance may only move by the amount of the account's newest entry; kind, court and case never change; DELETE refused |
+| each journal's legs number `leg_count`, sum to 0, and its debits to the journal's `amount` | DEFERRABLE INITIALLY DEFERRED constraint triggers on journal and entry insert: checked at COMMIT, so the legs of one journal may arrive in any order within the transaction | BEFORE INSERT triggers on each leg: a leg beyond `leg_count` is refused, and the last declared leg must bring the sum to 0 and the debits to `amount` |
+| the running balance | AFTER INSERT trigger on entries adds the amount to its account | the same (rounded to the fen: SQLite adds decimals as binary floats) |
+| amounts have two decimals and are not 0 | numeric(16, 2) holds two decimals by its type (a third is rounded by the cast, so the actions refuse it first, `AMOUNT_PRECISION`); CHECK amount <> 0 | CHECK amount = ROUND(amount, 2) and amount <> 0 |
+| a balance stays on its side of zero | CHECK on the account (custody ≥ 0; case and unidentified ≤ 0) | the same |
+
+What SQLite cannot catch, and `enforcelink funds verify` reports: SQLite has no deferred triggers,
+so a journal committed with fewer legs than it declares (its last leg never inserted) is accepted;
+so is an edit of a balance by exactly the amount of the account's newest entry (a second application
+of that entry); and `DROP TRIGGER` or a table rebuilt by a later migration (SQLite's ALTER TABLE
+rebuilds tables and their triggers are lost) removes the guards — `funds verify` checks they are
+all present. On both databases TRUNCATE and DROP (PostgreSQL) are not row operations and fire no
+row trigger: the guards stop edits, not someone who may drop tables.
+
+Tests and `flush` empty every table: Django's SQLite `flush` deletes row by row, which the guards
+would refuse. `funds/management/commands/flush.py` runs Django's flush inside `unsealed()`, which
+the SQLite triggers ask through the per-connection function `enforcelink_ledger_unsealed()`
+(registered on each new connection by `FundsConfig.ready()`; a connection without it — the sqlite3
+shell — gets "no such function" on an UPDATE or DELETE of a ledger row: refused all the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_unsealed = False
+UNSEAL_FUNCTION = "enforcelink_ledger_unsealed"
+
+# The triggers each database must have (funds verify checks them).
+TRIGGERS = {
+    "postgresql": (
+        "funds_journal_append_only",
+        "funds_entry_append_only",
+        "funds_caseaccount_append_only",
+        "funds_ledgeraccount_kept",
+        "funds_entry_balance",
+        "funds_entry_balanced",
+        "funds_journal_balanced",
+    ),
+    "sqlite": (
+        "funds_journal_no_update",
+        "funds_journal_no_delete",
+        "funds_entry_no_update",
+        "funds_entry_no_delete",
+        "funds_caseaccount_no_update",
+        "funds_caseaccount_no_delete",
+        "funds_ledgeraccount_kept",
+        "funds_ledgeraccount_no_delete",
+        "funds_entry_legs",
+        "funds_entry_last_leg",
+        "funds_entry_balance",
+    ),
+}
+
+
+@contextmanager
+def unsealed() -> Iterator[None]:
+    """Let this process's SQLite connections delete ledger rows (flush only)."""
+    global _unsealed
+    previous, _unsealed = _unsealed, True
+    try:
+        yield
+    finally:
+        _unsealed = previous
+
+
+def _is_unsealed() -> int:
+    return int(_unsealed)
+
+
+def register_sqlite_function(sender: Any = None, connection: Any = None, **_kwargs: Any) -> None:
+    """`connection_created` receiver: the SQLite triggers ask this function whether flush runs."""
+    if connection is not None and connection.vendor == "sqlite":
+        connection.connection.create_function(UNSEAL_FUNCTION, 0, _is_unsealed)
+
+
+POSTGRESQL = r"""
+CREATE FUNCTION funds_refuse_edit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'LEDGER_APPEND_ONLY: % rows are never updated or deleted (R-FUND-03)', TG_TABLE_NAME
+        USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+
+CREATE TRIGGER funds_journal_append_only BEFORE UPDATE OR DELETE ON funds_journal
+    FOR EACH ROW EXECUTE FUNCTION funds_refuse_edit();
+
+CREATE TRIGGER funds_entry_append_only BEFORE UPDATE OR DELETE ON funds_entry
+    FOR EACH ROW EXECUTE FUNCTION funds_refuse_edit();
+
+CREATE TRIGGER funds_caseaccount_append_only BEFORE UPDATE OR DELETE ON funds_caseaccount
+    FOR EACH ROW EXECUTE FUNCTION funds_refuse_edit();
+
+CREATE FUNCTION funds_account_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_trigger_depth() > 1 AND TG_OP = 'UPDATE' AND NEW.kind = OLD.kind
+            AND NEW.court_id = OLD.court_id AND NEW.case_id IS NOT DISTINCT FROM OLD.case_id THEN
+        RETURN NEW;  -- the balance moved by funds_entry_post, for an entry just inserted
+    END IF;
+    RAISE EXCEPTION 'LEDGER_BALANCE_KEPT: a ledger account changes only by its entries (R-FUND-03)'
+        USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+
+CREATE TRIGGER funds_ledgeraccount_kept BEFORE UPDATE OR DELETE ON funds_ledgeraccount
+    FOR EACH ROW EXECUTE FUNCTION funds_account_kept();
+
+CREATE FUNCTION funds_entry_post() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE funds_ledgeraccount SET balance = balance + NEW.amount WHERE id = NEW.account_id;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER funds_entry_balance AFTER INSERT ON funds_entry
+    FOR EACH ROW EXECUTE FUNCTION funds_entry_post();
+
+CREATE FUNCTION funds_journal_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    journal bigint;
+    declared integer;
+    moved numeric;
+    legs integer;
+    total numeric;
+    debits numeric;
+BEGIN
+    IF TG_TABLE_NAME = 'funds_journal' THEN journal := NEW.id; ELSE journal := NEW.journal_id; END IF;
+    SELECT leg_count, amount INTO declared, moved FROM funds_journal WHERE id = journal;
+    SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(amount) FILTER (WHERE amount > 0), 0)
+        INTO legs, total, debits FROM funds_entry WHERE journal_id = journal;
+    IF legs <> declared OR total <> 0 OR debits <> moved THEN
+        RAISE EXCEPTION 'LEDGER_UNBALANCED: journal % has % of % legs, summing to %, debits % of % (R-FUND-03)',
+            journal, legs, declared, total, debits, moved USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE CONSTRAINT TRIGGER funds_entry_balanced AFTER INSERT ON funds_entry
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION funds_journal_check();
+
+CREATE CONSTRAINT TRIGGER funds_journal_balanced AFTER INSERT ON funds_journal
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION funds_journal_check();
+"""
+
+POSTGRESQL_DROP = r"""
+DROP TRIGGER IF EXISTS funds_journal_balanced ON funds_journal;
+DROP TRIGGER IF EXISTS funds_entry_balanced ON funds_entry;
+DROP FUNCTION IF EXISTS funds_journal_check();
+DROP TRIGGER IF EXISTS funds_entry_balance ON funds_entry;
+DROP FUNCTION IF EXISTS funds_entry_post();
+DROP TRIGGER IF EXISTS funds_ledgeraccount_kept ON funds_ledgeraccount;
+DROP FUNCTION IF EXISTS funds_account_kept();
+DROP TRIGGER IF EXISTS funds_caseaccount_append_only ON funds_caseaccount;
+DROP TRIGGER IF EXISTS funds_entry_append_only ON funds_entry;
+DROP TRIGGER IF EXISTS funds_journal_append_only ON funds_journal;
+DROP FUNCTION IF EXISTS funds_refuse_edit();
+"""
+
+
+def _sqlite_refusal(table: str, operation: str) -> str:
+    return f"""
+CREATE TRIGGER funds_{table}_no_{operation.lower()} BEFORE {operation} ON funds_{table}
+WHEN NOT {UNSEAL_FUNCTION}()
+BEGIN
+    SELECT RAISE(ABORT, 'LEDGER_APPEND_ONLY: funds_{table} rows are never updated or deleted (R-FUND-03)');
+END"""
+
+
+SQLITE = [
+    *(
+        _sqlite_refusal(table, op)
+        for table in ("journal", "entry", "caseaccount")
+        for op in ("UPDATE", "DELETE")
+    ),
+    f"""
+CREATE TRIGGER funds_ledgeraccount_no_delete BEFORE DELETE ON funds_ledgeraccount
+WHEN NOT {UNSEAL_FUNCTION}()
+BEGIN
+    SELECT RAISE(ABORT, 'LEDGER_BALANCE_KEPT: a ledger account changes only by its entries (R-FUND-03)');
+END""",
+    # The entry trigger below moves a balance by the amount of the entry just inserted, which is the
+    # account's newest; any other change is refused.
+    """
+CREATE TRIGGER funds_ledgeraccount_kept BEFORE UPDATE ON funds_ledgeraccount
+WHEN NEW.kind IS NOT OLD.kind OR NEW.court_id IS NOT OLD.court_id OR NEW.case_id IS NOT OLD.case_id
+  OR ROUND(NEW.balance - OLD.balance, 2) IS NOT ROUND((
+       SELECT amount FROM funds_entry WHERE account_id = OLD.id ORDER BY id DESC LIMIT 1), 2)
+BEGIN
+    SELECT RAISE(ABORT, 'LEDGER_BALANCE_KEPT: a ledger account changes only by its entries (R-FUND-03)');
+END""",
+    """
+CREATE TRIGGER funds_entry_legs BEFORE INSERT ON funds_entry
+WHEN (SELECT count(*) FROM funds_entry WHERE journal_id = NEW.journal_id)
+     >= (SELECT leg_count FROM funds_journal WHERE id = NEW.journal_id)
+BEGIN
+    SELECT RAISE(ABORT, 'LEDGER_UNBALANCED: a leg beyond the journal''s declared count (R-FUND-03)');
+END""",
+    """
+CREATE TRIGGER funds_entry_last_leg BEFORE INSERT ON funds_entry
+WHEN (SELECT count(*) FROM funds_entry WHERE journal_id = NEW.journal_id) + 1
+     = (SELECT leg_count FROM funds_journal WHERE id = NEW.journal_id)
+ AND (ROUND((SELECT coalesce(sum(amount), 0) FROM funds_entry WHERE journal_id = NEW.journal_id)
+            + NEW.amount, 2) <> 0
+      OR ROUND((SELECT coalesce(sum(amount), 0) FROM funds_entry WHERE journal_id = NEW.journal_id AND amount > 0)
+               + max(NEW.amount, 0), 2) <> ROUND((SELECT amount FROM funds_journal WHERE id = NEW.journal_id), 2))
+BEGIN
+    SELECT RAISE(ABORT, 'LEDGER_UNBALANCED: the journal''s last leg does not bring its sum to 0 or its debits to its amount (R-FUND-03)');
+END""",
+    """
+CREATE TRIGGER funds_entry_balance AFTER INSERT ON funds_entry
+BEGIN
+    UPDATE funds_ledgeraccount SET balance = ROUND(balance + NEW.amount, 2) WHERE id = NEW.account_id;
+END""",
+]
+
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS["sqlite"]]
+
+
+def _statements(script: str) -> list[str]:
+    """The script's statements, each sent alone and without parameters (their bodies hold `%` and `;`)."""
+    return [part.strip() for part in script.split("\n\n") if part.strip()]
+
+
+def create(apps: Any, schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for statement in _statements(POSTGRESQL):
+            schema_editor.execute(statement, params=None)
+    elif vendor == "sqlite":
+        for statement in SQLITE:
+            schema_editor.execute(statement, params=None)
+    else:  # the project runs on these two (docs/operations.md)
+        raise NotImplementedError(f"no ledger guards for {vendor}")
+
+
+def drop(apps: Any, schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for statement in POSTGRESQL_DROP.strip().splitlines():
+            schema_editor.execute(statement, params=None)
+    elif vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement, params=None)
+
+
+def missing(connection: Any) -> list[str]:
+    """The guard triggers this database lacks (dropped, or lost to a SQLite table rebuild)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s", ["funds%"]
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", ["funds%"]
+            )
+        present = {row[0] for row in cursor.fetchall()}
+    return [name for name in TRIGGERS.get(connection.vendor, ()) if name not in present]
