@@ -128,3 +128,17 @@ def test_the_day_of_the_last_answer_is_the_step_day(world, units):
     AssistanceRequest.objects.filter(pk=report.made[0].pk).update(completed_at=yesterday)
     assert network_inquiry_complete(case.pk) is True
     assert _node(case).completed_on == timezone.localdate(yesterday)
+
+
+def test_an_inquiry_that_sent_nothing_waits_for_no_answer(world, units):
+    """No officer at filing: the automatic inquiry sent nothing; the officer's later one is the
+    network inquiry whose answers complete the clock."""
+    case = _today_case(world)
+    officer = case.officer
+    Case.objects.filter(pk=case.pk).update(officer=None)
+    assert filing_inquiry(case.pk).made == []
+    Case.objects.filter(pk=case.pk).update(officer=officer)
+    report = inquiry_start(case, actor=world.officer, kinds=["inquire_deposits"])
+    assert network_inquiry_complete(case.pk) is False
+    answer(units, report.made[0], NOTHING)
+    assert network_inquiry_complete(case.pk) is True

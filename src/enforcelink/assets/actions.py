@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -364,12 +364,15 @@ def network_inquiry_task(case_id: int) -> bool:
 
 
 def network_inquiry_complete(case_id: int) -> bool:
-    """R-CASE-02: the case's first inquiry is done when every request it sent is answered (completed
-    or rejected; one the court cancelled waits for nobody): its network-inquiry clock is completed
+    """R-CASE-02: the case's first inquiry that sent requests is done when every one is answered
+    (completed or rejected; one the court cancelled waits for nobody): its network-inquiry clock is completed
     on the day of the last answer, through cases' `record_step`. Run after the answer's commit, in
     a transaction of its own, so the clock is locked before the trail's head as every writer does.
     Nothing when the clock is already done, the case is closed, or answers are still awaited."""
-    inquiry = Inquiry.objects.filter(case_id=case_id).order_by("created_at", "pk").first()
+    # The first inquiry that sent anything: one that could send nothing (no officer at filing, every
+    # unit refused) waits for no answer, and the officer's next inquiry is the network inquiry.
+    sent = InquiryRequest.objects.filter(inquiry=OuterRef("pk"))
+    inquiry = Inquiry.objects.filter(Exists(sent), case_id=case_id).order_by("created_at", "pk").first()
     if inquiry is None:
         return False
     rows = AssistanceRequest.objects.filter(inquiry_link__inquiry=inquiry)
