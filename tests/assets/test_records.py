@@ -12,6 +12,7 @@ from enforcelink.assets.actions import inquiry_start
 from enforcelink.assets.models import AssetRecord, AssetSource, InquiryRequest, Outcome
 from enforcelink.assets.queries import asked_by_kind, case_records, shown_identifier
 from enforcelink.core.models import AuditEvent
+from enforcelink.linkage import holdings
 from enforcelink.linkage.actions import Ask, requests_fan_out
 from enforcelink.orgs.models import Role, UnitType
 from tests.assets.conftest import ACCOUNT, NOTHING, answer, refuse
@@ -150,7 +151,9 @@ def test_normalised_keys(kind, result, keys):
 @pytest.mark.parametrize(
     ("text", "mortgages", "measures"),
     [("无", [], []), ("  ", [], []), ("已抵押给中国建设银行綦江支行", ["已抵押给中国建设银行綦江支行"], []),
-     ("轮候查封（2025）渝0112执55号", [], ["轮候查封（2025）渝0112执55号"])],
+     ("轮候查封（2025）渝0112执55号", [], ["轮候查封（2025）渝0112执55号"]),
+     ("已抵押给中国银行（抵押债权数额50万元）；已被重庆市江北区人民法院查封（2024年3月）",
+      ["已抵押给中国银行（抵押债权数额50万元）"], ["已被重庆市江北区人民法院查封（2024年3月）"])],
 )  # fmt: skip
 def test_an_encumbrance_cell_is_a_mortgage_another_courts_measure_or_none(text, mortgages, measures):
     assert normalise.split_encumbrance(text) == (mortgages, measures)
@@ -174,3 +177,35 @@ def test_every_answer_the_simulators_give_normalises(kind):
         else:
             assert found and all(item.key.strip("|") for item in found), (kind, result)
             assert len({(item.kind, item.key) for item in found}) == len(found)
+
+
+def test_co_owners_named_in_a_titles_description(world, units, case):
+    assert normalise.co_owners_in(
+        "綦江区古南街道1号（住宅，建筑面积89.00平方米；共有人：王某某、刘某，共同共有）"
+    ) == [
+        "王某某",
+        "刘某",
+    ]
+    report = inquiry_start(case, actor=world.officer, kinds=["inquire_real_estate"])
+    title = {
+        "description": "古南街道1号（住宅；共有人：王某某，共同共有）",
+        "certificate": "渝（2020）綦江区不动产权第0000001号",
+    }
+    answer(units, report.made[0], {"found": True, "items": [title]})
+    assert AssetRecord.objects.get().co_owners == ["王某某"]
+
+
+@pytest.mark.parametrize("kind", sorted(holdings.INQUIRIES - {"archive_search"}))
+def test_what_the_demo_debtors_own_normalises_the_same_every_time(kind):
+    """The demo's units answer from what each debtor owns (`linkage.holdings`): asked twice, the same
+    assets, the same keys — one record each however often they are named."""
+    from enforcelink.linkage import policy
+
+    for number in ("110105199003074472", "500110198507150319", "914403001922038216"):
+        held = holdings.holdings_for([{"kind": "person" if len(number) == 18 and number[0] != "9" else
+                                       "organisation", "id_type": "resident_id", "id_number": number}])  # fmt: skip
+        result = policy.clean_result(kind, holdings.inquiry_result(kind, held))
+        first = [(item.kind, item.key) for item in normalise.found_in(kind, result)]
+        again = [(item.kind, item.key) for item in normalise.found_in(kind, result)]
+        assert first == again and len(set(first)) == len(first)
+        assert bool(first) == (result["found"] is True)

@@ -297,7 +297,8 @@ def _upsert(
                 case_id=case_id, respondent_id=respondent, kind=item.kind, key=item.key, unit_id=unit_id,
                 institution=item.institution[:200], identifier=item.identifier[:200],
                 identifier_is_id=item.identifier_is_id, description=item.description[:500], value=item.value,
-                value_on=today if item.value is not None else None, encumbrances=item.encumbrances,
+                value_on=today if item.value is not None else None, co_owners=item.co_owners,
+                encumbrances=item.encumbrances,
                 other_measures=item.other_measures, details=item.details, first_seen_at=now, last_seen_at=now,
             )
             for item in found
@@ -319,6 +320,7 @@ def _upsert(
             record.unit_id = unit_id
             if item.value is not None:
                 record.value, record.value_on = item.value, today
+            record.co_owners = _merge(record.co_owners, item.co_owners)
             record.encumbrances = _merge(record.encumbrances, item.encumbrances)
             record.other_measures = _merge(record.other_measures, item.other_measures)
             record.details = {
@@ -330,7 +332,7 @@ def _upsert(
         records.append(record)
     AssetRecord.objects.bulk_update(
         [r for r in records if r.first_seen_at != now],
-        ["last_seen_at", "unit", "value", "value_on", "encumbrances", "other_measures", "details",
+        ["last_seen_at", "unit", "value", "value_on", "co_owners", "encumbrances", "other_measures", "details",
          "description", "institution"],
     )  # fmt: skip
     values = {(item.kind, item.key): item.value for item in found}

@@ -63,19 +63,35 @@ class Found:
     description: str = ""
     value: Decimal | None = None
     identifier_is_id: bool = False
+    co_owners: list[str] = field(default_factory=list)
     encumbrances: list[str] = field(default_factory=list)
     other_measures: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
 
 
 def split_encumbrance(text: Any) -> tuple[list[str], list[str]]:
-    """An encumbrance text as (mortgages and pledges, measures by other courts)."""
-    text = str(text or "").strip()
-    if not text or text.lower() in NO_ENCUMBRANCE:
-        return [], []
-    if any(word in text.lower() for word in MEASURE_WORDS):
-        return [], [text]
-    return [text], []
+    """An encumbrance text as (mortgages and pledges, measures by other courts), part by part: a
+    registry writes both in one cell ("已抵押给…；已被…查封")."""
+    mortgages: list[str] = []
+    measures: list[str] = []
+    for part in re.split(r"[；;]", str(text or "")):
+        part = part.strip()
+        if not part or part.lower() in NO_ENCUMBRANCE:
+            continue
+        (measures if any(word in part.lower() for word in MEASURE_WORDS) else mortgages).append(part)
+    return mortgages, measures
+
+
+_CO_OWNERS = re.compile(r"共有人[：:]\s*([^，,；;）)]+)")
+
+
+def co_owners_in(description: Any) -> list[str]:
+    """The co-owners a registry names in a title's description ("共有人：王某某、刘某某，共同共有"):
+    the spouse's or partner's share matters before the court seizes it."""
+    names: list[str] = []
+    for found in _CO_OWNERS.findall(str(description or "")):
+        names += [name.strip() for name in re.split(r"[、,，]", found) if name.strip()]
+    return names
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -107,7 +123,7 @@ def _property(kind: str, rows: list[dict[str, Any]]) -> list[Found]:
         )
         found.append(
             Found(kind, key, identifier=certificate, description=str(row.get("description", "")),
-                  encumbrances=mortgages, other_measures=measures)
+                  co_owners=co_owners_in(row.get("description")), encumbrances=mortgages, other_measures=measures)
         )  # fmt: skip
     return found
 
