@@ -116,7 +116,8 @@ def test_an_inquiry_outside_the_bodys_samples_is_not_found(world, inquiries):
 
 def test_the_supervisors_pages_and_home_panel(client, world, inquiries):
     client.force_login(world.supervisor)
-    assert 'id="inquiry-review"' in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert 'id="inquiry-review"' in home and f'href="{reverse("inquiry-samples")}"' in home  # panel and menu
     response = client.post(reverse("inquiry-samples"), {"start": _today(), "end": _today(), "size": 3})
     sample = InquirySample.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("inquiry-sample", args=[sample.pk])
@@ -139,4 +140,5 @@ def test_the_review_pages_are_the_supervisors(client, world, inquiries, who):
     client.force_login(getattr(world, who))
     assert client.get(reverse("inquiry-samples")).status_code == 404
     assert client.get(reverse("inquiry-sample", args=[sample.pk])).status_code == 404
-    assert 'id="inquiry-review"' not in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert 'id="inquiry-review"' not in home and f'href="{reverse("inquiry-samples")}"' not in home
