@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from enforcelink.assets import api as assets_api
 from enforcelink.cases import api as cases_api
 from enforcelink.core.api import api_not_found
+from enforcelink.funds import api as funds_api
 from enforcelink.linkage import api as linkage_api
 from enforcelink.orgs import api as orgs_api
 
@@ -31,6 +32,8 @@ urlpatterns = [
     path(f"{CASE}events/", cases_api.CaseEventList.as_view(), name="api-case-events"),
     path(f"{CASE}inquiries/", assets_api.CaseInquiries.as_view(), name="api-case-inquiries"),
     path(f"{CASE}assets/", assets_api.CaseAssets.as_view(), name="api-case-assets"),
+    path(f"{CASE}funds/", funds_api.CaseFunds.as_view(), name="api-case-funds"),
+    path(f"{CASE}funds/entries/", funds_api.CaseEntries.as_view(), name="api-case-fund-entries"),
     path("inquiry-samples/", assets_api.Samples.as_view(), name="api-inquiry-samples"),
     path("inquiry-samples/<str:sample_id>/", assets_api.SampleDetail.as_view(), name="api-inquiry-sample"),
     path(

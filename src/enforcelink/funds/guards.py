@@ -24,6 +24,9 @@ would refuse. `funds/management/commands/flush.py` runs Django's flush inside `u
 the SQLite triggers ask through the per-connection function `enforcelink_ledger_unsealed()`
 (registered on each new connection by `FundsConfig.ready()`; a connection without it — the sqlite3
 shell — gets "no such function" on an UPDATE or DELETE of a ledger row: refused all the same).
+
+Migration 0002 runs `create` with the statements below as they are when it runs: a change to a guard
+is a new migration (drop the old trigger, create the new one), never an edit of these alone.
 """
 
 from __future__ import annotations
