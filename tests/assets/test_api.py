@@ -28,7 +28,7 @@ def test_start_an_inquiry_and_read_it_back(client_for, world, units, case):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["kinds"] == ["inquire_deposits", "inquire_exit_entry"] and body["automatic"] is False
-    assert [(r["unit_name"], r["request_type"], r["status"], r["outcome"]) for r in body["requests"]] == [
+    assert [(r["unit_name"], r["request_type"], r["status"], r["answer"]) for r in body["requests"]] == [
         ("綦江农商银行", "inquire_deposits", "sent", "pending")
     ]
     assert [(r["request_type"], r["code"]) for r in body["refusals"]] == [

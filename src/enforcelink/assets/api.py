@@ -41,6 +41,10 @@ ITEM_ID = OpenApiParameter(
 )
 
 
+# R-ASSET-01's kinds, as the inquiry types that ask them (one enum in the schema for both uses).
+INQUIRY_KINDS = [(kind, RequestType(kind).label) for kind in actions.normalise.INQUIRY_TYPES]
+
+
 class RefusalSerializer(serializers.Serializer):
     unit = serializers.IntegerField(
         allow_null=True, help_text="The unit, or null when no unit handles the kind."
@@ -61,7 +65,10 @@ class SentSerializer(serializers.ModelSerializer):
     request_type = serializers.ChoiceField(choices=RequestType.choices)
     status = serializers.ChoiceField(choices=RequestStatus.choices, source="request.status")
     due_on = serializers.DateField(source="request.due_on", allow_null=True)
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    # "answer", not "outcome": a reply's own `outcome` (completed, rejected, returned) is another thing.
+    answer = serializers.ChoiceField(
+        choices=Outcome.choices, source="outcome", help_text="What the unit's answer said: found, nothing …"
+    )
 
     class Meta:
         model = InquiryRequest
@@ -72,7 +79,7 @@ class SentSerializer(serializers.ModelSerializer):
             "request_type",
             "status",
             "due_on",
-            "outcome",
+            "answer",
             "answered_at",
         ]
 
@@ -80,7 +87,7 @@ class SentSerializer(serializers.ModelSerializer):
 class InquirySerializer(serializers.ModelSerializer):
     case = serializers.IntegerField(source="case_id")
     requested_by = serializers.CharField(source="requested_by.username", allow_null=True, default=None)
-    kinds = serializers.ListField(child=serializers.ChoiceField(choices=RequestType.choices))
+    kinds = serializers.ListField(child=serializers.ChoiceField(choices=INQUIRY_KINDS))
     requests = SentSerializer(source="sent", many=True)
     refusals = RefusalSerializer(many=True)
 
@@ -92,7 +99,7 @@ class InquirySerializer(serializers.ModelSerializer):
 
 class InquiryStartSerializer(serializers.Serializer):
     kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=[(k, RequestType(k).label) for k in actions.normalise.INQUIRY_TYPES]),
+        child=serializers.ChoiceField(choices=INQUIRY_KINDS),
         required=False, allow_empty=False, max_length=20,
         help_text="The R-ASSET-01 kinds to ask; all of them when left out.",
     )  # fmt: skip
