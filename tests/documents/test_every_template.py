@@ -72,6 +72,7 @@ WORDING = {
     "bounty_notice": "本院对举报人的身份及所提供的线索依法保密",
     "risk_notice": "以拒不执行判决、裁定罪追究刑事责任",
     "urging_notice": "主动履行的，本院将依当事人申请出具自动履行证明",
+    "reinquiry_notice": "通过网络执行查控系统再次查询了被执行人的财产",
 }
 
 

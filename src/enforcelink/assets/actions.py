@@ -35,7 +35,12 @@ from enforcelink.assets.models import (
     Outcome,
     Verdict,
 )
-from enforcelink.cases.actions import PENDING_NODE_STATUSES, ensure_open, record_step
+from enforcelink.cases.actions import (
+    PENDING_NODE_STATUSES,
+    ensure_open,
+    ensure_open_or_terminated,
+    record_step,
+)
 from enforcelink.cases.models import Case, NodeKind, Party, PartyRole, ProcessNode
 from enforcelink.core import audit
 from enforcelink.core.actors import SystemActor
@@ -135,15 +140,16 @@ def _asks(sender: User, kinds: list[str], purpose: str, basis: str) -> tuple[lis
 
 def _inquire(
     case: Case, *, sender: User, requested_by: User | None, automatic: bool, kinds: list[str],
-    purpose: str, basis: str, trail_actor: Any,
+    purpose: str, basis: str, trail_actor: Any, after_termination: bool = False,
 ) -> InquiryReport:  # fmt: skip
-    """The inquiry's requests, sent in `sender`'s name, and its row, in one transaction."""
+    """The inquiry's requests, sent in `sender`'s name, and its row, in one transaction;
+    `after_termination`: a case closed as 终本 is asked too (R-ASSET-05's re-inquiry)."""
     asks, refused = _asks(sender, kinds, purpose, basis)
     with transaction.atomic():
         locked = Case.objects.select_for_update().filter(pk=case.pk).first()
         if locked is None:
             raise NotFound(field="case")
-        ensure_open(locked)
+        (ensure_open_or_terminated if after_termination else ensure_open)(locked)
         report = requests_send_each([(locked, ask) for ask in asks], actor=sender)
         refused += [
             {key: value for key, value in refusal.as_dict().items() if key not in ("case", "case_number")}
@@ -164,7 +170,8 @@ def _inquire(
             after={"kinds": kinds, "purpose": purpose, "legal_basis": basis, "automatic": automatic,
                    "sent": len(report.made), "units": len({req.unit_id for req in report.made}),
                    "refused": [[row["unit_name"], row["request_type"], row["code"]] for row in refused],
-                   **({"sender": sender.username} if automatic else {})},
+                   **({"sender": sender.username} if automatic else {}),
+                   **({"after_termination": True} if after_termination else {})},
         )  # fmt: skip
     return InquiryReport(inquiry, report.made, refused)
 

@@ -26,7 +26,9 @@ def inquiry_started(event: AuditEvent, scene: Scene) -> Told:
     after = narration.after_of(event)
     refused = after.get("refused") if isinstance(after.get("refused"), list) else []
     values = {"actor": scene.actor, "sent": after.get("sent", 0), "units": after.get("units", 0)}
-    if after.get("automatic"):
+    if after.get("after_termination"):  # R-ASSET-05 (assets/reports/reinquiry.py)
+        sentence = _("The re-inquiry after 终本 asked %(units)s units in %(sent)s requests") % values
+    elif after.get("automatic"):
         sentence = _("The property inquiry at filing asked %(units)s units in %(sent)s requests") % values
     else:
         sentence = _("%(actor)s started a property inquiry: %(sent)s requests to %(units)s units") % values

@@ -29,9 +29,15 @@ Events (`EVENTS`, with their payload keys):
   `resumed_from_id` (None unless a 执恢 case), `actor`. Listener: `assets` enqueues a money case's
   property inquiry after commit (R-CASE-02).
 - `case.closed` (`cases.actions.closure.case_close`): `case_id`, `court_id`, `mode`, `closed_on`, `actor`.
-  Listener: `linkage` withdraws the case's unsent requests.
+  Listeners: `linkage` withdraws the case's unsent requests; `assets` schedules a 终本 case's
+  re-inquiries every 6 months for 5 years (R-ASSET-05).
 - `case.resumed` (`cases.actions.closure.case_resume`): `case_id` (the 终本 case), `new_case_id` (the
-  执恢 case, already announced as `case.filed`), `court_id`, `reason`, `actor`.
+  执恢 case, already announced as `case.filed`), `court_id`, `reason`, `actor`. Listener: `assets`
+  stops the 终本 case's re-inquiries still scheduled (R-ASSET-05).
+- `document.issued` (`documents.actions.document_issue`, a document issued on a case, after its row,
+  files and trail entry): `case_id`, `court_id`, `document_id`, `kind`, `issued_on`, `extra` (the
+  values the issuer gave, e.g. `report_days`), `actor`. Listener: `assets` opens the debtor's property
+  report when the order is the 报告财产令 (R-LIST-01 (4)).
 - `request.sent` (`linkage.actions`, every step that puts a request before its unit: sent, approved,
   re-sent, and batches): `request_id`, `case_id`, `court_id`, `unit_id`, `request_type`, `step`
   (`sent`, `approved` or `resent`), `actor`.
@@ -62,6 +68,7 @@ EVENTS = frozenset({
     "case.filed",
     "case.closed",
     "case.resumed",
+    "document.issued",
     "request.sent",
     "request.completed",
     "request.rejected",

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from enforcelink.cases import policy as cases_policy
 from enforcelink.cases.actions import PENDING_NODE_STATUSES, record_step, staff_lock
 from enforcelink.cases.models import Case, ProcessNode
-from enforcelink.core import audit, numbering
+from enforcelink.core import audit, events, numbering
 from enforcelink.core.actors import SYSTEM, SystemActor
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.rows import insert_rows
@@ -355,6 +355,12 @@ def document_issue(
         document = _store(issue, rendered, actor)
         if clocks and isinstance(locked, Case):
             _complete_step(locked, document, actor)
+        if isinstance(locked, Case):
+            # Higher apps act on what was issued (assets: the 报告财产令 opens the debtor's report).
+            events.announce(
+                "document.issued", case_id=locked.pk, court_id=locked.court_id, document_id=document.pk,
+                kind=document.kind, issued_on=issued_on, extra=dict(extra or {}), actor=actor,
+            )  # fmt: skip
         return document
 
 

@@ -125,7 +125,11 @@ EXTRA_FIELDS: dict[str, tuple[ExtraField, ...]] = {
     ),
 }
 # A batch issues on enforcement cases; 执前督促 documents go on registered judgments.
-BATCH_KINDS = [(value, label) for value, label in DocumentKind.choices if value not in policy.JUDGMENT_KINDS]
+BATCH_KINDS = [
+    (value, label)
+    for value, label in DocumentKind.choices
+    if value not in policy.JUDGMENT_KINDS | policy.PLATFORM_KINDS
+]
 
 
 def _clean_extra_text(value: Any, name: str) -> Any:

@@ -31,6 +31,7 @@ class DocumentKind(models.TextChoices):
     BOUNTY_NOTICE = "bounty_notice", _("悬赏公告 (bounty notice)")
     RISK_NOTICE = "risk_notice", _("执行风险提示书 (enforcement risk notice)")
     URGING_NOTICE = "urging_notice", _("督促履行告知书 (notice urging performance)")
+    REINQUIRY_NOTICE = "reinquiry_notice", _("财产查询结果告知书 (result of a re-inquiry after 终本)")
 
 
 class FileFormat(models.TextChoices):

@@ -141,6 +141,12 @@ EXTRA: dict[str, tuple[Placeholder, ...]] = {
         _ph("unperformed_amount", "未履行金额（小写）"),
         _ph("unperformed_amount_capital", "未履行金额（大写）"),
     ),
+    # R-ASSET-05: after 终本 the applicant is told what each periodic re-inquiry asked and found.
+    DocumentKind.REINQUIRY_NOTICE: (
+        _ph("inquiry_date", "查询日期"),
+        _ph("inquired", "查询事项"),
+        _ph("found", "查询结果"),
+    ),
     DocumentKind.BOUNTY_NOTICE: (
         _ph("reward", "悬赏金额（小写）"),
         _ph("reward_capital", "悬赏金额（大写）"),
@@ -191,6 +197,7 @@ TITLES = {
     "bounty_notice": "悬赏公告",
     "risk_notice": "执行风险提示书",
     "urging_notice": "督促履行告知书",
+    "reinquiry_notice": "财产查询结果告知书",
 }
 # Likewise the basis documents and ID types, printed in Chinese whatever the UI language.
 BASIS_TITLES = {
@@ -289,6 +296,9 @@ def kind_values(kind: str, issued_on: dt.date, extra: dict[str, Any]) -> dict[st
             amount = parse_amount(extra["measure_amount"], field_name="measure_amount")
             values["measure_amount"] = yuan(amount)
             values["measure_amount_capital"] = to_capital(amount)
+    if kind == DocumentKind.REINQUIRY_NOTICE:
+        for name in ("inquiry_date", "inquired", "found"):
+            values[name] = str(extra.get(name, "")).strip()
     if kind == DocumentKind.ENFORCEMENT_RULING:
         values["measure"] = str(extra.get("measure", "")).strip()
         values["legal_basis"] = str(extra.get("legal_basis") or ASSISTANCE_BASIS)

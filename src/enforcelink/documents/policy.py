@@ -22,6 +22,9 @@ MAX_BODY = 50_000
 VARIANT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 # Kinds issued on a registered judgment before enforcement (执前督促), not on a case.
 JUDGMENT_KINDS = frozenset({"risk_notice", "urging_notice"})
+# Kinds the platform issues from what it recorded (assets: a re-inquiry's result after 终本,
+# R-ASSET-05), never from the case page nor in a batch.
+PLATFORM_KINDS = frozenset({"reinquiry_notice"})
 
 # The document-type word of the number （2026）渝0110执通12号; the case keeps its own 案号 (R-ID-03).
 NUMBER_WORDS = {
@@ -41,6 +44,7 @@ NUMBER_WORDS = {
     "bounty_notice": "悬赏",
     "risk_notice": "风险",
     "urging_notice": "督促",
+    "reinquiry_notice": "查告",
 }
 
 

@@ -9,7 +9,13 @@
 Import actions from here: `from enforcelink.cases.actions import case_close`.
 """
 
-from enforcelink.cases.actions.access import ensure_open, reveal_id, staff_case, staff_lock
+from enforcelink.cases.actions.access import (
+    ensure_open,
+    ensure_open_or_terminated,
+    reveal_id,
+    staff_case,
+    staff_lock,
+)
 from enforcelink.cases.actions.closure import case_close, case_resume
 from enforcelink.cases.actions.deadlines import (
     PENDING_NODE_STATUSES,
@@ -53,6 +59,7 @@ __all__ = [
     "counter_kind",
     "enqueue_overdue_check",
     "ensure_open",
+    "ensure_open_or_terminated",
     "extension_decide",
     "extension_request",
     "find_duplicate",

@@ -39,6 +39,15 @@ def ensure_open(case: Case) -> None:
         raise RuleViolation("CASE_CLOSED", _("The case is closed and can no longer be changed."))
 
 
+def ensure_open_or_terminated(case: Case) -> None:
+    """Open, or closed as 终本 and not resumed: after 终本 the court goes on asking the network for
+    the debtor's property (R-ASSET-05, R-ZB-04), so a property inquiry is the one thing such a case
+    still takes; once it is resumed the 执恢 case is asked instead."""
+    if case.is_closed and case.can_resume():
+        return
+    ensure_open(case)
+
+
 # --- Full ID numbers (R-ID-05) ----------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from enforcelink.cases.actions import ensure_open
+from enforcelink.cases.actions import ensure_open, ensure_open_or_terminated
 from enforcelink.cases.models import Case, PartyRole
 from enforcelink.core.errors import DomainError, NotFound, RuleViolation
 from enforcelink.core.rows import insert_rows
@@ -167,7 +167,7 @@ def _refusal(
         return Refusal(case, ask.unit, ask.request_type, error.code, str(error.message), existing)
 
     try:
-        ensure_open(case)
+        ensure_takes(case, [ask.request_type])
     except DomainError as error:
         return refused(error)
     if unit is None:
@@ -227,7 +227,10 @@ def requests_batch(
             lists[ask.unit.pk] = queries.responsibility_list(ask.unit)
         entries.append(clean_ask(ask, lists[ask.unit.pk]))
     with transaction.atomic():
-        cases = _lock_cases({case.pk for case, _ask in pairs}, actor, drafts_only=not send)
+        asked: dict[int, list[str]] = {}
+        for case, ask in pairs:
+            asked.setdefault(case.pk, []).append(ask.request_type)
+        cases = _lock_cases(asked, actor, drafts_only=not send)
         for case, ask in pairs:
             parties = cases[case.pk].parties.all()  # prefetched by the lock
             policy.check_subject(
@@ -278,10 +281,20 @@ def requests_batch(
     return requests
 
 
-def _lock_cases(ids: set[int], actor: User, *, drafts_only: bool) -> dict[int, Case]:
+def ensure_takes(case: Case, request_types: list[str]) -> None:
+    """A closed case takes no request, except property inquiries while it is closed as 终本 and not
+    resumed: the court goes on asking for the debtor's property (R-ASSET-05, R-ZB-04)."""
+    if all(kind in policy.INQUIRIES for kind in request_types):
+        ensure_open_or_terminated(case)
+    else:
+        ensure_open(case)
+
+
+def _lock_cases(asked: dict[int, list[str]], actor: User, *, drafts_only: bool) -> dict[int, Case]:
     """Lock the cases (in id order, as every writer does) for a write by their court's staff; a case
-    of another court, like a missing one, is "not found"; a closed one refuses."""
-    ordered = sorted(ids)
+    of another court, like a missing one, is "not found"; a closed one refuses what it no longer
+    takes (`ensure_takes`)."""
+    ordered = sorted(asked)
     locked = set(
         Case.objects.select_for_update().filter(pk__in=ordered).order_by("pk").values_list("pk", flat=True)
     )
@@ -295,5 +308,5 @@ def _lock_cases(ids: set[int], actor: User, *, drafts_only: bool) -> dict[int, C
         # sending is for the court's staff only (`court_request`).
         if case is None or not can(actor, Action.DRAFT_REQUEST if drafts_only else Action.SEND_REQUEST, case):
             raise NotFound(field="case")
-        ensure_open(case)
+        ensure_takes(case, asked[pk])
     return cases

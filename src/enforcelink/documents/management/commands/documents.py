@@ -130,6 +130,11 @@ KIND_EXTRA: dict[str, dict[str, Any]] = {
         "applicant_view": "申请执行人同意终结本次执行程序，发现财产线索后将申请恢复执行。",
     },
     DocumentKind.BOUNTY_NOTICE: {"reward_amount": "5000"},
+    DocumentKind.REINQUIRY_NOTICE: {
+        "inquiry_date": "二〇二六年六月一日",
+        "inquired": "存款、不动产、车辆、证券、网络资金、股权等",
+        "found": "发现被执行人名下新的财产：綦江农商银行古南支行账户6228480123456789，余额12,345.67元。",
+    },
     # The general ruling names its measure; the variants print theirs (R-ASSET-02 periods).
     DocumentKind.ENFORCEMENT_RULING: {
         "measure": "扣留、提取被执行人李四应当履行义务部分的收入",
