@@ -13,6 +13,7 @@ class AssetsConfig(AppConfig):
         from enforcelink.assets import home, sentences
         from enforcelink.assets.actions import inquiry_on_filing, outcome_on_rejection, records_from_reply
         from enforcelink.assets.panels import assets_panel
+        from enforcelink.assets.reports import setup as reports
         from enforcelink.cases import panels
         from enforcelink.core import events
 
@@ -24,3 +25,4 @@ class AssetsConfig(AppConfig):
         sentences.register()  # how inquiries and records read on the timeline (core.narration)
         panels.register("assets.panel", assets_panel)  # the case page's 财产 panel (cases.panels)
         home.register()  # the supervisors' sample of inquiries (core.home)
+        reports.register()  # property report, applicant's leads, re-inquiry after 终本 (assets/reports/)

@@ -279,3 +279,14 @@ class InquirySampleItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sample_id}: {self.inquiry_id} {self.verdict or '—'}"
+
+
+# The property report, the applicant's leads and re-inquiry after 终本 live in assets/reports/.
+from enforcelink.assets.reports.models import (  # noqa: E402, F401
+    LeadCheck,
+    PropertyReport,
+    Reinquiry,
+    ReportedItem,
+    ReportFinding,
+    ReportLink,
+)

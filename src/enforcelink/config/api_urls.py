@@ -8,6 +8,7 @@ from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from enforcelink.assets import api as assets_api
+from enforcelink.assets.reports import api as reports_api
 from enforcelink.cases import api as cases_api
 from enforcelink.core.api import api_not_found
 from enforcelink.funds import api as funds_api
@@ -32,6 +33,37 @@ urlpatterns = [
     path(f"{CASE}events/", cases_api.CaseEventList.as_view(), name="api-case-events"),
     path(f"{CASE}inquiries/", assets_api.CaseInquiries.as_view(), name="api-case-inquiries"),
     path(f"{CASE}assets/", assets_api.CaseAssets.as_view(), name="api-case-assets"),
+    # The debtor's property report, the applicant's leads, re-inquiry after 终本 (assets/reports/).
+    path(f"{CASE}property-reports/", reports_api.CaseReports.as_view(), name="api-case-reports"),
+    path(
+        f"{CASE}property-reports/<str:report_id>/report/",
+        reports_api.ReportEnter.as_view(),
+        name="api-report-enter",
+    ),
+    path(
+        f"{CASE}property-reports/<str:report_id>/link/",
+        reports_api.ReportLinkCreate.as_view(),
+        name="api-report-link",
+    ),
+    path(
+        f"{CASE}report-findings/<str:finding_id>/decision/",
+        reports_api.FindingDecide.as_view(),
+        name="api-finding-decide",
+    ),
+    path(f"{CASE}leads/", reports_api.CaseLeads.as_view(), name="api-case-leads"),
+    path(f"{CASE}leads/<str:lead_id>/inquiry/", reports_api.LeadAsk.as_view(), name="api-lead-inquiry"),
+    path(f"{CASE}leads/<str:lead_id>/records/", reports_api.LeadLink.as_view(), name="api-lead-records"),
+    path(
+        f"{CASE}leads/<str:lead_id>/verification/",
+        reports_api.LeadVerify.as_view(),
+        name="api-lead-verification",
+    ),
+    path(f"{CASE}reinquiries/", reports_api.CaseReinquiries.as_view(), name="api-case-reinquiries"),
+    path(
+        f"{CASE}reinquiries/<str:round_id>/resume/",
+        reports_api.ReinquiryResume.as_view(),
+        name="api-reinquiry-resume",
+    ),
     path(f"{CASE}funds/", funds_api.CaseFunds.as_view(), name="api-case-funds"),
     path(f"{CASE}funds/entries/", funds_api.CaseEntries.as_view(), name="api-case-fund-entries"),
     path("inquiry-samples/", assets_api.Samples.as_view(), name="api-inquiry-samples"),
