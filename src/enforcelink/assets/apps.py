@@ -11,6 +11,7 @@ class AssetsConfig(AppConfig):
 
     def ready(self) -> None:
         from enforcelink.assets import home, sentences
+        from enforcelink.assets.control import setup as control
         from enforcelink.assets.actions import inquiry_on_filing, outcome_on_rejection, records_from_reply
         from enforcelink.assets.panels import assets_panel
         from enforcelink.assets.reports import setup as reports
@@ -26,3 +27,4 @@ class AssetsConfig(AppConfig):
         panels.register("assets.panel", assets_panel)  # the case page's 财产 panel (cases.panels)
         home.register()  # the supervisors' sample of inquiries (core.home)
         reports.register()  # property report, applicant's leads, re-inquiry after 终本 (assets/reports/)
+        control.register()  # control measures: confirmations, payments, obligation met, timeline

@@ -107,6 +107,11 @@ INQUIRIES = frozenset(
     | {"archive_search"}
 )
 
+# Requests that lift a measure (解除冻结, 解除查封): they may still go out for a closed case, whose
+# controls outlive the closure (R-ZB-04 after 终本; R-FUND-04 and R-ASSET-03 release what a closed
+# case no longer needs), where every other request of a closed case is refused.
+LIFTS = frozenset({"unfreeze", "release"})
+
 # Which shipped assistance-notice variant (documents.policy.ASSISTANCE_VARIANTS) a request prints.
 NOTICE_VARIANTS = {
     "inquire_deposits": "inquiry",

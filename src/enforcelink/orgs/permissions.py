@@ -84,6 +84,7 @@ class Action(StrEnum):
     INQUIRE_ASSETS = "inquire_assets"
     REVIEW_INQUIRIES = "review_inquiries"
     BOOK_FUNDS = "book_funds"
+    CONTROL_ASSETS = "control_assets"
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,11 @@ PERMISSIONS: Mapping[Action, Rule] = {
         FUND_CLERK,
         COURT,
         "book receipts, import the custody account's statements, identify unmatched money, reverse an entry",
+    ),
+    Action.CONTROL_ASSETS: Rule(
+        _hats(Role.OFFICER, Role.TEAM_LEADER),
+        COURT,
+        "freeze, deduct, seize, detain and release a case's property under its budget (R-ASSET-02/03)",
     ),
 }
 

@@ -52,7 +52,11 @@ def unit_request(
     request: AssistanceRequest, actor: Actor, action: Action = Action.REPLY
 ) -> AssistanceRequest:
     """Lock for a write by the unit it was sent to (a liaison or the unit's API key); what was never
-    sent to it (`sent_to`) and other units' requests are "not found"."""
+    sent to it (`sent_to`) and other units' requests are "not found". The case is locked before the
+    request, as `court_request` does: an answer's listeners act on the case (assets records a
+    confirmed freeze and orders the release of any surplus, R-ASSET-03, which locks the case), so
+    the unit's writers take the order every court writer takes."""
+    list(Case.objects.select_for_update().filter(pk=request.case_id).values_list("pk", flat=True))
     locked = _lock(request)
     if not (can(actor, action, locked) and locked.was_sent):
         raise NotFound()

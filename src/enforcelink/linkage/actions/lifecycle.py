@@ -47,7 +47,7 @@ def request_create(case: Case, ask: Ask, *, actor: User, batch: uuid.UUID | None
     entry = clean_ask(ask)
     with transaction.atomic():
         locked = staff_case(case, actor, Action.DRAFT_REQUEST)
-        ensure_open(locked)
+        _ensure_open(locked, ask.request_type)
         policy.check_subject(ask.request_type, queries.respondent_kinds([locked.pk]).get(locked.pk, set()))
         request = AssistanceRequest.objects.create(
             case=locked, unit=ask.unit, request_type=ask.request_type, purpose=ask.purpose.strip()[:300],
@@ -56,6 +56,12 @@ def request_create(case: Case, ask: Ask, *, actor: User, batch: uuid.UUID | None
         )  # fmt: skip
         record_step(request, "created", "", actor=actor)
     return request
+
+
+def _ensure_open(case: Case, request_type: str) -> None:
+    """A closed case takes no request, except one lifting a measure (`policy.LIFTS`)."""
+    if request_type not in policy.LIFTS:
+        ensure_open(case)
 
 
 def _move(request: AssistanceRequest, transition: str) -> str:
@@ -68,7 +74,7 @@ def request_send(request: AssistanceRequest, *, actor: User) -> AssistanceReques
     """Send a draft, or put it before an approver when its type needs approval."""
     with transaction.atomic():
         locked = court_request(request, actor)
-        ensure_open(locked.case)
+        _ensure_open(locked.case, locked.request_type)
         if locked.needs_approval:
             before = _move(locked, "submit_for_approval")
             locked.save()
@@ -85,7 +91,7 @@ def request_approve(
     """The president or a team leader approves (it goes out) or refuses (it goes back to draft)."""
     with transaction.atomic():
         locked = court_request(request, actor)
-        ensure_open(locked.case)
+        _ensure_open(locked.case, locked.request_type)
         if not can(actor, Action.APPROVE_REQUEST):
             raise RuleViolation("NOT_APPROVER", _("Only the president or a team leader approves requests."))
         # Four eyes: neither who drafted it nor who put it before an approver (an approver who sends a
@@ -183,7 +189,7 @@ def request_resend(
     """The court corrected a returned request; the days it spent here are added to the deadline."""
     with transaction.atomic():
         locked = court_request(request, actor)
-        ensure_open(locked.case)
+        _ensure_open(locked.case, locked.request_type)
         before = _move(locked, "resend")
         if details is not None:
             corrected = Ask(locked.unit, locked.request_type, locked.purpose, locked.legal_basis, details)

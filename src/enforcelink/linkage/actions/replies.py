@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enforcelink.cases.models import Case
 from enforcelink.core import rows
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.rows import insert_rows, update_rows
@@ -140,6 +141,12 @@ def _apply_alone(reply: UnitReply, actor: ReplyActor, present: Present) -> dict[
 def apply_page(replies: list[UnitReply], actor: ReplyActor, present: Present) -> list[dict[str, Any]]:
     with transaction.atomic():
         ids = sorted({reply.id for reply in replies})
+        # The cases first, in id order, then the requests: the order every writer of a request takes
+        # (`access.unit_request`); a request's case never changes, so it is read before the lock.
+        cases = AssistanceRequest.objects.sent_to(actor.unit_id).filter(pk__in=ids).values("case_id")
+        list(
+            Case.objects.select_for_update().filter(pk__in=cases).order_by("pk").values_list("pk", flat=True)
+        )
         requests = {
             request.pk: request
             for request in AssistanceRequest.objects.select_for_update(of=("self",))

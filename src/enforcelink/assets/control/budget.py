@@ -1,0 +1,153 @@
+"""The case's R-ASSET-03 budget and what its measures hold, read the same way by the actions (with
+the case and its measures locked), the listeners, the panel and the API.
+
+budget = what is still owed on the day (funds' standing: costs, interest and principal the basis
+fixed, R-MONEY-02's doubled interest to that day included) + enforcement costs (the application fee,
+`control.policy.enforcement_fee`). What a holding measure (freeze, seizure, vehicle detention) holds
+= what its unit confirmed − the unfreezes and releases already ordered from it (sent or confirmed:
+"net of releases already ordered") − the deductions its unit confirmed (that money is in the ledger
+now, and out of what is owed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enforcelink.assets import policy as asset_policy
+from enforcelink.assets.control import policy
+from enforcelink.assets.control.models import (
+    HOLDING,
+    IN_EFFECT,
+    LIFTING,
+    ORDERED,
+    ControlMeasure,
+    MeasureKind,
+    MeasureStatus,
+)
+from enforcelink.cases.models import Case
+from enforcelink.funds import queries as funds_queries
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class CaseBudget:
+    """A case's budget on `on`, and what each holding measure holds (by id)."""
+
+    on: dt.date
+    owed: Decimal
+    costs: Decimal
+    held: dict[int, Decimal]
+    controlled: list[asset_policy.Controlled]
+    pending: Decimal  # freezes and seizures sent, not yet confirmed (not under control yet)
+    deducting: dict[int, Decimal] = field(default_factory=dict)  # deductions asked, not yet answered
+    doubled_interest_computed: bool = True
+
+    @property
+    def figures(self) -> asset_policy.Budget:
+        return asset_policy.budget(self.owed, self.costs, sum(self.held.values(), ZERO))
+
+    @property
+    def total(self) -> Decimal:
+        return self.figures.total
+
+    @property
+    def used(self) -> Decimal:
+        return self.figures.controlled
+
+    @property
+    def left(self) -> Decimal:
+        return self.figures.left
+
+    @property
+    def over(self) -> Decimal:
+        """R-ASSET-03 invariant: beyond the budget with no recorded reason (0 when it holds)."""
+        return asset_policy.over_seizure(self.total, self.controlled)
+
+    @property
+    def note(self) -> str:
+        """R-MONEY-02: what the owed figure includes, as pages say it."""
+        if not self.doubled_interest_computed:
+            return _("Doubled interest for delayed performance not computed: the day the performance period ends is not filled in.")  # fmt: skip
+        return _("What is owed includes the doubled interest for delayed performance up to %(day)s.") % {
+            "day": self.on.isoformat()
+        }
+
+
+def owed_on(case: Case, on: dt.date) -> tuple[Decimal, bool]:
+    """What is still owed on `on` (funds' standing, R-FUND-03, R-MONEY-02), and whether the doubled
+    interest could be computed. A case with no money obligation owes nothing the budget can hold."""
+    standing = funds_queries.standing(case, on)
+    if standing is None:
+        return ZERO, True
+    return standing.outstanding, standing.doubled_interest_computed
+
+
+def costs_of(case: Case) -> Decimal:
+    """R-ASSET-03 enforcement costs (the application fee on the basis's amount)."""
+    if not case.is_money_case:
+        return ZERO
+    return policy.enforcement_fee(case.principal + case.interest + case.costs)
+
+
+def _children(measures: Iterable[ControlMeasure]) -> dict[int, list[ControlMeasure]]:
+    found: dict[int, list[ControlMeasure]] = {}
+    for measure in measures:
+        if measure.parent_id is not None:
+            found.setdefault(measure.parent_id, []).append(measure)
+    return found
+
+
+def held_by(measure: ControlMeasure, children: list[ControlMeasure]) -> Decimal:
+    """What one holding measure holds now (module docstring)."""
+    if measure.kind not in HOLDING or measure.status not in IN_EFFECT or measure.confirmed_amount is None:
+        return ZERO
+    value = measure.confirmed_amount
+    for child in children:
+        if child.kind in LIFTING and child.status in ORDERED:
+            value -= child.requested_amount or ZERO
+        elif child.kind == MeasureKind.DEDUCT and child.status in IN_EFFECT:
+            value -= child.confirmed_amount or ZERO
+    return max(value, ZERO)
+
+
+def case_budget(case: Case, measures: list[ControlMeasure], on: dt.date | None = None) -> CaseBudget:
+    """The budget with `measures` (all the case's, locked by the caller when it writes)."""
+    on = on or timezone.localdate()
+    owed, computed = owed_on(case, on)
+    children = _children(measures)
+    held: dict[int, Decimal] = {}
+    controlled: list[asset_policy.Controlled] = []
+    pending = ZERO
+    deducting: dict[int, Decimal] = {}
+    for measure in measures:
+        if measure.kind in HOLDING and measure.status == MeasureStatus.SENT:
+            pending += measure.requested_amount or ZERO
+        if measure.kind == MeasureKind.DEDUCT and measure.status == MeasureStatus.SENT and measure.parent_id:
+            deducting[measure.parent_id] = deducting.get(measure.parent_id, ZERO) + (
+                measure.requested_amount or ZERO
+            )
+        value = held_by(measure, children.get(measure.pk, []))
+        if value <= 0:
+            continue
+        held[measure.pk] = value
+        confirmed_at = measure.confirmed_at or measure.created_at
+        controlled.append(
+            asset_policy.Controlled(measure.pk, value, confirmed_at, measure.indivisible_reason)
+        )
+    return CaseBudget(on, owed, costs_of(case), held, controlled, pending, deducting, computed)
+
+
+def measures_of(case: Case | int, *, lock: bool = False) -> list[ControlMeasure]:
+    """The case's measures by pk (locked in that order when `lock`: the case is locked first)."""
+    case_id = case if isinstance(case, int) else case.pk
+    rows = ControlMeasure.objects.filter(case_id=case_id).order_by("pk")
+    if lock:
+        rows = rows.select_for_update()
+    return list(rows)

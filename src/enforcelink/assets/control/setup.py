@@ -1,0 +1,14 @@
+"""Wiring of control measures, called from `AssetsConfig.ready()`."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    from enforcelink.assets.control import listeners, sentences
+    from enforcelink.core import events
+
+    events.subscribe("request.completed", "assets.controls", listeners.confirmation)
+    events.subscribe("request.rejected", "assets.controls", listeners.refusal)
+    events.subscribe("payment.received", "assets.controls", listeners.rebalance)
+    events.subscribe("obligation.met", "assets.controls", listeners.obligation_met)
+    sentences.register()
