@@ -177,7 +177,7 @@ def test_link_takes_the_report_once(world, case):
     assert report.channel == "link" and report.entered_by is None
     with pytest.raises(actions.LinkRefused) as caught:
         actions.report_submit(token, items=[{"kind": "other", "description": "x"}])
-    assert caught.value.code == "USED"
+    assert caught.value.code == "LINK_USED"
     assert AuditEvent.objects.filter(
         action="property_report.received", actor_label="assets:report-link"
     ).exists()
@@ -190,16 +190,16 @@ def test_link_refuses_tampering_expiry_and_replacement(world, case):
     for bad in (token[:-1] + ("A" if token[-1] != "A" else "B"), "nonsense", ""):
         with pytest.raises(actions.LinkRefused) as caught:
             actions.link_open(bad)
-        assert caught.value.code == "TAMPERED"
+        assert caught.value.code == "LINK_INVALID"
     _newer, newest = actions.link_create(report, actor=world.officer)
     with pytest.raises(actions.LinkRefused) as caught:
         actions.link_open(token)
-    assert caught.value.code == "REVOKED"
+    assert caught.value.code == "LINK_REPLACED"
     later = timezone.now() + dt.timedelta(days=actions.LINK_DAYS, seconds=1)
     with (
         mock.patch("django.utils.timezone.now", return_value=later),
         pytest.raises(actions.LinkRefused) as caught,
     ):
         actions.link_open(newest)
-    assert caught.value.code == "EXPIRED"
+    assert caught.value.code == "LINK_EXPIRED"
     assert actions.link_open(newest).report == report

@@ -129,7 +129,7 @@ def test_public_form_takes_the_report_once(client, world, case, report):
     done = client.post(url, {"items-0-kind": "real_estate", "items-0-identifier": "渝(2020)綦江区不动产权第1号"})
     assert done.status_code == 200 and 'id="report-done"' in done.content.decode()
     again = client.get(url)
-    assert again.status_code == 410 and 'data-code="USED"' in again.content.decode()
+    assert again.status_code == 410 and 'data-code="LINK_USED"' in again.content.decode()
     assert client.post(url, {"items-0-kind": "other", "items-0-description": "x"}).status_code == 410
     assert PropertyReport.objects.get(pk=report.pk).items.count() == 1
 
@@ -146,7 +146,7 @@ def test_public_form_bad_input_keeps_the_link(client, world, case, report):
 def test_public_form_refuses_tampering_with_a_clear_page(client, world, case, report, mangle):
     _link, token = actions.link_create(report, actor=world.officer)
     response = client.get(reverse("property-report-public", args=[mangle(token)]))
-    assert response.status_code == 410 and 'data-code="TAMPERED"' in response.content.decode()
+    assert response.status_code == 410 and 'data-code="LINK_INVALID"' in response.content.decode()
 
 
 def test_public_form_refuses_an_expired_link(client, world, case, report):
@@ -154,7 +154,7 @@ def test_public_form_refuses_an_expired_link(client, world, case, report):
     later = timezone.now() + dt.timedelta(days=actions.LINK_DAYS + 1)
     with mock.patch("django.utils.timezone.now", return_value=later):
         response = client.get(reverse("property-report-public", args=[token]))
-    assert response.status_code == 410 and 'data-code="EXPIRED"' in response.content.decode()
+    assert response.status_code == 410 and 'data-code="LINK_EXPIRED"' in response.content.decode()
 
 
 def test_public_form_is_rate_limited(client, world, case, report, settings):

@@ -35,6 +35,7 @@ from enforcelink.assets.reports.models import (
     ReportLink,
     ReportStatus,
 )
+from enforcelink.cases.actions import ensure_open
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
 from enforcelink.core.actors import SystemActor
@@ -366,8 +367,7 @@ def link_create(report: PropertyReport, *, actor: User, days: int = LINK_DAYS) -
             raise RuleViolation(
                 "REPORT_ALREADY_RECEIVED", _("The report was already received."), field="report"
             )
-        if locked.case.is_closed:
-            raise RuleViolation("CASE_CLOSED", _("The case is closed and can no longer be changed."))
+        ensure_open(locked.case)
         now = timezone.now()
         ReportLink.objects.filter(report=locked, used_at__isnull=True, revoked_at__isnull=True).update(
             revoked_at=now
@@ -387,18 +387,8 @@ def link_create(report: PropertyReport, *, actor: User, days: int = LINK_DAYS) -
 
 
 class LinkRefused(RuleViolation):
-    """Why a one-time link does not open: TAMPERED, EXPIRED, USED, REVOKED or CLOSED."""
-
-
-def _refused(code: str) -> LinkRefused:
-    messages = {
-        "TAMPERED": _("This link is not valid. Check that it was copied whole, or ask the court for a new one."),
-        "EXPIRED": _("This link has expired. Ask the court for a new one."),
-        "USED": _("This link has already been used: the report was submitted. Ask the court if you need to add to it."),
-        "REVOKED": _("This link was replaced by a newer one. Use the latest link the court sent."),
-        "CLOSED": _("The court no longer takes a report through this link. Contact the court."),
-    }  # fmt: skip
-    return LinkRefused(code, messages[code], field="token")
+    """Why a one-time link does not open: LINK_INVALID (altered, or no such link), LINK_EXPIRED,
+    LINK_USED, LINK_REPLACED (a newer one was made) or LINK_CLOSED (the report is in, the case closed)."""
 
 
 def link_open(token: str, *, lock: bool = False) -> ReportLink:
@@ -408,22 +398,44 @@ def link_open(token: str, *, lock: bool = False) -> ReportLink:
         data = signing.loads(str(token), salt=LINK_SALT, max_age=dt.timedelta(days=366))
         pk, secret = int(data["l"]), str(data["s"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise _refused("TAMPERED") from None
+        raise _tampered() from None
     rows = ReportLink.objects.select_related("report", "report__case", "report__case__court")
     if lock:
         rows = rows.select_for_update(of=("self",))
     link = rows.filter(pk=pk).first()
     if link is None or not secrets.compare_digest(link.secret_hash, _hash(secret)):
-        raise _refused("TAMPERED")
+        raise _tampered()
     if link.used_at is not None:
-        raise _refused("USED")
+        raise LinkRefused(
+            "LINK_USED",
+            _(
+                "This link has already been used: the report was submitted. Ask the court if you need to add to it."
+            ),
+            field="token",
+        )
     if link.revoked_at is not None:
-        raise _refused("REVOKED")
+        raise LinkRefused(
+            "LINK_REPLACED", _("This link was replaced by a newer one. Use the latest link the court sent."),
+            field="token",
+        )  # fmt: skip
     if link.expires_at <= timezone.now():
-        raise _refused("EXPIRED")
+        raise LinkRefused(
+            "LINK_EXPIRED", _("This link has expired. Ask the court for a new one."), field="token"
+        )
     if link.report.status != ReportStatus.AWAITING or link.report.case.is_closed:
-        raise _refused("CLOSED")
+        raise LinkRefused(
+            "LINK_CLOSED", _("The court no longer takes a report through this link. Contact the court."),
+            field="token",
+        )  # fmt: skip
     return link
+
+
+def _tampered() -> LinkRefused:
+    return LinkRefused(
+        "LINK_INVALID",
+        _("This link is not valid. Check that it was copied whole, or ask the court for a new one."),
+        field="token",
+    )
 
 
 def report_submit(
