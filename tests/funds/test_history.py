@@ -89,3 +89,15 @@ def test_migration_0003_opens_accounts_page_by_page_with_opening_journals(world,
     assert queries.recovered(ids[1]) == Decimal("500.00") and queries.balance(ids[1]) == 0
     assert Entry.objects.filter(journal__case_id=ids[1]).count() == 2
     assert Journal.objects.filter(case_id__in=ids).count() == 1
+
+
+def test_the_demos_bulk_load_opens_every_case_account(db):
+    """The loader announces no `case.filed`; it opens the ledger in bulk (funds/bulk.py)."""
+    from enforcelink.demo.loader import load
+
+    load(cases=40, seed=7)
+    assert not Case.objects.filter(fund_account__isnull=True).exists()
+    with_history = Case.objects.filter(recovered_amount__gt=0)
+    for case in with_history[:5]:
+        assert queries.recovered(case) == case.recovered_amount
+    call_command("funds", "verify", stdout=StringIO(), stderr=StringIO())

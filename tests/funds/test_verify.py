@@ -66,3 +66,24 @@ def test_the_command_exits_non_zero(ledger, capsys):
     with pytest.raises(SystemExit) as exit_code:
         execute_from_command_line(["enforcelink", "funds", "verify"])
     assert exit_code.value.code == 1
+
+
+def test_open_accounts_opens_bulk_loaded_cases_once(world, monkeypatch):
+    """Cases written without `case.filed` (the demo's bulk load) get their accounts and opening journals."""
+    from enforcelink.cases.models import Case
+    from enforcelink.core import events
+    from enforcelink.funds import queries
+    from enforcelink.funds.models import CaseAccount
+    from tests.factories import file_case
+
+    monkeypatch.delitem(events._listeners["case.filed"], "funds.accounts")
+    cases = [file_case(world.court, world.officer) for _n in range(3)]
+    Case.objects.filter(pk=cases[0].pk).update(recovered_amount="250.00")
+    out = StringIO()
+    call_command("funds", "open-accounts", stdout=out, stderr=StringIO())
+    assert "opened: 3 case accounts" in out.getvalue()
+    assert CaseAccount.objects.filter(case__in=cases).count() == 3
+    assert str(queries.recovered(cases[0].pk)) == "250.00" and queries.balance(cases[0].pk) == 0
+    call_command("funds", "open-accounts", stdout=(again := StringIO()), stderr=StringIO())
+    assert "opened: 0 case accounts" in again.getvalue()
+    call_command("funds", "verify", stdout=StringIO(), stderr=StringIO())

@@ -38,6 +38,7 @@ from enforcelink.core.models import CHAIN_STRIDE, AuditEvent, AuditHead
 from enforcelink.demo.generator import COLUMNS, CaseGenerator, Chunk, CourtGen, Dialect, node_specs
 from enforcelink.demo.identities import IdentityFactory
 from enforcelink.demo.world import World, build_world
+from enforcelink.funds import bulk as funds_bulk
 
 MODELS: dict[str, type[models.Model]] = {
     "case": Case,
@@ -363,6 +364,9 @@ def load(
             if progress is not None:
                 progress(chunk.cases)
     _save_counters(generator.counters)
+    # The bulk load announces no `case.filed`: the ledger opens the cases' accounts (一案一账号) and
+    # books their recovered amounts as opening journals, so 执行到位金额 reads from it (R-FUND-03).
+    funds_bulk.open_missing()
     _finish()
     return LoadResult(cases, time.perf_counter() - started, stats={"users_and_orgs_events": world.created, **generator.stats})  # fmt: skip
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,18 +102,14 @@ def open_on_filing(*, case_id: int, actor: Any = None, **_payload: Any) -> None:
 
 
 def _accounts_locked(case: Case) -> dict[str, LedgerAccount]:
-    """The case's and its court's accounts, locked by pk after the case row (opening the case's
-    account first if it has none: a case filed before the ledger and missed by the migration)."""
-    if not CaseAccount.objects.filter(case_id=case.pk).exists():
+    """The case's and its court's accounts, locked by pk after the case row, in one query (opening
+    the case's account first if it has none: a case bulk-loaded after the ledger's migration)."""
+    own_and_court = Q(case_id=case.pk) | Q(court_id=case.court_id, case__isnull=True)
+    locked = list(LedgerAccount.objects.select_for_update().filter(own_and_court).order_by("pk"))
+    if not any(account.kind == AccountKind.CASE for account in locked):
         account_open(case)
-    locked = LedgerAccount.objects.select_for_update().filter(pk__in=_account_ids(case)).order_by("pk")
+        locked = list(LedgerAccount.objects.select_for_update().filter(own_and_court).order_by("pk"))
     return {account.kind: account for account in locked}
-
-
-def _account_ids(case: Case) -> list[int]:
-    return list(
-        LedgerAccount.objects.filter(court_id=case.court_id, case__isnull=True).values_list("pk", flat=True)
-    ) + list(LedgerAccount.objects.filter(case_id=case.pk).values_list("pk", flat=True))
 
 
 def _lock_case(case: Case, actor: Any, action: Action | None) -> Case:
@@ -236,6 +233,8 @@ def _announce_if_met(case: Case, journal: Journal, *, actor: Any) -> None:
     every later receipt, which is surplus). A non-money case has no standing: nothing is announced."""
     from enforcelink.funds import queries
 
+    if queries.recovered(case) < case.amount_total:  # doubled interest only adds to what is owed
+        return
     today = timezone.localdate()
     now = queries.standing(case, today)
     if now is None or not now.met:

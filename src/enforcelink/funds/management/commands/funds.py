@@ -1,4 +1,5 @@
-"""`enforcelink funds verify`: re-add every balance of the ledger from its entries (R-FUND-03).
+"""`enforcelink funds verify`: re-add every balance of the ledger from its entries (R-FUND-03);
+`enforcelink funds open-accounts`: open the accounts of cases written in bulk (funds/bulk.py).
 
 Checks that the database's guards are all in place (funds/guards.py; a SQLite table rebuilt by a
 migration loses its triggers), that every journal's legs number what it declares, sum to 0 and
@@ -16,7 +17,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from enforcelink.funds import verify
+from enforcelink.funds import bulk, verify
 
 
 class Command(BaseCommand):
@@ -27,9 +28,20 @@ class Command(BaseCommand):
         sub.add_parser(
             "verify", help="exit 0 when every journal balances and every balance adds up, 1 otherwise"
         )
+        sub.add_parser(
+            "open-accounts",
+            help="open the 一案一账号 of cases written in bulk (with an opening journal for their recovered amount)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stream = getattr(self.stderr, "_out", self.stderr)
+        if options["verb"] == "open-accounts":
+            with tqdm(
+                total=bulk.missing(), file=stream, unit=" cases", disable=None, desc=_("Opening")
+            ) as bar:
+                opened = bulk.open_missing(progress=bar.update)
+            self.stdout.write(_("opened: %(count)d case accounts") % {"count": opened})
+            return
         problems = [
             _("guard trigger missing: %(name)s") % {"name": name}
             for name in verify.guards_missing(connection)
