@@ -83,10 +83,10 @@ def test_due_round_asks_the_network_of_the_closed_case_and_tells_the_applicant(
     assert done.notice == notice
     assert "发现被执行人名下新的财产" in notice.values["found"] and "存款" in notice.values["inquired"]
     alert = Notification.objects.get(kind="reinquiry.new_property")
-    assert alert.user_id == world.officer.pk and alert.url.endswith("#reinquiry")
+    assert alert.user_id == case.officer_id and alert.url.endswith("#reinquiry")
     assert reinquiry.reinquiry_conclude(first.pk) is None  # once
     # One click: resumed as a 执恢 case; the remaining rounds stop.
-    resumed = reinquiry.resume_from_reinquiry(done, actor=world.officer)
+    resumed = reinquiry.resume_from_reinquiry(done, actor=case.officer)
     assert resumed.resumed_from_id == case.pk
     assert set(Reinquiry.objects.filter(case=case).exclude(round=1).values_list("status", flat=True)) == {
         ReinquiryStatus.STOPPED

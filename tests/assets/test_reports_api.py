@@ -30,7 +30,9 @@ def base(case) -> str:
 def test_report_list_enter_and_decide(client_for, world, case, report):
     api = client_for("officer")
     listed = api.get(base(case) + "property-reports/").json()
-    assert [row["due_on"] for row in listed] == [report.due_on.isoformat()] and listed[0]["status"] == "awaiting"
+    assert [row["due_on"] for row in listed] == [report.due_on.isoformat()] and listed[0][
+        "status"
+    ] == "awaiting"
     bad = api.post(base(case) + f"property-reports/{report.pk}/report/",
                    {"items": [{"kind": "deposit", "identifier": "1", "value": "1.005"}]}, format="json")  # fmt: skip
     assert bad.status_code == 400 and bad.json()["field"] == "items.0.value"
@@ -58,10 +60,14 @@ def test_link_is_made_and_works_once(client_for, client, world, case, report):
 
 def test_leads_through_the_api(client_for, world, case):
     api = client_for("officer")
-    made = api.post(base(case) + "leads/", {"description": "被执行人持有某公司股权", "urgent": True}, format="json")
+    made = api.post(
+        base(case) + "leads/", {"description": "被执行人持有某公司股权", "urgent": True}, format="json"
+    )
     assert made.status_code == 201 and made.json()["verify_by"] and made.json()["outcome"] == "pending"
     lead = made.json()["id"]
-    refused = api.post(base(case) + f"leads/{lead}/verification/", {"outcome": "not_confirmed"}, format="json")
+    refused = api.post(
+        base(case) + f"leads/{lead}/verification/", {"outcome": "not_confirmed"}, format="json"
+    )
     assert refused.status_code == 400 and refused.json()["field"] == "note"
     done = api.post(base(case) + f"leads/{lead}/verification/",
                     {"outcome": "not_confirmed", "note": "市场监管局查无登记"}, format="json")  # fmt: skip
@@ -112,5 +118,3 @@ def test_the_endpoints_are_in_the_openapi_schema(client):
         "/api/v1/cases/{case_id}/reinquiries/{round_id}/resume/",
     ):
         assert path in paths, path
-
-

@@ -50,7 +50,9 @@ def test_staff_enter_the_report_and_decide_a_finding(client, world, case, report
     PropertyReport.objects.filter(pk=report.pk).update(due_on=timezone.localdate() - dt.timedelta(days=3))
     client.force_login(world.officer)
     url = reverse("property-report-enter", args=[case.pk, report.pk])
-    response = client.post(url, {"items-0-kind": "vehicle", "items-0-identifier": "渝A12345", "items-1-kind": ""})
+    response = client.post(
+        url, {"items-0-kind": "vehicle", "items-0-identifier": "渝A12345", "items-1-kind": ""}
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.REPORTED and report.items.count() == 1
@@ -69,7 +71,9 @@ def test_staff_enter_the_report_and_decide_a_finding(client, world, case, report
 def test_bad_entry_is_a_message_not_a_500(client, world, case, report):
     client.force_login(world.officer)
     url = reverse("property-report-enter", args=[case.pk, report.pk])
-    response = client.post(url, {"items-0-kind": "deposit", "items-0-identifier": "1", "items-0-value": "1.234"}, follow=True)
+    response = client.post(
+        url, {"items-0-kind": "deposit", "items-0-identifier": "1", "items-0-value": "1.234"}, follow=True
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "An amount has at most two decimals" in body
     response = client.post(url, {"on": "not-a-date", "declares_nothing": "1"}, follow=True)
@@ -84,7 +88,10 @@ def test_leads_from_the_page(client, world, case):
     assert lead.urgent and LeadCheck.objects.filter(lead=lead).exists()
     panel = _panel(client, world.officer, case)
     assert f'data-lead="{lead.pk}"' in panel
-    client.post(reverse("lead-conclude", args=[case.pk, lead.pk]), {"outcome": "not_confirmed", "note": "车管所查无此车"})
+    client.post(
+        reverse("lead-conclude", args=[case.pk, lead.pk]),
+        {"outcome": "not_confirmed", "note": "车管所查无此车"},
+    )
     assert LeadCheck.objects.get(lead=lead).outcome == "not_confirmed"
 
 
@@ -126,7 +133,9 @@ def test_public_form_takes_the_report_once(client, world, case, report):
     body = page.content.decode()
     assert page.status_code == 200 and case.number in body and 'id="report-form"' in body
     assert world.officer.username not in body and "重庆某建材有限公司" not in body  # only the case number
-    done = client.post(url, {"items-0-kind": "real_estate", "items-0-identifier": "渝(2020)綦江区不动产权第1号"})
+    done = client.post(
+        url, {"items-0-kind": "real_estate", "items-0-identifier": "渝(2020)綦江区不动产权第1号"}
+    )
     assert done.status_code == 200 and 'id="report-done"' in done.content.decode()
     again = client.get(url)
     assert again.status_code == 410 and 'data-code="LINK_USED"' in again.content.decode()
@@ -165,3 +174,21 @@ def test_public_form_is_rate_limited(client, world, case, report, settings):
     url = reverse("property-report-public", args=["whatever"])
     assert [client.get(url).status_code for _ in range(3)] == [410, 410, 429]
     cache.clear()
+
+
+def test_the_panel_reads_in_seven_queries_however_many_rows(world, case, report, django_assert_num_queries):
+    """Reports, items, findings, leads with their clocks, linked records, rounds, records: 7."""
+    from enforcelink.assets.reports.leads import lead_add
+    from enforcelink.assets.reports.panel import report_context
+
+    with django_assert_num_queries(7):
+        report_context(case, world.officer)
+    actions.report_enter(
+        report, items=[{"kind": "other", "description": f"物品{n}"} for n in range(5)], actor=world.officer
+    )
+    for n in range(4):
+        lead_add(case, description=f"线索{n}", urgent=False, actor=world.officer)
+    case.refresh_from_db()
+    with django_assert_num_queries(7):
+        context = report_context(case, world.officer)
+    assert len(context["leads"]) == 4 and len(context["reports"][0].item_rows) == 5

@@ -143,10 +143,24 @@ def _clean_report(items: Any, declares_nothing: bool, statement: Any) -> tuple[l
 
 
 def _lock(report: PropertyReport) -> PropertyReport:
-    locked = PropertyReport.objects.select_for_update().select_related("case").filter(pk=report.pk).first()
+    """The report locked after its case (the order every writer of the case takes)."""
+    _lock_case(PropertyReport, report.pk)
+    locked = (
+        PropertyReport.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .filter(pk=report.pk)
+        .first()
+    )
     if locked is None:
         raise NotFound(field="report")
     return locked
+
+
+def _lock_case(model: type[PropertyReport] | type[ReportFinding], pk: int) -> None:
+    case_id = model.objects.filter(pk=pk).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise NotFound()
+    list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
 
 
 def _receive(
@@ -305,8 +319,12 @@ def finding_decide(finding: ReportFinding, *, decision: str, reason: Any, actor:
     reason = clean_text(str(reason or "").strip(), field="reason", multiline=True, max_length=500)
     policy.check_decision(decision, reason)
     with transaction.atomic():
+        _lock_case(ReportFinding, finding.pk)
         locked = (
-            ReportFinding.objects.select_for_update().select_related("case").filter(pk=finding.pk).first()
+            ReportFinding.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .filter(pk=finding.pk)
+            .first()
         )
         if locked is None:
             raise NotFound(field="finding")
@@ -341,8 +359,8 @@ def sweep_reports(today: dt.date) -> int:
     raised = 0
     for pk in list(due.order_by("pk").values_list("pk", flat=True)[:5000]):
         with transaction.atomic():
-            report = PropertyReport.objects.select_for_update().select_related("case").filter(pk=pk).first()
-            if report is None or report.status != ReportStatus.AWAITING:
+            report = _lock(PropertyReport(pk=pk))
+            if report.status != ReportStatus.AWAITING:
                 continue
             if _raise(report, FindingKind.NONE, [], actor=REPORT_SWEEP) is not None:
                 raised += 1

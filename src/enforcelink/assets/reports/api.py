@@ -102,7 +102,7 @@ class ItemInSerializer(serializers.Serializer):
 
 
 class ReportInSerializer(serializers.Serializer):
-    items = ItemInSerializer(many=True, required=False, default=list, max_length=actions.MAX_ITEMS)
+    items = ItemInSerializer(many=True, required=False, default=list)  # at most MAX_ITEMS: the action says so
     declares_nothing = serializers.BooleanField(required=False, default=False)
     statement = ApiTextField(required=False, allow_blank=True, multiline=True, max_length=5000, default="")
     on = serializers.DateField(
@@ -208,7 +208,7 @@ class LeadSerializer(serializers.Serializer):
     description = serializers.CharField(source="lead.description")
     urgent = serializers.BooleanField(source="lead.urgent")
     submitted_on = serializers.DateField(source="lead.submitted_on")
-    verify_by = serializers.DateField(source="node.due_on", allow_null=True, default=None,
+    verify_by = serializers.DateField(source="due_on", allow_null=True, default=None,
                                       help_text="R-CASE-04: 7 days, 3 if urgent.")  # fmt: skip
     overdue = serializers.BooleanField(source="late")
     outcome = serializers.SerializerMethodField()
@@ -253,7 +253,7 @@ def _lead_row(request: Request, case: Case, pk: int) -> dict[str, Any]:
     row = next(
         row for row in queries.case_leads(request.user, case, timezone.localdate()) if row.lead.pk == pk
     )
-    return LeadSerializer(row).data  # type: ignore[return-value]
+    return LeadSerializer(row).data
 
 
 class CaseLeads(_CaseWrite):
@@ -343,7 +343,7 @@ class CaseReinquiries(CaseChildList):
     pagination_class = None
 
     def children(self, case: Case) -> QuerySet[Reinquiry]:
-        return queries.case_reinquiries(self.request.user, case)
+        return queries.case_reinquiries(self.request.user, case).prefetch_related("new_records")
 
     @extend_schema(summary="The re-inquiry rounds of a 终本 case (every 6 months for 5 years, R-ASSET-05)",
                    parameters=[CASE_ID])  # fmt: skip

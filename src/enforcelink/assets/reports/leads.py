@@ -50,7 +50,7 @@ def _check(lead: AssetLead, actor: User) -> LeadCheck:
     # The case first, as every writer of the case takes it (record_step, the inquiry), then the check.
     list(Case.objects.select_for_update().filter(pk=lead.case_id).values_list("pk", flat=True))
     LeadCheck.objects.get_or_create(lead=lead, defaults={"case_id": lead.case_id})
-    return LeadCheck.objects.select_for_update().select_related("lead", "case").get(lead=lead)
+    return LeadCheck.objects.select_for_update(of=("self",)).select_related("lead", "case").get(lead=lead)
 
 
 def lead_inquire(lead: AssetLead, *, kind: str, actor: User) -> InquiryReport:

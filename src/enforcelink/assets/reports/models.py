@@ -14,14 +14,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enforcelink.assets.models import AssetRecord, CaseRowQuerySet, Inquiry
 from enforcelink.cases.models import MONEY
+from enforcelink.orgs.scoping import court_scope
+
+# assets.models imports this module at its end (so Django finds these models); the asset records and
+# inquiries are named by their labels ("assets.AssetRecord"), so the two never import each other.
+
+
+class CaseRowQuerySet(models.QuerySet[Any]):
+    """Rows of a case: visible with their case's court records (as assets.models' rows)."""
+
+    def visible_to(self, user: Any) -> CaseRowQuerySet:
+        return self.filter(court_scope(user, "case__court"))
 
 
 class ReportStatus(models.TextChoices):
@@ -117,7 +129,7 @@ class ReportedItem(models.Model):
     description = models.CharField(_("description"), max_length=500, blank=True)
     value = models.DecimalField(_("value (yuan)"), null=True, blank=True, **MONEY)
     record = models.ForeignKey(
-        AssetRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "assets.AssetRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("matching asset record"),
     )  # fmt: skip
 
@@ -158,7 +170,7 @@ class ReportFinding(models.Model):
     detail = models.CharField(_("what it rests on"), max_length=500)
     # The asset records a "false" finding names (found by the inquiries, not in the report).
     records = models.ManyToManyField(
-        AssetRecord, blank=True, related_name="+", verbose_name=_("asset records")
+        "assets.AssetRecord", blank=True, related_name="+", verbose_name=_("asset records")
     )
     status = models.CharField(
         _("status"), max_length=12, choices=FindingStatus.choices, default=FindingStatus.OPEN
@@ -226,9 +238,11 @@ class LeadCheck(models.Model):
         "cases.AssetLead", on_delete=models.CASCADE, related_name="verification", verbose_name=_("asset lead")
     )
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
-    inquiries = models.ManyToManyField(Inquiry, blank=True, related_name="leads", verbose_name=_("inquiries"))
+    inquiries = models.ManyToManyField(
+        "assets.Inquiry", blank=True, related_name="leads", verbose_name=_("inquiries")
+    )
     records = models.ManyToManyField(
-        AssetRecord, blank=True, related_name="leads", verbose_name=_("asset records")
+        "assets.AssetRecord", blank=True, related_name="leads", verbose_name=_("asset records")
     )
     outcome = models.CharField(
         _("outcome"), max_length=16, choices=LeadOutcome.choices, default=LeadOutcome.PENDING
@@ -272,13 +286,13 @@ class Reinquiry(models.Model):
         _("status"), max_length=12, choices=ReinquiryStatus.choices, default=ReinquiryStatus.SCHEDULED
     )
     inquiry = models.OneToOneField(
-        Inquiry, null=True, blank=True, on_delete=models.PROTECT, related_name="reinquiry",
+        "assets.Inquiry", null=True, blank=True, on_delete=models.PROTECT, related_name="reinquiry",
         verbose_name=_("asset inquiry"),
     )  # fmt: skip
     ran_at = models.DateTimeField(_("asked at"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     new_records = models.ManyToManyField(
-        AssetRecord, blank=True, related_name="+", verbose_name=_("new property found")
+        "assets.AssetRecord", blank=True, related_name="+", verbose_name=_("new property found")
     )
     notice = models.ForeignKey(
         "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+",

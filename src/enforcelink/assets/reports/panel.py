@@ -21,22 +21,21 @@ ITEM_ROWS = 5  # blank rows of the staff's entry form
 
 
 def report_context(case: Case, actor: User) -> dict[str, object]:
+    """Seven queries whatever the number of reports, items, findings, leads and rounds."""
     today = timezone.localdate()
     records = list(AssetRecord.objects.visible_to(actor).filter(case=case).order_by("kind", "pk"))
-    reports = list(queries.case_reports(actor, case))
-    for report in reports:
-        report.left_out = queries.left_out(report, records)  # type: ignore[attr-defined]
     may = can(actor, Action.INQUIRE_ASSETS, case)
     rounds = list(queries.case_reinquiries(actor, case))
+    new_property = any(row.status == ReinquiryStatus.DONE and row.new_count for row in rounds)  # type: ignore[attr-defined]
     return {
-        "reports": reports,
+        "reports": queries.reports_shown(actor, case, records),
         "leads": queries.case_leads(actor, case, today),
         "reinquiries": rounds,
         "records": records,
         "may_act": may and not case.is_closed,
         "may_decide": may,
-        "may_resume": can(actor, Action.RESUME, case) and case.can_resume(),
-        "new_property": any(row.status == ReinquiryStatus.DONE and row.new_records.all() for row in rounds),
+        "may_resume": new_property and can(actor, Action.RESUME, case) and case.can_resume(),
+        "new_property": new_property,
         "kinds": ReportedKind.choices,
         "inquiry_kinds": [(kind, RequestType(kind).label) for kind in normalise.INQUIRY_TYPES],
         "item_rows": range(ITEM_ROWS),
@@ -47,9 +46,5 @@ def report_context(case: Case, actor: User) -> dict[str, object]:
 
 
 def report_panel(case: Case, actor: User) -> Panel | None:
-    """For readers of the case's court records (`cases.panels` asks first); nothing on a case with
-    no report, lead or re-inquiry that its reader could not act on."""
-    context = report_context(case, actor)
-    if not (context["reports"] or context["leads"] or context["reinquiries"] or context["may_act"]):
-        return None
-    return Panel("property-report", "assets/_reports_panel.html", ORDER, context)
+    """For readers of the case's court records (`cases.panels` asks first)."""
+    return Panel("property-report", "assets/_reports_panel.html", ORDER, report_context(case, actor))

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from enforcelink.assets.models import AssetRecord
 from enforcelink.assets.reports import policy
@@ -19,16 +19,17 @@ from enforcelink.assets.reports.models import (
     ReportFinding,
     ReportStatus,
 )
-from enforcelink.cases.models import AssetLead, Case, NodeKind, ProcessNode
+from enforcelink.cases.models import AssetLead, Case, NodeKind, NodeStatus, ProcessNode
 
 
 def case_reports(user: Any, case: Case) -> QuerySet[PropertyReport]:
+    """The case's reports with their items and findings (the API's read; three queries)."""
     return (
         PropertyReport.objects.visible_to(user)
         .filter(case=case)
         .select_related("order", "entered_by")
         .prefetch_related(
-            Prefetch("items", queryset=ReportedItem.objects.select_related("record").order_by("pk")),
+            Prefetch("items", queryset=ReportedItem.objects.order_by("pk")),
             Prefetch(
                 "findings",
                 queryset=ReportFinding.objects.select_related("decided_by").prefetch_related("records"),
@@ -38,15 +39,32 @@ def case_reports(user: Any, case: Case) -> QuerySet[PropertyReport]:
     )
 
 
-def case_findings(user: Any, case: Case) -> QuerySet[ReportFinding]:
-    return ReportFinding.objects.visible_to(user).filter(case=case).prefetch_related("records").order_by("pk")
+def reports_shown(user: Any, case: Case, records: list[AssetRecord]) -> list[PropertyReport]:
+    """The panel's reports, each with `item_rows`, `finding_rows` and `left_out` (the found records
+    a received report does not name, R-LIST-01 (4)): three queries however many rows."""
+    reports = list(
+        PropertyReport.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("order")
+        .order_by("-ordered_on", "-pk")
+    )
+    items = list(ReportedItem.objects.filter(report__case=case).order_by("pk"))
+    findings = list(ReportFinding.objects.filter(case=case).select_related("decided_by").order_by("pk"))
+    for report in reports:
+        report.item_rows = [item for item in items if item.report_id == report.pk]
+        report.finding_rows = [f for f in findings if f.report_id == report.pk]
+        report.left_out = left_out(report, records)
+    return reports
 
 
 def left_out(report: PropertyReport, records: list[AssetRecord]) -> list[AssetRecord]:
     """The records the inquiries found that a received report does not name (R-LIST-01 (4))."""
     if report.status != ReportStatus.REPORTED:
         return []
-    matched = {item.record_id for item in report.items.all() if item.record_id}
+    items = getattr(report, "item_rows", None)
+    matched = {
+        item.record_id for item in (items if items is not None else report.items.all()) if item.record_id
+    }
     return [r for r in records if r.pk not in matched and r.kind not in policy.NOT_REPORTABLE]
 
 
@@ -54,36 +72,41 @@ def left_out(report: PropertyReport, records: list[AssetRecord]) -> list[AssetRe
 class LeadRow:
     lead: AssetLead
     check: LeadCheck | None
-    node: ProcessNode | None
+    due_on: dt.date | None
     late: bool
     records: list[AssetRecord] = field(default_factory=list)
 
 
 def case_leads(user: Any, case: Case, today: dt.date) -> list[LeadRow]:
-    """The case's leads with their verification clock (R-CASE-04) and check, three queries."""
-    leads = list(AssetLead.objects.visible_to(user).filter(case=case).order_by("submitted_on", "pk"))
-    checks = {
-        check.lead_id: check
-        for check in LeadCheck.objects.filter(lead__in=leads).prefetch_related("records", "inquiries")
-    }
-    nodes = {
-        node.lead_id: node
-        for node in ProcessNode.objects.filter(case=case, kind=NodeKind.LEAD_VERIFICATION, lead__in=leads)
-    }
+    """The case's leads with their verification clock (R-CASE-04: its due date, and whether it is
+    late, read from the lead's node) and check; two queries however many leads."""
+    node = ProcessNode.objects.filter(lead=OuterRef("pk"), kind=NodeKind.LEAD_VERIFICATION).order_by("pk")
+    leads = list(
+        AssetLead.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("verification")
+        .annotate(due_on=Subquery(node.values("due_on")[:1]), node_status=Subquery(node.values("status")[:1]))
+        .order_by("submitted_on", "pk")
+    )
+    links = LeadCheck.records.through.objects.filter(leadcheck__case=case).select_related("assetrecord")
+    linked: dict[int, list[AssetRecord]] = {}
+    for link in links.order_by("pk"):
+        linked.setdefault(link.leadcheck_id, []).append(link.assetrecord)
     rows = []
     for lead in leads:
-        node = nodes.get(lead.pk)
-        check = checks.get(lead.pk)
-        late = node is not None and node.is_pending and node.is_overdue_on(today)
-        rows.append(LeadRow(lead, check, node, late, list(check.records.all()) if check else []))
+        check = getattr(lead, "verification", None)
+        pending = lead.node_status in (NodeStatus.OPEN, NodeStatus.OVERDUE)
+        late = pending and (lead.node_status == NodeStatus.OVERDUE or lead.due_on < today)
+        rows.append(LeadRow(lead, check, lead.due_on, late, linked.get(check.pk, []) if check else []))
     return rows
 
 
 def case_reinquiries(user: Any, case: Case) -> QuerySet[Reinquiry]:
+    """The rounds with their notice and how many new records each found (one query)."""
     return (
         Reinquiry.objects.visible_to(user)
         .filter(case=case)
-        .select_related("notice", "inquiry")
-        .prefetch_related("new_records")
+        .select_related("notice")
+        .annotate(new_count=Count("new_records"))
         .order_by("round")
     )

@@ -100,7 +100,12 @@ def reinquiry_run(pk: int, today: dt.date | None = None) -> Reinquiry | None:
         row = Reinquiry.objects.filter(pk=pk).values("case_id").first()
         if row is None:
             return None
-        case = Case.objects.select_for_update().select_related("officer").filter(pk=row["case_id"]).first()
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("officer")
+            .filter(pk=row["case_id"])
+            .first()
+        )
         won = Reinquiry.objects.filter(pk=pk, status=ReinquiryStatus.SCHEDULED, due_on__lte=today).update(
             status=ReinquiryStatus.SENT, ran_at=timezone.now()
         )
@@ -128,10 +133,12 @@ def reinquiry_run(pk: int, today: dt.date | None = None) -> Reinquiry | None:
 
 
 def _end(row: Reinquiry, status: str, note: str) -> Reinquiry:
+    """A round that could not be asked (`failed`) or need not be (`stopped`), with why."""
     row.status, row.note, row.concluded_at = status, note[:300], timezone.now()
     row.save(update_fields=["status", "note", "concluded_at"])
+    action = "reinquiry.failed" if status == ReinquiryStatus.FAILED else "reinquiry.stopped"
     audit.record(
-        f"reinquiry.{status}", row, actor=REINQUIRY, court_id=row.case.court_id, case_id=row.case_id,
+        action, row, actor=REINQUIRY, court_id=row.case.court_id, case_id=row.case_id,
         after={"round": row.round, "note": row.note},
     )  # fmt: skip
     return row
@@ -210,8 +217,10 @@ def reinquiry_conclude(pk: int) -> Reinquiry | None:
         case_id = Reinquiry.objects.filter(pk=pk).values_list("case_id", flat=True).first()
         if case_id is None:
             return None
-        case = Case.objects.select_for_update().select_related("officer", "court").get(pk=case_id)
-        row = Reinquiry.objects.select_for_update().select_related("inquiry").filter(pk=pk).first()
+        case = Case.objects.select_for_update(of=("self",)).select_related("officer", "court").get(pk=case_id)
+        row = (
+            Reinquiry.objects.select_for_update(of=("self",)).select_related("inquiry").filter(pk=pk).first()
+        )
         if row is None or row.status != ReinquiryStatus.SENT:
             return None
         since = row.ran_at or timezone.now()
