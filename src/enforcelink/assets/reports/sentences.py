@@ -130,7 +130,7 @@ def reinquiry_scheduled(event: AuditEvent, scene: Scene) -> Told:
     return Told(
         _("Re-inquiries after 终本 scheduled: %(rounds)s rounds, every 6 months")
         % {"rounds": after.get("rounds", 0)},
-        detail(_("First"), day(after.get("first"))) + detail(_("Last"), day(after.get("last"))),
+        detail(_("First round"), day(after.get("first"))) + detail(_("Last round"), day(after.get("last"))),
         ("R-ASSET-05",),
     )
 
