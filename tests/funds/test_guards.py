@@ -18,6 +18,7 @@ from tests.factories import file_case
 
 POSTGRES = connection.vendor == "postgresql"
 ON = dt.date(2024, 5, 2)
+pytestmark = pytest.mark.usefixtures("english")  # the command's messages are asserted in English
 
 
 def sql(statement: str, params: list | None = None) -> None:

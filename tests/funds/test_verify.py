@@ -15,6 +15,7 @@ from enforcelink.funds.models import LedgerAccount
 
 POSTGRES = connection.vendor == "postgresql"
 ON = dt.date(2024, 5, 2)
+pytestmark = pytest.mark.usefixtures("english")  # the command's messages are asserted in English
 
 
 @pytest.fixture
