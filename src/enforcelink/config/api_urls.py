@@ -8,6 +8,7 @@ from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from enforcelink.assets import api as assets_api
+from enforcelink.assets.control import api as controls_api
 from enforcelink.assets.reports import api as reports_api
 from enforcelink.cases import api as cases_api
 from enforcelink.core.api import api_not_found
@@ -33,6 +34,16 @@ urlpatterns = [
     path(f"{CASE}events/", cases_api.CaseEventList.as_view(), name="api-case-events"),
     path(f"{CASE}inquiries/", assets_api.CaseInquiries.as_view(), name="api-case-inquiries"),
     path(f"{CASE}assets/", assets_api.CaseAssets.as_view(), name="api-case-assets"),
+    # Control measures under the case's budget (assets/control/, R-ASSET-02/03).
+    path(f"{CASE}controls/", controls_api.CaseControls.as_view(), name="api-case-controls"),
+    path(
+        "controls/<str:measure_id>/deduct/", controls_api.MeasureDeduct.as_view(), name="api-control-deduct"
+    ),
+    path(
+        "controls/<str:measure_id>/release/",
+        controls_api.MeasureRelease.as_view(),
+        name="api-control-release",
+    ),
     # The debtor's property report, the applicant's leads, re-inquiry after 终本 (assets/reports/).
     path(f"{CASE}property-reports/", reports_api.CaseReports.as_view(), name="api-case-reports"),
     path(

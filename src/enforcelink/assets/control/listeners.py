@@ -224,7 +224,7 @@ def settle(case: Case, measures: list[ControlMeasure], *, actor: Any, cause: Con
         return []
     by_id = {m.pk: m for m in measures}
     lifts = []
-    reason = _("Over the budget (R-ASSET-03): %(controlled)s under control, the budget is %(total)s.") % {
+    reason = _("Over the budget: %(controlled)s under control, the budget is %(total)s.") % {
         "controlled": surplus.controlled, "total": figures.total,
     }  # fmt: skip
     for item in surplus.releases:
@@ -295,7 +295,7 @@ def _release_all(case: Case, measures: list[ControlMeasure], *, actor: Any) -> l
     """R-FUND-04 on locked measures: withdraw what is unanswered, release what holds. Run again, it
     finds nothing left to do."""
     who = actor
-    reason = _("What is owed has been paid (R-FUND-04): the controls are released.")
+    reason = _("What is owed has been paid: the controls are released.")
     figures = case_budget(case, measures)
     lifts = []
     for measure in list(measures):

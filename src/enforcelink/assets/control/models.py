@@ -171,6 +171,6 @@ class ControlMeasure(models.Model):
     def in_effect(self) -> bool:
         return self.status in IN_EFFECT
 
-    def days_left(self, today: Any) -> int | None:
+    def remaining_days(self, today: Any) -> int | None:
         """Days until the term ends, the last day counted (R-ASSET-02); None without a term."""
         return (self.term_end - today).days if self.term_end else None
