@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -39,7 +39,7 @@ from enforcelink.core.notifications import notify
 from enforcelink.documents.actions import document_issue
 from enforcelink.documents.models import Document, DocumentKind
 from enforcelink.documents.placeholders import chinese_date
-from enforcelink.linkage.models import FINAL, AssistanceRequest, RequestType
+from enforcelink.linkage.models import FINAL, AssistanceRequest
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, can, require
 
@@ -186,6 +186,15 @@ PRINTED_KINDS = {
 }  # fmt: skip
 
 
+# What each inquiry asked, in the notice's words.
+PRINTED_INQUIRIES = {
+    "inquire_deposits": "存款及金融理财产品", "inquire_real_estate": "不动产及土地", "inquire_vehicles": "车辆",
+    "inquire_securities": "证券", "inquire_ships": "船舶", "inquire_online_funds": "网络资金",
+    "inquire_equity": "股权及工商登记", "inquire_housing_fund": "住房公积金", "inquire_social_insurance": "社会保险及养老金",
+    "inquire_tax": "纳税记录及应退税款", "inquire_exit_entry": "出入境证件",
+}  # fmt: skip
+
+
 def _record_line(record: AssetRecord) -> str:
     parts = [PRINTED_KINDS.get(record.kind, record.kind), record.institution, shown_identifier(record),
              record.description]  # fmt: skip
@@ -196,11 +205,8 @@ def _record_line(record: AssetRecord) -> str:
 
 def _notice_extra(row: Reinquiry, new: list[AssetRecord]) -> dict[str, str]:
     """What the notice prints: the day asked, the kinds asked, what was found new."""
-    with translation.override("zh-hans"):
-        kinds = row.inquiry.kinds if row.inquiry else []
-        asked = "、".join(
-            str(RequestType(k).label).removeprefix("查询：") for k in kinds if k in RequestType.values
-        )
+    kinds = row.inquiry.kinds if row.inquiry else []
+    asked = "、".join(PRINTED_INQUIRIES.get(kind, kind) for kind in kinds)
     if new:
         found = "发现被执行人名下新的财产：" + "；".join(_record_line(record) for record in new) + "。"
     else:
