@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -128,3 +129,28 @@ def test_an_open_case_still_refuses_inquiries_from_closed_ones_only_zb(world, un
         _inquire(case, sender=world.officer, requested_by=None, automatic=True, kinds=["inquire_deposits"],
                  purpose="p", basis="b", trail_actor=reinquiry.REINQUIRY, after_termination=True)  # fmt: skip
     assert getattr(caught.value, "code", "") == "CASE_CLOSED"
+
+
+def test_the_alert_on_the_case_page_resumes_in_one_click(client, world, units, case):
+    close_zb(world, case)
+    first = Reinquiry.objects.get(case=case, round=1)
+    reinquiry.sweep_reinquiries(first.due_on)
+    first.refresh_from_db()
+    for req in AssistanceRequest.objects.filter(inquiry_link__inquiry=first.inquiry):
+        answer(
+            units,
+            req,
+            {"found": True, "accounts": [ACCOUNT]} if req.request_type == "inquire_deposits" else NOTHING,
+        )
+    reinquiry.reinquiry_conclude(first.pk)
+    client.force_login(case.officer)
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    resume = reverse("reinquiry-resume", args=[case.pk, first.pk])
+    assert 'id="reinquiry-alert"' in page and resume in page
+    client.force_login(world.outsider)
+    assert client.post(resume).status_code == 404
+    client.force_login(case.officer)
+    response = client.post(resume)
+    case.refresh_from_db()
+    resumed = case.resumptions.get()
+    assert response.status_code == 302 and response.url == reverse("case-detail", args=[resumed.pk])
