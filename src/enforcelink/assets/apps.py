@@ -11,8 +11,9 @@ class AssetsConfig(AppConfig):
 
     def ready(self) -> None:
         from enforcelink.assets import home, sentences
-        from enforcelink.assets.control import setup as control
         from enforcelink.assets.actions import inquiry_on_filing, outcome_on_rejection, records_from_reply
+        from enforcelink.assets.control import setup as control
+        from enforcelink.assets.expiry import setup as expiry
         from enforcelink.assets.panels import assets_panel
         from enforcelink.assets.reports import setup as reports
         from enforcelink.cases import panels
@@ -28,3 +29,4 @@ class AssetsConfig(AppConfig):
         home.register()  # the supervisors' sample of inquiries (core.home)
         reports.register()  # property report, applicant's leads, re-inquiry after 终本 (assets/reports/)
         control.register()  # control measures: confirmations, payments, obligation met, timeline
+        expiry.register()  # after the controls: terms, renewals, waiting lists (assets/expiry/)

@@ -284,6 +284,9 @@ class InquirySampleItem(models.Model):
 # The control measures of wave 2 live in assets/control/ (imported here, so Django finds the model).
 from enforcelink.assets.control.models import ControlMeasure  # noqa: E402, F401
 
+# Expiry reminders of control measures (R-ASSET-02) live in assets/expiry/.
+from enforcelink.assets.expiry.models import ExpiryReminder  # noqa: E402, F401
+
 # The property report, the applicant's leads and re-inquiry after 终本 live in assets/reports/.
 from enforcelink.assets.reports.models import (  # noqa: E402, F401
     LeadCheck,

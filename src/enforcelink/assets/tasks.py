@@ -1,11 +1,20 @@
-"""The assets app's daily sweeps (`core.sweeps`): the property report's deadline (R-LIST-01 (4)) and
-the re-inquiries after 终本 (R-ASSET-05)."""
+"""The assets app's daily sweeps (`core.sweeps`): control measures' lapses and expiry reminders
+(R-ASSET-02), the property report's deadline (R-LIST-01 (4)) and the re-inquiries after 终本 (R-ASSET-05)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from enforcelink.core.sweeps import periodic
+
+
+@periodic("control_expiry")
+def control_expiry(day: dt.date) -> int:
+    """Daily: control measures past their last day lapse (the next waiting seizure takes effect), and
+    officers hear of those ending within 30 days, once per threshold (R-ASSET-02, R-ASSET-04)."""
+    from enforcelink.assets.expiry.sweeps import sweep
+
+    return sweep(day)
 
 
 @periodic("property_reports")

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from enforcelink.assets import api as assets_api
 from enforcelink.assets.control import api as controls_api
+from enforcelink.assets.expiry import api as expiry_api
 from enforcelink.assets.reports import api as reports_api
 from enforcelink.cases import api as cases_api
 from enforcelink.core.api import api_not_found
@@ -83,6 +84,14 @@ urlpatterns = [
         "inquiry-samples/<str:sample_id>/items/<str:item_id>/verdict/",
         assets_api.SampleVerdict.as_view(),
         name="api-inquiry-verdict",
+    ),
+    # Control measures ending soon, renewals in a batch, waiting lists (assets/expiry/, R-ASSET-02/04).
+    path("controls/expiring/", expiry_api.ExpiringList.as_view(), name="api-controls-expiring"),
+    path("controls/renewals/", expiry_api.Renewals.as_view(), name="api-control-renewals"),
+    path(
+        "asset-records/<str:record_id>/earlier-freed/",
+        expiry_api.EarlierFreed.as_view(),
+        name="api-record-earlier-freed",
     ),
     path(f"{CASE}parties/<str:party_id>/reveal/", cases_api.PartyReveal.as_view(), name="api-party-reveal"),
     path(f"{REQUEST}acknowledge/", linkage_api.Acknowledge.as_view(), name="api-request-acknowledge"),

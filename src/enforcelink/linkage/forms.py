@@ -40,6 +40,7 @@ LABELS = {
     "transfer_reference": _("Transfer reference"),
     "registered_on": _("Registered on"),
     "seized_until": _("Seized until"),
+    "waiting": _("Registered behind an earlier seizure (轮候查封)"),
     "released_on": _("Released on"),
     "location": _("Location"),
     "seen_at": _("Seen on"),

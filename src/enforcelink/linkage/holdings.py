@@ -395,10 +395,14 @@ def control_reply(
         months = SEIZE_MONTHS[item.kind if item and item.kind in SEIZE_MONTHS else "other"]
         until = add_months(done, months).isoformat()
         if request_type == "renew_seizure":
-            return Reply("completed", {"seized_until": until, "note": "已办理续行查封"})
-        result = {"registered_on": done.isoformat(), "seized_until": until,
+            return Reply(
+                "completed", {"seized_until": _renewed_until(details, until), "note": "已办理续行查封"}
+            )
+        result: dict[str, Any] = {"registered_on": done.isoformat(), "seized_until": until,
                   "certificate": item.identifier if item else str(details.get("certificate") or details.get("account") or "—")}  # fmt: skip
-        if item and item.seized_elsewhere:
+        if item and item.seized_elsewhere:  # R-ASSET-04: registered behind the earlier court, no term yet
+            del result["seized_until"]
+            result["waiting"] = True
             result["note"] = (
                 f"轮候查封：该财产已被{item.seized_elsewhere}查封，本次查封登记为轮候查封，自在先查封解除之日起生效"
             )
@@ -449,4 +453,15 @@ def _money_control(
     }
     if request_type == "freeze":
         result["account"] = account.number
+    else:
+        result["frozen_until"] = _renewed_until(details, result["frozen_until"])
     return Reply("completed", result)
+
+
+def _renewed_until(details: Mapping[str, Any], otherwise: str) -> str:
+    """A renewal is granted until the day the notice asks (its current end + the term, R-ASSET-02),
+    or, a notice that names none, for the unit's usual term from the day it is done."""
+    try:
+        return dt.date.fromisoformat(str(details.get("until") or "")).isoformat()
+    except ValueError:
+        return otherwise

@@ -8,6 +8,7 @@ configurable per unit type and per unit (`Responsibility` rows).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -111,6 +112,9 @@ INQUIRIES = frozenset(
 # controls outlive the closure (R-ZB-04 after 终本; R-FUND-04 and R-ASSET-03 release what a closed
 # case no longer needs), where every other request of a closed case is refused.
 LIFTS = frozenset({"unfreeze", "release"})
+# Renewals (续行冻结, 续行查封) keep a measure in force: a 终本 case's controls outlive the closure
+# (R-ZB-04), so they are renewed before they lapse (R-ASSET-02) like an open case's.
+RENEWALS = frozenset({"renew_freeze", "renew_seizure"})
 
 # Which shipped assistance-notice variant (documents.policy.ASSISTANCE_VARIANTS) a request prints.
 NOTICE_VARIANTS = {
@@ -289,7 +293,10 @@ RESULT_FIELDS: dict[str, tuple[Field, ...]] = {
     "renew_freeze": (Field("frozen_amount", "amount"), Field("frozen_until", "date"), NOTE),
     "unfreeze": (Field("released_amount", "amount"), NOTE),
     "deduct": (Field("deducted_amount", "amount"), Field("transfer_reference", "text"), NOTE),
-    "seize": (Field("registered_on", "date"), Field("seized_until", "date"), Field("certificate", "text"), NOTE),
+    # A seizure registered behind another court's (轮候查封, R-ASSET-04) says `waiting`: its term starts
+    # only when the earlier seizure is lifted, so it has no `seized_until` yet.
+    "seize": (Field("registered_on", "date"), _optional("seized_until", "date"), Field("certificate", "text"),
+              _optional("waiting", "bool"), NOTE),
     "renew_seizure": (Field("seized_until", "date"), NOTE),
     "release": (Field("released_on", "date"), NOTE),
     "locate_person": (FOUND, Field("location", "text", required=False), Field("seen_at", "date", required=False),
@@ -466,6 +473,8 @@ def clean_result(request_type: str, payload: Any) -> dict[str, Any]:
             if cleaned.get(flag) is value and name not in cleaned:
                 raise _bad(name, _("This field is required."))
     check_found(request_type, cleaned)
+    if request_type == "seize" and not cleaned.get("waiting") and "seized_until" not in cleaned:
+        raise _bad("seized_until", _("This field is required."))  # a seizure in effect has its term
     if cleaned.get("detained") and not cleaned.get("vehicle_found"):
         raise _bad("detained", _("A vehicle that was not found cannot have been detained."))
     if "price" in cleaned and Decimal(cleaned["price"]) <= 0:  # a price inquiry that names no price
@@ -524,12 +533,18 @@ def check_result_against(
         raise _bad(
             name, _("More than the %(amount)s yuan the notice asks for.") % {"amount": details["amount"]}
         )
+    # A renewal runs on from the current term's last day (民诉解释 Art.485 para.2): its limit counts
+    # from the end the notice names (`current_until`), not from the day of the answer.
+    start = today  # a renewal without the current end: counted from the day of the answer
+    if request_type in RENEWALS:
+        with contextlib.suppress(ValueError):
+            start = max(today, dt.date.fromisoformat(str(details.get("current_until") or "")))
     for field_name in ("frozen_until", "seized_until"):
         limit = MAX_TERM_DAYS.get(request_type)
         if (
             limit
             and field_name in result
-            and dt.date.fromisoformat(result[field_name]) > today + dt.timedelta(days=limit)
+            and dt.date.fromisoformat(result[field_name]) > start + dt.timedelta(days=limit)
         ):
             raise _bad(field_name, _("Longer than the legal maximum term (民诉解释 Art. 485)."))
     for field_name in PAST_DATES:

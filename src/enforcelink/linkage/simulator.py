@@ -568,6 +568,8 @@ def result_for(
     if ask.found and request_type in policy.FOUND_NEEDS:  # what was found, in the details a unit keeps
         needed |= {spec.name for spec in policy.result_fields(request_type) if _known(spec, ask)}
         needed |= {name for group in policy.FOUND_NEEDS[request_type] for name in group}
+    if request_type == "seize":
+        needed.add("seized_until")  # a seizure in effect (not waiting, R-ASSET-04) has its term
     result = {}
     for spec in policy.result_fields(request_type):
         if spec.required or spec.kind == "items" or spec.name in needed:

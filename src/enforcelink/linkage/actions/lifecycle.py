@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcelink.cases.actions import ensure_open, staff_case
+from enforcelink.cases.actions import ensure_open, ensure_open_or_terminated, staff_case
 from enforcelink.cases.models import Case
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.linkage import policy, queries
@@ -59,8 +59,11 @@ def request_create(case: Case, ask: Ask, *, actor: User, batch: uuid.UUID | None
 
 
 def _ensure_open(case: Case, request_type: str) -> None:
-    """A closed case takes no request, except one lifting a measure (`policy.LIFTS`)."""
-    if request_type not in policy.LIFTS:
+    """A closed case takes no request, except one lifting a measure (`policy.LIFTS`); a 终本 case's
+    controls stay in force, so they are renewed too (`policy.RENEWALS`, R-ASSET-02, R-ZB-04)."""
+    if request_type in policy.RENEWALS:
+        ensure_open_or_terminated(case)
+    elif request_type not in policy.LIFTS:
         ensure_open(case)
 
 
