@@ -20,6 +20,7 @@ from enforcelink.core.errors import NotFound
 from enforcelink.core.models import AuditEvent, Notification
 from enforcelink.documents.models import Document
 from enforcelink.linkage.models import AssistanceRequest, RequestStatus
+from enforcelink.orgs.models import UnitType
 from tests.assets.conftest import ACCOUNT, NOTHING, answer
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -154,3 +155,18 @@ def test_the_alert_on_the_case_page_resumes_in_one_click(client, world, units, c
     case.refresh_from_db()
     resumed = case.resumptions.get()
     assert response.status_code == 302 and response.url == reverse("case-detail", args=[resumed.pk])
+
+
+def test_a_zb_case_takes_property_inquiries_and_nothing_else(world, units, case):
+    """R-ASSET-05 / R-ZB-04: linkage lets an inquiry go on a case closed as 终本; a freeze is still
+    refused as on any closed case (CASE_CLOSED)."""
+    from enforcelink.linkage.actions import Ask, requests_send_each
+
+    close_zb(world, case)
+    case.refresh_from_db()
+    bank = units.by_type[UnitType.BANK]
+    inquiry = Ask(bank, "inquire_deposits", "终本后查询", "终本规定第九条", {})
+    freeze = Ask(bank, "freeze", "冻结", "民诉法第二百五十三条", {"account": "1", "amount": "100.00"})
+    report = requests_send_each([(case, inquiry), (case, freeze)], actor=case.officer)
+    assert [req.request_type for req in report.made] == ["inquire_deposits"]
+    assert [(row.request_type, row.code) for row in report.refused] == [("freeze", "CASE_CLOSED")]
