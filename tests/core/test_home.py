@@ -171,8 +171,9 @@ def test_administrators_see_the_setup_status(world, client):
 
 
 # Queries of each home, whatever the data: the session and user, the panels', the badges' in the
-# navigation. A panel that fills up (10 rows) counts its total once more, capped.
-BUDGET = {"officer": 13, "president": 13, "command": 14, "liaison": 9, "supervisor": 10}
+# navigation. A panel that fills up (10 rows) counts its total once more, capped. Issue 15: payouts
+# awaiting approval (president) and money held past its pay-out date (command) add one query each.
+BUDGET = {"officer": 13, "president": 14, "command": 15, "liaison": 9, "supervisor": 10}
 
 
 @pytest.mark.parametrize("who", sorted(BUDGET))

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("enforcelink.documents.urls")),
     path("", include("enforcelink.urging.urls")),
     path("", include("enforcelink.linkage.urls")),
+    path("", include("enforcelink.funds.urls")),
     path("", include("enforcelink.assets.urls")),
 ]

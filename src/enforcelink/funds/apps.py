@@ -18,7 +18,7 @@ class FundsConfig(AppConfig):
 
         from enforcelink.cases import money, panels
         from enforcelink.core import events
-        from enforcelink.funds import actions, guards, queries, sentences
+        from enforcelink.funds import actions, guards, queries, sentences, setup
         from enforcelink.funds.panels import funds_panel
 
         # The SQLite guards ask this function whether a flush runs (funds/guards.py).
@@ -36,3 +36,4 @@ class FundsConfig(AppConfig):
             record_opening=actions.opening_record,
         )
         panels.register("funds.ledger", funds_panel)  # the case page's 执行款 card (cases.panels)
+        setup.register()  # statements, 不明款, payouts, obligation met: listeners, pages' panels (funds/setup.py)

@@ -61,6 +61,14 @@ class JournalKind(models.TextChoices):
     RECEIPT_AUCTION = "receipt_auction", _("Receipt: auction proceeds")
     OPENING = "opening", _("Opening balance (imported history)")
     REVERSAL = "reversal", _("Reversal")
+    # The statement's unmatched money, its identification or return, and payouts (funds/receiving.py,
+    # funds/paying.py; R-FUND-01, R-FUND-02, R-FUND-04).
+    RECEIPT_UNIDENTIFIED = "receipt_unidentified", _("Receipt: unidentified money (不明款)")
+    IDENTIFY = "identify", _("Unidentified money assigned to the case")
+    UNIDENTIFIED_RETURN = "unidentified_return", _("Unidentified money returned to the payer")
+    PAYOUT = "payout", _("Payout to the applicant")
+    RETURN_TO_DEBTOR = "return_to_debtor", _("Surplus returned to the debtor")
+    LODGE = "lodge", _("Lodged (提存)")
 
 
 RECEIPT_KINDS = (
@@ -70,7 +78,9 @@ RECEIPT_KINDS = (
     JournalKind.RECEIPT_AUCTION,
 )
 # 执行到位金额 counts these journals (and their reversals): money that reached the court for the case.
-RECOVERY_KINDS = (*RECEIPT_KINDS, JournalKind.OPENING)
+RECOVERY_KINDS = (*RECEIPT_KINDS, JournalKind.OPENING, JournalKind.IDENTIFY)
+# Money leaving a case's account to someone outside the court (funds/paying.py, R-FUND-02/04).
+PAYOUT_KINDS = (JournalKind.PAYOUT, JournalKind.RETURN_TO_DEBTOR, JournalKind.LODGE)
 
 
 class CaseAccountQuerySet(models.QuerySet["CaseAccount"]):
@@ -283,3 +293,8 @@ class Entry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         refuse_edit(self)
+
+
+# The statement import's and the payouts' models (issue 15 §8), in modules of their own.
+from enforcelink.funds.payouts import Payout  # noqa: E402, F401
+from enforcelink.funds.statements import StatementImport, UnidentifiedReceipt  # noqa: E402, F401

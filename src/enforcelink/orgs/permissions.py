@@ -85,6 +85,9 @@ class Action(StrEnum):
     REVIEW_INQUIRIES = "review_inquiries"
     BOOK_FUNDS = "book_funds"
     CONTROL_ASSETS = "control_assets"
+    PROPOSE_PAYOUT = "propose_payout"
+    APPROVE_PAYOUT = "approve_payout"
+    PAY_OUT = "pay_out"
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,21 @@ PERMISSIONS: Mapping[Action, Rule] = {
         COURT,
         "freeze, deduct, seize, detain and release a case's property under its budget (R-ASSET-02/03)",
     ),
+    Action.PROPOSE_PAYOUT: Rule(
+        _hats(Role.OFFICER, Role.TEAM_LEADER),
+        COURT,
+        "propose paying a case's money to the applicant, or its surplus back to the debtor (R-FUND-02)",
+    ),
+    Action.APPROVE_PAYOUT: Rule(
+        _hats(Role.TEAM_LEADER, Role.PRESIDENT),
+        COURT,
+        "approve or refuse a proposed payout (four eyes: never one's own proposal, R-FUND-02)",
+    ),
+    Action.PAY_OUT: Rule(
+        FUND_CLERK,
+        COURT,
+        "make the bank's payment file; record payouts paid, returned by the bank or lodged (R-FUND-02)",
+    ),
 }
 
 
@@ -288,6 +306,9 @@ def can(actor: Any, action: Action, obj: Any = None) -> bool:
     allowed = any(_in_scope(actor, hat, obj) for hat in hats(actor) & rule.hats)
     if allowed and action is Action.APPROVE_REQUEST and obj is not None:
         return not is_own_request(actor, obj)
+    if allowed and action is Action.APPROVE_PAYOUT and obj is not None:
+        # Four eyes (R-FUND-02): a payout is not approved by who proposed it.
+        return getattr(obj, "proposed_by_id", None) != getattr(actor, "pk", None)
     return allowed
 
 

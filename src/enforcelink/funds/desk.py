@@ -1,0 +1,295 @@
+"""Reads of the fund clerk's desk (issue 15 §11): the 不明款 queue, payouts, the money held past its
+R-FUND-02 pay-out date, the court's ledger and a case's ledger with its running balance, and their
+Excel/CSV exports. Each starts from `visible_to` / `restrict`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from enforcelink.cases.models import Case
+from enforcelink.core.tabular import csv_row, xlsx_append
+from enforcelink.funds import policy
+from enforcelink.funds.models import RECOVERY_KINDS, AccountKind, Entry, Journal, JournalKind, LedgerAccount
+from enforcelink.funds.paying import pay_out_period
+from enforcelink.funds.payouts import PENDING, Payout, PayoutStatus
+from enforcelink.funds.statements import UnidentifiedReceipt, UnidentifiedStatus
+from enforcelink.orgs.permissions import Action, restrict
+
+ZERO = Decimal("0.00")
+
+
+# --- 不明款 (R-FUND-01) -----------------------------------------------------------------------------
+
+
+def unidentified_waiting(actor: Any) -> QuerySet[UnidentifiedReceipt]:
+    """The court's unidentified money still waiting, the oldest first (by the queue's index)."""
+    return (
+        restrict(UnidentifiedReceipt.objects.all(), actor, Action.BOOK_FUNDS)
+        .filter(status=UnidentifiedStatus.WAITING)
+        .order_by("arrived_on", "pk")
+    )
+
+
+def unidentified_counts(actor: Any, today: dt.date) -> dict[str, Any]:
+    """How much waits, how much of it is past its R-FUND-01 date, and its total."""
+    return (
+        unidentified_waiting(actor)
+        .order_by()
+        .aggregate(
+            waiting=Count("pk"),
+            overdue=Count("pk", filter=Q(identify_by__lt=today)),
+            amount=Sum("amount", default=ZERO),
+        )
+    )
+
+
+# --- payouts (R-FUND-02) ---------------------------------------------------------------------------
+
+
+def payouts(actor: Any, *, status: str = "") -> QuerySet[Payout]:
+    rows = Payout.objects.visible_to(actor).select_related("case", "party")
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("proposed_at", "pk")
+
+
+def to_pay(actor: Any) -> QuerySet[Payout]:
+    """Approved payouts the fund clerk has to pay (the bank's payment file)."""
+    return (
+        restrict(Payout.objects.all(), actor, Action.PAY_OUT)
+        .filter(status=PayoutStatus.APPROVED)
+        .select_related("case")
+        .order_by("decided_at", "pk")
+    )
+
+
+def awaiting_approval(actor: Any) -> QuerySet[Payout]:
+    """Proposals this actor may decide: the court's, not their own (four eyes, R-FUND-02)."""
+    rows = restrict(Payout.objects.all(), actor, Action.APPROVE_PAYOUT).filter(status=PayoutStatus.PROPOSED)
+    return (
+        rows.exclude(proposed_by_id=actor.pk)
+        .select_related("case", "proposed_by")
+        .order_by("proposed_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Held:
+    """Money a case holds and since when (R-FUND-02): the oldest receipt not yet paid on, its
+    pay-out date, and the payouts pending on it."""
+
+    case: Case
+    balance: Decimal
+    since: dt.date
+    due: dt.date
+    pending: Decimal
+    days_late: int = 0  # days past `due` on the day it was read
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.due < today
+
+    def days_overdue(self, today: dt.date) -> int:
+        return max((today - self.due).days, 0)
+
+
+def held_money(actor: Any, action: Action = Action.PAY_OUT, *, today: dt.date) -> list[Held]:
+    """Cases of the actor's court holding money, the longest held first. The money paid out is taken
+    from the oldest receipts first, so what is held arrived with the newest receipts that add up to
+    the balance; the oldest of those starts the R-FUND-02 clock (`funds.policy.pay_out_by`)."""
+    accounts = restrict(LedgerAccount.objects.all(), actor, action).filter(
+        kind=AccountKind.CASE, balance__lt=0
+    )
+    balances = dict(accounts.values_list("case_id", "balance"))
+    if not balances:
+        return []
+    ids = sorted(balances)
+    receipts: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    rows = (
+        Journal.objects.filter(case_id__in=ids, kind__in=RECOVERY_KINDS, reversed_by__isnull=True)
+        .exclude(kind=JournalKind.OPENING)
+        .order_by("case_id", "-value_on", "-pk")
+        .values_list("case_id", "value_on", "amount")
+    )
+    for case_id, on, amount in rows:
+        receipts[case_id].append((on, amount))
+    pending = dict(
+        Payout.objects.filter(case_id__in=ids, status__in=PENDING)
+        .values("case_id")
+        .annotate(total=Sum("amount"))
+        .values_list("case_id", "total")
+    )
+    cases = Case.objects.in_bulk(ids)
+    period, unit = pay_out_period()
+    found = []
+    for case_id in ids:
+        held = -balances[case_id]
+        since = _oldest_held(receipts.get(case_id, []), held)
+        if since is None:
+            continue
+        due = policy.pay_out_by(since, amount=period, unit=unit).due
+        found.append(
+            Held(cases[case_id], held, since, due, pending.get(case_id) or ZERO, max((today - due).days, 0))
+        )
+    return sorted(found, key=lambda held: (held.due, held.case.pk))
+
+
+def _oldest_held(receipts_newest_first: Sequence[tuple[dt.date, Decimal]], held: Decimal) -> dt.date | None:
+    left, since = held, None
+    for on, amount in receipts_newest_first:
+        if left <= 0:
+            break
+        since, left = on, left - amount
+    return since
+
+
+def overdue_money(actor: Any, action: Action, today: dt.date) -> list[Held]:
+    return [held for held in held_money(actor, action, today=today) if held.overdue(today)]
+
+
+# --- ledgers -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One movement on a case's account with the balance after it (yuan held for the case)."""
+
+    entry: Entry
+    received: Decimal | None
+    paid: Decimal | None
+    balance: Decimal
+    reversed: bool
+
+
+def case_ledger(actor: Any, case: Case) -> list[Line]:
+    """Every movement of the case's account, oldest first, with the running balance (台账)."""
+    entries = (
+        Entry.objects.visible_to(actor)
+        .filter(case_id=case.pk, account__kind=AccountKind.CASE)
+        .select_related("journal")
+        .annotate(undone=Exists(Journal.objects.filter(reverses_id=OuterRef("journal_id"))))
+        .order_by("journal__created_at", "journal_id", "id")
+    )
+    lines, running = [], ZERO
+    for entry in entries:
+        running -= entry.amount
+        lines.append(Line(entry, -entry.amount if entry.amount < 0 else None,
+                          entry.amount if entry.amount > 0 else None, running, getattr(entry, "undone", False)))  # fmt: skip
+    return lines
+
+
+@dataclass(frozen=True)
+class LedgerFilters:
+    kind: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    case: str = ""
+
+
+def court_ledger(actor: Any, filters: LedgerFilters) -> QuerySet[Journal]:
+    """The court's journals, newest first, filtered (kind, value dates, case number)."""
+    rows = restrict(Journal.objects.all(), actor, Action.BOOK_FUNDS).select_related("case")
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.since:
+        rows = rows.filter(value_on__gte=filters.since)
+    if filters.until:
+        rows = rows.filter(value_on__lte=filters.until)
+    if filters.case:
+        rows = rows.filter(
+            Q(case__number__contains=filters.case) | Q(case__fund_account__reference=filters.case)
+        )
+    return rows.order_by("-created_at", "-pk")
+
+
+def held_total(actor: Any) -> dict[str, Decimal]:
+    """The court's accounts' balances: custody (money in the bank), held for cases, unidentified."""
+    accounts = restrict(LedgerAccount.objects.all(), actor, Action.BOOK_FUNDS)
+    totals = dict(accounts.values("kind").annotate(total=Sum("balance")).values_list("kind", "total"))
+    return {
+        "custody": totals.get(AccountKind.CUSTODY) or ZERO,
+        "cases": -(totals.get(AccountKind.CASE) or ZERO),
+        "unidentified": -(totals.get(AccountKind.UNIDENTIFIED) or ZERO),
+    }
+
+
+# --- exports (openpyxl, as the other exports) ------------------------------------------------------
+
+
+def sheet_response(
+    filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str = "xlsx"
+) -> HttpResponse:
+    """An XLSX (or CSV) download; texts a spreadsheet would run as formulas stay texts."""
+    if fmt == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(csv_row(list(header)))
+        for row in rows:
+            writer.writerow(csv_row([str(value) if isinstance(value, Decimal) else value for value in row]))
+        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    xlsx_append(sheet, list(header))
+    for row in rows:
+        xlsx_append(sheet, [float(v) if isinstance(v, Decimal) else v for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def case_ledger_rows(lines: list[Line]) -> Iterable[list[Any]]:
+    for line in lines:
+        journal = line.entry.journal
+        yield [
+            journal.created_at.date().isoformat(), journal.value_on.isoformat(), str(journal.get_kind_display()),
+            line.received or "", line.paid or "", line.balance, journal.reference, journal.memo,
+            journal.created_by, _("reversed") if line.reversed else "",
+        ]  # fmt: skip
+
+
+def case_ledger_header() -> list[str]:
+    return [_("Booked"), _("Value date"), _("What"), _("Received"), _("Paid out"), _("Balance"),
+            _("Reference"), _("Memo or reason"), _("Booked by"), _("Reversed")]  # fmt: skip
+
+
+def court_ledger_rows(journals: Iterable[Journal]) -> Iterable[list[Any]]:
+    for journal in journals:
+        yield [
+            journal.pk, journal.created_at.date().isoformat(), journal.value_on.isoformat(),
+            str(journal.get_kind_display()), journal.case.number if journal.case else "", journal.amount,
+            journal.reference, journal.memo, journal.created_by, journal.reverses_id or "",
+        ]  # fmt: skip
+
+
+def court_ledger_header() -> list[str]:
+    return [_("Journal"), _("Booked"), _("Value date"), _("What"), _("Case"), _("Amount"), _("Reference"),
+            _("Memo or reason"), _("Booked by"), _("Reverses journal")]  # fmt: skip
+
+
+def payment_file_rows(rows: Iterable[Payout]) -> Iterable[list[Any]]:
+    for payout in rows:
+        yield [payout.payee_name, payout.payee_account, payout.payee_bank, payout.amount, payout.case.number,
+               payout.reference]  # fmt: skip
+
+
+def payment_file_header() -> list[str]:
+    return [_("Payee"), _("Account"), _("Bank"), _("Amount (yuan)"), _("Case"), _("Payment reference")]
