@@ -75,27 +75,31 @@ def test_listeners_run_in_installed_apps_order_whatever_the_subscription_order()
     calls: list[str] = []
     names = ["test.first", "linkage.test", "cases.test", "core.test", "test.second"]
     for name in names:
-        events.subscribe("case.resumed", name, lambda name=name, **payload: calls.append(name))
+        events.subscribe("request.sent", name, lambda name=name, **payload: calls.append(name))
     try:
         expected = ["core.test", "cases.test", "linkage.test", "test.first", "test.second"]
-        assert events.listeners("case.resumed") == expected
-        answers = events.announce("case.resumed", case_id=1)
+        assert events.listeners("request.sent") == expected
+        answers = events.announce("request.sent", case_id=1)
         assert calls == expected and list(answers) == expected
     finally:
         for name in names:
-            events.unsubscribe("case.resumed", name)
-    assert events.listeners("case.resumed") == []
+            events.unsubscribe("request.sent", name)
+    assert events.listeners("request.sent") == []
 
 
 def test_the_shipped_subscriptions():
-    assert events.listeners("case.closed") == ["linkage.requests"]
+    assert events.listeners("case.closed") == ["linkage.requests", "assets.reinquiry"]
     assert events.listeners("calendar.changed") == ["cases.nodes", "urging.judgments", "linkage.requests"]
-    # assets (issue 15): the inquiry at filing (R-CASE-02), replies into asset records (R-ASSET-01).
+    # assets (issue 15): the inquiry at filing (R-CASE-02), replies into asset records (R-ASSET-01),
+    # leads (R-CASE-04), re-inquiry after 终本 (R-ASSET-05), control measures (R-ASSET-03), and after
+    # the controls their terms, renewals and waiting lists (R-ASSET-02, R-ASSET-04).
     assert events.listeners("case.filed")[-1] == "assets.inquiry"
-    assert events.listeners("request.completed") == ["assets.records"]
-    assert events.listeners("request.rejected") == ["assets.records"]
-    for event in ("case.resumed", "request.sent"):
-        assert events.listeners(event) == [], event
+    assert events.listeners("request.completed") == [
+        "assets.records", "assets.lead_records", "assets.reinquiry", "assets.controls", "assets.expiry",
+    ]  # fmt: skip
+    assert events.listeners("request.rejected") == ["assets.records", "assets.reinquiry", "assets.controls"]
+    assert events.listeners("case.resumed") == ["assets.reinquiry"]
+    assert events.listeners("request.sent") == []
 
 
 # --- what the actions announce ----------------------------------------------------------------------

@@ -234,8 +234,11 @@ def test_sweep_tasks(world):
     assert tasks.sweep_overdue_task.call(today().isoformat()) == len(OVERDUE_KINDS)
     assert tasks.check_case_overdue.call(case.pk) == 0
     assert sweeps.run_periodic_sweeps.call(today().isoformat()) == {
+        "control_expiry": 0,
         "linkage_requests": 0,
         "overdue_nodes": 0,
+        "property_reports": 0,
+        "reinquiries": 0,
         "urging_deadlines": 0,
     }
     assert_once_per_node(case)
