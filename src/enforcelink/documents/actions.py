@@ -235,6 +235,7 @@ def _values(
         parties, values = known[0], dict(known[1])
         values.update(placeholders.kind_values(kind, issued_on, extra))
         values.update(placeholders.sanction_values(kind, parties, extra))
+        values.update(placeholders.payment_values(kind, subject))
     else:
         values = placeholders.judgment_values(subject, judgments.provider().parties(subject))
     values["document_title"] = placeholders.TITLES[kind]

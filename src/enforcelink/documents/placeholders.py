@@ -19,7 +19,7 @@ from enforcelink.cases.models import Case, Party, PartyKind, PartyRole
 from enforcelink.core.calendar import compute_deadline
 from enforcelink.core.errors import InvalidInput
 from enforcelink.core.money import format_yuan, parse_amount, to_capital
-from enforcelink.documents import policy
+from enforcelink.documents import case_account, policy
 from enforcelink.documents.judgments import PrintedParty, RegisteredJudgment
 from enforcelink.documents.models import DocumentKind
 
@@ -97,6 +97,12 @@ EXTRA: dict[str, tuple[Placeholder, ...]] = {
         _ph("performance_days", "履行期限（日，中文）"),
         _ph("performance_deadline", "履行期限届满日（自签发日计算）"),
         _ph("report_days", "报告财产期限（日，中文）"),
+        # R-FUND-01: optional, so a court's own version written before it existed still renders.
+        _ph(
+            "case_account_reference",
+            "一案一账号（付款人在汇款附言中注明，执行款自动对应本案）",
+            required=False,
+        ),
     ),
     DocumentKind.PROPERTY_REPORT_ORDER: (
         _ph("report_days", "报告财产期限（日，中文）"),
@@ -304,6 +310,14 @@ def kind_values(kind: str, issued_on: dt.date, extra: dict[str, Any]) -> dict[st
         values["legal_basis"] = str(extra.get("legal_basis") or ASSISTANCE_BASIS)
         values["clerk_name"] = str(extra.get("clerk_name", "")).strip()
     return values
+
+
+def payment_values(kind: str, case: Case) -> dict[str, str]:
+    """R-FUND-01: the execution notice tells the payer the case's 一案一账号 (`documents.case_account`,
+    which funds fills), so a transfer to the custody account finds its case without a clerk."""
+    if kind != DocumentKind.EXECUTION_NOTICE:
+        return {}
+    return {"case_account_reference": case_account.printed(case)}
 
 
 def bound_persons(parties: list[Party]) -> str:

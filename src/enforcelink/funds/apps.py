@@ -18,6 +18,7 @@ class FundsConfig(AppConfig):
 
         from enforcelink.cases import money, panels
         from enforcelink.core import events
+        from enforcelink.documents import case_account
         from enforcelink.funds import actions, guards, queries, sentences, setup
         from enforcelink.funds.panels import funds_panel
 
@@ -36,4 +37,6 @@ class FundsConfig(AppConfig):
             record_opening=actions.opening_record,
         )
         panels.register("funds.ledger", funds_panel)  # the case page's 执行款 card (cases.panels)
+        # R-FUND-01: the execution notice prints the case's 一案一账号 (documents.case_account)
+        case_account.register(reference=lambda case: actions.account_open(case).reference)
         setup.register()  # statements, 不明款, payouts, obligation met: listeners, pages' panels (funds/setup.py)
