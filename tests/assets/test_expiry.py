@@ -352,3 +352,38 @@ def test_nothing_waiting_is_a_clear_error(world, case, registry):
     assert error.value.code == "HOW_INVALID"
     with pytest.raises(NotFound):
         waiting.earlier_freed(record, how="released", on=today(), actor=world.outsider)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_sweeping_at_once_lapse_each_measure_once_and_remind_once(world):
+    """Four workers with their own connections (PostgreSQL): the conditional UPDATE lapses each
+    measure once, the reminder rows let each officer hear once (R-ASSET-02)."""
+    from enforcelink.core import audit
+    from tests.core.test_sweeps import memory_sqlite, run_in_threads
+
+    if memory_sqlite():
+        pytest.skip("an in-memory SQLite database is private to one connection; PostgreSQL run covers this")
+    case = handled_by(file_case(world.court, world.officer, principal="120000.00"), world.officer)
+    for n in range(3):
+        frozen(
+            world,
+            case,
+            amount="100.00",
+            ends_on=today() - dt.timedelta(days=1),
+            account=f"6217000000000010{n}",
+        )
+    for n in range(2):
+        frozen(
+            world,
+            case,
+            amount="100.00",
+            ends_on=today() + dt.timedelta(days=9),
+            account=f"6217000000000020{n}",
+        )
+    lapsed = run_in_threads(4, lambda: sweeps.sweep_lapses(today()))
+    reminded = run_in_threads(4, lambda: sweeps.sweep_reminders(today()))
+    assert sum(lapsed) == 3 and sum(reminded) == 2  # type: ignore[arg-type]
+    assert AuditEvent.objects.filter(action="control.lapsed").count() == 3
+    assert Notification.objects.filter(kind="control.lapsed").count() == 3
+    assert Notification.objects.filter(kind="control.expiring").count() == 1  # one message for both
+    assert audit.verify() is None
