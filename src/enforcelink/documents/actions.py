@@ -447,6 +447,7 @@ def documents_reserve(
     issued_on = timezone.localdate(issued_at)
     forms: dict[tuple[int, str], _Form] = {}
     cases: dict[int, tuple[list[Any], dict[str, str]]] = {}
+    placeholders.read_ledger_of([item.case for item in items])  # one query for a batch's 执行到位金额
     prepared = [
         _prepare(item.case, kind, item.variant, item.extra or {}, issued_on, forms, cases) for item in items
     ]
