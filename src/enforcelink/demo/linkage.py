@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Collection
 
 from django.db import transaction
 from django.utils import timezone
@@ -43,13 +44,14 @@ def human_units() -> list[int]:
     )
 
 
-def load_requests(cases: int, *, seed: int) -> int:
+def load_requests(cases: int, *, seed: int, skip_cases: Collection[int] = ()) -> int:
     """One inquiry to each of four units for `cases` of the demo officer's open cases, the
     person-only one only where a respondent is a natural person (R-EXIT-01); about half answered
     with a result of the type's shape by the units' first liaisons — except the printed liaison's
-    unit, whose inbox gets `INBOX`. Does nothing when requests already exist."""
+    unit, whose inbox gets `INBOX`. Does nothing when requests already exist (other than on
+    `skip_cases`: those `demo.story` carried through the assets app's one-click inquiry)."""
     officer = User.objects.filter(username=PRIMARY_LOGINS[Role.OFFICER]).first()
-    if officer is None or cases <= 0 or AssistanceRequest.objects.exists():
+    if officer is None or cases <= 0 or AssistanceRequest.objects.exclude(case_id__in=skip_cases).exists():
         return 0
     units = {
         slug: User.objects.filter(username=f"{slug}-liaison1").select_related("unit").first()
@@ -58,7 +60,8 @@ def load_requests(cases: int, *, seed: int) -> int:
     left = set(human_units())
     rng = random.Random(seed * 104729)
     made = 0
-    chosen = list(Case.objects.open().filter(officer=officer).order_by("pk")[:cases])
+    mine = Case.objects.open().filter(officer=officer).exclude(pk__in=skip_cases)
+    chosen = list(mine.order_by("pk")[:cases])
     kinds = queries.respondent_kinds(case.pk for case in chosen)
     for case in chosen:
         asks = [

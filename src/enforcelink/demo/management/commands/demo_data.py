@@ -20,6 +20,7 @@ from tqdm import tqdm
 from enforcelink.demo import loader
 from enforcelink.demo.judgments import load_judgments
 from enforcelink.demo.linkage import load_requests
+from enforcelink.demo.story import load_story
 
 
 def _date(value: str) -> dt.date:
@@ -79,7 +80,11 @@ class Command(BaseCommand):
             self.stdout.write(_("Cases already exist: demo data left as it is."))
             return
         judgments = load_judgments(options["judgments"], seed=options["seed"], as_of=options["as_of"])
-        requests = load_requests(options["requests"], seed=options["seed"])
+        # The story first: the printed officer's cases it carries are asked through assets' one-click
+        # inquiry; the other cases keep linkage's requests (and the printed liaison's inbox).
+        story = load_story(seed=options["seed"]) if options["requests"] else None
+        skip = story.cases if story is not None else []
+        requests = load_requests(options["requests"], seed=options["seed"], skip_cases=skip)
         rate = result.cases / result.seconds if result.seconds else 0.0
         self.stdout.write(
             _("%(cases)d demo cases in %(seconds).1f s (%(rate).0f cases/s).")
@@ -87,6 +92,19 @@ class Command(BaseCommand):
         )
         self.stdout.write(_("%(count)d registered judgments (pre-enforcement).") % {"count": judgments})
         self.stdout.write(_("%(count)d assistance requests to linkage units.") % {"count": requests})
+        if story is not None and story.cases:
+            self.stdout.write(
+                _(
+                    "Property and money on %(cases)d cases: %(records)d assets found, %(freezes)d freezes, "
+                    "%(deductions)d deductions booked."
+                )
+                % {
+                    "cases": len(story.cases),
+                    "records": story.records,
+                    "freezes": story.freezes,
+                    "deductions": story.deductions,
+                }
+            )
         if options["stats"] is not None:
             own, children = (
                 resource.getrusage(resource.RUSAGE_SELF),
