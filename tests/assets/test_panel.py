@@ -5,12 +5,20 @@ the records grow."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from enforcelink.assets.actions import inquiry_start
 from enforcelink.assets.models import AssetRecord, Inquiry
 from enforcelink.cases.models import Case
 from tests.assets.conftest import ACCOUNT, NOTHING, answer
+
+
+@pytest.fixture
+def client():
+    """The pages in English, as these tests read them (the UI's default, zh-hans, is checked elsewhere)."""
+    return Client(headers={"accept-language": "en"})
+
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,13 @@ from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.models import AuditEvent
 from enforcelink.orgs.models import Role
 from tests.factories import BodyFactory, UserFactory, file_case
+
+
+@pytest.fixture
+def client():
+    """The pages in English, as these tests read them (the UI's default, zh-hans, is checked elsewhere)."""
+    return Client(headers={"accept-language": "en"})
+
 
 pytestmark = pytest.mark.usefixtures("english")
 

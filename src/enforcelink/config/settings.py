@@ -141,7 +141,7 @@ AXES_LOCKOUT_TEMPLATE = "orgs/lockout.html"
 # Two-factor sign-in (TOTP). Role values as in enforcelink.orgs.models.Role (a test keeps them equal);
 # listed here because settings load before the models.
 ROLE_VALUES = (
-    "officer", "team_leader", "command", "president", "liaison", "unit_leader", "supervisor", "admin"
+    "officer", "team_leader", "command", "president", "fund_clerk", "liaison", "unit_leader", "supervisor", "admin"
 )  # fmt: skip
 REQUIRE_2FA_ROLES = env.env_choices("ENFORCELINK_REQUIRE_2FA_ROLES", ROLE_VALUES, default=[])
 OTP_TOTP_ISSUER = "EnforceLink"

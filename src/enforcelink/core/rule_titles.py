@@ -28,8 +28,14 @@ RULE_TITLES: dict[str, Promise] = {
     "R-CASE-05": _("Ways a case is closed"),
     "R-CASE-06": _("Random, balanced case assignment"),
     "R-ASSET-01": _("Every property inquiry records its case, purpose and legal basis"),
+    "R-ASSET-02": _("Maximum terms of freezes and seizures, renewed before they lapse"),
+    "R-ASSET-03": _("No over-seizure: what is held stays within what is owed plus costs"),
+    "R-ASSET-04": _("Later seizures wait in order and take effect when the earlier one ends"),
+    "R-ASSET-05": _("After 终本, property is queried again every 6 months for 5 years"),
     "R-FUND-01": _("One case, one account: each case's own reference in the court's custody account"),
+    "R-FUND-02": _("Money received is paid out to the applicant within the time limit"),
     "R-FUND-03": _("The case-fund ledger is double-entry and append-only; payments applied in legal order"),
+    "R-FUND-04": _("When the obligation is met: deductions stop, controls are released"),
     "R-MONEY-02": _("Doubled interest for delayed performance, counted by the day"),
 }
 
