@@ -422,7 +422,11 @@ def _money_control(
     asked = _asked(details)
     if stake is not None and stake.kind == "equity" and request_type != "deduct":  # equity at the registry
         frozen = asked if asked is not None else Decimal("0.00")
-        return Reply("completed", {"frozen_amount": f"{frozen:.2f}", "frozen_until": add_months(done, FREEZE_MONTHS).isoformat(),
+        until = add_months(done, FREEZE_MONTHS).isoformat()
+        if request_type == "renew_freeze":  # a renewal's answer names no account (RESULT_FIELDS)
+            return Reply("completed", {"frozen_amount": f"{frozen:.2f}", "frozen_until": _renewed_until(details, until),
+                                       "note": f"已续行冻结{stake.description}"})  # fmt: skip
+        return Reply("completed", {"frozen_amount": f"{frozen:.2f}", "frozen_until": until,
                                    "account": stake.identifier, "note": f"已冻结{stake.description}"})  # fmt: skip
     account = _account(held, details)
     if account is None:
