@@ -501,8 +501,9 @@ def test_detail_query_count(world, case, django_assert_max_num_queries):
     # the fund panel (the account with its balance, the receipts, the last movements; tests/funds),
     # and seven for the property-report panel (the records, the re-inquiry rounds, the reports, their
     # items, their findings, the leads with their clocks, the records linked to leads; whatever the
-    # number of rows, tests/cases/test_panels.py).
-    with django_assert_max_num_queries(29):
+    # number of rows, tests/cases/test_panels.py), and two for the payouts card (the case's payouts,
+    # its receipts for whether what is owed is paid; funds/case_panel.py).
+    with django_assert_max_num_queries(31):
         client.get(reverse("case-detail", args=[case.pk]))
 
 

@@ -56,7 +56,7 @@ from enforcelink.cases.forms import (
     with_row_added,
     with_row_removed,
 )
-from enforcelink.cases.models import Case, ExtensionStatus, NodeKind
+from enforcelink.cases.models import Case, ClosureMode, ExtensionStatus, NodeKind
 from enforcelink.cases.search import SearchNote
 from enforcelink.core import home
 from enforcelink.core.errors import DomainError, NotFound, RuleViolation
@@ -199,12 +199,22 @@ def _render_detail(
 ) -> HttpResponse:
     user = _user(request)
     detail = queries.case_detail(case, timezone.localdate())
+    forms_shown = _action_forms(user, detail, bound or {})
+    # R-FUND-04: "close as 执行完毕" from the ledger's proposal opens the closure form, mode chosen.
+    preset = request.GET.get("close", "")
+    open_action = ""
+    if preset in ClosureMode.values and "close" in forms_shown and not forms_shown["close"].is_bound:
+        forms_shown["close"] = CloseForm(
+            prefix="close", initial={"mode": preset, "closed_on": timezone.localdate()}
+        )
+        open_action = "close"
     context: dict[str, Any] = {
         "detail": detail,
         "case": case,
         "reveal_form": RevealForm(),
         "revealed": revealed or {},
-        "action_forms": _action_forms(user, detail, bound or {}),
+        "action_forms": forms_shown,
+        "open_action": open_action,
     }
     return render(request, "cases/case_detail.html", context)
 

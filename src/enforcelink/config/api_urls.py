@@ -14,6 +14,7 @@ from enforcelink.assets.reports import api as reports_api
 from enforcelink.cases import api as cases_api
 from enforcelink.core.api import api_not_found
 from enforcelink.funds import api as funds_api
+from enforcelink.funds import api_desk as funds_desk
 from enforcelink.linkage import api as linkage_api
 from enforcelink.orgs import api as orgs_api
 
@@ -78,6 +79,27 @@ urlpatterns = [
     ),
     path(f"{CASE}funds/", funds_api.CaseFunds.as_view(), name="api-case-funds"),
     path(f"{CASE}funds/entries/", funds_api.CaseEntries.as_view(), name="api-case-fund-entries"),
+    # The fund desk (funds/api_desk.py): receipts, the case's ledger, payouts, 不明款, statements.
+    path(f"{CASE}funds/receipts/", funds_desk.CaseReceipt.as_view(), name="api-case-fund-receipts"),
+    path(f"{CASE}funds/ledger/", funds_desk.CaseLedger.as_view(), name="api-case-fund-ledger"),
+    path(f"{CASE}funds/payouts/", funds_desk.CasePayouts.as_view(), name="api-case-payouts"),
+    path("funds/journals/", funds_desk.CourtLedger.as_view(), name="api-fund-journals"),
+    path("funds/payouts/", funds_desk.PayoutList.as_view(), name="api-payouts"),
+    path(
+        "funds/payouts/<str:payout_id>/<slug:step>/", funds_desk.PayoutStep.as_view(), name="api-payout-step"
+    ),
+    path("funds/unidentified/", funds_desk.UnidentifiedList.as_view(), name="api-unidentified"),
+    path(
+        "funds/unidentified/<str:item_id>/assign/",
+        funds_desk.UnidentifiedAssign.as_view(),
+        name="api-unidentified-assign",
+    ),
+    path(
+        "funds/unidentified/<str:item_id>/return/",
+        funds_desk.UnidentifiedReturn.as_view(),
+        name="api-unidentified-return",
+    ),
+    path("funds/statements/", funds_desk.StatementImportView.as_view(), name="api-fund-statements"),
     path("inquiry-samples/", assets_api.Samples.as_view(), name="api-inquiry-samples"),
     path("inquiry-samples/<str:sample_id>/", assets_api.SampleDetail.as_view(), name="api-inquiry-sample"),
     path(

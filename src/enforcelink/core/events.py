@@ -48,11 +48,14 @@ Events (`EVENTS`, with their payload keys):
   `request_type`, `reason`, `actor`. Listener of both: `assets` (an inquiry's answer becomes asset
   records; an inquiry's answered requests complete the network-inquiry clock, R-CASE-02).
 - `payment.received` (`funds.actions.receipt_record`, after the journal and its trail entry; a repeat
-  of a booked reference announces nothing): `case_id`, `court_id`, `journal_id`, `amount` (Decimal
-  yuan), `source` (`deduction`, `voluntary`, `statement`, `auction`), `actor`.
+  of a booked reference announces nothing; also `funds.receiving`: 不明款 assigned to a case, and a
+  statement once per case per part, with `journal_ids` and their sum as `amount`): `case_id`,
+  `court_id`, `journal_id`, `amount` (Decimal yuan), `source` (`deduction`, `voluntary`, `statement`,
+  `auction`), `actor`.
 - `obligation.met` (`funds.actions.receipt_record`, right after `payment.received`, when that receipt
-  took the case's standing from owing to met, R-FUND-04): `case_id`, `court_id`, `actor`. Announced
-  again only if a reversal reopened what is owed and a later receipt meets it again.
+  took the case's standing from owing to met, R-FUND-04; also `funds.receiving`): `case_id`,
+  `court_id`, `actor`. Announced again only if a reversal reopened what is owed and a later receipt
+  meets it again. Listener: `funds.closure` proposes 执行完毕 to the officer and the surplus's return.
 """
 
 from __future__ import annotations

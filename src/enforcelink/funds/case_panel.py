@@ -5,12 +5,15 @@ payment and the officer proposes a payout."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils import timezone
 
 from enforcelink.cases.models import Case
 from enforcelink.cases.panels import Panel
-from enforcelink.funds import paying, queries
+from enforcelink.funds import queries
+from enforcelink.funds.payouts import PENDING
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, can
 
@@ -18,12 +21,15 @@ ORDER = 41  # right after the 执行款 card (40)
 
 
 def payouts_panel(case: Case, actor: User) -> Panel | None:
-    if not can(actor, Action.READ_COURT_RECORDS, case) or queries.account_of(actor, case) is None:
+    """Two queries: the case's payouts (what is pending added up here), and its receipts for whether
+    what is owed is paid (an open case only)."""
+    if not can(actor, Action.READ_COURT_RECORDS, case):
         return None
+    payouts = list(case.payouts.order_by("-proposed_at", "-pk"))
     standing = queries.standing(case, timezone.localdate()) if not case.is_closed else None
     context = {
-        "payouts": list(case.payouts.order_by("-proposed_at", "-pk")[:10]),
-        "pending": paying.pending_total(case.pk),
+        "payouts": payouts[:10],
+        "pending": sum((p.amount for p in payouts if p.status in PENDING), Decimal("0.00")),
         "met": bool(standing and standing.met),
         "may_close": can(actor, Action.CLOSE, case) and not case.is_closed,
         "close_url": reverse("case-detail", args=[case.pk]) + "?close=fully_performed#action-close",

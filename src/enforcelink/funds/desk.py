@@ -242,8 +242,10 @@ def sheet_response(
         return response
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
     xlsx_append(sheet, list(header))
     for row in rows:
         xlsx_append(sheet, [float(v) if isinstance(v, Decimal) else v for v in row])

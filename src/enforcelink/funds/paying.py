@@ -344,7 +344,7 @@ def surplus_propose(case: Case, *, actor: Any) -> Payout | None:
     debtor = case.parties.filter(role=PartyRole.RESPONDENT).order_by("pk").first()
     if debtor is None:
         return None
-    note = _("Paid beyond everything owed (R-FUND-04): back to the debtor.")
+    note = _("Paid beyond everything owed: back to the debtor.")
     return _create(case, PayoutKind.DEBTOR, debtor, amount, "", "", note, actor)
 
 

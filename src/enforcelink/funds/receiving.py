@@ -39,12 +39,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.iso7064 import mod_97_10
 
-from enforcelink.cases.models import Case
+from enforcelink.cases.models import Case, CaseStatus
 from enforcelink.core import audit, events
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.identifiers import case_number_key
@@ -402,41 +402,80 @@ def statement_import(
     return outcome
 
 
-def statement_apply(statement: Statement, *, court: Court, actor: Any) -> Outcome:
-    """Apply a statement read without errors, in one transaction (see the module's docstring)."""
+CHUNK = 2000  # statement lines written per transaction
+
+
+def statement_apply(statement: Statement, *, court: Court, actor: Any, chunk: int = CHUNK) -> Outcome:
+    """Apply a statement read without errors (see the module's docstring). Every line is checked
+    first; a file with an error writes nothing. The lines are then written `chunk` to a transaction,
+    so that no transaction grows with the file (the entry triggers' work on the court's custody
+    account and the deferred balance checks at commit grow faster than the lines within one): each
+    line is whole, and should the writing stop half-way (the database gone), importing the same file
+    again books the rest, once (the bank references of the lines already written are repeats)."""
     require(actor, Action.BOOK_FUNDS, court)
+    plan = _plan(court.pk, statement.lines)
+    if plan.errors:
+        return Outcome(errors=plan.errors)
+    label = actor_label(actor)
     with transaction.atomic():
-        plan = _plan(court.pk, statement.lines)
-        if plan.errors:
-            return Outcome(errors=plan.errors)
-        case_ids = sorted({case_id for _line, case_id, _number in plan.to_case})
-        for chunk in _chunks(case_ids):
-            list(Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
-        accounts = _court_and_case_accounts(court.pk, case_ids)
-        label = actor_label(actor)
-        moved = sum(
-            (line.amount for line in [*(row[0] for row in plan.to_case), *plan.unidentified]), Decimal(0)
-        )
         record = StatementImport.objects.create(
             court=court, filename=statement.filename[:200], sha256=statement.sha256,
             imported_by=actor if getattr(actor, "pk", None) and hasattr(actor, "username") else None,
-            created_by=label, lines=len(statement.lines), booked=len(plan.to_case),
-            unidentified=len(plan.unidentified), repeated=len(plan.repeated), amount=moved,
+            created_by=label, lines=len(statement.lines), booked=0, unidentified=0, repeated=len(plan.repeated),
+            amount=Decimal(0),
         )  # fmt: skip
-        outcome = Outcome(statement=record, repeated=plan.repeated)
-        booked = _book_to_cases(court.pk, plan.to_case, accounts, label)
-        waiting = _book_unidentified(court.pk, record, plan.unidentified, accounts, label)
-        _trail(court.pk, record, plan, booked, waiting, actor)
-        outcome.booked = [
-            (line.row, number, journal.pk)
-            for (line, _c, number), journal in zip(plan.to_case, booked, strict=True)
-        ]
-        outcome.unidentified = [(item.line or 0, item.pk) for item in waiting]
-        for (line, case_id, _number), journal in zip(plan.to_case, booked, strict=True):
-            events.announce("payment.received", case_id=case_id, court_id=court.pk, journal_id=journal.pk,
-                            amount=line.amount, source=SOURCE, actor=actor)  # fmt: skip
-        _announce_met(case_ids, {journal.pk for journal in booked}, actor)
+    outcome = Outcome(statement=record, repeated=list(plan.repeated))
+    rows: list[tuple[Line, int | None, str]] = [
+        *plan.to_case,
+        *((line, None, "") for line in plan.unidentified),
+    ]
+    parts = list(_chunks(rows, chunk)) or [[]]
+    for index, part in enumerate(parts):
+        with transaction.atomic():
+            _apply_part(court, record, list(part), outcome, actor, label, last=index == len(parts) - 1)
     return outcome
+
+
+def _apply_part(
+    court: Court,
+    record: StatementImport,
+    part: list[tuple[Line, int | None, str]],
+    outcome: Outcome,
+    actor: Any,
+    label: str,
+    *,
+    last: bool,
+) -> None:
+    """One transaction of the import: the part's cases locked (by pk), then the accounts (by pk); a
+    line another import booked meanwhile is a repeat; then the journals, the trail, the events."""
+    case_ids = sorted({case_id for _line, case_id, _n in part if case_id is not None})
+    for ids in _chunks(case_ids):
+        list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    accounts = _court_and_case_accounts(court.pk, case_ids)
+    meanwhile = _booked_before(court.pk, [line for line, _c, _n in part])
+    outcome.repeated += [(line.row, meanwhile[line.bank_reference][0]) for line, _c, _n in part
+                         if line.bank_reference in meanwhile]  # fmt: skip
+    to_case = [(line, case_id, number) for line, case_id, number in part
+               if case_id is not None and line.bank_reference not in meanwhile]  # fmt: skip
+    unidentified = [
+        line for line, case_id, _n in part if case_id is None and line.bank_reference not in meanwhile
+    ]
+    booked = _book_to_cases(court.pk, to_case, accounts, label)
+    waiting = _book_unidentified(court.pk, record, unidentified, accounts, label)
+    moved = sum((line.amount for line in [*(row[0] for row in to_case), *unidentified]), Decimal(0))
+    StatementImport.objects.filter(pk=record.pk).update(
+        booked=F("booked") + len(booked), unidentified=F("unidentified") + len(waiting),
+        repeated=F("repeated") + len(meanwhile), amount=F("amount") + moved,
+    )  # fmt: skip
+    outcome.booked += [
+        (line.row, number, journal.pk) for (line, _c, number), journal in zip(to_case, booked, strict=True)
+    ]
+    outcome.unidentified += [(item.line or 0, item.pk) for item in waiting]
+    if last:
+        record.refresh_from_db()
+    _trail(court.pk, record, to_case, booked, waiting, actor, last=last)
+    _announce_received(court.pk, to_case, booked, actor)
+    _announce_met(case_ids, {journal.pk for journal in booked}, actor)
 
 
 def _court_and_case_accounts(
@@ -526,18 +565,20 @@ def _book_unidentified(
 def _trail(
     court_id: int,
     record: StatementImport,
-    plan: _Plan,
+    to_case: list[tuple[Line, int, str]],
     booked: list[Journal],
     waiting: list[UnidentifiedReceipt],
     actor: Any,
+    *,
+    last: bool,
 ) -> None:
     """One trail entry per line booked to a case (its case's timeline reads it as any receipt), one
-    per 不明款, and one for the file; appended together, under the court's head."""
+    per 不明款, and with the last part one for the file; appended together, under the court's head."""
     entries = [
         audit.Entry("funds.receipt_recorded", journal, actor, case_id=case_id, court_id=court_id,
                     after={"kind": JournalKind.RECEIPT_STATEMENT, "amount": line.amount,
                            "value_on": line.value_on, "reference": line.bank_reference})
-        for (line, case_id, _number), journal in zip(plan.to_case, booked, strict=True)
+        for (line, case_id, _number), journal in zip(to_case, booked, strict=True)
     ]  # fmt: skip
     entries += [
         audit.Entry("funds.unidentified_received", item, actor, court_id=court_id,
@@ -545,33 +586,61 @@ def _trail(
                            "reference": item.bank_reference, "payer": item.payer_name})
         for item in waiting
     ]  # fmt: skip
-    entries.append(audit.Entry("funds.statement_imported", record, actor, court_id=court_id,
-        after={"file": record.filename, "sha256": record.sha256, "lines": record.lines, "booked": record.booked,
-               "unidentified": record.unidentified, "repeated": record.repeated, "amount": record.amount}))  # fmt: skip
-    audit.append_many(entries)
+    if last:
+        entries.append(audit.Entry("funds.statement_imported", record, actor, court_id=court_id,
+            after={"file": record.filename, "sha256": record.sha256, "lines": record.lines, "booked": record.booked,
+                   "unidentified": record.unidentified, "repeated": record.repeated, "amount": record.amount}))  # fmt: skip
+    if entries:
+        audit.append_many(entries)
+
+
+def _announce_received(
+    court_id: int, rows: list[tuple[Line, int, str]], booked: list[Journal], actor: Any
+) -> None:
+    """`payment.received` once per case the statement paid into, in the file's order: the sum of its
+    lines as `amount`, its last journal as `journal_id` and all of them as `journal_ids` (a case
+    paid twice in one statement is told once, as a listener would act once)."""
+    by_case: dict[int, list[tuple[Decimal, int]]] = {}
+    for (line, case_id, _number), journal in zip(rows, booked, strict=True):
+        by_case.setdefault(case_id, []).append((line.amount, journal.pk))
+    for case_id, paid in by_case.items():
+        events.announce("payment.received", case_id=case_id, court_id=court_id, journal_id=paid[-1][1],
+                        journal_ids=[pk for _amount, pk in paid], amount=sum((a for a, _pk in paid), Decimal(0)),
+                        source=SOURCE, actor=actor)  # fmt: skip
 
 
 def _announce_met(case_ids: list[int], new: set[int], actor: Any) -> None:
-    """R-FUND-04: `obligation.met` once for each case this import took from owing to met. Only the
-    cases whose 执行到位金额 reaches what the basis fixed are read further (doubled interest only adds)."""
+    """R-FUND-04: `obligation.met` once for each open case this import took from owing to met. Only
+    the cases whose 执行到位金额 reaches what the basis fixed are read further (doubled interest only
+    adds to what is owed), their receipts in one query per page."""
     today = timezone.localdate()
     for chunk in _chunks(case_ids):
         recovered = queries.recovered_many(list(chunk))
-        for case in Case.objects.filter(pk__in=chunk).order_by("pk"):
-            if not case.is_money_case or recovered[case.pk] < case.amount_total:
-                continue
-            rows = list(
-                Journal.objects.filter(case_id=case.pk, kind__in=RECOVERY_KINDS, reversed_by__isnull=True)
-                .order_by("value_on", "pk")
-                .values_list("pk", "value_on", "amount", "reference")
+        candidates = [
+            case
+            for case in Case.objects.filter(pk__in=chunk).exclude(status=CaseStatus.CLOSED).order_by("pk")
+            if case.is_money_case and recovered[case.pk] >= case.amount_total
+        ]
+        receipts: dict[int, list[tuple[int, dt.date, Decimal, str]]] = {case.pk: [] for case in candidates}
+        rows = (
+            Journal.objects.filter(
+                case_id__in=list(receipts), kind__in=RECOVERY_KINDS, reversed_by__isnull=True
             )
-            now = queries.standing(case, today, paid=[policy.Payment(on, a, r) for _pk, on, a, r in rows])
+            .order_by("case_id", "value_on", "pk")
+            .values_list("case_id", "pk", "value_on", "amount", "reference")
+        )
+        for case_id, pk, on, amount, reference in rows:
+            receipts[case_id].append((pk, on, amount, reference))
+        for case in candidates:
+            paid = receipts[case.pk]
+            now = queries.standing(case, today, paid=[policy.Payment(on, a, r) for _pk, on, a, r in paid])
             if now is None or not now.met:
                 continue
-            earlier = [policy.Payment(on, a, r) for pk, on, a, r in rows if pk not in new]
-            was = queries.standing(case, today, paid=earlier)
-            if was is not None and was.met:
-                continue
+            earlier = [policy.Payment(on, a, r) for pk, on, a, r in paid if pk not in new]
+            if sum((p.amount for p in earlier), Decimal(0)) >= case.amount_total:
+                was = queries.standing(case, today, paid=earlier)
+                if was is not None and was.met:
+                    continue
             events.announce("obligation.met", case_id=case.pk, court_id=case.court_id, actor=actor)
 
 
