@@ -203,6 +203,19 @@ SPECTACULAR_SETTINGS = {
         "PartyKindEnum": "enforcelink.cases.models.PartyKind",
         "NodeKindEnum": "enforcelink.cases.models.NodeKind",
         "RequestStatusEnum": "enforcelink.linkage.models.RequestStatus",
+        # Issue 15: each choice set its own name, so none becomes "Kind80cEnum".
+        "AssetKindEnum": "enforcelink.assets.models.AssetKind",
+        "InquiryOutcomeEnum": "enforcelink.assets.models.Outcome",
+        "MeasureKindEnum": "enforcelink.assets.control.models.MeasureKind",
+        "MeasureStatusEnum": "enforcelink.assets.control.models.MeasureStatus",
+        "ReportStatusEnum": "enforcelink.assets.reports.models.ReportStatus",
+        "ReportedKindEnum": "enforcelink.assets.reports.models.ReportedKind",
+        "FindingKindEnum": "enforcelink.assets.reports.models.FindingKind",
+        "FindingStatusEnum": "enforcelink.assets.reports.models.FindingStatus",
+        "ReinquiryStatusEnum": "enforcelink.assets.reports.models.ReinquiryStatus",
+        "JournalKindEnum": "enforcelink.funds.models.JournalKind",
+        "LeadVerificationEnum": ["confirmed", "not_confirmed"],
+        "ReplyOutcomeEnum": ["completed", "rejected", "returned"],  # a unit's reply (linkage)
     },
 }
 

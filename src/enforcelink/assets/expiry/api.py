@@ -127,7 +127,7 @@ class RenewSerializer(serializers.Serializer):
     )  # fmt: skip
 
 
-class RefusedSerializer(serializers.Serializer):
+class RenewalRefusedSerializer(serializers.Serializer):
     measure = serializers.IntegerField(source="measure_id")
     case_number = serializers.CharField()
     code = serializers.CharField()
@@ -146,7 +146,7 @@ class RenewalSerializer(serializers.ModelSerializer):
 
 class RenewReportSerializer(serializers.Serializer):
     made = RenewalSerializer(many=True)
-    refused = RefusedSerializer(many=True)
+    refused = RenewalRefusedSerializer(many=True)
 
 
 class Renewals(ScopedAPIView):

@@ -115,7 +115,7 @@ class LinkSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class DecisionSerializer(serializers.Serializer):
+class FindingDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[FindingStatus.CONFIRMED, FindingStatus.DISMISSED])
     reason = ApiTextField(max_length=500, multiline=True)
 
@@ -189,12 +189,12 @@ class FindingDecide(_CaseWrite):
     serializer_class = FindingSerializer
 
     @extend_schema(summary="Confirm or dismiss a ground for sanctions (R-LIST-01 (4)), with a reason",
-                   parameters=[CASE_ID, FINDING_ID], request=DecisionSerializer, responses={200: FindingSerializer})  # fmt: skip
+                   parameters=[CASE_ID, FINDING_ID], request=FindingDecisionSerializer, responses={200: FindingSerializer})  # fmt: skip
     def post(self, request: Request, case_id: str, finding_id: str) -> Response:
         finding = ReportFinding.objects.filter(case=self.case(), pk=parse_pk(finding_id)).first()
         if finding is None:
             raise NotFound()
-        body = DecisionSerializer(data=request.data)
+        body = FindingDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         done = actions.finding_decide(finding, actor=signed_in(request), **body.validated_data)
         return Response(FindingSerializer(done).data)
