@@ -24,6 +24,13 @@ def today() -> dt.date:
 
 
 @pytest.fixture
+def client(client):
+    """Pages asserted in English ask for it (the UI's default is zh-hans)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def case(world):
     return handled_by(file_case(world.court, world.officer, principal="120000.00"), world.officer)
 
