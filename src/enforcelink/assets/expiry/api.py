@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from enforcelink.assets.control.models import HOLDING, ControlMeasure
 from enforcelink.assets.expiry import queries, renewals, waiting
 from enforcelink.assets.models import AssetRecord
-from enforcelink.core.api import ErrorListSerializer, ScopedAPIView
+from enforcelink.core.api import MAX_PK, ErrorListSerializer, ScopedAPIView
 from enforcelink.orgs.models import Team
 from enforcelink.orgs.permissions import signed_in
 
@@ -118,7 +118,7 @@ class ExpiringList(ScopedAPIView):
 
 class RenewSerializer(serializers.Serializer):
     measures = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=renewals.MAX_BATCH,
+        child=serializers.IntegerField(min_value=1, max_value=MAX_PK), min_length=1, max_length=renewals.MAX_BATCH,
         help_text="The freezes and seizures to renew.",
     )  # fmt: skip
     months = serializers.IntegerField(
