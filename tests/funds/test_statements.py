@@ -246,3 +246,20 @@ def test_another_courts_clerk_or_an_officer_cannot_touch_the_queue(world, clerk,
     foreign = file_case(world.other_court, world.outsider)
     with pytest.raises(NotFound):
         receiving.unidentified_assign(waiting.pk, foreign, actor=clerk)
+
+
+def test_a_statement_written_in_parts_counts_every_line_once(world, clerk, case, tmp_path, heard):
+    body = (
+        f"2024-05-06,1.00,甲,1,{ref(case)},P1\n2024-05-06,2.00,甲,1,{ref(case)},P2\n"
+        "2024-05-06,3.00,乙,2,无,P3\n"
+    )
+    read = receiving.statement_read(write(tmp_path, body))
+    outcome = receiving.statement_apply(read, court=world.court, actor=clerk, chunk=1)
+    assert [row for row, _n, _j in outcome.booked] == [2, 3] and len(outcome.unidentified) == 1
+    record = StatementImport.objects.get()
+    assert (record.booked, record.unidentified, record.repeated, record.amount) == (2, 1, 0, Decimal("6.00"))
+    assert AuditEvent.objects.filter(action="funds.statement_imported").count() == 1
+    assert len(heard["payment.received"]) == 2  # one per case per part
+    again = receiving.statement_apply(receiving.statement_read(write(tmp_path, body)), court=world.court,
+                                      actor=clerk, chunk=2)  # fmt: skip
+    assert [row for row, _j in again.repeated] == [2, 3, 4] and queries.balance(case) == Decimal("3.00")
