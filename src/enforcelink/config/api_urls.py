@@ -86,7 +86,7 @@ urlpatterns = [
     path("funds/journals/", funds_desk.CourtLedger.as_view(), name="api-fund-journals"),
     path("funds/payouts/", funds_desk.PayoutList.as_view(), name="api-payouts"),
     path(
-        "funds/payouts/<str:payout_id>/<slug:step>/", funds_desk.PayoutStep.as_view(), name="api-payout-step"
+        "funds/payouts/<str:payout_id>/<str:step>/", funds_desk.PayoutStep.as_view(), name="api-payout-step"
     ),
     path("funds/unidentified/", funds_desk.UnidentifiedList.as_view(), name="api-unidentified"),
     path(

@@ -391,7 +391,7 @@ def read_ledger_of(cases: Sequence[Any]) -> None:
     wanted = {case.pk: case for case in cases if isinstance(case, Case)}
     if wanted:
         for pk, amount in money.recovered_many(sorted(wanted)).items():
-            wanted[pk].ledger_recovered = amount
+            wanted[pk].ledger_recovered = amount  # type: ignore[attr-defined]
 
 
 def case_values(case: Case, parties: list[Party]) -> dict[str, str]:

@@ -14,7 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import parsers, serializers, status
+from rest_framework import mixins, parsers, serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -72,14 +73,15 @@ class UnidentifiedSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(summary="不明款 waiting to be identified, the oldest first (R-FUND-01; the fund clerk's)")
-class UnidentifiedList(DeskView):
+class UnidentifiedList(mixins.ListModelMixin, DeskView):
     scoped_model = UnidentifiedReceipt
     serializer_class = UnidentifiedSerializer
 
+    def get_queryset(self) -> Any:
+        return desk.unidentified_waiting(self.request.user)
+
     def get(self, request: Request) -> Response:
-        rows = desk.unidentified_waiting(request.user)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(UnidentifiedSerializer(page, many=True).data)
+        return self.list(request)
 
 
 class AssignSerializer(serializers.Serializer):
@@ -261,21 +263,24 @@ class CaseLedger(CaseChildList):
         OpenApiParameter("until", OpenApiTypes.DATE),
     ],
 )
-class CourtLedger(DeskView):
+class CourtLedger(mixins.ListModelMixin, DeskView):
     scoped_model = Journal
     serializer_class = JournalSerializer
 
-    def get(self, request: Request) -> Response:
-        if not can(request.user, Action.BOOK_FUNDS):
-            raise NotFound()
-        kind = request.query_params.get("kind", "")
+    def get_queryset(self) -> Any:
+        query = self.request.query_params
+        kind = query.get("kind", "")
         filters = desk.LedgerFilters(
             kind=kind if kind in JournalKind.values else "",
-            since=_date(request.query_params.get("since"), "since"),
-            until=_date(request.query_params.get("until"), "until"),
+            since=_date(query.get("since"), "since"),
+            until=_date(query.get("until"), "until"),
         )
-        page = self.paginate_queryset(desk.court_ledger(request.user, filters))
-        return self.get_paginated_response(JournalSerializer(page, many=True).data)
+        return desk.court_ledger(self.request.user, filters)
+
+    def get(self, request: Request) -> Response:
+        if not can(request.user, Action.BOOK_FUNDS):  # the fund clerk's list: anyone else is refused
+            raise PermissionDenied()
+        return self.list(request)
 
 
 def _date(value: str | None, name: str) -> Any:
@@ -304,17 +309,16 @@ class PayoutSerializer(serializers.ModelSerializer):
 
 @extend_schema(summary="The court's payouts (R-FUND-02), oldest first; `?status=` filters",
                parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=PayoutStatus.values)])  # fmt: skip
-class PayoutList(DeskView):
+class PayoutList(mixins.ListModelMixin, DeskView):
     scoped_model = Payout
     serializer_class = PayoutSerializer
 
+    def get_queryset(self) -> QuerySet[Payout]:
+        wanted = self.request.query_params.get("status", "")
+        return desk.payouts(self.request.user, status=wanted if wanted in PayoutStatus.values else "")
+
     def get(self, request: Request) -> Response:
-        wanted = request.query_params.get("status", "")
-        rows: QuerySet[Payout] = desk.payouts(
-            request.user, status=wanted if wanted in PayoutStatus.values else ""
-        )
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(PayoutSerializer(page, many=True).data)
+        return self.list(request)
 
 
 class ProposeSerializer(serializers.Serializer):
@@ -328,6 +332,7 @@ class ProposeSerializer(serializers.Serializer):
 class CasePayouts(DeskView):
     scoped_model = Case
     serializer_class = PayoutSerializer
+    pagination_class = None  # a case's payouts are few: the whole list, as the schema says
 
     @extend_schema(
         summary="A case's payouts", parameters=[CASE_ID], responses={200: PayoutSerializer(many=True)}

@@ -7,48 +7,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assets', '0001_initial'),
-        ('cases', '0011_party_id_covering'),
-        ('linkage', '0009_model_names'),
-        ('orgs', '0005_fund_clerk_role'),
+        ("assets", "0001_initial"),
+        ("cases", "0011_party_id_covering"),
+        ("linkage", "0009_model_names"),
+        ("orgs", "0005_fund_clerk_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ControlMeasure',
+            name="ControlMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('freeze', 'Freeze'), ('unfreeze', 'Unfreeze'), ('deduct', 'Deduct'), ('seize', 'Seize'), ('release', 'Release a seizure'), ('renew', 'Renewal'), ('detain_vehicle', 'Detain a vehicle')], max_length=16, verbose_name='kind')),
-                ('identifier', models.CharField(blank=True, max_length=200, verbose_name='account, certificate or plate')),
-                ('status', models.CharField(choices=[('sent', 'Sent, awaiting confirmation'), ('effective', 'In effect'), ('partly_effective', 'Partly in effect'), ('refused', 'Refused by the unit'), ('released', 'Released'), ('lapsed', 'Lapsed'), ('cancelled', 'Cancelled')], default='sent', max_length=20, verbose_name='status')),
-                ('requested_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='amount asked or value')),
-                ('confirmed_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='amount confirmed')),
-                ('term_start', models.DateField(blank=True, null=True, verbose_name='in effect from')),
-                ('term_end', models.DateField(blank=True, null=True, verbose_name='in effect until')),
-                ('indivisible', models.BooleanField(default=False, verbose_name='indivisible')),
-                ('indivisible_reason', models.CharField(blank=True, max_length=300, verbose_name='why held whole')),
-                ('waiting_position', models.PositiveIntegerField(blank=True, null=True, verbose_name='place in the waiting list')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('automatic', models.BooleanField(default=False, verbose_name='ordered by the platform')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('case', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='control_measures', to='cases.case', verbose_name='case')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('parent', models.ForeignKey(blank=True, help_text='The measure this one renews, releases or deducts from.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='assets.controlmeasure', verbose_name='measure acted on')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='assets.assetrecord', verbose_name='asset record')),
-                ('request', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='control_measure', to='linkage.assistancerequest', verbose_name='assistance request')),
-                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.linkageunit', verbose_name='holding unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("freeze", "Freeze"),
+                            ("unfreeze", "Unfreeze"),
+                            ("deduct", "Deduct"),
+                            ("seize", "Seize"),
+                            ("release", "Release a seizure"),
+                            ("renew", "Renewal"),
+                            ("detain_vehicle", "Detain a vehicle"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "identifier",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="account, certificate or plate"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Sent, awaiting confirmation"),
+                            ("effective", "In effect"),
+                            ("partly_effective", "Partly in effect"),
+                            ("refused", "Refused by the unit"),
+                            ("released", "Released"),
+                            ("lapsed", "Lapsed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="sent",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "requested_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="amount asked or value",
+                    ),
+                ),
+                (
+                    "confirmed_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="amount confirmed",
+                    ),
+                ),
+                ("term_start", models.DateField(blank=True, null=True, verbose_name="in effect from")),
+                ("term_end", models.DateField(blank=True, null=True, verbose_name="in effect until")),
+                ("indivisible", models.BooleanField(default=False, verbose_name="indivisible")),
+                (
+                    "indivisible_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="why held whole"),
+                ),
+                (
+                    "waiting_position",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="place in the waiting list"
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("automatic", models.BooleanField(default=False, verbose_name="ordered by the platform")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmed at")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="control_measures",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The measure this one renews, releases or deducts from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="assets.controlmeasure",
+                        verbose_name="measure acted on",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="measures",
+                        to="assets.assetrecord",
+                        verbose_name="asset record",
+                    ),
+                ),
+                (
+                    "request",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="control_measure",
+                        to="linkage.assistancerequest",
+                        verbose_name="assistance request",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.linkageunit",
+                        verbose_name="holding unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'control measure',
-                'verbose_name_plural': 'control measures',
-                'ordering': ['case', 'created_at', 'id'],
-                'indexes': [models.Index(fields=['case', 'status'], name='measure_case_status'), models.Index(condition=models.Q(('status__in', ['effective', 'partly_effective'])), fields=['term_end'], name='measure_in_effect_until'), models.Index(condition=models.Q(('waiting_position__isnull', False)), fields=['record', 'waiting_position'], name='measure_waiting_order')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('requested_amount__isnull', True), ('requested_amount__gte', 0), _connector='OR'), models.Q(('confirmed_amount__isnull', True), ('confirmed_amount__gte', 0), _connector='OR')), name='measure_amounts_not_negative'), models.CheckConstraint(condition=models.Q(('indivisible', False), models.Q(('indivisible_reason', ''), _negated=True), _connector='OR'), name='measure_indivisible_reason'), models.CheckConstraint(condition=models.Q(('parent__isnull', True), ('kind__in', ['unfreeze', 'release', 'deduct', 'renew']), _connector='OR'), name='measure_parent_kinds')],
+                "verbose_name": "control measure",
+                "verbose_name_plural": "control measures",
+                "ordering": ["case", "created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["case", "status"], name="measure_case_status"),
+                    models.Index(
+                        condition=models.Q(("status__in", ["effective", "partly_effective"])),
+                        fields=["term_end"],
+                        name="measure_in_effect_until",
+                    ),
+                    models.Index(
+                        condition=models.Q(("waiting_position__isnull", False)),
+                        fields=["record", "waiting_position"],
+                        name="measure_waiting_order",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("requested_amount__isnull", True),
+                                ("requested_amount__gte", 0),
+                                _connector="OR",
+                            ),
+                            models.Q(
+                                ("confirmed_amount__isnull", True),
+                                ("confirmed_amount__gte", 0),
+                                _connector="OR",
+                            ),
+                        ),
+                        name="measure_amounts_not_negative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("indivisible", False),
+                            models.Q(("indivisible_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="measure_indivisible_reason",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("parent__isnull", True),
+                            ("kind__in", ["unfreeze", "release", "deduct", "renew"]),
+                            _connector="OR",
+                        ),
+                        name="measure_parent_kinds",
+                    ),
+                ],
             },
         ),
     ]

@@ -7,30 +7,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assets', '0003_merge_controls_and_reports'),
+        ("assets", "0003_merge_controls_and_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExpiryReminder',
+            name="ExpiryReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term_end', models.DateField(verbose_name='in effect until')),
-                ('within_days', models.PositiveSmallIntegerField(verbose_name='days before the end')),
-                ('sent_on', models.DateField(verbose_name='sent on')),
-                ('claim', models.CharField(blank=True, max_length=40, verbose_name='sweep')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expiry_reminders', to='assets.controlmeasure', verbose_name='control measure')),
-                ('notified', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='officer told')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term_end", models.DateField(verbose_name="in effect until")),
+                ("within_days", models.PositiveSmallIntegerField(verbose_name="days before the end")),
+                ("sent_on", models.DateField(verbose_name="sent on")),
+                ("claim", models.CharField(blank=True, max_length=40, verbose_name="sweep")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at"),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expiry_reminders",
+                        to="assets.controlmeasure",
+                        verbose_name="control measure",
+                    ),
+                ),
+                (
+                    "notified",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="officer told",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expiry reminder',
-                'verbose_name_plural': 'expiry reminders',
-                'indexes': [models.Index(fields=['claim'], name='expiry_reminder_claim')],
-                'constraints': [models.UniqueConstraint(fields=('measure', 'term_end', 'within_days'), name='expiry_reminder_once')],
+                "verbose_name": "expiry reminder",
+                "verbose_name_plural": "expiry reminders",
+                "indexes": [models.Index(fields=["claim"], name="expiry_reminder_claim")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("measure", "term_end", "within_days"), name="expiry_reminder_once"
+                    )
+                ],
             },
         ),
     ]

@@ -139,7 +139,10 @@ class CaseReports(CaseChildList):
 
 
 class _CaseWrite(CaseChildList):
+    """A write on one row of a case: POST only (the list view's GET would list nothing here)."""
+
     pagination_class = None
+    http_method_names = ["post", "options"]
 
     def report(self) -> PropertyReport:
         found = PropertyReport.objects.filter(case=self.case(), pk=parse_pk(self.kwargs["report_id"])).first()
@@ -257,6 +260,7 @@ def _lead_row(request: Request, case: Case, pk: int) -> dict[str, Any]:
 
 
 class CaseLeads(_CaseWrite):
+    http_method_names = ["get", "post", "options"]  # the case's leads, and a new one
     child_model = AssetLead
     serializer_class = LeadSerializer
 

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0004_admin_labels'),
+        ("orgs", "0004_admin_labels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(blank=True, choices=[('officer', 'Enforcement officer'), ('team_leader', 'Team leader'), ('command', 'Command-centre operator'), ('president', 'Court president (approver)'), ('fund_clerk', 'Fund clerk (执行款管理)'), ('liaison', 'Liaison'), ('unit_leader', 'Unit leader'), ('supervisor', 'Supervisor'), ('admin', 'Administrator')], max_length=32, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("officer", "Enforcement officer"),
+                    ("team_leader", "Team leader"),
+                    ("command", "Command-centre operator"),
+                    ("president", "Court president (approver)"),
+                    ("fund_clerk", "Fund clerk (执行款管理)"),
+                    ("liaison", "Liaison"),
+                    ("unit_leader", "Unit leader"),
+                    ("supervisor", "Supervisor"),
+                    ("admin", "Administrator"),
+                ],
+                max_length=32,
+                verbose_name="role",
+            ),
         ),
     ]
