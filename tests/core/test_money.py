@@ -79,3 +79,34 @@ def test_amounts_on_screen_are_grouped_with_two_decimals(amount, shown):
     assert format_yuan(Decimal(amount)) == shown
     with pytest.raises(TypeError):
         format_yuan(124700.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, ""),
+        ("", ""),
+        (0, "0.00 元"),
+        (Decimal("0.00"), "0.00 元"),
+        (Decimal("-0.001"), "0.00 元"),  # rounds to nothing owed, not "-0.00"
+        (Decimal("-1234.5"), "-1,234.50 元"),
+        (Decimal("1234567.89"), "1,234,567.89 元"),
+        (Decimal("99999999999999.99"), "99,999,999,999,999.99 元"),
+        (Decimal("120000.00"), "120,000.00 元"),
+        (12, "12.00 元"),
+        ("3500.5", "3,500.50 元"),
+        ("not a number", "not a number"),
+    ],
+)
+def test_the_yuan_filter_shows_money_as_pages_read_it(value, shown):
+    """R-MONEY-01 on pages: grouped, two decimals always, 元 after, a minus sign before a negative."""
+    from enforcelink.core.templatetags.money import yuan
+
+    assert yuan(value) == shown
+
+
+def test_the_yuan_filter_in_a_template_leaves_the_placeholder_to_the_page():
+    from django.template import Context, Template
+
+    template = Template('{% load money %}{{ a|yuan }}|{{ b|yuan|default:"—" }}')
+    assert template.render(Context({"a": Decimal("1234567.89"), "b": None})) == "1,234,567.89 元|—"

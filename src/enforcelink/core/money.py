@@ -49,7 +49,10 @@ def format_yuan(amount: Decimal, *, space: str = " ") -> str:
     documents pass `space=""` ("120,000.00元")."""
     if isinstance(amount, float):
         raise TypeError("amounts are never floats")
-    return f"{Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):,}{space}元"
+    shown = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    if shown == 0:
+        shown = abs(shown)  # -0.001 rounds to "-0.00": nothing is owed either way
+    return f"{shown:,}{space}元"
 
 
 def _four_digits(group: int) -> str:
