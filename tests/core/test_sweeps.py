@@ -235,6 +235,7 @@ def test_sweep_tasks(world):
     assert tasks.check_case_overdue.call(case.pk) == 0
     assert sweeps.run_periodic_sweeps.call(today().isoformat()) == {
         "control_expiry": 0,
+        "network_inquiries": 0,
         "linkage_requests": 0,
         "overdue_nodes": 0,
         "property_reports": 0,

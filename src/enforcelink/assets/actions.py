@@ -389,18 +389,23 @@ def network_inquiry_complete(case_id: int) -> bool:
     answered = [s for s in statuses if s in (RequestStatus.COMPLETED, RequestStatus.REJECTED)]
     if not answered or any(s not in FINAL for s in statuses):
         return False
-    case = Case.objects.filter(pk=case_id).first()
-    pending = ProcessNode.objects.filter(
-        case_id=case_id, kind=NodeKind.NETWORK_INQUIRY, status__in=PENDING_NODE_STATUSES
-    )
-    if case is None or case.is_closed or not pending.exists():
-        return False
     last = AssistanceRequest.objects.filter(inquiry_link__inquiry=inquiry).aggregate(last=Max("completed_at"))
     on = timezone.localdate(last["last"]) if last["last"] else timezone.localdate()
     try:
-        return bool(
-            record_step(case, step="network_inquiry_done", actor=INQUIRY_REPLIES, on=max(on, case.filed_on))
-        )
+        # The case locked before its node is read: the task of a late answer and the daily sweep
+        # (`inquiry_clock`) completing the same clock at once, the second finds it done and writes
+        # no empty step into the trail.
+        with transaction.atomic():
+            case = Case.objects.select_for_update().filter(pk=case_id).first()
+            pending = ProcessNode.objects.filter(
+                case_id=case_id, kind=NodeKind.NETWORK_INQUIRY, status__in=PENDING_NODE_STATUSES
+            )
+            if case is None or case.is_closed or not pending.exists():
+                return False
+            done = record_step(
+                case, step="network_inquiry_done", actor=INQUIRY_REPLIES, on=max(on, case.filed_on)
+            )
+            return bool(done)
     except DomainError as error:  # closed in between: nothing to complete
         logger.info("network inquiry of case %s not completed: %s", case_id, error.code)
         return False

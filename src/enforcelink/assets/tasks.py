@@ -1,5 +1,6 @@
 """The assets app's daily sweeps (`core.sweeps`): control measures' lapses and expiry reminders
-(R-ASSET-02), the property report's deadline (R-LIST-01 (4)) and the re-inquiries after 终本 (R-ASSET-05)."""
+(R-ASSET-02), the network-inquiry clocks whose answers are all in (R-CASE-02), the property
+report's deadline (R-LIST-01 (4)) and the re-inquiries after 终本 (R-ASSET-05)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,12 @@ def reinquiries(day: dt.date) -> int:
     from enforcelink.assets.reports.reinquiry import sweep_reinquiries
 
     return sweep_reinquiries(day)
+
+
+@periodic("network_inquiries")
+def network_inquiries(day: dt.date) -> int:
+    """Daily: a network-inquiry clock whose answers are all in but whose completion was missed (the
+    answer's task lost, an answer that announced nothing) is completed as the answers would (R-CASE-02)."""
+    from enforcelink.assets.inquiry_clock import sweep_network_inquiries
+
+    return sweep_network_inquiries(day)
