@@ -308,4 +308,4 @@ def test_cancelling_a_measures_request_refuses_a_later_confirmation(world, case)
     with pytest.raises(DomainError) as error:
         confirm_freeze(freeze, world.liaison, "1000.00")
     assert error.value.code in ("NOT_FOUND", "REQUEST_STATE")
-    assert fresh(freeze).status == MeasureStatus.SENT and fresh(freeze).confirmed_amount is None
+    assert fresh(freeze).status == MeasureStatus.CANCELLED and fresh(freeze).confirmed_amount is None

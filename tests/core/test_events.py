@@ -98,6 +98,7 @@ def test_the_shipped_subscriptions():
         "assets.records", "assets.lead_records", "assets.reinquiry", "assets.controls", "assets.expiry",
     ]  # fmt: skip
     assert events.listeners("request.rejected") == ["assets.records", "assets.reinquiry", "assets.controls"]
+    assert events.listeners("request.cancelled") == ["assets.controls"]  # the measure it carried
     assert events.listeners("case.resumed") == ["assets.reinquiry"]
     assert events.listeners("request.sent") == []
 
@@ -156,6 +157,19 @@ def test_request_steps_announce_sent_completed_rejected(world, case, heard):
         ("request.rejected", {"request_id": second.pk, **ids, "reason": "查无此人", "actor": world.liaison}),
     ]  # fmt: skip
     assert heard[2][1]["result"]["found"] is True
+
+
+def test_a_cancelled_request_announces_it_with_the_status_it_was_in(world, case, heard):
+    sent = actions.request_send(
+        actions.request_create(case, ask(world.unit), actor=world.officer), actor=world.officer
+    )
+    heard.clear()
+    actions.request_cancel(sent, reason="误发", actor=world.officer)
+    assert heard == [
+        ("request.cancelled", {"request_id": sent.pk, "case_id": case.pk, "court_id": world.court.pk,
+                               "unit_id": world.unit.pk, "request_type": "inquire_deposits", "reason": "误发",
+                               "was": "sent", "actor": world.officer}),
+    ]  # fmt: skip
 
 
 def test_approval_batches_and_reply_batches_announce_each_request(world, case, heard):

@@ -47,6 +47,11 @@ Events (`EVENTS`, with their payload keys):
 - `request.rejected` (`linkage.actions`, likewise): `request_id`, `case_id`, `court_id`, `unit_id`,
   `request_type`, `reason`, `actor`. Listener of both: `assets` (an inquiry's answer becomes asset
   records; an inquiry's answered requests complete the network-inquiry clock, R-CASE-02).
+- `request.cancelled` (`linkage.actions`: the court's staff cancel a request, from its page or the
+  API, or a closing case withdraws its unsent ones): `request_id`, `case_id`, `court_id`, `unit_id`,
+  `request_type`, `reason`, `was` (the status it was cancelled in: `draft`, `pending_approval`,
+  `sent`, …), `actor`. Listener: `assets` cancels the control measure the request carried, so it
+  neither waits for an answer nor counts any more (R-ASSET-03).
 - `payment.received` (`funds.actions.receipt_record`, after the journal and its trail entry; a repeat
   of a booked reference announces nothing; also `funds.receiving`: 不明款 assigned to a case, and a
   statement once per case per part, with `journal_ids` and their sum as `amount`): `case_id`,
@@ -75,6 +80,7 @@ EVENTS = frozenset({
     "request.sent",
     "request.completed",
     "request.rejected",
+    "request.cancelled",
     "payment.received",
     "obligation.met",
 })  # fmt: skip

@@ -321,15 +321,22 @@ def order_lift(
 
 
 def cancel_open(measure: ControlMeasure, *, reason: str, sender: User, actor: Any) -> None:
-    """A measure not yet answered is withdrawn: its request cancelled (the unit is told), the measure
-    cancelled. A confirmation that still comes is refused by linkage (the request is cancelled)."""
+    """A measure not yet answered is withdrawn: the measure cancelled, then its request (the unit is
+    told; linkage announces `request.cancelled`, whose listener finds the measure cancelled already
+    and leaves it to this trail entry). A confirmation that still comes is refused by linkage (the
+    request is cancelled)."""
     request = AssistanceRequest.objects.get(pk=measure.request_id)
     if request.status in (RequestStatus.COMPLETED, RequestStatus.REJECTED):
         return  # answered in this very transaction (a reply batch): its answer is announced next
-    if request.status not in FINAL:
-        request_cancel(request, reason=reason, actor=sender)
     measure.status, measure.note = MeasureStatus.CANCELLED, reason[:500]
     measure.save(update_fields=["status", "note"])
+    if request.status not in FINAL:
+        request_cancel(request, reason=reason, actor=sender)
+    trail_cancelled(measure, actor, reason=reason)
+
+
+def trail_cancelled(measure: ControlMeasure, actor: Any, *, reason: str) -> None:
+    """The trail entry of a measure cancelled before its unit answered."""
     _trail("control.cancelled", measure, actor, reason=reason)
 
 
@@ -397,4 +404,5 @@ __all__ = [
     "release",
     "seize",
     "sender_for",
+    "trail_cancelled",
 ]

@@ -8,6 +8,9 @@
   request for exactly the excess, created in this same transaction.
 - `request.rejected` (`refusal`): the measure is refused; a refused unfreeze or release holds again,
   so the surplus is ordered again.
+- `request.cancelled` (`withdrawal`): the court cancelled the measure's request (its page, the API,
+  a closing case): the measure is cancelled with the reason; a cancelled unfreeze or release holds
+  again, so the surplus is ordered again.
 - `payment.received` (`rebalance`): what is owed shrank, so surplus controls are released the same
   way (R-ASSET-03 "when money is deducted, the budget shrinks").
 - `obligation.met` (`obligation_met`): R-FUND-04 — deductions not yet answered are withdrawn, every
@@ -261,6 +264,31 @@ def refusal(*, request_id: int, case_id: int, court_id: int, request_type: str, 
         "control.refused", measure, actor=who, case_id=case_id, court_id=court_id,
         after={"kind": measure.kind, "request": request_id, "reason": measure.note},
     )  # fmt: skip
+    if measure.kind in LIFTING:
+        settle(Case.objects.get(pk=case_id), measures, actor=who, cause=measure)
+    return measure
+
+
+def withdrawal(*, request_id: int, case_id: int, court_id: int, request_type: str, reason: str = "",
+               actor: Any, **_payload: Any) -> ControlMeasure | None:  # fmt: skip
+    """`request.cancelled` listener: the court cancelled a measure's request before its unit answered,
+    wherever it did so (the request's page, the API, a closing case; `actions.cancel_open` marks
+    its measure first, so this finds nothing to do). The measure is cancelled with the reason: a
+    freeze, seizure or detention no longer waits (nor counts as sent), a deduction no longer holds
+    back what its freeze can still give, a renewal no longer blocks another. A cancelled unfreeze or
+    release has lifted nothing: its measure holds again, so whatever is then beyond the budget is
+    ordered released again (R-ASSET-03); the measure it would have lifted, a seizure waiting in line
+    (R-ASSET-04) included, keeps its status and its place."""
+    if request_type not in KIND_OF_REQUEST:
+        return None
+    measures = measures_of(case_id, lock=True)
+    measure = next((m for m in measures if m.request_id == request_id), None)
+    if measure is None or measure.status != MeasureStatus.SENT:
+        return measure
+    who = trail_actor(actor)
+    measure.status, measure.note = MeasureStatus.CANCELLED, str(reason or "")[:500]
+    measure.save(update_fields=["status", "note"])
+    actions.trail_cancelled(measure, who, reason=measure.note)
     if measure.kind in LIFTING:
         settle(Case.objects.get(pk=case_id), measures, actor=who, cause=measure)
     return measure

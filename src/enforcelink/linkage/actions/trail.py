@@ -1,6 +1,6 @@
 """The trail of a request's steps: each step's `RequestEvent` (what SLA figures are read from), its
 audit entry, and the domain event it announces (`request.sent`, `request.completed`,
-`request.rejected`), built apart so batches write them in bulk.
+`request.rejected`, `request.cancelled`), built apart so batches write them in bulk.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from enforcelink.orgs.permissions import Actor
 
 class Step(NamedTuple):
     """One step of a request, not yet written: its event row, its audit entry and the domain event
-    it announces, if any (`core.events`: `request.sent`, `request.completed`, `request.rejected`)."""
+    it announces, if any (`core.events`: `request.sent`, `request.completed`, `request.rejected`,
+    `request.cancelled`)."""
 
     event: RequestEvent
     entry: audit.Entry
@@ -31,7 +32,7 @@ SENT_STEPS = frozenset({"sent", "approved", "resent"})  # the steps that put a r
 
 
 def _fact(
-    request: AssistanceRequest, kind: str, court_id: int, actor: Actor
+    request: AssistanceRequest, kind: str, court_id: int, actor: Actor, before: str
 ) -> tuple[str, dict[str, Any]] | None:
     ids = {"request_id": request.pk, "case_id": request.case_id, "court_id": court_id, "unit_id": request.unit_id,
            "request_type": request.request_type, "actor": actor}  # fmt: skip
@@ -41,6 +42,8 @@ def _fact(
         return "request.completed", {**ids, "result": request.result}
     if kind == "rejected":
         return "request.rejected", {**ids, "reason": request.reason}
+    if kind == "cancelled":  # by the court's staff, or withdrawn by a closing case
+        return "request.cancelled", {**ids, "reason": request.reason, "was": before}
     return None
 
 
@@ -72,7 +75,7 @@ def trail_step(
         before={"status": before},
         after={"status": request.status, **data, **({"note": note} if note else {})},
     )
-    return Step(event, entry, _fact(request, kind, court_id, actor), actor)
+    return Step(event, entry, _fact(request, kind, court_id, actor, before), actor)
 
 
 def write_trail(trail: list[Step]) -> None:
