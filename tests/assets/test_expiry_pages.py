@@ -76,6 +76,7 @@ def test_the_command_centre_lists_the_courts_measures_with_filters_and_exports(c
     client.force_login(world.command)
     page = client.get(reverse("command-controls-expiring") + "?days=60").content.decode()
     assert page.count("62170000000000001") == 1 and "62170000000000007" in page
+    assert 'class="num">1,000.00 元</td>' in page
     assert "62170000000000007" not in client.get(reverse("command-controls-expiring")).content.decode()
     assert (
         "62170000000000001"
@@ -96,6 +97,8 @@ def test_the_command_centre_lists_the_courts_measures_with_filters_and_exports(c
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.max_row == 2 and sheet.cell(2, 5).value == "62170000000000001"
+    amount = sheet.cell(2, 7)  # a number Excel adds up, shown grouped; the CSV keeps "1000.00"
+    assert amount.value == 1000.0 and amount.number_format == "#,##0.00"
     client.force_login(world.officer)
     assert client.get(reverse("command-controls-expiring")).status_code == 403
 

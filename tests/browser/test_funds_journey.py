@@ -117,8 +117,8 @@ def test_inquiry_to_payout_and_closure_proposed(live_server, page: Page, officer
     # 6. the ledger shows the receipt
     page.goto(f"{base}/cases/{case.pk}/funds/")
     _shot(page, "06-ledger")
-    expect(page.locator("#ledger-lines")).to_contain_text("6000.00")
-    expect(page.locator("#ledger-balance")).to_contain_text("6000.00")
+    expect(page.locator("#ledger-lines")).to_contain_text("6,000.00 元")
+    expect(page.locator("#ledger-balance")).to_contain_text("6,000.00 元")
 
     # 7. payout proposed to the applicant …
     propose = page.locator(f"form[action='/cases/{case.pk}/funds/propose/']")
@@ -126,7 +126,7 @@ def test_inquiry_to_payout_and_closure_proposed(live_server, page: Page, officer
     propose.locator("[name=propose-account]").fill("6217000012345678")
     propose.locator("[name=propose-bank]").fill("中国建设银行綦江支行")
     propose.locator("button[type=submit]").click()
-    expect(page.locator("#case-payouts")).to_contain_text("6000.00")
+    expect(page.locator("#case-payouts")).to_contain_text("6,000.00 元")
     _shot(page, "07-payout-proposed")
 
     # … and approved by the team leader

@@ -473,6 +473,19 @@ def xlsx_append(sheet: Any, values: Sequence[Any]) -> None:
     sheet.append(row)
 
 
+MONEY_FORMAT = "#,##0.00"  # Excel's grouped two decimals: 1,234,567.89, the cell still a number
+
+
+def xlsx_money(sheet: Any, amount: Any) -> Any:
+    """A yuan amount as a number cell shown grouped with two decimals (R-MONEY-01), for
+    `xlsx_append`: a spreadsheet still adds the column up; None is an empty cell."""
+    from openpyxl.cell.cell import Cell
+
+    cell = Cell(sheet, value=None if amount is None or amount == "" else float(amount))
+    cell.number_format = MONEY_FORMAT
+    return cell
+
+
 def write_xlsx_template(
     path: str | Path, columns: Sequence[tuple[str, str, str, str]], *, notes_title: str
 ) -> None:

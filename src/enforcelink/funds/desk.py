@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from enforcelink.cases.models import Case
-from enforcelink.core.tabular import csv_row, xlsx_append
+from enforcelink.core.tabular import csv_row, xlsx_append, xlsx_money
 from enforcelink.funds import policy
 from enforcelink.funds.models import RECOVERY_KINDS, AccountKind, Entry, Journal, JournalKind, LedgerAccount
 from enforcelink.funds.paying import pay_out_period
@@ -248,7 +248,7 @@ def sheet_response(
     sheet.title = title[:31]
     xlsx_append(sheet, list(header))
     for row in rows:
-        xlsx_append(sheet, [float(v) if isinstance(v, Decimal) else v for v in row])
+        xlsx_append(sheet, [xlsx_money(sheet, v) if isinstance(v, Decimal) else v for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

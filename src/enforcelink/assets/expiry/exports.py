@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from enforcelink.assets.control.models import ControlMeasure
-from enforcelink.core.tabular import csv_row, xlsx_append
+from enforcelink.core.tabular import csv_row, xlsx_append, xlsx_money
 
 EXPORT_LIMIT = 50_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,6 +29,9 @@ def _heads() -> list[str]:
                              _("Officer"), _("Team"))]  # fmt: skip
 
 
+AMOUNT = 6  # the column of the amount: a number in the XLSX, plain "1000.00" in the CSV
+
+
 def _rows(measures: QuerySet[ControlMeasure], today: dt.date) -> Iterator[list[Any]]:
     for measure in measures[:EXPORT_LIMIT].iterator(chunk_size=2000):
         assert measure.term_end is not None
@@ -37,7 +40,7 @@ def _rows(measures: QuerySet[ControlMeasure], today: dt.date) -> Iterator[list[A
         )
         yield [measure.term_end.isoformat(), (measure.term_end - today).days, measure.case.number,
                measure.get_kind_display(), measure.identifier, measure.unit.name,
-               f"{amount:.2f}" if amount is not None else "", str(measure.case.officer or ""),
+               amount, str(measure.case.officer or ""),
                str(measure.case.team or "")]  # fmt: skip
 
 
@@ -52,6 +55,7 @@ def expiring_export(measures: QuerySet[ControlMeasure], today: dt.date, fmt: str
         sheet.title = str(_("Measures ending soon"))[:31]
         xlsx_append(sheet, _heads())
         for row in _rows(measures, today):
+            row[AMOUNT] = xlsx_money(sheet, row[AMOUNT])
             xlsx_append(sheet, row)
         out = io.BytesIO()
         book.save(out)
@@ -62,6 +66,7 @@ def expiring_export(measures: QuerySet[ControlMeasure], today: dt.date, fmt: str
     writer = csv.writer(text)
     writer.writerow(_heads())
     for row in _rows(measures, today):
+        row[AMOUNT] = f"{row[AMOUNT]:.2f}" if row[AMOUNT] is not None else ""
         writer.writerow(csv_row(row))
     response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
