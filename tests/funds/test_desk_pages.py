@@ -116,7 +116,10 @@ def test_payouts_from_the_pages_and_the_bank_file(client, world, clerk, case, le
         "propose-party": applicant.pk, "propose-amount": "800.00", "propose-account": "6222", "propose-bank": "农行"})  # fmt: skip
     payout = Payout.objects.get()
     login(client, leader)
-    assert f'id="payout-{payout.pk}"' in client.get(reverse("funds-payouts"), **EN).content.decode()
+    page = client.get(reverse("funds-payouts"), **EN).content.decode()
+    assert f'id="payout-{payout.pk}"' in page and '<td class="num">800.00 元</td>' in page
+    assert f"<td>{world.officer.full_name}<br>" in page  # who proposed, by name: never the login
+    assert world.officer.full_name in client.get("/", **EN).content.decode()  # the approvals queue too
     client.post(reverse("funds-payout-action", args=[payout.pk, "approve"]), {"note": "同意"})
     login(client, clerk)
     sheet = client.post(reverse("funds-payment-file"), {"format": "xlsx"})

@@ -137,12 +137,24 @@ def machine_name(label: str) -> str:
 
 def actor_names(events: Iterable[AuditEvent]) -> dict[str, str]:
     """The names of the machine actors of these events, one lookup per registered prefix."""
-    labels = {event.actor_label for event in events if not event.actor_id and event.actor_label}
+    return _prefixed({event.actor_label for event in events if not event.actor_id and event.actor_label})
+
+
+def _prefixed(labels: set[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     for prefix, namer in _actor_namers.items():
         mine = {label for label in labels if label.startswith(prefix)}
         if mine:
             names.update({label: str(name) for label, name in namer(mine).items()})
+    return names
+
+
+def machine_names(labels: Iterable[str]) -> dict[str, str]:
+    """Machine actors' labels kept on records other than the trail (a ledger journal's booker) in
+    words: a unit system's key by its unit, a sweep or a command as 系统 (`machine_name`)."""
+    wanted = set(labels)
+    names = _prefixed(wanted)
+    names.update({label: machine_name(label) for label in wanted - names.keys()})
     return names
 
 

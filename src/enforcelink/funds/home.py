@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from enforcelink.core import home
 from enforcelink.core.money import format_yuan
-from enforcelink.funds import desk
+from enforcelink.funds import bookers, desk
 from enforcelink.funds.payouts import Payout, PayoutStatus
 from enforcelink.orgs.permissions import Action, can, restrict
 
@@ -58,13 +58,13 @@ class Payouts:
                 what=str(row.get_kind_display()),
                 subject=row.case.number,
                 detail=_("%(amount)s to %(payee)s") % {"amount": format_yuan(row.amount), "payee": row.payee_name},
-                asked_by=row.proposed_label,
+                asked_by=row.proposed_name,
                 asked_at=row.proposed_at,
                 url=reverse("funds-payouts") + f"#payout-{row.pk}",
                 facts=((_("Payee"), row.payee_name, ""), (_("Amount"), format_yuan(row.amount), "num"),
                        (_("Account or certificate"), row.payee_account or "—", "")),
             )
-            for row in rows.select_related("case")[:limit]
+            for row in bookers.named(rows.select_related("case")[:limit], "proposed_label", into="proposed_name")
         ]  # fmt: skip
 
     def waiting(self, actor: Any, limit: int) -> list[home.QueueItem] | None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from enforcelink.cases.models import Case
 from enforcelink.cases.panels import Panel
-from enforcelink.funds import queries, references
+from enforcelink.funds import bookers, queries, references
 from enforcelink.funds.models import Entry
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, can
@@ -29,7 +29,8 @@ class Movement:
 
 
 def movements(actor: User, case: Case, limit: int = LAST) -> list[Movement]:
-    return [
+    """The last movements, each journal's booker in words (`bookers`: one query for its people)."""
+    rows = [
         Movement(
             entry,
             -entry.amount if entry.amount < 0 else None,
@@ -38,6 +39,8 @@ def movements(actor: User, case: Case, limit: int = LAST) -> list[Movement]:
         )
         for entry in queries.visible_entries(actor, case)[:limit]
     ]
+    bookers.named(row.entry.journal for row in rows)
+    return rows
 
 
 def funds_panel(case: Case, actor: User) -> Panel | None:

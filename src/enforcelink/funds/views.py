@@ -27,7 +27,7 @@ from enforcelink.core.errors import DomainError, NotFound
 from enforcelink.core.forms import show_form_errors
 from enforcelink.core.pages import request_page
 from enforcelink.core.tabular import SheetLimits
-from enforcelink.funds import actions, desk, paying, queries, receiving
+from enforcelink.funds import actions, bookers, desk, paying, queries, receiving
 from enforcelink.funds.forms import (
     AssignForm,
     DecideForm,
@@ -68,15 +68,18 @@ def _case_context(request: HttpRequest, user: User, case: Any, **forms: Any) -> 
     today = timezone.localdate()
     standing = queries.standing(case, today)
     may_propose = can(user, Action.PROPOSE_PAYOUT, case) and not case.is_closed
+    lines = desk.case_ledger(user, case)
+    bookers.named(line.entry.journal for line in lines)
+    payouts = case.payouts.select_related("party").order_by("-proposed_at", "-pk")
     return {
         "case": case,
         "account": account,
-        "lines": desk.case_ledger(user, case),
+        "lines": lines,
         "standing": standing,
         "today": today,
         "balance": queries.balance(case),
         "pending": paying.pending_total(case.pk),
-        "payouts": list(case.payouts.select_related("party").order_by("-proposed_at", "-pk")),
+        "payouts": bookers.named(payouts, "proposed_label", into="proposed_name"),
         "surplus": paying.surplus_unclaimed(case) if may_propose else None,
         "may_book": can(user, Action.BOOK_FUNDS, case),
         "may_propose": may_propose,
@@ -228,7 +231,11 @@ def payouts_page(request: HttpRequest) -> HttpResponse:
     status = status if status in PayoutStatus.values else ""
     context = {
         "today": today,
-        "awaiting": list(desk.awaiting_approval(user)[:200]) if can(user, Action.APPROVE_PAYOUT) else [],
+        "awaiting": (
+            bookers.named(desk.awaiting_approval(user)[:200], "proposed_label", into="proposed_name")
+            if can(user, Action.APPROVE_PAYOUT)
+            else []
+        ),
         "to_pay": list(desk.to_pay(user)[:500]) if can(user, Action.PAY_OUT) else [],
         "held": held,
         "overdue": [row for row in held if row.overdue(today)],
@@ -338,7 +345,7 @@ def statements_page(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 form.add_error("file", str(error.message))
     imports = StatementImport.objects.visible_to(user).order_by("-created_at", "-pk")[:20]
-    return render(request, "funds/statements.html", {"form": form, "outcome": outcome, "imports": imports,
+    return render(request, "funds/statements.html", {"form": form, "outcome": outcome, "imports": bookers.named(imports),
                                                      "layout": receiving.HEADERS})  # fmt: skip
 
 
@@ -361,11 +368,13 @@ def court_ledger(request: HttpRequest) -> HttpResponse:
     journals = desk.court_ledger(user, filters)
     if fmt := _fmt(request):
         return desk.sheet_response("court-ledger", _("Court ledger"), desk.court_ledger_header(),
-                                   desk.court_ledger_rows(journals.iterator(chunk_size=2000)), fmt)  # fmt: skip
+                                   desk.court_ledger_rows(bookers.named_in_chunks(journals.iterator(chunk_size=2000))), fmt)  # fmt: skip
     query = request.GET.copy()
     for key in ("after", "before", "format"):
         query.pop(key, None)
+    page = request_page(request, journals, PAGE_SIZE)
+    bookers.named(page.object_list)
     return render(request, "funds/court_ledger.html", {
-        "page": request_page(request, journals, PAGE_SIZE), "filters": filters, "kinds": JournalKind.choices,
+        "page": page, "filters": filters, "kinds": JournalKind.choices,
         "totals": desk.held_total(user), "query": query.urlencode(),
     })  # fmt: skip
