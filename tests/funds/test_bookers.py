@@ -1,4 +1,4 @@
-"""Who booked (记账人) as people read it, and money as the ledger pages show it.
+"""Who booked (记账人) as people read it, and money and the 一案一账号 as the ledger pages show them.
 
 Journals keep the actor's label as it was written (a login, `api-key:…`, a sweep's or a command's
 name; the ledger is append-only): the pages name the person — a unit's staff with their unit — or the
@@ -14,8 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from enforcelink.core.actors import SystemActor
-from enforcelink.funds import actions, bookers
-from enforcelink.funds.models import Journal
+from enforcelink.funds import actions, bookers, references
+from enforcelink.funds.models import CaseAccount, Journal
 from enforcelink.orgs.api_auth import api_key_issue
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -85,3 +85,17 @@ def test_the_ledger_shows_money_grouped_with_its_unit_and_exports_numbers(client
     csv = client.get(reverse("case-funds", args=[case.pk]) + "?format=csv").content.decode("utf-8-sig")
     assert "1234567.89" in csv and "1,234,567.89" not in csv
 
+
+def test_the_account_reference_reads_in_fours_and_is_found_so(client, world, clerk, case):
+    reference = CaseAccount.objects.get(case=case).reference
+    grouped = references.grouped(reference)
+    assert " " in grouped and grouped.replace(" ", "") == reference
+    actions.receipt_record(case, "1.00", source="voluntary", value_on=ON, reference="V1", actor=clerk)
+    client.force_login(world.officer)
+    page = client.get(reverse("case-funds", args=[case.pk]), **EN).content.decode()
+    assert f'<code id="ledger-reference" data-reference="{reference}">{grouped}</code>' in page
+    panel = client.get(reverse("case-detail", args=[case.pk]), **EN).content.decode()
+    assert f'<code id="funds-reference">{grouped}</code>' in panel
+    client.force_login(clerk)
+    found = client.get(reverse("funds-ledger"), {"case": grouped}, **EN).content.decode()
+    assert case.number in found  # copied from the page with its spaces, the filter still finds the case

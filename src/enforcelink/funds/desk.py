@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -207,9 +208,9 @@ def court_ledger(actor: Any, filters: LedgerFilters) -> QuerySet[Journal]:
     if filters.until:
         rows = rows.filter(value_on__lte=filters.until)
     if filters.case:
-        rows = rows.filter(
-            Q(case__number__contains=filters.case) | Q(case__fund_account__reference=filters.case)
-        )
+        # The 一案一账号 as pages show it, in groups of four, or as a payer typed it.
+        digits = re.sub(r"[\s\-]", "", filters.case)
+        rows = rows.filter(Q(case__number__contains=filters.case) | Q(case__fund_account__reference=digits))
     return rows.order_by("-created_at", "-pk")
 
 

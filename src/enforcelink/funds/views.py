@@ -27,7 +27,7 @@ from enforcelink.core.errors import DomainError, NotFound
 from enforcelink.core.forms import show_form_errors
 from enforcelink.core.pages import request_page
 from enforcelink.core.tabular import SheetLimits
-from enforcelink.funds import actions, bookers, desk, paying, queries, receiving
+from enforcelink.funds import actions, bookers, desk, paying, queries, receiving, references
 from enforcelink.funds.forms import (
     AssignForm,
     DecideForm,
@@ -74,6 +74,7 @@ def _case_context(request: HttpRequest, user: User, case: Any, **forms: Any) -> 
     return {
         "case": case,
         "account": account,
+        "reference": references.grouped(account.reference),
         "lines": lines,
         "standing": standing,
         "today": today,
