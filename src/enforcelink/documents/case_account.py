@@ -29,5 +29,10 @@ def reference(case: Any) -> str:
 
 def printed(case: Any) -> str:
     """For print: in groups of four, as banks show account numbers (0440 1102 0261 0001 3365)."""
-    digits = reference(case)
+    return grouped(reference(case))
+
+
+def grouped(digits: str) -> str:
+    """A reference for people to read, in groups of four (the notice, the ledger's pages); what is
+    copied into a bank's remark or read by a machine stays the plain digits."""
     return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))

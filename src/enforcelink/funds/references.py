@@ -22,6 +22,7 @@ import re
 from stdnum.iso7064 import mod_97_10
 
 from enforcelink.core.identifiers import PROVINCE_SHORT
+from enforcelink.documents import case_account
 
 _DIGITS = re.compile(r"\d+")
 # Fixed here, not read from `cases.CaseType`'s order: printed references never change meaning.
@@ -53,5 +54,6 @@ def clean(text: str) -> str | None:
 
 
 def grouped(reference: str) -> str:
-    """For print: groups of four, as banks show account numbers (0440 1102 0261 0001 3365)."""
-    return " ".join(reference[i : i + 4] for i in range(0, len(reference), 4))
+    """For people: groups of four, as banks show account numbers (0440 1102 0261 0001 3365), the one
+    grouping the execution notice prints too (`documents.case_account.grouped`)."""
+    return case_account.grouped(reference)
