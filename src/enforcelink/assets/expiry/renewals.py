@@ -155,9 +155,9 @@ def _check(
     if target.kind not in RENEWAL_TYPES:
         raise RuleViolation("MEASURE_KIND", _("Only a freeze or a seizure is renewed."), field="measure")
     if target.waiting_position is not None and target.status in IN_EFFECT:
-        raise RuleViolation(
+        raise RuleViolation(  # R-ASSET-04
             "MEASURE_WAITING",
-            _("This seizure waits behind an earlier one (R-ASSET-04): its term has not started."),
+            _("This seizure waits behind an earlier one: its term has not started."),
             field="measure",
         )
     if target.status == MeasureStatus.LAPSED and target.term_end is not None:

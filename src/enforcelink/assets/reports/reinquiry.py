@@ -46,7 +46,7 @@ from enforcelink.orgs.permissions import Action, can, require
 logger = logging.getLogger(__name__)
 
 REINQUIRY = SystemActor("assets:reinquiry")
-PURPOSE = "终本后定期查询，R-ASSET-05：查明被执行人有无新的可供执行的财产"
+PURPOSE = "终本后定期查询：查明被执行人有无新的可供执行的财产"  # R-ASSET-05; units and reviewers read it
 BASIS = "《最高人民法院关于严格规范终结本次执行程序的规定（试行）》第九条"
 WAIT_DAYS = 30  # a round whose units have not all answered after this is concluded with what came
 
@@ -296,7 +296,7 @@ def resume_from_reinquiry(row: Reinquiry, *, actor: User) -> Case:
     """Resume enforcement (a linked 执恢 case, `case_resume`) because a re-inquiry found property."""
     require(actor, Action.RESUME, row.case, field="case")
     count = row.new_records.count()
-    reason = _("The re-inquiry after 终本 of %(day)s found %(count)d new assets (R-ASSET-05).") % {
+    reason = _("The re-inquiry after 终本 of %(day)s found %(count)d new assets.") % {  # R-ASSET-05
         "day": timezone.localdate(row.ran_at) if row.ran_at else row.due_on, "count": count,
     }  # fmt: skip
     return case_resume(row.case, reason=reason, actor=actor)
