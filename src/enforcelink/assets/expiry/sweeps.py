@@ -8,6 +8,14 @@
   budget frees that amount. A lapsed seizure frees its asset: the first seizure waiting on it takes
   effect the day after the lapsed term's last day (`waiting.promote_next`, each in its own
   transaction after the page's).
+- `sweep_missed_promotions(day)`: the backstop of R-ASSET-04. A promotion runs after its cause's
+  commit (a lapse's page, a release's confirmation), so a crash or a lost callback between the two
+  leaves a seizure waiting on an asset nothing of ours holds any more. Each day the waiting seizures
+  whose asset one of our seizures held when they were registered, and which that one has since
+  left (lapsed, or released after they joined the line), with nothing of ours holding it now, are
+  found in one query and promoted through `waiting.promote_next`, the event's own path (the same
+  day of effect: the release day, or the day after the lapsed term's last day). A seizure that
+  joined the line after ours was freed waits behind another court's and stays waiting.
 - `sweep_reminders(day)`: the officer of each measure whose term ends within a threshold (30 days
   by default; the setting ENFORCELINK_CONTROL_REMIND_DAYS lists them) hears of it once per measure,
   term and threshold (`ExpiryReminder`, inserted ON CONFLICT DO NOTHING: the row is the claim), in
@@ -26,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -51,8 +59,9 @@ def remind_days() -> tuple[int, ...]:
 
 
 def sweep(day: dt.date) -> int:
-    """Lapse what ended before `day`, then warn of what ends soon; returns how many rows acted on."""
-    return sweep_lapses(day) + sweep_reminders(day)
+    """Lapse what ended before `day`, promote what a lapse or release left waiting, then warn of what
+    ends soon; returns how many rows acted on."""
+    return sweep_lapses(day) + sweep_missed_promotions(day) + sweep_reminders(day)
 
 
 # --- lapses ---------------------------------------------------------------------------------------------
@@ -103,6 +112,76 @@ def sweep_lapses(day: dt.date) -> int:
     for measure_id, freed_on in freed:  # R-ASSET-04: the next in line takes effect
         waiting.promote_next(measure_id, freed_on, cause="lapsed", actor=ACTOR)
     return count
+
+
+# --- missed promotions (R-ASSET-04) -----------------------------------------------------------------------
+
+FREED = (MeasureStatus.LAPSED, MeasureStatus.RELEASED)
+
+
+def _freed_while_waiting(registered_on: Any, confirmed_at: Any) -> QuerySet[ControlMeasure]:
+    """Our seizures that held an asset (a term: a seizure released while it waited never had one)
+    and left it after a seizure registered on `registered_on`, confirmed at `confirmed_at`, joined
+    its line: lapsed with that day within their term, or released by a release confirmed after."""
+    lift = ControlMeasure.objects.filter(
+        parent=OuterRef("pk"),
+        kind=MeasureKind.RELEASE,
+        status__in=list(IN_EFFECT),
+        confirmed_at__gte=confirmed_at,
+    )
+    return ControlMeasure.objects.filter(kind=MeasureKind.SEIZE, term_end__isnull=False).filter(
+        Q(status=MeasureStatus.LAPSED, term_end__gte=registered_on)
+        | Q(Exists(lift), status=MeasureStatus.RELEASED)
+    )
+
+
+def _on_its_asset(rows: QuerySet[ControlMeasure]) -> Q:
+    """`rows` on the asset of the outer waiting seizure, as `waiting.asset_of` matches them."""
+    same = rows.filter(
+        case__court_id=OuterRef("case__court_id"), unit_id=OuterRef("unit_id"), kind=MeasureKind.SEIZE
+    )
+    by_record = same.filter(record__kind=OuterRef("record__kind"), record__key=OuterRef("record__key"))
+    by_identifier = same.filter(record__isnull=True, identifier=OuterRef("identifier"))
+    return Q(Exists(by_record), record__isnull=False) | Q(Exists(by_identifier), record__isnull=True)
+
+
+def missed_promotions() -> QuerySet[ControlMeasure]:
+    """The waiting seizures a freed seizure of ours left waiting with nothing of ours ahead (module)."""
+    holding = ControlMeasure.objects.filter(status__in=list(IN_EFFECT), waiting_position__isnull=True)
+    freed = _freed_while_waiting(OuterRef("term_start"), OuterRef(OuterRef("confirmed_at")))
+    return (
+        ControlMeasure.objects.filter(kind=MeasureKind.SEIZE, status__in=list(IN_EFFECT), waiting_position__isnull=False)
+        .filter(_on_its_asset(freed))
+        .exclude(_on_its_asset(holding))
+        .select_related("case", "record")
+        .order_by("pk")
+    )  # fmt: skip
+
+
+def _freed_on(measure: ControlMeasure) -> dt.date | None:
+    if measure.status == MeasureStatus.LAPSED:
+        return asset_policy.freed_on_lapse(measure.term_end) if measure.term_end else None
+    lift = measure.children.filter(kind=MeasureKind.RELEASE, status__in=list(IN_EFFECT)).order_by(
+        "-term_start"
+    )
+    return lift.values_list("term_start", flat=True).first()
+
+
+def sweep_missed_promotions(day: dt.date) -> int:
+    """R-ASSET-04's backstop (module docstring): promote what a lapse or release left waiting;
+    returns how many seizures it promoted. `day` is the sweep's period only."""
+    promoted = 0
+    for stuck in list(missed_promotions()):  # of one asset only the first in line is promoted
+        freed = _freed_while_waiting(stuck.term_start, stuck.confirmed_at).filter(
+            waiting.asset_of(stuck, stuck.case.court_id)
+        )
+        by_day = [(on, m) for m in freed if (on := _freed_on(m)) is not None]
+        if not by_day:
+            continue
+        freed_on, measure = max(by_day, key=lambda pair: (pair[0], pair[1].pk))
+        first = waiting.promote_next(measure.pk, freed_on, cause=measure.status, actor=ACTOR)
+        promoted += first is not None
+    return promoted
 
 
 # --- reminders ------------------------------------------------------------------------------------------
