@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from enforcelink.cases import policy as case_policy
@@ -68,6 +69,8 @@ def test_an_announcement_outside_a_transaction_is_refused():
     """No database transaction here: a listener's failure could not undo the action."""
     with pytest.raises(RuntimeError, match="outside a transaction"):
         events.announce("case.filed", case_id=1)
+    with pytest.raises(RuntimeError, match="outside a transaction"):
+        events.announce_many("case.filed", [{"case_id": 1}])
 
 
 @pytest.mark.django_db
@@ -84,6 +87,34 @@ def test_listeners_run_in_installed_apps_order_whatever_the_subscription_order()
     finally:
         for name in names:
             events.unsubscribe("request.sent", name)
+    assert events.listeners("request.sent") == []
+
+
+@pytest.mark.django_db
+def test_announce_many_calls_a_batch_form_once_and_the_others_once_per_payload():
+    """A statement's cases told together: listener by listener, each in app order; a listener with a
+    batch form (`many=`) gets every payload in one call."""
+    calls: list[tuple[str, Any]] = []
+    events.subscribe(
+        "request.sent", "test.each", lambda **payload: calls.append(("each", payload["case_id"]))
+    )
+    events.subscribe(
+        "request.sent", "core.batch", lambda **payload: calls.append(("single", payload["case_id"])),
+        many=lambda payloads: calls.append(("batch", [p["case_id"] for p in payloads])) or ["done"],
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            answers = events.announce_many("request.sent", [{"case_id": 1}, {"case_id": 2}])
+            assert events.announce_many("request.sent", []) == {}
+        assert calls == [("batch", [1, 2]), ("each", 1), ("each", 2)]
+        assert answers == {"core.batch": ["done"], "test.each": [None, None]}
+        calls.clear()
+        with transaction.atomic():  # one announcement still reaches the single form
+            events.announce("request.sent", case_id=3)
+        assert calls == [("single", 3), ("each", 3)]
+    finally:
+        events.unsubscribe("request.sent", "test.each")
+        events.unsubscribe("request.sent", "core.batch")
     assert events.listeners("request.sent") == []
 
 

@@ -245,3 +245,50 @@ def test_a_committed_ledger_is_emptied_by_flush(world, clerk):
         sql("DELETE FROM funds_entry")
     call_command("flush", interactive=False, verbosity=0)
     assert not Entry.objects.exists() and not CaseAccount.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's set-wise guards (funds 0005)")
+def test_postgres_checks_every_journal_of_the_transaction_at_commit(world, clerk):
+    """The first deferred check at COMMIT checks all the transaction's journals in one query
+    (guards.POSTGRESQL_SETS): an unbalanced one among balanced ones is refused, and so is one whose id
+    was given by hand below the others' (outside the range checked first)."""
+    case = file_case(world.court, world.officer)
+    own = accounts(case)
+    with pytest.raises(IntegrityError, match="LEDGER_UNBALANCED"), transaction.atomic():
+        for n in range(5):
+            journal = raw_journal(case, "10.00")
+            raw_entry(journal, own[AccountKind.CUSTODY], "10.00")
+            raw_entry(journal, own[AccountKind.CASE], "-9.00" if n == 3 else "-10.00")
+    with pytest.raises(IntegrityError, match="LEDGER_UNBALANCED"), transaction.atomic():
+        journal = raw_journal(case, "10.00")
+        raw_entry(journal, own[AccountKind.CUSTODY], "10.00")
+        raw_entry(journal, own[AccountKind.CASE], "-10.00")
+        sql(
+            "INSERT INTO funds_journal (id, court_id, case_id, kind, value_on, amount, memo, reference, created_by,"
+            " created_at, leg_count) VALUES (-5, %s, %s, 'receipt_voluntary', %s, 10, '', '', 'sql', now(), 2)",
+            [case.court_id, case.pk, ON],
+        )
+        raw_entry(-5, own[AccountKind.CUSTODY], "10.00")  # its second leg never comes
+    assert not Journal.objects.filter(case=case).exists()
+    assert queries.balance(case) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's set-wise guards (funds 0005)")
+def test_postgres_moves_a_balance_once_per_statement_by_the_sum_of_its_legs(world, clerk):
+    case = file_case(world.court, world.officer)
+    own = accounts(case)
+    custody, mine = own[AccountKind.CUSTODY], own[AccountKind.CASE]
+    with transaction.atomic():
+        journal = raw_journal(case, "30.00", legs=4)
+        sql(
+            "INSERT INTO funds_entry (journal_id, account_id, amount, case_id) VALUES"
+            " (%(j)s, %(c)s, 10, %(k)s), (%(j)s, %(c)s, 10.5, %(k)s), (%(j)s, %(c)s, 9.5, %(k)s), (%(j)s, %(m)s, -30, %(k)s)",
+            {"j": journal, "c": custody.pk, "m": mine.pk, "k": case.pk},
+        )
+    custody.refresh_from_db()
+    assert queries.balance(case) == Decimal("30.00")
+    assert custody.balance == Decimal("30.00")
+    with pytest.raises(IntegrityError, match="LEDGER_UNBALANCED"), transaction.atomic():  # a fifth leg, later
+        raw_entry(journal, custody, "1.00")

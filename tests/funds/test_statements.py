@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from enforcelink.core import events
@@ -263,3 +265,12 @@ def test_a_statement_written_in_parts_counts_every_line_once(world, clerk, case,
     again = receiving.statement_apply(receiving.statement_read(write(tmp_path, body)), court=world.court,
                                       actor=clerk, chunk=2)  # fmt: skip
     assert [row for row, _j in again.repeated] == [2, 3, 4] and queries.balance(case) == Decimal("3.00")
+
+
+@hypothesis.given(st.text(alphabet="0123456789", min_size=20, max_size=22))
+def test_the_reference_check_is_stdnum_s_iso_7064_mod_97_10(digits):
+    """`find_references` tests each window as `int(window) % 97 == 1`, which is what python-stdnum's
+    `mod_97_10.is_valid` computes for a digit string (a statement's 100,000 remarks, ~20 windows each)."""
+    from stdnum.iso7064 import mod_97_10
+
+    assert (digits in receiving.find_references(digits)) == mod_97_10.is_valid(digits)

@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "共享内核"
 
     def ready(self) -> None:
-        from enforcelink.core import home, sentences
+        from enforcelink.core import home, lookups, sentences
+
+        lookups.register()  # field__among=[…] (core.lookups)
 
         sentences.register()  # how core's own trail entries read (core.narration)
         home.register_core()  # the approvals queue and notifications on every home page, two badges

@@ -56,7 +56,8 @@ Events (`EVENTS`, with their payload keys):
   of a booked reference announces nothing; also `funds.receiving`: 不明款 assigned to a case, and a
   statement once per case per part, with `journal_ids` and their sum as `amount`): `case_id`,
   `court_id`, `journal_id`, `amount` (Decimal yuan), `source` (`deduction`, `voluntary`, `statement`,
-  `auction`), `actor`.
+  `auction`), `actor`. A statement announces its cases together (`announce_many`); listener: `assets`
+  releases surplus controls (R-ASSET-03), in one locked read for all the cases in its batch form.
 - `obligation.met` (`funds.actions.receipt_record`, right after `payment.received`, when that receipt
   took the case's standing from owing to met, R-FUND-04; also `funds.receiving`): `case_id`,
   `court_id`, `actor`. Announced again only if a reversal reopened what is owed and a later receipt
@@ -65,7 +66,7 @@ Events (`EVENTS`, with their payload keys):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.apps import apps
@@ -86,18 +87,26 @@ EVENTS = frozenset({
 })  # fmt: skip
 Listener = Callable[..., Any]
 _listeners: dict[str, dict[str, Listener]] = {}
+_many: dict[str, dict[str, Listener]] = {}
 
 
-def subscribe(event: str, name: str, listener: Listener) -> None:
+def subscribe(event: str, name: str, listener: Listener, *, many: Listener | None = None) -> None:
     """Register `listener` for `event` under `name`, `"<app label>.<what>"` (subscribing the same
-    name again replaces it)."""
+    name again replaces it). `many`, if given, is the same listener's batch form for
+    `announce_many`: called once as `many(payloads=[...])`, it must do what `listener` called once
+    per payload would do."""
     _check(event)
     _listeners.setdefault(event, {})[name] = listener
+    if many is None:
+        _many.get(event, {}).pop(name, None)
+    else:
+        _many.setdefault(event, {})[name] = many
 
 
 def unsubscribe(event: str, name: str) -> None:
     _check(event)
     _listeners.get(event, {}).pop(name, None)
+    _many.get(event, {}).pop(name, None)
 
 
 def _ordered(event: str) -> list[tuple[str, Listener]]:
@@ -119,6 +128,30 @@ def announce(event: str, **payload: Any) -> dict[str, Any]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(f"{event!r} announced outside a transaction")
     return {name: listener(**payload) for name, listener in _ordered(event)}
+
+
+def announce_many(event: str, payloads: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    """`event` announced once for each payload (a statement import telling each case paid into),
+    with one difference from `announce` in a loop: the order is listener by listener — each
+    listener hears every payload before the next listener runs. A listener subscribed with a batch
+    form (`many=`) is called once with all of them, so that it can read and lock what it needs in
+    one query rather than one per payload; the others are called once per payload. Returns each
+    listener's answers by name (a batch form's answer is taken as its list). Inside a transaction
+    only, as `announce`."""
+    _check(event)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{event!r} announced outside a transaction")
+    answers: dict[str, list[Any]] = {}
+    if not payloads:
+        return answers
+    many = _many.get(event, {})
+    for name, listener in _ordered(event):
+        batch = many.get(name)
+        if batch is not None:
+            answers[name] = list(batch(payloads=list(payloads)) or [])
+        else:
+            answers[name] = [listener(**payload) for payload in payloads]
+    return answers
 
 
 def _check(event: str) -> None:

@@ -46,7 +46,8 @@ TRIGGERS = {
         "funds_caseaccount_append_only",
         "funds_ledgeraccount_kept",
         "funds_entry_balance",
-        "funds_entry_balanced",
+        "funds_entry_legs",
+        "funds_journal_added",
         "funds_journal_balanced",
     ),
     "sqlite": (
@@ -166,6 +167,164 @@ DROP FUNCTION IF EXISTS funds_refuse_edit();
 """
 
 
+def _statements(script: str) -> list[str]:
+    """The script's statements, each sent alone and without parameters (their bodies hold `%` and `;`)."""
+    return [part.strip() for part in script.split("\n\n") if part.strip()]
+
+
+# Migration funds 0005 replaces the per-leg triggers on PostgreSQL with set-wise ones, the same rules
+# checked per statement and per transaction: a statement of 100,000 lines spent most of its database
+# time in them (each leg's UPDATE of the court's custody row — thousands of row versions of one row
+# in one transaction — and three deferred checks per journal at COMMIT). Now:
+# - `funds_entry_balance`: after each INSERT statement on entries, each account's balance moves once
+#   by the sum of its new legs (a transition table), so an account posted to 2,000 times in one
+#   statement is updated once. The balance CHECKs hold for the statement's net movement.
+# - `funds_entry_legs`: after each INSERT statement on entries, no journal may have more legs than
+#   it declares — checked at once, so a leg added to a journal committed earlier (which had exactly
+#   its legs, below) is refused when inserted.
+# - `funds_journal_added` / `funds_journal_balanced`: the first deferred check at COMMIT checks, in
+#   one query, every journal with an id from its own up to the highest this transaction inserted (kept
+#   by `funds_journal_added` in the transaction-local setting `enforcelink.ledger_journals_hi`; a
+#   journal's ids come from one sequence, ascending within a session): legs as declared, summing to
+#   0, debits equal to the amount. The range it checked is remembered (transaction-local settings
+#   again), so the other journals' deferred firings return at once; a journal outside it (an id given
+#   by hand, lower) is checked with its own range. Journals of other transactions inside the range
+#   are checked too, harmlessly (they were balanced at their own COMMIT). Like DROP TRIGGER, someone
+#   at a SQL prompt who sets those settings by hand escapes the check: `funds verify` does not.
+POSTGRESQL_SETS = r"""
+DROP TRIGGER funds_entry_balanced ON funds_entry;
+
+DROP TRIGGER funds_journal_balanced ON funds_journal;
+
+DROP TRIGGER funds_entry_balance ON funds_entry;
+
+DROP FUNCTION funds_journal_check();
+
+DROP FUNCTION funds_entry_post();
+
+CREATE FUNCTION funds_entries_post() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE funds_ledgeraccount AS account SET balance = account.balance + moved.total
+    FROM (SELECT account_id, sum(amount) AS total FROM added GROUP BY account_id) AS moved
+    WHERE account.id = moved.account_id;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER funds_entry_balance AFTER INSERT ON funds_entry
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION funds_entries_post();
+
+CREATE FUNCTION funds_entries_legs() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    journal bigint;
+    declared integer;
+    legs bigint;
+BEGIN
+    SELECT j.id, j.leg_count, count(*) INTO journal, declared, legs
+    FROM (SELECT DISTINCT journal_id FROM added) AS touched
+    JOIN funds_journal AS j ON j.id = touched.journal_id
+    JOIN funds_entry AS e ON e.journal_id = touched.journal_id
+    GROUP BY j.id, j.leg_count HAVING count(*) > j.leg_count
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'LEDGER_UNBALANCED: journal % has % legs, more than the % it declares (R-FUND-03)',
+            journal, legs, declared USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER funds_entry_legs AFTER INSERT ON funds_entry
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION funds_entries_legs();
+
+CREATE FUNCTION funds_journals_added() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('enforcelink.ledger_journals_hi', greatest(
+        nullif(current_setting('enforcelink.ledger_journals_hi', true), '')::bigint,
+        (SELECT max(id) FROM added))::text, true);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER funds_journal_added AFTER INSERT ON funds_journal
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION funds_journals_added();
+
+CREATE FUNCTION funds_journals_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    lo bigint := NEW.id;
+    hi bigint;
+    bad record;
+BEGIN
+    IF NEW.id BETWEEN nullif(current_setting('enforcelink.ledger_checked_lo', true), '')::bigint
+                  AND nullif(current_setting('enforcelink.ledger_checked_hi', true), '')::bigint THEN
+        RETURN NULL;
+    END IF;
+    hi := greatest(NEW.id, nullif(current_setting('enforcelink.ledger_journals_hi', true), '')::bigint);
+    SELECT j.id, j.leg_count, j.amount, coalesce(e.legs, 0) AS legs, coalesce(e.total, 0) AS total,
+           coalesce(e.debits, 0) AS debits INTO bad
+    FROM funds_journal AS j
+    LEFT JOIN (SELECT journal_id, count(*) AS legs, sum(amount) AS total,
+                      sum(amount) FILTER (WHERE amount > 0) AS debits
+               FROM funds_entry WHERE journal_id BETWEEN lo AND hi GROUP BY journal_id) AS e
+        ON e.journal_id = j.id
+    WHERE j.id BETWEEN lo AND hi
+      AND (coalesce(e.legs, 0) <> j.leg_count OR coalesce(e.total, 0) <> 0 OR coalesce(e.debits, 0) <> j.amount)
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'LEDGER_UNBALANCED: journal % has % of % legs, summing to %, debits % of % (R-FUND-03)',
+            bad.id, bad.legs, bad.leg_count, bad.total, bad.debits, bad.amount
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    PERFORM set_config('enforcelink.ledger_checked_lo', lo::text, true),
+            set_config('enforcelink.ledger_checked_hi', hi::text, true);
+    RETURN NULL;
+END $$;
+
+CREATE CONSTRAINT TRIGGER funds_journal_balanced AFTER INSERT ON funds_journal
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION funds_journals_check();
+"""
+
+# Back to migration 0002's per-leg triggers (0005 reversed).
+POSTGRESQL_SETS_UNDO = r"""
+DROP TRIGGER funds_journal_balanced ON funds_journal;
+
+DROP TRIGGER funds_journal_added ON funds_journal;
+
+DROP TRIGGER funds_entry_legs ON funds_entry;
+
+DROP TRIGGER funds_entry_balance ON funds_entry;
+
+DROP FUNCTION funds_journals_check();
+
+DROP FUNCTION funds_journals_added();
+
+DROP FUNCTION funds_entries_legs();
+
+DROP FUNCTION funds_entries_post();
+""" + "\n\n".join(
+    part
+    for part in _statements(POSTGRESQL)
+    if part.startswith(
+        (
+            "CREATE FUNCTION funds_entry_post",
+            "CREATE FUNCTION funds_journal_check",
+            "CREATE TRIGGER funds_entry_balance",
+            "CREATE CONSTRAINT TRIGGER",
+        )
+    )
+)
+
+
+def create_sets(apps: Any, schema_editor: Any) -> None:
+    """Migration 0005 (PostgreSQL only; SQLite keeps its per-leg triggers)."""
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in _statements(POSTGRESQL_SETS):
+            schema_editor.execute(statement, params=None)
+
+
+def drop_sets(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in _statements(POSTGRESQL_SETS_UNDO):
+            schema_editor.execute(statement, params=None)
+
+
 def _sqlite_refusal(table: str, operation: str) -> str:
     return f"""
 CREATE TRIGGER funds_{table}_no_{operation.lower()} BEFORE {operation} ON funds_{table}
@@ -223,11 +382,6 @@ END""",
 ]
 
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS["sqlite"]]
-
-
-def _statements(script: str) -> list[str]:
-    """The script's statements, each sent alone and without parameters (their bodies hold `%` and `;`)."""
-    return [part.strip() for part in script.split("\n\n") if part.strip()]
 
 
 def create(apps: Any, schema_editor: Any) -> None:

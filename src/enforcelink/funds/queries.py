@@ -66,7 +66,7 @@ def recovered(case: Case | int) -> Decimal:
 def recovered_many(case_ids: list[int]) -> dict[int, Decimal]:
     """`recovered` for many cases in one query (list pages, exports)."""
     rows = (
-        Journal.objects.filter(case_id__in=case_ids)
+        Journal.objects.filter(case_id__among=case_ids)
         .filter(Q(kind__in=RECOVERY_KINDS) | Q(kind=JournalKind.REVERSAL, reverses__kind__in=RECOVERY_KINDS))
         .values("case_id")
         .annotate(

@@ -27,6 +27,7 @@ ledger accounts posted to (by pk), then the audit heads.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import time
@@ -42,14 +43,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.iso7064 import mod_97_10
 
 from enforcelink.cases.models import Case, CaseStatus
 from enforcelink.core import audit, events
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.identifiers import case_number_key
 from enforcelink.core.money import CENT
-from enforcelink.core.rows import insert_rows
+from enforcelink.core.rows import insert_rows, new
 from enforcelink.core.tabular import SheetLimits, TableError, cell_text, open_table
 from enforcelink.core.text import clean_text
 from enforcelink.funds import policy, queries
@@ -85,6 +85,7 @@ REQUIRED = ("date", "amount", "bank_reference")
 MAX_ERRORS = 200  # errors listed for one file; past that the file is plainly of another layout
 SOURCE = "statement"
 PAGE = 5000  # ids per IN (...) query
+LIMITS = {"payer_name": 200, "payer_account": 64, "remark": 500, "bank_reference": 100}  # characters
 
 
 def identify_period() -> tuple[int, str]:
@@ -104,16 +105,24 @@ def find_references(remark: str) -> set[str]:
     ones read as ASCII, spaces, hyphens and dots inside a run ignored) and their windows of 20–22
     digits whose ISO 7064 MOD 97-10 check holds. Whether one is a case's reference is the caller's
     question (a window passing the check by chance matches no case)."""
-    text = unicodedata.normalize("NFKC", remark or "")
+    text = _nfkc(remark or "")
     found: set[str] = set()
     for run in _RUN.findall(text):
-        digits = re.sub(r"\D", "", run)
+        digits = run if run.isdigit() else _NOT_DIGIT.sub("", run)
         for length in REFERENCE_LENGTHS:
             for start in range(0, len(digits) - length + 1):
                 window = digits[start : start + length]
-                if mod_97_10.is_valid(window):
+                if int(window) % 97 == 1:  # ISO 7064 MOD 97-10 of a digit string (stdnum's is_valid)
                     found.add(window)
     return found
+
+
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _nfkc(text: str) -> str:
+    """NFKC (full-width digits and letters as ASCII), skipped for ASCII text, which it leaves as is."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 # --- reading the file ------------------------------------------------------------------------------
@@ -146,7 +155,11 @@ def _date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = unicodedata.normalize("NFKC", cell_text(value)).strip()
+    return _date_text(_nfkc(cell_text(value)).strip())
+
+
+@functools.lru_cache(maxsize=4096)  # a statement's lines share a few hundred dates at most
+def _date_text(text: str) -> dt.date | None:
     for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S"):
         try:
             return dt.datetime.strptime(text, pattern).date()
@@ -166,7 +179,7 @@ def _amount(value: Any) -> tuple[Decimal | None, str, str]:
     XLSX number comes as a float: its shortest decimal form is what the cell shows."""
     if isinstance(value, bool):
         return None, "AMOUNT_INVALID", _("Enter an amount in yuan, e.g. 12345.67.")
-    text = repr(value) if isinstance(value, float) else unicodedata.normalize("NFKC", cell_text(value))
+    text = repr(value) if isinstance(value, float) else _nfkc(cell_text(value))
     text = text.replace(",", "").replace("，", "").replace(" ", "").removesuffix("元")
     try:
         amount = Decimal(text)
@@ -231,9 +244,10 @@ def statement_read(path: str | Path, *, filename: str = "", limits: SheetLimits 
         statement.errors.extend(layout_errors)
         return statement
     column = {key: header for header, key in mapping.items()}
+    today = timezone.localdate()
     try:
         for row in table:
-            _read_line(row.number, row.values, mapping, column, table.letters, statement)
+            _read_line(row.number, row.values, mapping, column, table.letters, statement, today)
             if len(statement.errors) >= MAX_ERRORS:
                 break
     except TableError as error:
@@ -250,6 +264,7 @@ def _read_line(
     column: dict[str, str],
     letters: dict[str, str],
     statement: Statement,
+    today: dt.date,
 ) -> None:
     cells = {key: values.get(header) for header, key in mapping.items()}
 
@@ -263,14 +278,13 @@ def _read_line(
     value_on = _date(cells.get("date"))
     if value_on is None:
         fail("date", "DATE_INVALID", _("Enter the transfer's date, e.g. 2026-03-01."))
-    elif value_on > timezone.localdate():
+    elif value_on > today:
         fail("date", "VALUE_DATE_FUTURE", _("Money cannot arrive after today: check the date."))
     amount, code, message = _amount(cells.get("amount"))
     if amount is None:
         fail("amount", code, message)
-    texts = {key: unicodedata.normalize("NFKC", cell_text(cells.get(key))).strip() for key in FIELDS[2:]}
-    limits = {"payer_name": 200, "payer_account": 64, "remark": 500, "bank_reference": 100}
-    for key, limit in limits.items():
+    texts = {key: _nfkc(cell_text(cells.get(key))).strip() for key in FIELDS[2:]}
+    for key, limit in LIMITS.items():
         if len(texts[key]) > limit:
             fail(key, "MAX_LENGTH", _("At most %(limit)d characters.") % {"limit": limit})
     if not texts["bank_reference"]:
@@ -313,7 +327,7 @@ def _matches(court_id: int, lines: list[Line]) -> dict[str, tuple[int, str]]:
     wanted = sorted({ref for line in lines for ref in line.candidates})
     found: dict[str, tuple[int, str]] = {}
     for chunk in _chunks(wanted):
-        rows = CaseAccount.objects.filter(reference__in=chunk, case__court_id=court_id).values_list(
+        rows = CaseAccount.objects.filter(reference__among=chunk, case__court_id=court_id).values_list(
             "reference", "case_id", "case__number"
         )
         found.update({reference: (case_id, number) for reference, case_id, number in rows})
@@ -325,7 +339,7 @@ def _booked_before(court_id: int, lines: list[Line]) -> dict[str, tuple[int, int
     wanted = sorted({line.bank_reference for line in lines})
     found: dict[str, tuple[int, int | None, Decimal, str]] = {}
     for chunk in _chunks(wanted):
-        rows = Journal.objects.filter(court_id=court_id, reference__in=chunk).values_list(
+        rows = Journal.objects.filter(court_id=court_id, reference__among=chunk).values_list(
             "reference", "pk", "case_id", "amount", "kind"
         )
         found.update({ref: (pk, case_id, amount, kind) for ref, pk, case_id, amount, kind in rows})
@@ -450,7 +464,7 @@ def _apply_part(
     line another import booked meanwhile is a repeat; then the journals, the trail, the events."""
     case_ids = sorted({case_id for _line, case_id, _n in part if case_id is not None})
     for ids in _chunks(case_ids):
-        list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        list(Case.objects.select_for_update().filter(pk__among=ids).order_by("pk").values_list("pk"))
     accounts = _court_and_case_accounts(court.pk, case_ids)
     meanwhile = _booked_before(court.pk, [line for line, _c, _n in part])
     outcome.repeated += [(line.row, meanwhile[line.bank_reference][0]) for line, _c, _n in part
@@ -489,12 +503,12 @@ def _court_and_case_accounts(
         LedgerAccount.objects.filter(court_id=court_id, case__isnull=True).values_list("pk", flat=True)
     )
     for chunk in _chunks(case_ids):
-        ids += LedgerAccount.objects.filter(case_id__in=chunk, kind=AccountKind.CASE).values_list(
+        ids += LedgerAccount.objects.filter(case_id__among=chunk, kind=AccountKind.CASE).values_list(
             "pk", flat=True
         )
     found: dict[tuple[str, int | None], LedgerAccount] = {}
     for chunk in _chunks(sorted(ids)):
-        for account in LedgerAccount.objects.select_for_update().filter(pk__in=chunk).order_by("pk"):
+        for account in LedgerAccount.objects.select_for_update().filter(pk__among=chunk).order_by("pk"):
             found[(account.kind, account.case_id)] = account
     return found
 
@@ -502,9 +516,8 @@ def _court_and_case_accounts(
 def _journals(court_id: int, rows: list[tuple[Line, int | None]], kind: str, label: str) -> list[Journal]:
     now = timezone.now()
     return insert_rows([
-        Journal(court_id=court_id, case_id=case_id, kind=kind, value_on=line.value_on, amount=line.amount,
-                memo=line.remark[:500], reference=line.bank_reference, created_by=label, created_at=now,
-                leg_count=2)
+        new(Journal, court_id=court_id, case_id=case_id, kind=kind, value_on=line.value_on, amount=line.amount,
+            memo=line.remark[:500], reference=line.bank_reference, created_by=label, created_at=now, leg_count=2)
         for line, case_id in rows
     ])  # fmt: skip
 
@@ -525,9 +538,11 @@ def _book_to_cases(
     for (line, case_id, _number), journal in zip(rows, journals, strict=True):
         own = accounts[(AccountKind.CASE, case_id)]
         entries.append(
-            Entry(journal_id=journal.pk, account_id=custody.pk, amount=line.amount, case_id=case_id)
+            new(Entry, journal_id=journal.pk, account_id=custody.pk, amount=line.amount, case_id=case_id)
         )
-        entries.append(Entry(journal_id=journal.pk, account_id=own.pk, amount=-line.amount, case_id=case_id))
+        entries.append(
+            new(Entry, journal_id=journal.pk, account_id=own.pk, amount=-line.amount, case_id=case_id)
+        )
     insert_rows(entries)
     return journals
 
@@ -547,8 +562,8 @@ def _book_unidentified(
     insert_rows([
         entry
         for line, journal in zip(lines, journals, strict=True)
-        for entry in (Entry(journal_id=journal.pk, account_id=custody.pk, amount=line.amount),
-                      Entry(journal_id=journal.pk, account_id=unidentified.pk, amount=-line.amount))
+        for entry in (new(Entry, journal_id=journal.pk, account_id=custody.pk, amount=line.amount),
+                      new(Entry, journal_id=journal.pk, account_id=unidentified.pk, amount=-line.amount))
     ])  # fmt: skip
     amount, unit = identify_period()
     return insert_rows([
@@ -597,16 +612,18 @@ def _trail(
 def _announce_received(
     court_id: int, rows: list[tuple[Line, int, str]], booked: list[Journal], actor: Any
 ) -> None:
-    """`payment.received` once per case the statement paid into, in the file's order: the sum of its
-    lines as `amount`, its last journal as `journal_id` and all of them as `journal_ids` (a case
+    """`payment.received` once per case the statement paid into, in the file's order, all together
+    (`events.announce_many`: a listener with a batch form reads what it needs in one query): the sum of
+    its lines as `amount`, its last journal as `journal_id` and all of them as `journal_ids` (a case
     paid twice in one statement is told once, as a listener would act once)."""
     by_case: dict[int, list[tuple[Decimal, int]]] = {}
     for (line, case_id, _number), journal in zip(rows, booked, strict=True):
         by_case.setdefault(case_id, []).append((line.amount, journal.pk))
-    for case_id, paid in by_case.items():
-        events.announce("payment.received", case_id=case_id, court_id=court_id, journal_id=paid[-1][1],
-                        journal_ids=[pk for _amount, pk in paid], amount=sum((a for a, _pk in paid), Decimal(0)),
-                        source=SOURCE, actor=actor)  # fmt: skip
+    events.announce_many("payment.received", [
+        {"case_id": case_id, "court_id": court_id, "journal_id": paid[-1][1], "journal_ids": [pk for _a, pk in paid],
+         "amount": sum((a for a, _pk in paid), Decimal(0)), "source": SOURCE, "actor": actor}
+        for case_id, paid in by_case.items()
+    ])  # fmt: skip
 
 
 def _announce_met(case_ids: list[int], new: set[int], actor: Any) -> None:
@@ -618,13 +635,13 @@ def _announce_met(case_ids: list[int], new: set[int], actor: Any) -> None:
         recovered = queries.recovered_many(list(chunk))
         candidates = [
             case
-            for case in Case.objects.filter(pk__in=chunk).exclude(status=CaseStatus.CLOSED).order_by("pk")
+            for case in Case.objects.filter(pk__among=chunk).exclude(status=CaseStatus.CLOSED).order_by("pk")
             if case.is_money_case and recovered[case.pk] >= case.amount_total
         ]
         receipts: dict[int, list[tuple[int, dt.date, Decimal, str]]] = {case.pk: [] for case in candidates}
         rows = (
             Journal.objects.filter(
-                case_id__in=list(receipts), kind__in=RECOVERY_KINDS, reversed_by__isnull=True
+                case_id__among=list(receipts), kind__in=RECOVERY_KINDS, reversed_by__isnull=True
             )
             .order_by("case_id", "value_on", "pk")
             .values_list("case_id", "pk", "value_on", "amount", "reference")

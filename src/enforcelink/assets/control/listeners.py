@@ -297,7 +297,28 @@ def withdrawal(*, request_id: int, case_id: int, court_id: int, request_type: st
 def rebalance(*, case_id: int, actor: Any = None, **_payload: Any) -> list[ControlMeasure]:
     """`payment.received` listener: what is owed shrank, so surplus controls are released (R-ASSET-03).
     A case with no measure reads one query."""
-    measures = measures_of(case_id, lock=True)
+    return _rebalance(case_id, measures_of(case_id, lock=True), actor)
+
+
+def rebalance_many(*, payloads: list[dict[str, Any]]) -> list[ControlMeasure]:
+    """`rebalance`'s batch form (`events.announce_many`, a statement's cases): the measures of every
+    case told are read and locked in one query, by pk (the cases themselves are locked already, by
+    the import); only the cases holding something are looked at further. Returns every lift ordered."""
+    case_ids = list(dict.fromkeys(payload["case_id"] for payload in payloads))
+    actor = {payload["case_id"]: payload.get("actor") for payload in payloads}
+    found: dict[int, list[ControlMeasure]] = {}
+    for start in range(0, len(case_ids), 5000):
+        rows = ControlMeasure.objects.filter(case_id__among=case_ids[start : start + 5000]).order_by("pk")
+        for measure in rows.select_for_update():
+            found.setdefault(measure.case_id, []).append(measure)
+    lifts: list[ControlMeasure] = []
+    for case_id in case_ids:
+        if case_id in found:
+            lifts += _rebalance(case_id, found[case_id], actor[case_id])
+    return lifts
+
+
+def _rebalance(case_id: int, measures: list[ControlMeasure], actor: Any) -> list[ControlMeasure]:
     if not any(m.kind in HOLDING and m.status in IN_EFFECT for m in measures):
         return []
     case = Case.objects.get(pk=case_id)

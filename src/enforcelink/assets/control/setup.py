@@ -10,6 +10,8 @@ def register() -> None:
     events.subscribe("request.completed", "assets.controls", listeners.confirmation)
     events.subscribe("request.rejected", "assets.controls", listeners.refusal)
     events.subscribe("request.cancelled", "assets.controls", listeners.withdrawal)
-    events.subscribe("payment.received", "assets.controls", listeners.rebalance)
+    events.subscribe(
+        "payment.received", "assets.controls", listeners.rebalance, many=listeners.rebalance_many
+    )
     events.subscribe("obligation.met", "assets.controls", listeners.obligation_met)
     sentences.register()
