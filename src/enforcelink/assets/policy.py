@@ -141,7 +141,8 @@ class Budget:
     """R-ASSET-03: what may be under control for a case (CPL Art.253, 查封规定 Art.19).
 
     `owed`: what is still owed, R-MONEY-02 doubled interest to date included (funds' standing);
-    `costs`: the enforcement costs; `controlled`: value under control net of releases already ordered.
+    `costs`: the costs still unpaid (the ledger's costs bucket); `controlled`: value under control net
+    of releases already ordered. `owed` + `costs`: what the ledger says is still owed.
     """
 
     owed: Decimal
@@ -162,7 +163,7 @@ class Budget:
 
 
 def budget(owed: Decimal, costs: Decimal, controlled: Decimal = ZERO) -> Budget:
-    """R-ASSET-03: budget = outstanding obligation (doubled interest to date included) + enforcement costs."""
+    """R-ASSET-03: budget = outstanding obligation (doubled interest to date included) + costs unpaid."""
     return Budget(
         parse_amount(owed, field_name="owed"),
         parse_amount(costs, field_name="costs"),

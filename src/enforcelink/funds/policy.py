@@ -81,7 +81,8 @@ class Obligation:
     """What the enforcement basis fixed, in the buckets of Civil Code Art.561.
 
     `costs`: 实现债权的有关费用 the basis puts on the debtor (litigation and preservation fees the applicant
-    advanced, …); enforcement costs of this court are not here but in the R-ASSET-03 budget.
+    advanced, …). This court's application fee (申请执行费) is not here, so it is not in the R-ASSET-03
+    budget either, which is what this standing says is still owed (assets' `control.budget`).
     `interest`: general interest (一般债务利息) as the basis fixed it, one figure. `principal`: 主债务.
     """
 

@@ -30,11 +30,11 @@ MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2, "coerce_to_strin
 
 class BudgetSerializer(serializers.Serializer):
     on = serializers.DateField(help_text="The day the figures are for (the court's day).")
-    owed = serializers.DecimalField(help_text="Still owed, doubled interest to that day included (R-MONEY-02).", **MONEY)  # fmt: skip
+    owed = serializers.DecimalField(help_text="Still owed but the costs, as the case-fund ledger's standing has it: principal, general interest and the doubled interest to that day (R-MONEY-02).", **MONEY)  # fmt: skip
     costs = serializers.DecimalField(
-        help_text="Enforcement costs: the application fee (申请执行费).", **MONEY
+        help_text="The costs the basis put on the debtor, still unpaid (the ledger's costs bucket).", **MONEY
     )
-    total = serializers.DecimalField(help_text="The budget: owed + costs (R-ASSET-03).", **MONEY)
+    total = serializers.DecimalField(help_text="The budget: owed + costs, what the ledger says is still owed (R-ASSET-03); 0 once the obligation is met.", **MONEY)  # fmt: skip
     used = serializers.DecimalField(
         help_text="Value under control, net of releases already ordered.", **MONEY
     )

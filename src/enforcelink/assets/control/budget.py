@@ -1,12 +1,19 @@
 """The case's R-ASSET-03 budget and what its measures hold, read the same way by the actions (with
 the case and its measures locked), the listeners, the panel and the API.
 
-budget = what is still owed on the day (funds' standing: costs, interest and principal the basis
-fixed, R-MONEY-02's doubled interest to that day included) + enforcement costs (the application fee,
-`control.policy.enforcement_fee`). What a holding measure (freeze, seizure, vehicle detention) holds
-= what its unit confirmed − the unfreezes and releases already ordered from it (sent or confirmed:
-"net of releases already ordered") − the deductions its unit confirmed (that money is in the ledger
-now, and out of what is owed).
+budget = what the case-fund ledger's standing says is still owed on the day (funds' `standing`:
+principal, general interest and R-MONEY-02's doubled interest to that day = `owed`, plus the costs
+the basis put on the debtor still unpaid = `costs`), nothing else. So the budget and the ledger
+agree: when the ledger says the obligation is met (R-FUND-04) the budget is 0 and nothing more is
+frozen. The application fee (申请执行费, `control.policy.enforcement_fee`) is not added: the ledger
+does not book it as owed, so money deducted for it would be applied to nothing and returned to the
+debtor as surplus (R-FUND-03/04) — holding value for it is over-seizure by the ledger's own figures.
+It enters the budget when the ledger carries it as owed.
+
+What a holding measure (freeze, seizure, vehicle detention) holds = what its unit confirmed − the
+unfreezes and releases already ordered from it (sent or confirmed: "net of releases already
+ordered") − the deductions its unit confirmed (that money is in the ledger now, and out of what is
+owed).
 """
 
 from __future__ import annotations
@@ -20,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcelink.assets import policy as asset_policy
-from enforcelink.assets.control import policy
 from enforcelink.assets.control.models import (
     HOLDING,
     IN_EFFECT,
@@ -38,16 +44,18 @@ ZERO = Decimal("0.00")
 
 @dataclass
 class CaseBudget:
-    """A case's budget on `on`, and what each holding measure holds (by id)."""
+    """A case's budget on `on`, and what each holding measure holds (by id). `owed` + `costs` is
+    what the ledger's standing says is still owed (module docstring)."""
 
     on: dt.date
-    owed: Decimal
-    costs: Decimal
+    owed: Decimal  # principal, general interest and doubled interest still owed
+    costs: Decimal  # the costs the basis put on the debtor, still unpaid
     held: dict[int, Decimal]
     controlled: list[asset_policy.Controlled]
     pending: Decimal  # freezes and seizures sent, not yet confirmed (not under control yet)
     deducting: dict[int, Decimal] = field(default_factory=dict)  # deductions asked, not yet answered
     doubled_interest_computed: bool = True
+    money_case: bool = True
 
     @property
     def figures(self) -> asset_policy.Budget:
@@ -71,6 +79,17 @@ class CaseBudget:
         return asset_policy.over_seizure(self.total, self.controlled)
 
     @property
+    def nothing_left(self) -> str:
+        """Why nothing may be frozen or seized at all, as pages say it: nothing is owed (the ledger
+        says the obligation is met, or the case has none). "" while something is owed — a budget
+        fully under control still shows its forms, and a freeze is refused with its figures."""
+        if self.total > 0:
+            return ""
+        if not self.money_case:
+            return _("This case has no money obligation: the budget holds nothing to freeze or seize.")
+        return _("The case-fund ledger shows nothing still owed: there is nothing left to freeze or seize.")
+
+    @property
     def note(self) -> str:
         """R-MONEY-02: what the owed figure includes, as pages say it."""
         if not self.doubled_interest_computed:
@@ -80,20 +99,15 @@ class CaseBudget:
         }
 
 
-def owed_on(case: Case, on: dt.date) -> tuple[Decimal, bool]:
-    """What is still owed on `on` (funds' standing, R-FUND-03, R-MONEY-02), and whether the doubled
-    interest could be computed. A case with no money obligation owes nothing the budget can hold."""
+def owed_on(case: Case, on: dt.date) -> tuple[Decimal, Decimal, bool]:
+    """What the ledger's standing says is still owed on `on` (R-FUND-03, R-MONEY-02): all but the
+    costs, the costs still unpaid, and whether the doubled interest could be computed. Their sum is
+    the standing's `outstanding`. A case with no money obligation owes nothing the budget can hold."""
     standing = funds_queries.standing(case, on)
     if standing is None:
-        return ZERO, True
-    return standing.outstanding, standing.doubled_interest_computed
-
-
-def costs_of(case: Case) -> Decimal:
-    """R-ASSET-03 enforcement costs (the application fee on the basis's amount)."""
-    if not case.is_money_case:
-        return ZERO
-    return policy.enforcement_fee(case.principal + case.interest + case.costs)
+        return ZERO, ZERO, True
+    costs = standing.costs.outstanding
+    return standing.outstanding - costs, costs, standing.doubled_interest_computed
 
 
 def _children(measures: Iterable[ControlMeasure]) -> dict[int, list[ControlMeasure]]:
@@ -120,7 +134,7 @@ def held_by(measure: ControlMeasure, children: list[ControlMeasure]) -> Decimal:
 def case_budget(case: Case, measures: list[ControlMeasure], on: dt.date | None = None) -> CaseBudget:
     """The budget with `measures` (all the case's, locked by the caller when it writes)."""
     on = on or timezone.localdate()
-    owed, computed = owed_on(case, on)
+    owed, costs, computed = owed_on(case, on)
     children = _children(measures)
     held: dict[int, Decimal] = {}
     controlled: list[asset_policy.Controlled] = []
@@ -141,7 +155,7 @@ def case_budget(case: Case, measures: list[ControlMeasure], on: dt.date | None =
         controlled.append(
             asset_policy.Controlled(measure.pk, value, confirmed_at, measure.indivisible_reason)
         )
-    return CaseBudget(on, owed, costs_of(case), held, controlled, pending, deducting, computed)
+    return CaseBudget(on, owed, costs, held, controlled, pending, deducting, computed, case.is_money_case)
 
 
 def measures_of(case: Case | int, *, lock: bool = False) -> list[ControlMeasure]:

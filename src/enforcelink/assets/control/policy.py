@@ -1,8 +1,8 @@
 """Rules of control measures not in `assets.policy` (pure functions).
 
-- R-ASSET-03's "enforcement costs" (执行费用) in the budget: the application fee for enforcement
-  (申请执行费, 诉讼费用交纳办法 Art.14(1)), which the debtor bears (Art.38), computed on the amount the
-  basis fixed: `enforcement_fee`.
+- The application fee for enforcement (申请执行费, 诉讼费用交纳办法 Art.14(1)), which the debtor bears
+  (Art.38), computed on the amount the basis fixed: `enforcement_fee`. Not counted in the R-ASSET-03
+  budget while the case-fund ledger does not book it as owed (`control.budget` says why).
 - What a unit's confirmation says about a measure: `frozen_status`.
 """
 

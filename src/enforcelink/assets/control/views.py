@@ -34,12 +34,14 @@ TEMPLATE = "assets/control/_controls.html"
 
 def controls_context(case: Case, user: Any) -> dict[str, Any]:
     """What the section shows: the figures, the measures, and for who may act the records to freeze
-    or seize with their pre-filled amounts, and the police units that detain vehicles."""
+    or seize with their pre-filled amounts, and the police units that detain vehicles — none of them
+    when nothing is owed any more (the ledger's standing, R-ASSET-03), and `nothing_left` says why."""
     found = queries.controls(user, case)
     may = can(user, Action.CONTROL_ASSETS, case)
     left: Decimal = found["budget"]["left"]
+    nothing_left = found["raw"].nothing_left
     freezable, seizable, police = [], [], []
-    if may and not case.is_closed:
+    if may and not case.is_closed and not nothing_left:
         for record in (
             AssetRecord.objects.visible_to(user).filter(case=case).select_related("unit").order_by("pk")
         ):
@@ -54,6 +56,7 @@ def controls_context(case: Case, user: Any) -> dict[str, Any]:
     return {
         "case": case, "budget": found["budget"], "measures": found["measures"], "may_control": may,
         "open": not case.is_closed, "freezable": freezable, "seizable": seizable, "police": police,
+        "nothing_left": nothing_left,
     }  # fmt: skip
 
 
