@@ -73,3 +73,34 @@ def test_the_expiring_list_says_the_renewal_rule_in_words_with_the_id_as_a_refer
     assert [t for t in page.text if RULE_ID.search(t)] == []
     assert "Renewed before the last day; a lapsed measure cannot be renewed." in "".join(page.text)
     assert [rule for rule, _title in page.refs] == ["R-ASSET-02"]
+
+
+def test_the_control_panels_messages_read_money_as_pages_show_it(client, world):
+    """R-MONEY-01 in the panel's flashes and errors: 1,000.00 元, not 1000.00."""
+    from enforcelink.assets.control.models import ControlMeasure
+    from enforcelink.assets.models import AssetKind, AssetRecord
+    from enforcelink.linkage.actions import request_complete
+    from enforcelink.linkage.models import AssistanceRequest
+
+    case = file_case(world.court, world.officer, principal="120000.00")
+    now = timezone.now()
+    record = AssetRecord.objects.create(
+        case=case, kind=AssetKind.DEPOSIT, unit=world.unit, institution="綦江农商银行", identifier="62170001",
+        key="62170001", value="500000.00", value_on=timezone.localdate(), first_seen_at=now, last_seen_at=now,
+    )  # fmt: skip
+    hx = {"HTTP_HX_REQUEST": "true", "HTTP_ACCEPT_LANGUAGE": "en"}
+    client.force_login(world.officer)
+    sent = client.post(
+        reverse("control-freeze", args=[case.pk]), {"record": record.pk, "amount": "1000.00"}, **hx
+    )
+    assert "Freeze of 1,000.00 元 sent to" in sent.content.decode()
+    measure = ControlMeasure.objects.get()
+    until = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+    request_complete(AssistanceRequest.objects.get(pk=measure.request_id), actor=world.liaison,
+                     result={"frozen_amount": "1000.00", "frozen_until": until, "account": "62170001"})  # fmt: skip
+    refused = client.post(reverse("control-deduct", args=[measure.pk]), {"amount": "2000.00"}, **hx)
+    assert "2,000.00 元 is more than the 1,000.00 元 this freeze holds" in refused.content.decode()
+    refused = client.post(
+        reverse("control-release", args=[measure.pk]), {"reason": "x", "amount": "1500.00"}, **hx
+    )
+    assert "1,500.00 元 is more than the 1,000.00 元 this freeze holds" in refused.content.decode()

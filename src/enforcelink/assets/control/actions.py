@@ -37,7 +37,7 @@ from enforcelink.cases.actions import ensure_open
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
-from enforcelink.core.money import parse_amount
+from enforcelink.core.money import format_yuan, parse_amount
 from enforcelink.core.text import clean_text
 from enforcelink.linkage.actions import Ask, request_cancel, request_create, request_send
 from enforcelink.linkage.models import FINAL, AssistanceRequest, RequestStatus
@@ -269,7 +269,7 @@ def deduct(freeze_measure: ControlMeasure | int, *, amount: Any, actor: User) ->
             raise RuleViolation(
                 "DEDUCT_BEYOND_FROZEN",
                 _("%(amount)s is more than the %(frozen)s this freeze holds (deductions already asked deducted).")
-                % {"amount": parsed, "frozen": max(available, Decimal("0.00"))},
+                % {"amount": format_yuan(parsed), "frozen": format_yuan(max(available, Decimal("0.00")))},
                 field="amount",
             )  # fmt: skip
         details = {"amount": str(parsed), **({"account": parent.identifier} if parent.identifier else {})}
@@ -369,7 +369,8 @@ def release(measure: ControlMeasure | int, *, reason: Any, actor: User, amount: 
         if parsed is not None and parsed > held:
             raise RuleViolation(
                 "RELEASE_BEYOND_HELD",
-                _("%(amount)s is more than the %(held)s this freeze holds.") % {"amount": parsed, "held": held},
+                _("%(amount)s is more than the %(held)s this freeze holds.")
+                % {"amount": format_yuan(parsed), "held": format_yuan(held)},
                 field="amount",
             )  # fmt: skip
         amount_now = parsed if parsed is not None else held

@@ -25,11 +25,17 @@ from enforcelink.assets.models import AssetRecord
 from enforcelink.cases.models import Case
 from enforcelink.cases.queries import visible_case
 from enforcelink.core.errors import DomainError
+from enforcelink.core.money import format_yuan
 from enforcelink.linkage import queries as linkage_queries
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, can
 
 TEMPLATE = "assets/control/_controls.html"
+
+
+def _yuan(amount: Decimal | None) -> str:
+    """An amount in a message as pages show money (R-MONEY-01: 1,000.00 元)."""
+    return format_yuan(amount) if amount is not None else "—"
 
 
 def controls_context(case: Case, user: Any) -> dict[str, Any]:
@@ -103,7 +109,7 @@ def freeze(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return _answer(request, case, error=error, form=form)
     return _answer(request, case, flash=_("Freeze of %(amount)s sent to %(unit)s.")
-                   % {"amount": sent.measure.requested_amount, "unit": sent.measure.unit.name})  # fmt: skip
+                   % {"amount": _yuan(sent.measure.requested_amount), "unit": sent.measure.unit.name})  # fmt: skip
 
 
 @login_required
@@ -138,7 +144,7 @@ def deduct(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return _answer(request, measure.case, error=error, form=f"deduct-{measure.pk}")
     return _answer(request, measure.case, flash=_("Deduction of %(amount)s sent for approval.")
-                   % {"amount": sent.measure.requested_amount})  # fmt: skip
+                   % {"amount": _yuan(sent.measure.requested_amount)})  # fmt: skip
 
 
 @login_required
@@ -151,7 +157,7 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return _answer(request, measure.case, error=error, form=f"release-{measure.pk}")
     text = (_("The unanswered measure was withdrawn.") if done.pk == measure.pk
-            else _("%(kind)s of %(amount)s sent.") % {"kind": done.get_kind_display(), "amount": done.requested_amount})  # fmt: skip
+            else _("%(kind)s of %(amount)s sent.") % {"kind": done.get_kind_display(), "amount": _yuan(done.requested_amount)})  # fmt: skip
     return _answer(request, measure.case, flash=text)
 
 
