@@ -420,6 +420,17 @@ class CloseForm(forms.Form):
         return shown
 
 
+class AmountsForm(forms.Form):
+    """Correct the amounts the basis fixed (a correcting ruling, part of the application withdrawn);
+    what is owed follows, and with it the budget of the case's controls (R-ASSET-03). Text, so the
+    domain parser judges the amounts (R-MONEY-01)."""
+
+    principal = TextField(label=_("Principal (yuan)"), max_length=30)
+    interest = TextField(label=_("Interest (yuan)"), max_length=30, required=False)
+    costs = TextField(label=_("Costs (yuan)"), max_length=30, required=False)
+    reason = TextField(label=_("Reason"), max_length=300)
+
+
 class ResumeForm(forms.Form):
     """R-CASE-05: a 终本 case is resumed as a new, linked 执恢 case."""
 

@@ -77,6 +77,18 @@ def case_filed(event: AuditEvent, scene: Scene) -> Told:
     )
 
 
+def amounts_corrected(event: AuditEvent, scene: Scene) -> Told:
+    after, before = narration.after_of(event), narration.before_of(event)
+    how = Fields(
+        labels={"principal": _("Principal"), "interest": _("Interest"), "costs": _("Costs")},
+        kinds=dict.fromkeys(("principal", "interest", "costs"), "money"), skip=("reason",),
+    )  # fmt: skip
+    return Told(
+        _("%(actor)s corrected the amounts the basis fixed") % {"actor": scene.actor},
+        narration.changes(Case, before, after, how) + detail(_("Reason"), str(after.get("reason") or "")),
+    )
+
+
 def case_assigned(event: AuditEvent, scene: Scene) -> Told:
     after = narration.after_of(event)
     officer = _officer(scene, after.get("officer"))
@@ -274,6 +286,7 @@ def register() -> None:
     narration.register("case.filed", case_filed, load=_officers)
     narration.register("case.assigned", case_assigned, load=_officers)
     narration.register("case.reassigned", case_reassigned, load=_officers)
+    narration.register("case.amounts_corrected", amounts_corrected)
     narration.register("case.closed", case_closed)
     narration.register("case.resumed", case_resumed)
     narration.register("case.resumed_from", case_resumed)

@@ -25,6 +25,7 @@ from django_htmx.middleware import HtmxDetails
 
 from enforcelink.cases import queries
 from enforcelink.cases.actions import (
+    case_amounts_correct,
     case_close,
     case_file,
     case_resume,
@@ -39,6 +40,7 @@ from enforcelink.cases.actions import (
 from enforcelink.cases.exports import overdue_export
 from enforcelink.cases.forms import (
     PARTY_ROLES,
+    AmountsForm,
     CaseFilingForm,
     CaseSearchForm,
     CloseForm,
@@ -295,6 +297,15 @@ def _run_reassign(case: Case, form: Any, user: User) -> Outcome:
     return case, _("Case reassigned to %(officer)s.") % {"officer": data["officer"]}
 
 
+def _run_amounts(case: Case, form: Any, user: User) -> Outcome:
+    data = form.cleaned_data
+    corrected = case_amounts_correct(
+        case, principal=data["principal"], interest=data["interest"], costs=data["costs"], reason=data["reason"],
+        actor=user,
+    )  # fmt: skip
+    return corrected, _("Amounts corrected.")
+
+
 def _run_resume(case: Case, form: Any, user: User) -> Outcome:
     data = form.cleaned_data
     resumed = case_resume(case, reason=data["reason"], actor=user)
@@ -309,6 +320,7 @@ CASE_ACTIONS: dict[str, tuple[type[forms.Form], Runner]] = {
     "extension_request": (ExtensionRequestForm, _run_extension_request),
     "extension_decide": (ExtensionDecideForm, _run_extension_decide),
     "reassign": (ReassignForm, _run_reassign),
+    "amounts": (AmountsForm, _run_amounts),
     "close": (CloseForm, _run_close),
     "resume": (ResumeForm, _run_resume),
 }
@@ -329,6 +341,8 @@ def _offered_actions(user: User, detail: queries.CaseDetail) -> list[str]:
         names.append("extension_decide")
     if can(user, Action.REASSIGN, case):
         names.append("reassign")
+    if case.is_money_case:
+        names.append("amounts")
     return [*names, "close"] if can(user, Action.CLOSE, case) else names
 
 
@@ -336,6 +350,8 @@ def _make_form(name: str, case: Case, data: Any = None) -> forms.Form:
     form_class = CASE_ACTIONS[name][0]
     if form_class is ReassignForm:
         return ReassignForm(data, prefix=name, court=case.court)
+    if form_class is AmountsForm and data is None:
+        return AmountsForm(prefix=name, initial={key: getattr(case, key) for key in ("principal", "interest", "costs")})  # fmt: skip
     return form_class(data, prefix=name)
 
 

@@ -34,6 +34,11 @@ Events (`EVENTS`, with their payload keys):
 - `case.resumed` (`cases.actions.closure.case_resume`): `case_id` (the 终本 case), `new_case_id` (the
   执恢 case, already announced as `case.filed`), `court_id`, `reason`, `actor`. Listener: `assets`
   stops the 终本 case's re-inquiries still scheduled (R-ASSET-05).
+- `case.amount_changed` (`cases.actions.amounts.case_amounts_correct`, the amounts the basis fixed
+  corrected on an open money case, after the case row and its trail entry): `case_id`, `court_id`,
+  `before` and `after` (`principal`, `interest`, `costs`, Decimal yuan), `reason`, `actor`. Listener:
+  `assets` releases the controls the smaller budget no longer covers (R-ASSET-03), as on
+  `payment.received`.
 - `document.issued` (`documents.actions.document_issue`, a document issued on a case, after its row,
   files and trail entry): `case_id`, `court_id`, `document_id`, `kind`, `issued_on`, `extra` (the
   values the issuer gave, e.g. `report_days`), `actor`. Listener: `assets` opens the debtor's property
@@ -77,6 +82,7 @@ EVENTS = frozenset({
     "case.filed",
     "case.closed",
     "case.resumed",
+    "case.amount_changed",
     "document.issued",
     "request.sent",
     "request.completed",

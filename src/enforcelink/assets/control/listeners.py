@@ -13,6 +13,8 @@
   again, so the surplus is ordered again.
 - `payment.received` (`rebalance`): what is owed shrank, so surplus controls are released the same
   way (R-ASSET-03 "when money is deducted, the budget shrinks").
+- `case.amount_changed` (`rebalance` again): the amounts the basis fixed were corrected, so what the
+  ledger says is owed changed; a smaller budget releases the surplus the same way.
 - `obligation.met` (`obligation_met`): R-FUND-04 — deductions not yet answered are withdrawn, every
   control still holding is released as a request, and freezes or seizures not yet answered are
   withdrawn.
@@ -295,7 +297,8 @@ def withdrawal(*, request_id: int, case_id: int, court_id: int, request_type: st
 
 
 def rebalance(*, case_id: int, actor: Any = None, **_payload: Any) -> list[ControlMeasure]:
-    """`payment.received` listener: what is owed shrank, so surplus controls are released (R-ASSET-03).
+    """`payment.received` and `case.amount_changed` listener: what is owed shrank (money came in, the
+    basis's amounts were corrected), so surplus controls are released (R-ASSET-03).
     A case with no measure reads one query."""
     return _rebalance(case_id, measures_of(case_id, lock=True), actor)
 
@@ -323,7 +326,7 @@ def _rebalance(case_id: int, measures: list[ControlMeasure], actor: Any) -> list
         return []
     case = Case.objects.get(pk=case_id)
     figures = case_budget(case, measures)
-    if case.is_money_case and figures.owed == 0:  # met: everything goes (R-FUND-04), in one request each
+    if case.is_money_case and figures.total == 0:  # met: everything goes (R-FUND-04), in one request each
         return _release_all(case, measures, actor=trail_actor(actor))
     return settle(case, measures, actor=trail_actor(actor))
 

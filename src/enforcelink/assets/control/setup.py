@@ -14,4 +14,5 @@ def register() -> None:
         "payment.received", "assets.controls", listeners.rebalance, many=listeners.rebalance_many
     )
     events.subscribe("obligation.met", "assets.controls", listeners.obligation_met)
+    events.subscribe("case.amount_changed", "assets.controls", listeners.rebalance)
     sentences.register()

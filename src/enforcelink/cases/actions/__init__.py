@@ -4,6 +4,7 @@
 - `deadlines`: steps that complete statutory clocks, asset leads, periods not counted, extensions,
   the overdue sweep (R-CASE-01..04, R-TIME-02);
 - `closure`: closing by the modes of R-CASE-05 and resuming a 终本 case;
+- `amounts`: correcting the amounts the basis fixed (announces `case.amount_changed`);
 - `access`: who may write, closed cases read-only, the logged view of a full ID number (R-ID-05).
 
 Import actions from here: `from enforcelink.cases.actions import case_close`.
@@ -16,6 +17,7 @@ from enforcelink.cases.actions.access import (
     staff_case,
     staff_lock,
 )
+from enforcelink.cases.actions.amounts import case_amounts_correct
 from enforcelink.cases.actions.closure import case_close, case_resume
 from enforcelink.cases.actions.deadlines import (
     PENDING_NODE_STATUSES,
@@ -51,6 +53,7 @@ __all__ = [
     "Cleaned",
     "PartyInput",
     "assign",
+    "case_amounts_correct",
     "case_close",
     "case_file",
     "case_resume",
