@@ -203,3 +203,61 @@ def test_link_refuses_tampering_expiry_and_replacement(world, case):
         actions.link_open(newest)
     assert caught.value.code == "LINK_EXPIRED"
     assert actions.link_open(newest).report == report
+
+
+# --- a second order supersedes the open report ---------------------------------------------------
+
+
+def test_a_second_order_supersedes_the_open_report_its_link_and_its_deadline(world, case):
+    order(world, case)
+    first = report_of(case)
+    _link, token = actions.link_create(first, actor=world.officer)
+    second_order = order(world, case, report_days="10")
+    first.refresh_from_db()
+    second = PropertyReport.objects.get(case=case, order=second_order)
+    assert first.status == ReportStatus.SUPERSEDED and first.superseded_by == second
+    assert second_order.number in first.closed_reason and second.due_on.isoformat() in first.closed_reason
+    assert list(PropertyReport.objects.filter(case=case, status=ReportStatus.AWAITING)) == [second]
+    event = AuditEvent.objects.get(action="property_report.superseded", object_id=str(first.pk))
+    assert event.after["superseded_by"] == second.pk and event.after["links_revoked"] == 1
+    # The old link no longer opens and takes nothing.
+    with pytest.raises(actions.LinkRefused) as caught:
+        actions.link_open(token)
+    assert caught.value.code == "LINK_SUPERSEDED"
+    with pytest.raises(actions.LinkRefused):
+        actions.report_submit(token, items=[{"kind": "other", "description": "x"}])
+    for attempt in (
+        lambda: actions.report_enter(
+            first, actor=world.officer, items=[{"kind": "other", "description": "x"}]
+        ),
+        lambda: actions.link_create(first, actor=world.officer),
+    ):
+        with pytest.raises(RuleViolation) as refused:
+            attempt()
+        assert refused.value.code == "REPORT_SUPERSEDED"
+    assert not first.items.exists()
+    # Its deadline gives no ground any more; the newer order's deadline does.
+    today = timezone.localdate()
+    PropertyReport.objects.filter(pk__in=[first.pk, second.pk]).update(due_on=today - dt.timedelta(days=1))
+    assert actions.sweep_reports(today) == 1
+    assert list(ReportFinding.objects.values_list("report_id", "kind")) == [(second.pk, "none")]
+    assert not PropertyReport.objects.get(pk=first.pk).is_late
+
+
+def test_a_received_report_stays_and_a_ground_already_given_stays_to_decide(world, case):
+    order(world, case)
+    received = report_of(case)
+    actions.report_enter(received, actor=world.officer, items=[{"kind": "vehicle", "identifier": "渝A12345"}])
+    order(world, case)
+    received.refresh_from_db()
+    assert received.status == ReportStatus.REPORTED and received.superseded_by is None
+    awaited = PropertyReport.objects.get(case=case, status=ReportStatus.AWAITING)
+    today = timezone.localdate()
+    PropertyReport.objects.filter(pk=awaited.pk).update(due_on=today - dt.timedelta(days=1))
+    assert actions.sweep_reports(today) == 1
+    order(world, case)
+    awaited.refresh_from_db()
+    assert awaited.status == ReportStatus.SUPERSEDED
+    # The deadline it missed before the newer order stays a ground for the officer to decide.
+    assert ReportFinding.objects.get(report=awaited).status == FindingStatus.OPEN
+    assert PropertyReport.objects.filter(case=case, status=ReportStatus.AWAITING).count() == 1

@@ -118,3 +118,15 @@ def test_the_endpoints_are_in_the_openapi_schema(client):
         "/api/v1/cases/{case_id}/reinquiries/{round_id}/resume/",
     ):
         assert path in paths, path
+
+
+def test_a_superseded_report_says_by_which_and_why(client_for, world, case, report):
+    case_document_issue(case, kind="property_report_order", actor=world.officer)
+    newer = PropertyReport.objects.exclude(pk=report.pk).get(case=case)
+    api = client_for("officer")
+    rows = {row["id"]: row for row in api.get(base(case) + "property-reports/").json()}
+    assert rows[report.pk]["status"] == "superseded" and rows[report.pk]["superseded_by"] == newer.pk
+    assert rows[report.pk]["closed_reason"] and rows[newer.pk]["superseded_by"] is None
+    refused = api.post(base(case) + f"property-reports/{report.pk}/report/",
+                       {"items": [{"kind": "vehicle", "identifier": "渝A12345"}]}, format="json")  # fmt: skip
+    assert refused.status_code == 400 and refused.json()["code"] == "REPORT_SUPERSEDED"

@@ -192,3 +192,18 @@ def test_the_panel_reads_in_seven_queries_however_many_rows(world, case, report,
     with django_assert_num_queries(7):
         context = report_context(case, world.officer)
     assert len(context["leads"]) == 4 and len(context["reports"][0].item_rows) == 5
+
+
+def test_a_newer_order_closes_the_old_reports_link_and_the_panel_says_why(client, world, case, report):
+    _link, token = actions.link_create(report, actor=world.officer)
+    url = reverse("property-report-public", args=[token])
+    newer = case_document_issue(case, kind="property_report_order", actor=world.officer)
+    page = client.get(url)
+    assert page.status_code == 410 and 'data-code="LINK_SUPERSEDED"' in page.content.decode()
+    refused = client.post(url, {"items-0-kind": "other", "items-0-description": "x"})
+    assert refused.status_code == 410 and not PropertyReport.objects.get(pk=report.pk).items.exists()
+    panel = _panel(client, world.officer, case)
+    old = panel[panel.index(f'data-report="{report.pk}"') :]
+    assert old.startswith(f'data-report="{report.pk}" data-status="superseded"')
+    assert "Superseded by a newer order" in old and newer.number in old
+    assert reverse("property-report-enter", args=[case.pk, report.pk]) not in panel

@@ -43,7 +43,7 @@ from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.money import parse_amount
 from enforcelink.core.notifications import notify
 from enforcelink.core.text import clean_text
-from enforcelink.documents.models import DocumentKind
+from enforcelink.documents.models import Document, DocumentKind
 from enforcelink.documents.placeholders import DEFAULTS, whole_number
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, require
@@ -64,12 +64,19 @@ def report_on_order(
     **_payload: Any,
 ) -> PropertyReport | None:  # fmt: skip
     """`document.issued` listener: the 报告财产令 opens the debtor's report, due on the day the order
-    prints (its `report_days`, default 5, counted as `documents.placeholders` counts it)."""
+    prints (its `report_days`, default 5, counted as `documents.placeholders` counts it). A report
+    of the case still awaited is superseded by it (`_supersede`): one duty, one deadline."""
     if kind != DocumentKind.PROPERTY_REPORT_ORDER:
         return None
     days = whole_number(extra, "report_days", DEFAULTS["report_days"], 1, 99)
     due = policy.report_due(issued_on, days)
-    case = Case.objects.only("pk", "court_id").get(pk=case_id)
+    # The case, then its awaited reports (the order every writer of a report takes).
+    case = Case.objects.select_for_update().only("pk", "court_id").get(pk=case_id)
+    open_reports = list(
+        PropertyReport.objects.select_for_update()
+        .filter(case_id=case_id, status=ReportStatus.AWAITING)
+        .order_by("pk")
+    )
     report = PropertyReport.objects.create(
         case_id=case_id, order_id=document_id, ordered_on=issued_on, due_on=due.due, trace=due.trace
     )
@@ -77,7 +84,30 @@ def report_on_order(
         "property_report.opened", report, actor=actor, case_id=case_id, court_id=case.court_id,
         after={"order": document_id, "ordered_on": issued_on, "days": days, "due_on": due.due},
     )  # fmt: skip
+    for old in open_reports:
+        _supersede(old, report, court_id=case.court_id, actor=actor)
     return report
+
+
+def _supersede(old: PropertyReport, new: PropertyReport, *, court_id: int, actor: Any) -> None:
+    """A second order issued while `old` was awaited replaces it: `old` is closed as superseded with
+    the reason, its unused one-time links stop opening (`link_open` says why), and the deadline
+    sweep no longer reads it (it takes awaited reports only), so its deadline gives no "no report"
+    ground; what it already gave stays for the officer to decide (R-LIST-01 (4))."""
+    number = Document.objects.filter(pk=new.order_id).values_list("number", flat=True).first() or ""
+    old.status, old.superseded_by = ReportStatus.SUPERSEDED, new
+    old.closed_reason = _(
+        "Replaced by the property-report order %(number)s of %(day)s: the report is now due on %(due)s."
+    ) % {"number": number, "day": new.ordered_on.isoformat(), "due": new.due_on.isoformat()}
+    old.save(update_fields=["status", "superseded_by", "closed_reason"])
+    revoked = ReportLink.objects.filter(report=old, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit.record(
+        "property_report.superseded", old, actor=actor, case_id=old.case_id, court_id=court_id,
+        after={"order": old.order_id, "due_on": old.due_on, "superseded_by": new.pk, "new_order": number,
+               "new_due_on": new.due_on, "links_revoked": revoked, "reason": old.closed_reason},
+    )  # fmt: skip
 
 
 # --- the report itself ---------------------------------------------------------------------------
@@ -168,6 +198,7 @@ def _receive(
     channel: str, entered_by: User | None, actor: Any,
 ) -> PropertyReport:  # fmt: skip
     """Store a report on the locked row, then compare it; the caller holds the transaction."""
+    _not_superseded(report)
     if report.status != ReportStatus.AWAITING:
         raise RuleViolation(
             "REPORT_ALREADY_RECEIVED",
@@ -193,6 +224,15 @@ def _receive(
     )  # fmt: skip
     _compare(report, actor=actor)
     return report
+
+
+def _not_superseded(report: PropertyReport) -> None:
+    if report.status == ReportStatus.SUPERSEDED:
+        raise RuleViolation(
+            "REPORT_SUPERSEDED",
+            _("A newer property-report order replaced this one: enter the report under the newer order."),
+            field="report",
+        )
 
 
 def report_enter(
@@ -381,6 +421,7 @@ def link_create(report: PropertyReport, *, actor: User, days: int = LINK_DAYS) -
     require(actor, Action.INQUIRE_ASSETS, report.case, field="report")
     with transaction.atomic():
         locked = _lock(report)
+        _not_superseded(locked)
         if locked.status != ReportStatus.AWAITING:
             raise RuleViolation(
                 "REPORT_ALREADY_RECEIVED", _("The report was already received."), field="report"
@@ -406,7 +447,8 @@ def link_create(report: PropertyReport, *, actor: User, days: int = LINK_DAYS) -
 
 class LinkRefused(RuleViolation):
     """Why a one-time link does not open: LINK_INVALID (altered, or no such link), LINK_EXPIRED,
-    LINK_USED, LINK_REPLACED (a newer one was made) or LINK_CLOSED (the report is in, the case closed)."""
+    LINK_USED, LINK_REPLACED (a newer one was made), LINK_SUPERSEDED (a newer order replaced its
+    report) or LINK_CLOSED (the report is in, the case closed)."""
 
 
 def link_open(token: str, *, lock: bool = False) -> ReportLink:
@@ -428,6 +470,14 @@ def link_open(token: str, *, lock: bool = False) -> ReportLink:
             "LINK_USED",
             _(
                 "This link has already been used: the report was submitted. Ask the court if you need to add to it."
+            ),
+            field="token",
+        )
+    if link.report.status == ReportStatus.SUPERSEDED:
+        raise LinkRefused(
+            "LINK_SUPERSEDED",
+            _(
+                "The court issued a newer order to report your property, which replaces this one. Use the link sent with the newer order, or contact the court."
             ),
             field="token",
         )

@@ -81,15 +81,24 @@ class FindingSerializer(serializers.ModelSerializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     order = serializers.CharField(source="order.number", help_text="The 报告财产令's number.")
-    status = serializers.ChoiceField(choices=ReportStatus.choices)
+    status = serializers.ChoiceField(
+        choices=ReportStatus.choices, help_text="`superseded`: a newer order replaced it (`superseded_by`)."
+    )
     channel = serializers.ChoiceField(choices=[("", ""), *ReportChannel.choices])
+    superseded_by = serializers.IntegerField(
+        source="superseded_by_id",
+        allow_null=True,
+        help_text="The report of the newer order that replaced this one.",
+    )
+    closed_reason = serializers.CharField(help_text="Why a superseded report was closed.")
     items = ItemSerializer(many=True)
     findings = FindingSerializer(many=True)
 
     class Meta:
         model = PropertyReport
         fields = ["id", "order", "ordered_on", "due_on", "trace", "status", "reported_on", "channel",
-                  "declares_nothing", "statement", "items", "findings", "compared_at"]  # fmt: skip
+                  "declares_nothing", "statement", "items", "findings", "compared_at", "superseded_by",
+                  "closed_reason"]  # fmt: skip
 
 
 class ItemInSerializer(serializers.Serializer):

@@ -39,6 +39,7 @@ class CaseRowQuerySet(models.QuerySet[Any]):
 class ReportStatus(models.TextChoices):
     AWAITING = "awaiting", _("Awaiting the debtor's report")
     REPORTED = "reported", _("Reported")
+    SUPERSEDED = "superseded", _("Superseded by a newer order")
 
 
 class ReportChannel(models.TextChoices):
@@ -74,6 +75,12 @@ class PropertyReport(models.Model):
     declares_nothing = models.BooleanField(_("declares no property"), default=False)
     statement = models.TextField(_("the debtor's statement"), blank=True)
     compared_at = models.DateTimeField(_("compared at"), null=True, blank=True)
+    # A newer order issued while this report was awaited replaces it: one duty, one deadline.
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("superseded by"),
+    )  # fmt: skip
+    closed_reason = models.CharField(_("why it was closed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = CaseRowQuerySet.as_manager()
@@ -83,9 +90,14 @@ class PropertyReport(models.Model):
         indexes = [models.Index(fields=["status", "due_on"], name="property_report_due")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="awaiting", reported_on__isnull=True)
+                condition=Q(status__in=["awaiting", "superseded"], reported_on__isnull=True)
                 | Q(status="reported", reported_on__isnull=False),
                 name="property_report_reported_on",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="superseded", superseded_by__isnull=False) & ~Q(closed_reason="")
+                | ~Q(status="superseded") & Q(superseded_by__isnull=True),
+                name="property_report_superseded_by",
             ),
         ]
         verbose_name = _("property report")
@@ -96,7 +108,10 @@ class PropertyReport(models.Model):
 
     @property
     def is_late(self) -> bool:
-        """Reported after the due date, or not yet reported when it has passed (R-LIST-01 (4))."""
+        """Reported after the due date, or not yet reported when it has passed (R-LIST-01 (4)); a
+        superseded report's deadline no longer runs (the newer order's does)."""
+        if self.status == ReportStatus.SUPERSEDED:
+            return False
         on = self.reported_on or timezone.localdate()
         return on > self.due_on
 

@@ -69,6 +69,17 @@ def link_created(event: AuditEvent, scene: Scene) -> Told:
     )
 
 
+def report_superseded(event: AuditEvent, scene: Scene) -> Told:
+    after = narration.after_of(event)
+    return Told(
+        _("A newer property-report order (%(order)s) replaced this one: the report is now due on %(due)s")
+        % {"order": str(after.get("new_order") or ""), "due": day(after.get("new_due_on"))},
+        detail(_("Was due on"), day(after.get("due_on")))
+        + detail(_("One-time links closed"), str(after.get("links_revoked") or 0)),
+        LIST,
+    )
+
+
 def finding_raised(event: AuditEvent, scene: Scene) -> Told:
     after = narration.after_of(event)
     return Told(
@@ -173,6 +184,7 @@ def register() -> None:
         "property_report.received": report_received,
         "property_report.compared": report_compared,
         "property_report.link_created": link_created,
+        "property_report.superseded": report_superseded,
         "report_finding.raised": finding_raised,
         "report_finding.decided": finding_decided,
         "lead_check.inquired": lead_inquired,
