@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from enforcelink.cases.models import Case
+from enforcelink.core import memo
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, can
 
@@ -51,9 +52,10 @@ def panels_for(case: Case, actor: User) -> list[Panel]:
     court records of this case (a unit's liaison sees its requests in its inbox, never here)."""
     if not can(actor, Action.READ_COURT_RECORDS, case):
         return []
-    found = [
-        (panel.order, name, panel)
-        for name, provider in _providers.items()
-        if (panel := provider(case, actor))
-    ]
+    with memo.reading():  # the providers only read: one read of the case's receipts serves them all
+        found = [
+            (panel.order, name, panel)
+            for name, provider in _providers.items()
+            if (panel := provider(case, actor))
+        ]
     return [panel for _order, _name, panel in sorted(found, key=lambda row: row[:2])]

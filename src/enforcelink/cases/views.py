@@ -60,7 +60,7 @@ from enforcelink.cases.forms import (
 )
 from enforcelink.cases.models import Case, ClosureMode, ExtensionStatus, NodeKind
 from enforcelink.cases.search import SearchNote
-from enforcelink.core import home
+from enforcelink.core import home, memo
 from enforcelink.core.errors import DomainError, NotFound, RuleViolation
 from enforcelink.core.forms import show_form_errors
 from enforcelink.core.pages import filter_query, request_page
@@ -218,7 +218,10 @@ def _render_detail(
         "action_forms": forms_shown,
         "open_action": open_action,
     }
-    return render(request, "cases/case_detail.html", context)
+    with (
+        memo.reading()
+    ):  # rendering only reads: the panels' and template tags' reads of the case's receipts run once
+        return render(request, "cases/case_detail.html", context)
 
 
 @login_required

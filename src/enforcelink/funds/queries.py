@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from enforcelink.cases.models import Case
+from enforcelink.core import memo
 from enforcelink.funds import policy
 from enforcelink.funds.models import (
     RECOVERY_KINDS,
@@ -83,7 +84,12 @@ def recovered_many(case_ids: list[int]) -> dict[int, Decimal]:
 def payments(case: Case | int, *, without: int | None = None) -> list[policy.Payment]:
     """The case's receipts (and imported history) that stand — not reversed — as the policy's
     payments, by value date. `without`: a journal id left out (what the standing was before it)."""
-    found = Journal.objects.filter(case_id=_case_id(case), kind__in=RECOVERY_KINDS, reversed_by__isnull=True)
+    case_id = _case_id(case)
+    return list(memo.once(("funds.payments", case_id, without), lambda: _payments(case_id, without)))
+
+
+def _payments(case_id: int, without: int | None) -> list[policy.Payment]:
+    found = Journal.objects.filter(case_id=case_id, kind__in=RECOVERY_KINDS, reversed_by__isnull=True)
     if without is not None:
         found = found.exclude(pk=without)
     rows = found.order_by("value_on", "pk").values_list("value_on", "amount", "reference")
