@@ -342,8 +342,9 @@ def trail_cancelled(measure: ControlMeasure, actor: Any, *, reason: str) -> None
 
 def release(measure: ControlMeasure | int, *, reason: Any, actor: User, amount: Any = None) -> ControlMeasure:
     """解除 (on application or ex officio, R-ASSET-03): a freeze in effect is unfrozen in full or by
-    `amount` (at most what it holds), a seizure or detention released whole; a measure its unit has
-    not answered yet is withdrawn (its request cancelled). Returns the unfreeze or release measure,
+    `amount` (at most what it holds), a seizure or detention released whole — a seizure waiting in
+    line too (R-ASSET-04: it leaves the line); a measure its unit has not answered yet is withdrawn
+    (its request cancelled). Returns the unfreeze or release measure,
     or the withdrawn measure. A closed case's controls can still be lifted."""
     text = _reason(reason, required=True)
     parsed = _amount(amount) if amount not in (None, "") else None
@@ -358,7 +359,7 @@ def release(measure: ControlMeasure | int, *, reason: Any, actor: User, amount: 
             cancel_open(target, reason=text, sender=actor, actor=actor)
             return target
         figures = case_budget(locked, measures)
-        held = figures.held.get(target.pk, Decimal("0.00"))
+        held = figures.held.get(target.pk) or figures.waiting.get(target.pk, Decimal("0.00"))
         if target.status not in IN_EFFECT or held <= 0:
             raise RuleViolation(
                 "MEASURE_STATE", _("This measure holds nothing any more: there is nothing to release."),

@@ -13,7 +13,10 @@ It enters the budget when the ledger carries it as owed.
 What a holding measure (freeze, seizure, vehicle detention) holds = what its unit confirmed − the
 unfreezes and releases already ordered from it (sent or confirmed: "net of releases already
 ordered") − the deductions its unit confirmed (that money is in the ledger now, and out of what is
-owed).
+owed). A seizure waiting in line behind an earlier one (轮候查封, R-ASSET-04) holds nothing until it
+is promoted: it is not under control, so it neither uses the budget nor stops a freeze (its value,
+net of releases ordered, is kept apart in `waiting`, for releasing it). Promoted, it counts from the
+day it took effect, which is when the surplus rule sees it come under control (`since`).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class CaseBudget:
     deducting: dict[int, Decimal] = field(default_factory=dict)  # deductions asked, not yet answered
     doubled_interest_computed: bool = True
     money_case: bool = True
+    waiting: dict[int, Decimal] = field(default_factory=dict)  # seizures in line: what each would hold
 
     @property
     def figures(self) -> asset_policy.Budget:
@@ -119,7 +123,15 @@ def _children(measures: Iterable[ControlMeasure]) -> dict[int, list[ControlMeasu
 
 
 def held_by(measure: ControlMeasure, children: list[ControlMeasure]) -> Decimal:
-    """What one holding measure holds now (module docstring)."""
+    """What one holding measure holds now (module docstring): nothing while it waits in line."""
+    if measure.waiting_position is not None:
+        return ZERO
+    return net_value(measure, children)
+
+
+def net_value(measure: ControlMeasure, children: list[ControlMeasure]) -> Decimal:
+    """What a holding measure in effect holds, or would hold once no longer waiting: confirmed, less
+    the releases ordered and the deductions confirmed."""
     if measure.kind not in HOLDING or measure.status not in IN_EFFECT or measure.confirmed_amount is None:
         return ZERO
     value = measure.confirmed_amount
@@ -140,6 +152,7 @@ def case_budget(case: Case, measures: list[ControlMeasure], on: dt.date | None =
     controlled: list[asset_policy.Controlled] = []
     pending = ZERO
     deducting: dict[int, Decimal] = {}
+    waiting: dict[int, Decimal] = {}
     for measure in measures:
         if measure.kind in HOLDING and measure.status == MeasureStatus.SENT:
             pending += measure.requested_amount or ZERO
@@ -147,15 +160,29 @@ def case_budget(case: Case, measures: list[ControlMeasure], on: dt.date | None =
             deducting[measure.parent_id] = deducting.get(measure.parent_id, ZERO) + (
                 measure.requested_amount or ZERO
             )
+        if measure.waiting_position is not None:
+            waiting[measure.pk] = net_value(measure, children.get(measure.pk, []))
+            continue
         value = held_by(measure, children.get(measure.pk, []))
         if value <= 0:
             continue
         held[measure.pk] = value
-        confirmed_at = measure.confirmed_at or measure.created_at
         controlled.append(
-            asset_policy.Controlled(measure.pk, value, confirmed_at, measure.indivisible_reason)
+            asset_policy.Controlled(measure.pk, value, since(measure), measure.indivisible_reason)
         )
-    return CaseBudget(on, owed, costs, held, controlled, pending, deducting, computed, case.is_money_case)
+    return CaseBudget(
+        on, owed, costs, held, controlled, pending, deducting, computed, case.is_money_case, waiting
+    )
+
+
+def since(measure: ControlMeasure) -> dt.datetime:
+    """When a measure's value came under control, the order of R-ASSET-03's surplus rule (latest
+    first): its unit's confirmation, or for a seizure that waited in line and was promoted later
+    (R-ASSET-04) the day it took effect — a term starting after the day of the confirmation."""
+    confirmed = measure.confirmed_at or measure.created_at
+    if measure.term_start is not None and measure.term_start > timezone.localdate(confirmed):
+        return timezone.make_aware(dt.datetime.combine(measure.term_start, dt.time.min))
+    return confirmed
 
 
 def measures_of(case: Case | int, *, lock: bool = False) -> list[ControlMeasure]:

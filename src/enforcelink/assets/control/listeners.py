@@ -171,8 +171,12 @@ def _apply(
         measure.confirmed_amount = measure.requested_amount  # the item's value as the officer put it
         measure.term_start = _date(result.get("registered_on") or result.get("detained_on")) or today
         measure.term_end = _date(result.get("seized_until"))
-        if kind == MeasureKind.SEIZE and "轮候" in str(result.get("note") or ""):
-            measure.waiting_position = 1  # R-ASSET-04: registered behind an earlier court's seizure
+        if kind == MeasureKind.SEIZE and (
+            result.get("waiting") is True or "轮候" in str(result.get("note") or "")
+        ):
+            # R-ASSET-04: registered behind an earlier seizure, so not under control yet (the budget
+            # counts it from its promotion); `assets.expiry` gives it its place in the line.
+            measure.waiting_position = 1
         measure.identifier = measure.identifier or str(result.get("certificate") or "")[:200]
     elif kind == MeasureKind.DEDUCT:
         deducted = _money(result.get("deducted_amount", "0"))
@@ -356,7 +360,7 @@ def _release_all(case: Case, measures: list[ControlMeasure], *, actor: Any) -> l
         ):
             actions.cancel_open(measure, reason=reason, sender=actions.sender_for(case, measure), actor=who)
     for measure in list(measures):
-        held = figures.held.get(measure.pk, ZERO)
+        held = figures.held.get(measure.pk, ZERO) or figures.waiting.get(measure.pk, ZERO)  # a line left too
         if held > 0:
             lift = actions.order_lift(
                 case, measure, held, whole=True, reason=reason, sender=actions.sender_for(case, measure),

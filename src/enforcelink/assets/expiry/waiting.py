@@ -10,6 +10,19 @@ ours, released (`listeners.release_confirmed`) or lapsed (`lapses.sweep_lapses`)
 court's, which the officer records from what the registry says (`earlier_freed`). It is effective
 from the release day, or the day after a lapsed term's last day, and its term is counted from then
 (`assets.policy.promote`); the officer is told, the others move up.
+
+While it waits a seizure holds nothing: it is not "value under control" (R-ASSET-03), so it uses no
+budget and stops no freeze (`control.budget`). Promoted, it comes under control, and the budget
+applies as to a confirmation — in the promotion's transaction, the case's surplus is released by the
+same rule (`control.listeners.settle`): latest under control first, the promoted seizure counted
+from the day it took effect; a freeze in part down to exactly the excess; an item released whole
+when it fits in the excess, or when the money released before it covers the budget instead; kept
+above the budget only when nothing else is available, with that reason recorded. It is not promoted
+"for what is left": a seizure holds an item whole and takes effect by itself at the registry when the
+earlier one goes (查封规定 Art.26), so what the court controls is corrected by release, as R-ASSET-03
+says (ex officio), not by refusing what the registry has already registered. When nobody of the
+court can send that release (no active officer: NO_SENDER), the promotion stands and the measure's
+note says why its surplus waits.
 """
 
 from __future__ import annotations
@@ -25,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from enforcelink.assets import policy as asset_policy
 from enforcelink.assets.control.budget import measures_of
+from enforcelink.assets.control.listeners import settle
 from enforcelink.assets.control.models import IN_EFFECT, ControlMeasure, MeasureKind
 from enforcelink.assets.expiry.policy import term_class_of
 from enforcelink.assets.models import AssetRecord
@@ -111,7 +125,8 @@ def _promote(asset: Q, record: AssetRecord | None, freed_on: dt.date, *, cause: 
         first_id = asset_policy.waiting_order(line)[0]
         case_id = ControlMeasure.objects.filter(pk=first_id).values_list("case_id", flat=True).get()
         case = Case.objects.select_for_update().get(pk=case_id)
-        first = next(m for m in measures_of(case, lock=True) if m.pk == first_id)
+        measures = measures_of(case, lock=True)
+        first = next(m for m in measures if m.pk == first_id)
         if first.status not in IN_EFFECT or first.waiting_position is None:
             return None  # promoted or released meanwhile
         record_kind = (
@@ -130,6 +145,7 @@ def _promote(asset: Q, record: AssetRecord | None, freed_on: dt.date, *, cause: 
             after={"kind": first.kind, "identifier": first.identifier, "effective_on": promotion.effective_on,
                    "term_end": promotion.end_on, "cause": cause, "still_waiting": len(promotion.still_waiting)},
         )  # fmt: skip
+        _within_budget(case, measures, first, actor)
         if case.officer_id:
             notify(
                 [case.officer_id], kind="control.promoted",
@@ -139,6 +155,17 @@ def _promote(asset: Q, record: AssetRecord | None, freed_on: dt.date, *, cause: 
                 url=reverse("case-detail", args=[case.pk]) + "#assets-controls", case_id=case.pk,
             )  # fmt: skip
     return first
+
+
+def _within_budget(case: Case, measures: list[ControlMeasure], promoted: ControlMeasure, actor: Any) -> None:
+    """R-ASSET-03 after a promotion (module docstring): the surplus released in this transaction."""
+    try:
+        with transaction.atomic():  # a savepoint: a release that cannot be sent leaves the promotion
+            settle(case, measures, actor=actor, cause=promoted)
+    except RuleViolation as error:
+        if error.code != "NO_SENDER":
+            raise
+        ControlMeasure.objects.filter(pk=promoted.pk).update(note=str(error.message)[:500])
 
 
 def renumber(measure_id: int) -> None:
