@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/<int:pk>/controls/seize/", controls.seize, name="control-seize"),
     path("controls/<int:pk>/deduct/", controls.deduct, name="control-deduct"),
     path("controls/<int:pk>/release/", controls.release, name="control-release"),
+    path("controls/<int:pk>/earlier-freed/", controls.earlier_freed, name="control-earlier-freed"),
     path("", include("enforcelink.assets.reports.urls")),  # property report, leads, re-inquiry
     path("", include("enforcelink.assets.expiry.urls")),  # measures ending soon, renewals (R-ASSET-02)
     path("supervision/inquiries/", views.samples, name="inquiry-samples"),

@@ -3,7 +3,9 @@ with the R-MONEY-02 note), each measure with its status, amount, term end and da
 to freeze (from an account found, the amount pre-filled with min(balance, left)), seize, deduct from a
 freeze in effect and release. HTMX swaps the section in place with the error beside its field; without
 JavaScript the page reloads with a message. For the case's officers and team leaders; anyone else
-who reads the case sees the figures only, and a write by anyone else is a 404."""
+who reads the case sees the figures only, and a write by anyone else is a 404. On a seizure of ours
+first in line behind another court's (R-ASSET-04), the form recording that the other court's
+seizure was freed (`earlier_freed`, the API's `asset-records/<id>/earlier-freed/` on the page)."""
 
 from __future__ import annotations
 
@@ -20,11 +22,12 @@ from django.views.decorators.http import require_POST
 
 from enforcelink.assets.control import actions, queries
 from enforcelink.assets.control.actions import FREEZABLE, SEIZABLE
-from enforcelink.assets.control.models import ControlMeasure, MeasureKind
+from enforcelink.assets.control.models import IN_EFFECT, ControlMeasure, MeasureKind
+from enforcelink.assets.expiry import waiting
 from enforcelink.assets.models import AssetRecord
 from enforcelink.cases.models import Case
 from enforcelink.cases.queries import visible_case
-from enforcelink.core.errors import DomainError
+from enforcelink.core.errors import DomainError, RuleViolation
 from enforcelink.core.money import format_yuan
 from enforcelink.linkage import queries as linkage_queries
 from enforcelink.orgs.models import User
@@ -161,6 +164,39 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(request, measure.case, flash=text)
 
 
+@login_required
+@require_POST
+def earlier_freed(request: HttpRequest, pk: int) -> HttpResponse:
+    """R-ASSET-04 from the waiting seizure's row: the officer records, from what the registry says,
+    that the other court's seizure ahead of it was released on `on`, or lapsed with `on` its last
+    day; the first of the court's seizures waiting on the property takes effect (the release day, or
+    the day after), within the budget (`expiry.waiting`). A measure not waiting first in line:
+    NOT_WAITING; anyone who may not control the case's property: 404."""
+    user, measure = _measure(request, pk)
+    form = f"freed-{measure.pk}"
+    try:
+        if not (measure.kind == MeasureKind.SEIZE and measure.status in IN_EFFECT and measure.record_id
+                and measure.waiting_position == 1):  # fmt: skip
+            raise RuleViolation(
+                "NOT_WAITING", _("This seizure is not first in line behind another court's."), field="measure"
+            )
+        promoted = waiting.earlier_freed(
+            measure.record_id, how=request.POST.get("how", ""), on=request.POST.get("on", ""),
+            note=request.POST.get("note", ""), actor=user,
+        )  # fmt: skip
+    except DomainError as error:
+        return _answer(request, measure.case, error=error, form=form)
+    if promoted is None:
+        flash = _(
+            "Recorded. A seizure of the court still holds the property ahead of the line: none took effect."
+        )
+    else:
+        flash = _("The waiting seizure took effect on %(on)s; it holds until %(end)s.") % {
+            "on": promoted.term_start, "end": promoted.term_end,
+        }  # fmt: skip
+    return _answer(request, measure.case, flash=flash)
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -168,4 +204,4 @@ def _int(value: Any) -> int | None:
         return None
 
 
-__all__ = ["MeasureKind", "controls_context", "deduct", "freeze", "release", "seize"]
+__all__ = ["MeasureKind", "controls_context", "deduct", "earlier_freed", "freeze", "release", "seize"]
