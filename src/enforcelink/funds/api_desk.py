@@ -382,7 +382,8 @@ class PayoutStep(DeskView):
     @extend_schema(
         summary="A payout's next step: approve | refuse | cancel | paid | returned | lodge",
         description="approve/refuse: a team leader or the president who did not propose it (four eyes); "
-        "cancel: the proposer's side; paid/returned/lodge: the fund clerk (R-FUND-02).",
+        "a payout above the court's `payout_president_above` is approved by the president alone "
+        "(`PAYOUT_NEEDS_PRESIDENT`); cancel: the proposer's side; paid/returned/lodge: the fund clerk (R-FUND-02).",
         parameters=[
             PAYOUT_ID,
             OpenApiParameter("step", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(STEPS)),

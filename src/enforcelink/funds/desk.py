@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,8 @@ from enforcelink.funds.models import RECOVERY_KINDS, AccountKind, Entry, Journal
 from enforcelink.funds.paying import pay_out_period
 from enforcelink.funds.payouts import PENDING, Payout, PayoutStatus
 from enforcelink.funds.statements import UnidentifiedReceipt, UnidentifiedStatus
-from enforcelink.orgs.permissions import Action, restrict
+from enforcelink.orgs.models import Role
+from enforcelink.orgs.permissions import Action, hats, restrict
 
 ZERO = Decimal("0.00")
 
@@ -77,8 +78,13 @@ def to_pay(actor: Any) -> QuerySet[Payout]:
 
 
 def awaiting_approval(actor: Any) -> QuerySet[Payout]:
-    """Proposals this actor may decide: the court's, not their own (four eyes, R-FUND-02)."""
+    """Proposals this actor may decide: the court's, not their own (four eyes, R-FUND-02); for anyone
+    but the president, none above the court's `payout_president_above` (`policy.needs_president`)."""
     rows = restrict(Payout.objects.all(), actor, Action.APPROVE_PAYOUT).filter(status=PayoutStatus.PROPOSED)
+    if Role.PRESIDENT not in hats(actor):
+        rows = rows.filter(
+            Q(court__payout_president_above__isnull=True) | Q(amount__lte=F("court__payout_president_above"))
+        )
     return (
         rows.exclude(proposed_by_id=actor.pk)
         .select_related("case", "proposed_by")

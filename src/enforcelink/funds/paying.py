@@ -5,7 +5,8 @@ surplus back to the debtor, and the closure proposed when what is owed is paid.
   most what the case holds net of the payouts already pending — beyond it, refused with the figures
   (`PAYOUT_OVER_BALANCE`). The approvers are told.
 - `payout_approve` / `payout_refuse` (team leader, president; Action.APPROVE_PAYOUT, four eyes: never
-  the proposer); `payout_cancel` (the proposer's side withdraws it).
+  the proposer; above the court's `payout_president_above`, approved by the president alone,
+  `PAYOUT_NEEDS_PRESIDENT`); `payout_cancel` (the proposer's side withdraws it).
 - `payout_paid` / `payout_returned` / `payout_lodge` (fund clerk; Action.PAY_OUT): a `payout` (or
   `return_to_debtor`) journal from the case's account out of the custody account; the bank's return
   reverses it (`journal_reverse`, with the reason); lodging (提存) is a `lodge` journal with where
@@ -26,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +42,8 @@ from enforcelink.funds import policy, queries
 from enforcelink.funds.actions import _accounts_locked, _lock_case, _post, journal_reverse
 from enforcelink.funds.models import AccountKind, Journal, JournalKind
 from enforcelink.funds.payouts import PENDING, Payout, PayoutKind, PayoutStatus
-from enforcelink.orgs.permissions import Action, can, holders, person, require
+from enforcelink.orgs.models import Court, Role, User
+from enforcelink.orgs.permissions import Action, can, hats, holders, person, require
 
 LEDGER = SystemActor("funds:ledger")  # who proposes the surplus's return (R-FUND-04)
 ZERO = Decimal("0.00")
@@ -88,9 +90,38 @@ def _reference(court_id: int, year: int) -> str:
     return f"ZF{court_id:04d}{year}{number:06d}"
 
 
+def president_above(court_id: int) -> Decimal | None:
+    """R-FUND-02's amount in force for the court: above it the president approves (None: no limit)."""
+    return Court.objects.filter(pk=court_id).values_list("payout_president_above", flat=True).first()
+
+
+def _approvers(payout: Payout) -> QuerySet[User]:
+    approvers = holders(Action.APPROVE_PAYOUT, court_id=payout.court_id)
+    if policy.needs_president(payout.amount, president_above(payout.court_id)):
+        return approvers.filter(role=Role.PRESIDENT)
+    return approvers
+
+
+def _check_approver(payout: Payout, actor: Any) -> Decimal | None:
+    """R-FUND-02: a payout above the court's amount is approved by the president, not a team leader.
+    Returns the amount in force (for the trail)."""
+    above = president_above(payout.court_id)
+    if (
+        above is not None
+        and policy.needs_president(payout.amount, above)
+        and Role.PRESIDENT not in hats(actor)
+    ):
+        raise RuleViolation(
+            "PAYOUT_NEEDS_PRESIDENT",
+            _("A payout of more than %(above)s is approved by the president: this one is %(amount)s.")
+            % {"above": format_yuan(above), "amount": format_yuan(payout.amount)},
+        )
+    return above
+
+
 def _notify_approvers(payout: Payout, actor: Any) -> None:
     notifications.notify(
-        holders(Action.APPROVE_PAYOUT, court_id=payout.court_id),
+        _approvers(payout),
         kind="funds.payout_proposed",
         message=_("Payout of %(amount)s to %(payee)s proposed on %(case)s: awaiting your approval.")
         % {"amount": format_yuan(payout.amount), "payee": payout.payee_name, "case": payout.case.number},
@@ -186,12 +217,14 @@ def _decide(payout: Payout, status: str, actor: Any, note: str) -> None:
 def payout_approve(
     payout: Payout | int, *, actor: Any, note: str = "", account: str = "", bank: str = ""
 ) -> Payout:
-    """R-FUND-02: a team leader or the president approves — never the proposer (four eyes). The case
+    """R-FUND-02: a team leader or the president approves — never the proposer (four eyes); above
+    the court's `payout_president_above`, the president alone (`PAYOUT_NEEDS_PRESIDENT`). The case
     must still hold the money (a reversal since may have taken it). A surplus proposed by the ledger
     has no account yet: the approver gives it."""
     note, account, bank = _text(note, "note"), _text(account, "account", 64), _text(bank, "bank", 200)
     with transaction.atomic():
         case, locked = _locked_payout(payout, actor, Action.APPROVE_PAYOUT, PayoutStatus.PROPOSED)
+        above = _check_approver(locked, actor)
         locked.payee_account = account or locked.payee_account
         locked.payee_bank = bank or locked.payee_bank
         if not locked.payee_account:
@@ -200,7 +233,7 @@ def payout_approve(
         _decide(locked, PayoutStatus.APPROVED, actor, note)
         audit.record("funds.payout_approved", locked, actor=actor, case_id=case.pk, court_id=case.court_id,
                      after={"amount": locked.amount, "payee": locked.payee_name, "account": locked.payee_account,
-                            "reference": locked.reference, "note": note})  # fmt: skip
+                            "reference": locked.reference, "note": note, "president_above": above})  # fmt: skip
         notifications.notify(
             holders(Action.PAY_OUT, court_id=case.court_id), kind="funds.payout_approved",
             message=_("Payout %(reference)s of %(amount)s on %(case)s approved: to pay.")

@@ -7,6 +7,7 @@
   fixed; then the doubled interest, 法释〔2014〕8号 Art.4): `apply_payments`.
 - R-FUND-04 money beyond everything owed is surplus, to go back to the debtor: `Standing.surplus`.
 - R-FUND-01 / R-FUND-02 clocks (R-TIME-01 working days): `identify_by`, `pay_out_by`.
+- R-FUND-02 approval above an amount: `needs_president`.
 
 Nothing here reads the database; the ledger (funds/queries.py) passes what the basis fixed and the
 receipts net of their reversals.
@@ -339,3 +340,15 @@ def pay_out_by(
     *configurable*, local rules tighten it to e.g. 5 or 10 working days); R-TIME-01 counting."""
     days, counted_in = _period(amount, unit, "pay_out_period")
     return compute_deadline(arrived_on, days, counted_in, rule_id="R-FUND-02", start_event="funds.arrived")
+
+
+# --- R-FUND-02: who approves a payout ---------------------------------------------------------------
+
+
+def needs_president(amount: Decimal, above: Decimal | None) -> bool:
+    """R-FUND-02: paying out needs the officer's proposal and an approval by a team leader or the
+    president, "*configurable* above an amount": a payout of more than `above` (the court's
+    `payout_president_above`) is approved by the president alone; at or below it, or when the court
+    set no amount (None), by a team leader or the president. Every payout is approved, by someone
+    other than its proposer (four eyes, `orgs.permissions.can`), whatever its amount."""
+    return above is not None and amount > above

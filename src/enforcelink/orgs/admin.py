@@ -206,7 +206,15 @@ class TeamInline(admin.TabularInline):
 class CourtAdminForm(forms.ModelForm):
     class Meta:
         model = Court
-        fields = ["code", "name", "level", "region", "small_claim_threshold", "require_2fa"]
+        fields = [
+            "code",
+            "name",
+            "level",
+            "region",
+            "small_claim_threshold",
+            "payout_president_above",
+            "require_2fa",
+        ]
 
     def clean_code(self) -> str:
         try:

@@ -10,7 +10,9 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as AuthUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enforcelink.orgs.scoping import body_scope, court_scope, unit_directory_scope, unit_scope, user_scope
@@ -73,11 +75,31 @@ class Court(models.Model):
         default=False,
         help_text=_("Staff of this court must enrol an authenticator app before they can work."),
     )
+    # R-FUND-02: an approval by a team leader or the president, *configurable* above an amount.
+    payout_president_above = models.DecimalField(
+        _("payouts the president approves: above (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text=_(
+            "A payout of more than this amount is approved by the president; up to it, by a team leader "
+            "or the president. Empty: a team leader or the president approves any amount. Every payout "
+            "is approved by someone other than who proposed it."
+        ),
+    )
 
     objects = CourtQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(payout_president_above__isnull=True) | Q(payout_president_above__gte=0),
+                name="court_payout_president_above_not_negative",
+            ),
+        ]
         verbose_name = _("court")
         verbose_name_plural = _("courts")
 
