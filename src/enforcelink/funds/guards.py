@@ -312,6 +312,39 @@ DROP FUNCTION funds_entries_post();
 )
 
 
+# Migration funds 0007: a journal inserted after a check fired mid-transaction (SET CONSTRAINTS ALL
+# IMMEDIATE, which Django's `check_constraints()` sends) with an id inside the range that check
+# remembered — an id given by hand, or the sequence's next one when a higher id was given by hand —
+# was never checked, so an unbalanced journal committed. Every INSERT of journals now forgets the range
+# checked: the next firing checks again from its own id up to the highest the transaction inserted.
+POSTGRESQL_RECHECK = r"""
+CREATE OR REPLACE FUNCTION funds_journals_added() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('enforcelink.ledger_journals_hi', greatest(
+        nullif(current_setting('enforcelink.ledger_journals_hi', true), '')::bigint,
+        (SELECT max(id) FROM added))::text, true),
+            set_config('enforcelink.ledger_checked_lo', '', true),
+            set_config('enforcelink.ledger_checked_hi', '', true);
+    RETURN NULL;
+END $$;
+"""
+
+POSTGRESQL_RECHECK_UNDO = "\n\n".join(
+    part for part in _statements(POSTGRESQL_SETS) if part.startswith("CREATE FUNCTION funds_journals_added")
+).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+
+
+def create_recheck(apps: Any, schema_editor: Any) -> None:
+    """Migration 0007 (PostgreSQL only)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRESQL_RECHECK.strip(), params=None)
+
+
+def drop_recheck(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRESQL_RECHECK_UNDO, params=None)
+
+
 def create_sets(apps: Any, schema_editor: Any) -> None:
     """Migration 0005 (PostgreSQL only; SQLite keeps its per-leg triggers)."""
     if schema_editor.connection.vendor == "postgresql":
