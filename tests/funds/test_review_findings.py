@@ -62,3 +62,29 @@ def test_postgres_checks_a_journal_added_after_a_mid_transaction_check_inside_th
     assert not Journal.objects.filter(case=case).exists()
 
 
+# --- a deduction and the statement line of the same transfer (R-FUND-01, R-FUND-03) ----------------
+
+HEADER = "交易日期,金额,付款人,付款账号,附言,银行流水号\n"
+
+
+def statement(tmp_path, body: str):
+    path = tmp_path / "statement.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+# --- bad input in a statement (issue 15 "Bad input") ----------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_control_character_in_a_statement_line_is_a_clear_error_and_writes_nothing(world, clerk, tmp_path):
+    """A NUL in a remark or a payer's name passed the checks; PostgreSQL cannot store it, so the
+    write failed half-way: a 500, and the StatementImport row (committed before the lines) left
+    behind with nothing booked."""
+    path = tmp_path / "statement.csv"
+    path.write_bytes((HEADER + f"{ON.isoformat()},10.00,张\x00三,0001,还款,N-1\n").encode())
+    outcome = receiving.statement_import(path, court=world.court, actor=clerk)
+    assert not outcome.applied
+    assert [(e.code, e.row, e.column) for e in outcome.errors] == [("TEXT_CONTROL_CHARACTER", 2, "付款人")]
+    assert "U+0000" in str(outcome.errors[0])
+    assert not StatementImport.objects.exists() and not Journal.objects.exists()

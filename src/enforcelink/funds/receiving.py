@@ -51,7 +51,7 @@ from enforcelink.core.identifiers import case_number_key
 from enforcelink.core.money import CENT
 from enforcelink.core.rows import insert_rows, new
 from enforcelink.core.tabular import SheetLimits, TableError, cell_text, open_table
-from enforcelink.core.text import clean_text
+from enforcelink.core.text import clean_text, text_error
 from enforcelink.funds import policy, queries
 from enforcelink.funds.actions import _accounts_locked, _announce_if_met, _lock_case, _post, actor_label
 from enforcelink.funds.models import (
@@ -287,6 +287,8 @@ def _read_line(
     for key, limit in LIMITS.items():
         if len(texts[key]) > limit:
             fail(key, "MAX_LENGTH", _("At most %(limit)d characters.") % {"limit": limit})
+        elif (error := text_error(texts[key])) is not None:  # a NUL: PostgreSQL cannot even store it
+            fail(key, error.code, str(error.message))
     if not texts["bank_reference"]:
         fail("bank_reference", "REQUIRED", _("Each transfer needs the bank's reference (流水号)."))
     if len(statement.errors) > before or value_on is None or amount is None:
