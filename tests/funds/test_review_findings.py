@@ -73,6 +73,36 @@ def statement(tmp_path, body: str):
     return path
 
 
+def test_a_deduction_confirmed_after_its_statement_line_went_to_the_unidentified_queue(
+    world, clerk, case, tmp_path
+):
+    """The bank's transfer of a deduction shows on the custody statement, often without the case's
+    reference in its remark: imported first, it is 不明款. The bank's confirmation of the deduction
+    then books the same transfer reference for the case — refused as REFERENCE_CONFLICT (the
+    confirmation fails, the measure never completes), while the opposite order books it once. Either
+    order must end with the money once, on the case."""
+    outcome = receiving.statement_import(
+        statement(tmp_path, f"{ON.isoformat()},500.00,某银行,0001,划扣款,T-500\n"),
+        court=world.court,
+        actor=clerk,
+    )
+    assert outcome.applied and len(outcome.unidentified) == 1
+    booked = actions.receipt_record(
+        case, "500.00", source="deduction", value_on=timezone.localdate(), reference="T-500", actor="bank",
+        checked=True,
+    )  # fmt: skip
+    assert queries.recovered(case) == Decimal("500.00") and queries.balance(case) == Decimal("500.00")
+    item = UnidentifiedReceipt.objects.get(bank_reference="T-500")
+    assert item.status == UnidentifiedStatus.ASSIGNED and item.case_id == case.pk
+    assert item.resolved_journal_id == booked.journal.pk
+    again = actions.receipt_record(
+        case, "500.00", source="deduction", value_on=timezone.localdate(), reference="T-500", actor="bank",
+        checked=True,
+    )  # fmt: skip
+    assert again.duplicate and queries.recovered(case) == Decimal("500.00")
+    assert list(verify.journals()) == [] and list(verify.balances()) == []
+
+
 # --- bad input in a statement (issue 15 "Bad input") ----------------------------------------------
 
 

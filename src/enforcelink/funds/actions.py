@@ -37,6 +37,7 @@ from enforcelink.funds.models import (
     JournalKind,
     LedgerAccount,
 )
+from enforcelink.funds.statements import UnidentifiedReceipt, UnidentifiedStatus
 from enforcelink.orgs.models import Court
 from enforcelink.orgs.permissions import Action, Actor, can, require
 
@@ -153,15 +154,25 @@ def _clean_receipt(
     return parsed, kind, value_on, text
 
 
-def _already_booked(court_id: int, reference: str, case: Case, amount: Decimal) -> Booked | None:
+def _already_booked(
+    court_id: int, reference: str, case: Case, amount: Decimal
+) -> Booked | UnidentifiedReceipt | None:
     """The same external reference of this court booked before: the same receipt again books once
     (a statement imported twice, a bank's confirmation repeated); the reference on another case or
-    with another amount is a conflict, not a repeat."""
+    with another amount is a conflict, not a repeat. A statement line of the same transfer and
+    amount booked as 不明款 (its remark named no case) is that money: still waiting, it is answered
+    (locked) to be identified to this case; identified to this case already, it is a repeat."""
     if not reference:
         return None
     found = Journal.objects.filter(court_id=court_id, reference=reference).first()
     if found is None:
         return None
+    if found.kind == JournalKind.RECEIPT_UNIDENTIFIED and found.amount == amount:
+        item = UnidentifiedReceipt.objects.select_for_update().filter(journal_id=found.pk).first()
+        if item is not None and item.status == UnidentifiedStatus.WAITING:
+            return item
+        if item is not None and item.case_id == case.pk and item.resolved_journal_id is not None:
+            return Booked(Journal.objects.get(pk=item.resolved_journal_id), duplicate=True)
     if found.case_id != case.pk or found.amount != amount or found.kind not in RECEIPT_KINDS:
         raise RuleViolation(
             "REFERENCE_CONFLICT",
@@ -194,6 +205,9 @@ def receipt_record(
     with transaction.atomic():
         case = _lock_case(case, actor, None if checked else Action.BOOK_FUNDS)
         repeat = _already_booked(case.court_id, reference, case, parsed)
+        if isinstance(repeat, UnidentifiedReceipt):
+            note = _("The receipt booked for this case is this transfer of the statement.")
+            return Booked(identify_locked(repeat, case, actor=actor, note=note, source=source))
         if repeat is not None:
             return repeat
         accounts = _accounts_locked(case)
@@ -211,6 +225,9 @@ def receipt_record(
             repeat = _already_booked(case.court_id, reference, case, parsed)
             if repeat is None:
                 raise
+            if isinstance(repeat, UnidentifiedReceipt):  # a statement's 不明款 committed meanwhile
+                note = _("The receipt booked for this case is this transfer of the statement.")
+                return Booked(identify_locked(repeat, case, actor=actor, note=note, source=source))
             return repeat
         audit.record(
             "funds.receipt_recorded",
@@ -226,6 +243,36 @@ def receipt_record(
         )  # fmt: skip
         _announce_if_met(case, journal, actor=actor)
     return Booked(journal)
+
+
+def identify_locked(
+    item: UnidentifiedReceipt, case: Case, *, actor: Any, note: str, source: str = "statement"
+) -> Journal:
+    """R-FUND-01: unidentified money identified to its case — an `identify` journal from the court's
+    unidentified account to the case's, value-dated the day the money arrived (R-MONEY-02: the debtor
+    paid then), the item resolved, on the trail, announced as `payment.received` (and
+    `obligation.met` when it meets what is owed, R-FUND-04). The caller has locked the case row and
+    then the item (waiting, of the case's court); the accounts are locked here, by pk."""
+    accounts = _accounts_locked(case)
+    journal = _post(
+        case, JournalKind.IDENTIFY, item.arrived_on,
+        [(accounts[AccountKind.UNIDENTIFIED], item.amount), (accounts[AccountKind.CASE], -item.amount)],
+        actor=actor, memo=note or item.remark[:500],
+    )  # fmt: skip
+    item.status = UnidentifiedStatus.ASSIGNED
+    item.resolved_journal = journal
+    item.resolved_by = actor_label(actor)
+    item.resolved_at = timezone.now()
+    item.note = note
+    item.case = case
+    item.save(update_fields=["status", "resolved_journal", "resolved_by", "resolved_at", "note", "case"])
+    audit.record("funds.unidentified_assigned", item, actor=actor, case_id=case.pk, court_id=case.court_id,
+                 after={"amount": item.amount, "arrived_on": item.arrived_on, "reference": item.bank_reference,
+                        "payer": item.payer_name, "journal": journal.pk, "note": note})  # fmt: skip
+    events.announce("payment.received", case_id=case.pk, court_id=case.court_id, journal_id=journal.pk,
+                    amount=item.amount, source=source, actor=actor)  # fmt: skip
+    _announce_if_met(case, journal, actor=actor)
+    return journal
 
 
 def _announce_if_met(case: Case, journal: Journal, *, actor: Any) -> None:

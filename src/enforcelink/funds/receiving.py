@@ -53,7 +53,12 @@ from enforcelink.core.rows import insert_rows, new
 from enforcelink.core.tabular import SheetLimits, TableError, cell_text, open_table
 from enforcelink.core.text import clean_text, text_error
 from enforcelink.funds import policy, queries
-from enforcelink.funds.actions import _accounts_locked, _announce_if_met, _lock_case, _post, actor_label
+from enforcelink.funds.actions import (
+    _lock_case,
+    _post,
+    actor_label,
+    identify_locked,
+)
 from enforcelink.funds.models import (
     RECEIPT_KINDS,
     RECOVERY_KINDS,
@@ -694,19 +699,7 @@ def unidentified_assign(
         found = _locked_item(item, actor)
         if found.court_id != case.court_id:
             raise NotFound(field="case")
-        accounts = _accounts_locked(case)
-        journal = _post(
-            case, JournalKind.IDENTIFY, found.arrived_on,
-            [(accounts[AccountKind.UNIDENTIFIED], found.amount), (accounts[AccountKind.CASE], -found.amount)],
-            actor=actor, memo=note or found.remark[:500],
-        )  # fmt: skip
-        _resolve(found, UnidentifiedStatus.ASSIGNED, journal, actor, note, case=case)
-        audit.record("funds.unidentified_assigned", found, actor=actor, case_id=case.pk, court_id=case.court_id,
-                     after={"amount": found.amount, "arrived_on": found.arrived_on, "reference": found.bank_reference,
-                            "payer": found.payer_name, "journal": journal.pk, "note": note})  # fmt: skip
-        events.announce("payment.received", case_id=case.pk, court_id=case.court_id, journal_id=journal.pk,
-                        amount=found.amount, source=SOURCE, actor=actor)  # fmt: skip
-        _announce_if_met(case, journal, actor=actor)
+        journal = identify_locked(found, case, actor=actor, note=note, source=SOURCE)
     return journal
 
 
