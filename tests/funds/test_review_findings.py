@@ -62,6 +62,60 @@ def test_postgres_checks_a_journal_added_after_a_mid_transaction_check_inside_th
     assert not Journal.objects.filter(case=case).exists()
 
 
+# --- payouts (R-FUND-02) ----------------------------------------------------------------------------
+
+
+def test_the_approver_cannot_send_an_officers_payout_to_another_account(world, clerk, case, leader):
+    """Four eyes (R-FUND-02): the officer proposes whom and where, another approves. `payout_approve`
+    took an `account` (meant for the ledger's surplus proposal, which has none) and put it over the
+    officer's: the approver alone chose where the money went."""
+    receive(case, clerk, "1000.00")
+    payout = propose(case, world.officer, "1000.00", account="6222000011112222")
+    with pytest.raises(DomainError) as refused:
+        paying.payout_approve(payout, actor=leader, account="6222999999999999", bank="别的银行")
+    assert refused.value.field == "account"
+    payout.refresh_from_db()
+    assert payout.status == PayoutStatus.PROPOSED and payout.payee_account == "6222000011112222"
+    # the same account again is no change: approved
+    approved = paying.payout_approve(payout, actor=leader, account="6222000011112222")
+    assert approved.status == PayoutStatus.APPROVED and approved.payee_bank == "农行"
+
+
+def test_lodging_a_returned_payout_whose_money_went_out_again_is_a_clear_error(world, clerk, case, leader):
+    """A payout the bank returned can be lodged (提存). If the money it brought back was proposed and
+    paid again meanwhile, lodging it too would take money the case no longer holds: the database
+    refused it (ledger_account_credit_side), an IntegrityError, a 500 on the page."""
+    receive(case, clerk, "1000.00")
+    first = paying.payout_approve(propose(case, world.officer, "1000.00"), actor=leader)
+    paying.payout_paid(first, paid_on=timezone.localdate(), actor=clerk)
+    paying.payout_returned(first, reason="户名不符", actor=clerk)
+    again = paying.payout_approve(
+        propose(case, world.officer, "1000.00", account="6222000099998888"), actor=leader
+    )
+    paying.payout_paid(again, paid_on=timezone.localdate(), actor=clerk)
+    with pytest.raises(DomainError) as refused:
+        paying.payout_lodge(first, lodged_with="公证处", reason="无法联系", lodged_on=timezone.localdate(),
+                            actor=clerk)  # fmt: skip
+    assert refused.value.code == "PAYOUT_OVER_BALANCE"
+    first.refresh_from_db()
+    assert first.status == PayoutStatus.RETURNED and queries.balance(case) == 0
+
+
+def test_lodging_a_returned_payout_does_not_take_money_promised_to_another(world, clerk, case, leader):
+    """The returned money, proposed again: lodging the returned payout as well would spend the same
+    yuan twice (the second payout then fails at the bank step)."""
+    receive(case, clerk, "1000.00")
+    first = paying.payout_approve(propose(case, world.officer, "1000.00"), actor=leader)
+    paying.payout_paid(first, paid_on=timezone.localdate(), actor=clerk)
+    paying.payout_returned(first, reason="户名不符", actor=clerk)
+    propose(case, world.officer, "1000.00", account="6222000099998888")  # pending: holds the 1,000
+    with pytest.raises(DomainError) as refused:
+        paying.payout_lodge(first, lodged_with="公证处", reason="无法联系", lodged_on=timezone.localdate(),
+                            actor=clerk)  # fmt: skip
+    assert refused.value.code == "PAYOUT_OVER_BALANCE"
+    assert queries.balance(case) == Decimal("1000.00")
+
+
 # --- a deduction and the statement line of the same transfer (R-FUND-01, R-FUND-03) ----------------
 
 HEADER = "交易日期,金额,付款人,付款账号,附言,银行流水号\n"

@@ -225,8 +225,18 @@ def payout_approve(
     with transaction.atomic():
         case, locked = _locked_payout(payout, actor, Action.APPROVE_PAYOUT, PayoutStatus.PROPOSED)
         above = _check_approver(locked, actor)
-        locked.payee_account = account or locked.payee_account
-        locked.payee_bank = bank or locked.payee_bank
+        if locked.payee_account and account and account != locked.payee_account:
+            # Four eyes: where the money goes is the proposal's; the approver gives an account only
+            # where there is none (the ledger's surplus proposal), never another one.
+            raise RuleViolation(
+                "PAYOUT_ACCOUNT_FIXED",
+                _(
+                    "The payee's account is the one proposed: refuse the payout if it is wrong, and propose it again."
+                ),
+                field="account",
+            )
+        if not locked.payee_account:
+            locked.payee_account, locked.payee_bank = account, bank or locked.payee_bank
         if not locked.payee_account:
             raise InvalidInput("REQUIRED", _("Give the payee's bank account."), field="account")
         _check_available(case, locked.amount, without=locked.pk)
@@ -337,6 +347,8 @@ def payout_lodge(
             payout, actor, Action.PAY_OUT, PayoutStatus.APPROVED, PayoutStatus.RETURNED
         )
         accounts = _accounts_locked(case)
+        # The money a returned payout brought back may have been promised or paid again since.
+        _check_available(case, locked.amount, without=locked.pk)
         journal = _post(
             case, JournalKind.LODGE, lodged_on,
             [(accounts[AccountKind.CASE], locked.amount), (accounts[AccountKind.CUSTODY], -locked.amount)],
