@@ -172,3 +172,35 @@ def test_a_control_character_in_a_statement_line_is_a_clear_error_and_writes_not
     assert [(e.code, e.row, e.column) for e in outcome.errors] == [("TEXT_CONTROL_CHARACTER", 2, "付款人")]
     assert "U+0000" in str(outcome.errors[0])
     assert not StatementImport.objects.exists() and not Journal.objects.exists()
+
+
+# --- R-FUND-04 when the amounts owed are corrected ------------------------------------------------
+
+
+def test_a_correction_that_leaves_the_money_received_enough_meets_the_obligation_r_fund_04(
+    world, clerk, case
+):
+    """`obligation.met` was announced only by a receipt. A correction of the amounts the basis fixed
+    (a ruling, part of the application withdrawn) below what was already received met the obligation
+    too, yet nothing was announced: deductions still pending went on (assets withdraws them on
+    `obligation.met`), the officer was not offered 执行完毕 and the surplus was not proposed back to
+    the debtor."""
+    from enforcelink.cases.actions import case_amounts_correct
+    from enforcelink.core import events
+    from enforcelink.core.models import AuditEvent
+    from enforcelink.funds.payouts import Payout, PayoutKind
+
+    heard: list[dict] = []
+    events.subscribe("obligation.met", "tests.met", lambda **payload: heard.append(payload))
+    try:
+        receive(case, clerk, "100000.00")
+        assert heard == []
+        case_amounts_correct(case, principal="90000.00", reason="申请执行人部分撤回", actor=world.officer)
+        assert [payload["case_id"] for payload in heard] == [case.pk]
+        case_amounts_correct(case, principal="80000.00", reason="再次更正", actor=world.officer)
+        assert len(heard) == 1  # met already: not announced again
+    finally:
+        events.unsubscribe("obligation.met", "tests.met")
+    assert AuditEvent.objects.filter(action="funds.closure_proposed", case_id=case.pk).count() == 1
+    surplus = Payout.objects.get(case=case, kind=PayoutKind.DEBTOR)
+    assert surplus.amount == Decimal("10000.00")

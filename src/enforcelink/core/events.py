@@ -38,7 +38,8 @@ Events (`EVENTS`, with their payload keys):
   corrected on an open money case, after the case row and its trail entry): `case_id`, `court_id`,
   `before` and `after` (`principal`, `interest`, `costs`, Decimal yuan), `reason`, `actor`. Listener:
   `assets` releases the controls the smaller budget no longer covers (R-ASSET-03), as on
-  `payment.received`.
+  `payment.received`; `funds` announces `obligation.met` when the money already received now meets
+  what is owed (R-FUND-04).
 - `document.issued` (`documents.actions.document_issue`, a document issued on a case, after its row,
   files and trail entry): `case_id`, `court_id`, `document_id`, `kind`, `issued_on`, `extra` (the
   values the issuer gave, e.g. `report_days`), `actor`. Listener: `assets` opens the debtor's property
@@ -64,7 +65,8 @@ Events (`EVENTS`, with their payload keys):
   `auction`), `actor`. A statement announces its cases together (`announce_many`); listener: `assets`
   releases surplus controls (R-ASSET-03), in one locked read for all the cases in its batch form.
 - `obligation.met` (`funds.actions.receipt_record`, right after `payment.received`, when that receipt
-  took the case's standing from owing to met, R-FUND-04; also `funds.receiving`): `case_id`,
+  took the case's standing from owing to met, R-FUND-04; also `funds.receiving`, and a
+  `case.amount_changed` that did the same): `case_id`,
   `court_id`, `actor`. Announced again only if a reversal reopened what is owed and a later receipt
   meets it again. Listener: `funds.closure` proposes 执行完毕 to the officer and the surplus's return.
 """

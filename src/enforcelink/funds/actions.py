@@ -292,6 +292,33 @@ def _announce_if_met(case: Case, journal: Journal, *, actor: Any) -> None:
     events.announce("obligation.met", case_id=case.pk, court_id=case.court_id, actor=actor)
 
 
+def on_amount_changed(
+    *, case_id: int, before: dict[str, Decimal], actor: Any = None, **_payload: Any
+) -> None:
+    """`case.amount_changed` listener (R-FUND-04): a correction of what the basis fixed that leaves the
+    money already received enough meets the obligation as a receipt would — `obligation.met` once,
+    when the standing went from owing to met (the correcting action holds the case row)."""
+    from copy import copy
+
+    from enforcelink.funds import queries
+
+    case = Case.objects.get(pk=case_id)
+    if case.is_closed:
+        return
+    today = timezone.localdate()
+    paid = queries.payments(case)
+    now = queries.standing(case, today, paid=paid)
+    if now is None or not now.met:
+        return
+    earlier = copy(case)
+    for name, value in before.items():
+        setattr(earlier, name, value)
+    was = queries.standing(earlier, today, paid=paid)
+    if was is not None and was.met:
+        return
+    events.announce("obligation.met", case_id=case.pk, court_id=case.court_id, actor=actor)
+
+
 def _post(
     case: Case | None,
     kind: str,
