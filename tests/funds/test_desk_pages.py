@@ -229,3 +229,20 @@ def test_api_ownership_another_courts_records_are_missing_ones(world, clerk, oth
         assert answer.status_code == 404, who
     assert api(world.liaison).get("/api/v1/funds/unidentified/").json()["results"] == []
     assert Journal.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.parametrize("back", ["/\\evil.example/", "//evil.example/", "https://evil.example/"])
+def test_a_payout_action_never_sends_the_browser_to_another_site(client, world, clerk, case, leader, back):
+    actions.receipt_record(case, "1000.00", source="voluntary", value_on=ON, actor=clerk)
+    applicant = case.parties.get(role=PartyRole.APPLICANT)
+    login(client, world.officer)
+    client.post(reverse("case-funds-propose", args=[case.pk]), {
+        "propose-party": applicant.pk, "propose-amount": "800.00", "propose-account": "6222"})  # fmt: skip
+    payout = Payout.objects.get()
+    login(client, leader)
+    answer = client.post(
+        reverse("funds-payout-action", args=[payout.pk, "approve"]), {"note": "同意", "next": back}
+    )
+    assert answer.status_code == 302 and answer["Location"] == reverse("funds-payouts")
+    local = client.post(reverse("funds-payout-action", args=[payout.pk, "approve"]), {"next": "/cases/"})
+    assert local["Location"] == "/cases/"

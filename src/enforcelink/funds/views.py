@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -202,7 +203,8 @@ def payout_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     form_class, run = VERBS[verb]
     form = form_class(request.POST)
     back = request.POST.get("next", "")
-    target = back if back.startswith("/") and not back.startswith("//") else reverse("funds-payouts")
+    local = back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    target = back if local else reverse("funds-payouts")  # a browser takes `/\host` for another site
     if not form.is_valid():
         messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(target)
