@@ -15,6 +15,7 @@ from django.utils import timezone
 from enforcelink.assets.control import actions
 from enforcelink.assets.control.budget import case_budget, measures_of
 from enforcelink.assets.control.models import ControlMeasure, MeasureKind, MeasureStatus
+from enforcelink.core.errors import InvalidInput
 from enforcelink.funds import queries as funds_queries
 from enforcelink.funds.actions import receipt_record
 from enforcelink.funds.models import Journal
@@ -85,7 +86,6 @@ def _at_the_bank(freeze_pk):
 # --- 1. An unfreeze the bank confirms for less than ordered --------------------------------------
 
 
-@FINDING
 def test_an_unfreeze_confirmed_for_less_than_ordered_leaves_the_rest_over_the_budget(world, case, clerk):
     """R-ASSET-03: a payment of 50,000 shrinks the budget to 70,000, so 30,000 of the 100,000 freeze is
     ordered unfrozen. The bank confirms it released only 10,000 (`released_amount`, which linkage
@@ -102,12 +102,14 @@ def test_an_unfreeze_confirmed_for_less_than_ordered_leaves_the_rest_over_the_bu
     assert _at_the_bank(freeze.pk) <= total, (
         f"{_at_the_bank(freeze.pk)} still frozen at the bank against a budget of {total}"
     )
+    # After the fix: the rest is ordered in the same transaction, exactly the excess.
+    [again] = ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE, status=MeasureStatus.SENT)
+    assert (again.parent_id, again.requested_amount) == (freeze.pk, D("20000.00"))
 
 
 # --- 2. Releases ignore deductions already asked ---------------------------------------------------
 
 
-@FINDING
 def test_a_release_ordered_while_a_deduction_waits_lets_the_same_money_be_unfrozen_and_deducted(
     world, case, leader
 ):
@@ -122,16 +124,20 @@ def test_a_release_ordered_while_a_deduction_waits_lets_the_same_money_be_unfroz
     assert lift.requested_amount == D("1000.00")  # all of it, the 1,000 being deducted included
     request_complete(_request(lift), result={"released_amount": "1000.00"}, actor=world.liaison)
     assert ControlMeasure.objects.get(pk=freeze.pk).status == MeasureStatus.RELEASED
-    request_complete(
-        _request(deduction), result={"deducted_amount": "1000.00", "transfer_reference": "HZ-R2-1"},
-        actor=world.liaison,
-    )  # fmt: skip
+    # After the fix: the bank's deduction of money the court had it unfreeze is bad input, refused
+    # with its code, nothing applied (the deduction still waits, nothing booked).
+    with pytest.raises(InvalidInput) as refused:
+        request_complete(
+            _request(deduction), result={"deducted_amount": "1000.00", "transfer_reference": "HZ-R2-1"},
+            actor=world.liaison,
+        )  # fmt: skip
+    assert refused.value.code == "DEDUCTED_BEYOND_HELD"
+    assert ControlMeasure.objects.get(pk=deduction.pk).status == MeasureStatus.SENT
     booked = Journal.objects.filter(case=case, reference="HZ-R2-1").count()
     unfrozen_and_deducted = D("1000.00") + (D("1000.00") if booked else D("0"))
     assert unfrozen_and_deducted <= D("1000.00"), "1,000 unfrozen and 1,000 deducted from a 1,000 freeze"
 
 
-@FINDING
 def test_a_payment_while_a_deduction_waits_releases_the_money_being_deducted_and_overcollects(
     world, case, leader, clerk
 ):
@@ -146,14 +152,25 @@ def test_a_payment_while_a_deduction_waits_releases_the_money_being_deducted_and
     assert ControlMeasure.objects.get(pk=deduction.pk).status == MeasureStatus.SENT  # still asked in full
     lifted = sum(m.requested_amount for m in ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE))
     assert lifted == D("100000.00")
+    # After the fix: more than the 20,000 the freeze still holds once the 100,000 release is ordered
+    # is refused, nothing applied; the bank's answer within it is booked.
+    with pytest.raises(InvalidInput) as refused:
+        request_complete(
+            _request(deduction), result={"deducted_amount": "120000.00", "transfer_reference": "HZ-R3-1"},
+            actor=world.liaison,
+        )  # fmt: skip
+    assert refused.value.code == "DEDUCTED_BEYOND_HELD"
+    assert ControlMeasure.objects.get(pk=deduction.pk).status == MeasureStatus.SENT
+    assert not Journal.objects.filter(case=case, reference="HZ-R3-1").exists()
     request_complete(
-        _request(deduction), result={"deducted_amount": "120000.00", "transfer_reference": "HZ-R3-1"},
+        _request(deduction), result={"deducted_amount": "20000.00", "transfer_reference": "HZ-R3-1"},
         actor=world.liaison,
     )  # fmt: skip
     received = funds_queries.recovered(case)
     assert received <= D("120000.00"), (
         f"{received} received on a 120,000 obligation; {lifted} was ordered unfrozen from the same freeze"
     )
+    assert received == D("120000.00")
 
 
 # --- 3. 500s on bad input: str.isdigit() accepts digits int() refuses ------------------------------

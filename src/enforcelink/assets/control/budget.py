@@ -11,9 +11,12 @@ debtor as surplus (R-FUND-03/04) — holding value for it is over-seizure by the
 It enters the budget when the ledger carries it as owed.
 
 What a holding measure (freeze, seizure, vehicle detention) holds = what its unit confirmed − the
-unfreezes and releases already ordered from it (sent or confirmed: "net of releases already
-ordered") − the deductions its unit confirmed (that money is in the ledger now, and out of what is
-owed). A seizure waiting in line behind an earlier one (轮候查封, R-ASSET-04) holds nothing until it
+unfreezes and releases already ordered from it ("net of releases already ordered": one sent counts
+for what it asks, one confirmed for what its unit confirmed it released, which may be less) − the
+deductions its unit confirmed (that money is in the ledger now, and out of what is owed). A
+deduction asked and not yet answered (`deducting`) still holds its money frozen, but that money is
+not the freeze's to give twice: a deduction confirmed for more than the freeze still holds, net of
+the releases ordered, is refused (`remaining`, `listeners.confirmation`). A seizure waiting in line behind an earlier one (轮候查封, R-ASSET-04) holds nothing until it
 is promoted: it is not under control, so it neither uses the budget nor stops a freeze (its value,
 net of releases ordered, is kept apart in `waiting`, for releasing it). Promoted, it counts from the
 day it took effect, which is when the surplus rule sees it come under control (`since`).
@@ -132,12 +135,31 @@ def held_by(measure: ControlMeasure, children: list[ControlMeasure]) -> Decimal:
 def net_value(measure: ControlMeasure, children: list[ControlMeasure]) -> Decimal:
     """What a holding measure in effect holds, or would hold once no longer waiting: confirmed, less
     the releases ordered and the deductions confirmed."""
-    if measure.kind not in HOLDING or measure.status not in IN_EFFECT or measure.confirmed_amount is None:
+    if measure.kind not in HOLDING or measure.status not in IN_EFFECT:
         return ZERO
-    value = measure.confirmed_amount
+    return remaining(measure, children)
+
+
+def lifted(lift: ControlMeasure) -> Decimal:
+    """What an unfreeze or release ordered takes off its measure (R-ASSET-03): what it asks while
+    sent, what its unit confirmed it released once answered (a bank may release less than asked);
+    nothing once refused or cancelled."""
+    if lift.status not in ORDERED:
+        return ZERO
+    if lift.status in IN_EFFECT and lift.confirmed_amount is not None:
+        return lift.confirmed_amount
+    return lift.requested_amount or ZERO
+
+
+def remaining(measure: ControlMeasure, children: list[ControlMeasure]) -> Decimal:
+    """What a measure's unit confirmed, less the releases ordered from it and the deductions
+    confirmed from it (whatever its status now): the most a deduction from it can still take."""
+    value = measure.confirmed_amount or ZERO
     for child in children:
-        if child.kind in LIFTING and child.status in ORDERED:
-            value -= child.requested_amount or ZERO
+        if child.parent_id != measure.pk:
+            continue
+        if child.kind in LIFTING:
+            value -= lifted(child)
         elif child.kind == MeasureKind.DEDUCT and child.status in IN_EFFECT:
             value -= child.confirmed_amount or ZERO
     return max(value, ZERO)

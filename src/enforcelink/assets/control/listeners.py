@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from enforcelink.assets import policy as asset_policy
 from enforcelink.assets.control import actions
-from enforcelink.assets.control.budget import case_budget, measures_of
+from enforcelink.assets.control.budget import case_budget, lifted, measures_of, remaining
 from enforcelink.assets.control.models import (
     HOLDING,
     IN_EFFECT,
@@ -52,6 +52,8 @@ from enforcelink.assets.control.models import (
 from enforcelink.assets.control.policy import frozen_status
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
+from enforcelink.core.errors import InvalidInput
+from enforcelink.core.money import format_yuan
 from enforcelink.funds.actions import receipt_record
 from enforcelink.linkage.models import AssistanceRequest
 from enforcelink.orgs.api_auth import UnitPrincipal
@@ -125,6 +127,8 @@ def confirmation(
     parent = _parent(measure, measures)
     if parent is not None and parent.status not in IN_EFFECT and kind != MeasureKind.DEDUCT:
         parent = None  # nothing left to act on: the answer is recorded on its own measure only
+    if kind == MeasureKind.DEDUCT and parent is not None:
+        _check_deducted(parent, result, measures)
     _apply(measure, parent, result, today, measures)
     measure.note = str(result.get("note") or measure.note or "")[:500]
     measure.save()
@@ -145,9 +149,31 @@ def confirmation(
             reference=str(result.get("transfer_reference") or "")[:100], actor=who, checked=True,
         )  # fmt: skip
         return measure
-    if measure.kind in HOLDING:
+    if measure.kind in HOLDING or measure.kind in LIFTING:
+        # A lift confirmed for less than it asked leaves the rest held: beyond the budget, it is
+        # ordered released now, as after any confirmation (R-ASSET-03).
         settle(case, measures, actor=who, cause=measure)
     return measure
+
+
+def _check_deducted(parent: ControlMeasure, result: dict[str, Any], measures: list[ControlMeasure]) -> None:
+    """Bad input (issue 15: "a deduction larger than the frozen amount"; R-ASSET-03, R-FUND-04): a
+    deduction confirmed for more than its freeze still holds — confirmed, less the releases already
+    ordered from it and the deductions confirmed — would book money the court has also ordered
+    unfrozen. Refused whole (DEDUCTED_BEYOND_HELD), nothing applied: the unit answers the releases
+    first, or confirms no more than the freeze holds."""
+    try:
+        deducted = _money(result.get("deducted_amount", "0"))
+    except ArithmeticError:
+        return  # linkage checks the result's fields; a deduction refused books nothing
+    held = remaining(parent, measures)
+    if deducted > held:
+        message = _("%(amount)s deducted is more than the %(held)s this freeze still holds once the releases already ordered from it are taken off; answer those releases first, or confirm no more than it holds.")  # fmt: skip
+        raise InvalidInput(
+            "DEDUCTED_BEYOND_HELD",
+            message % {"amount": format_yuan(deducted), "held": format_yuan(held)},
+            field="result.deducted_amount",
+        )
 
 
 def _apply(
@@ -198,17 +224,17 @@ def _apply(
 
 
 def _lifted(parent: ControlMeasure, lift: ControlMeasure, measures: list[ControlMeasure]) -> None:
-    """A release confirmed: the measure is released once the releases confirmed and the deductions
-    leave it nothing."""
+    """A release confirmed: the measure is released once the releases confirmed (for what their unit
+    confirmed released) and the deductions leave it nothing."""
     held = parent.confirmed_amount or ZERO
     for child in measures:
         if child.parent_id != parent.pk or child.pk == lift.pk:
             continue
         if child.kind in LIFTING and child.status in IN_EFFECT:
-            held -= child.requested_amount or ZERO
+            held -= lifted(child)
         elif child.kind == MeasureKind.DEDUCT and child.status in IN_EFFECT:
             held -= child.confirmed_amount or ZERO
-    held -= lift.requested_amount or ZERO
+    held -= lifted(lift)
     if parent.kind != MeasureKind.FREEZE or held <= 0:
         parent.status = MeasureStatus.RELEASED
 
