@@ -49,7 +49,7 @@ def lifts():
 
 
 def test_the_shipped_subscription():
-    assert events.listeners("case.amount_changed") == ["assets.controls"]
+    assert events.listeners("case.amount_changed") == ["funds.met", "assets.controls"]
 
 
 def test_a_smaller_principal_releases_exactly_the_surplus_at_once(world):
