@@ -98,7 +98,17 @@ def drive(options: dict[str, Any]) -> dict[str, Any]:
         finally:
             listening[0] += time.perf_counter() - t0
 
+    announce_many = events.announce_many
+
+    def timed_announce_many(event: str, payloads: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return announce_many(event, payloads)
+        finally:
+            listening[0] += time.perf_counter() - t0
+
     events.announce = timed_announce  # type: ignore[assignment]
+    events.announce_many = timed_announce_many  # type: ignore[assignment]
     started = time.perf_counter()
     bulk.open_missing()
     figures["open_accounts_s"] = time.perf_counter() - started
