@@ -156,11 +156,28 @@ def test_promoted_from_a_day_before_the_freeze_the_freeze_gives_way(world, case,
     assert found.held == {freeze.pk: D("30000.00"), seizure.pk: D("90000.00")} and found.over == 0
 
 
+def test_a_promotion_whose_officer_left_has_its_surplus_sent_by_a_colleague(world, case, registry):
+    """The case's officer left the court: a colleague who may send for the case orders the release
+    (`actions.sender_for`), the case's team leader first."""
+    seizure = waiting_seizure(world, case, registry)
+    back_in_time(seizure, 10)
+    frozen(world, case, "120000.00")
+    leader = UserFactory(username="leader", court=world.court, team=world.team, role=Role.TEAM_LEADER)
+    type(world.officer).objects.filter(pk=world.officer.pk).update(is_active=False)
+    waiting.promote_next(seizure.pk, today(), cause="released")
+    [lift] = lifts(MeasureKind.UNFREEZE) + lifts(MeasureKind.RELEASE)
+    assert lift.request.created_by_id == leader.pk
+    assert budget_now(case).over == 0
+
+
 def test_a_promotion_nobody_can_send_the_surplus_for_stands_and_says_why(world, case, registry):
     seizure = waiting_seizure(world, case, registry)
     back_in_time(seizure, 10)
     frozen(world, case, "120000.00")
-    type(world.officer).objects.filter(pk=world.officer.pk).update(is_active=False)
+    # Nobody of the court who may send requests is left (`orgs.permissions.holders`).
+    type(world.officer).objects.filter(court=world.court).exclude(role=Role.FUND_CLERK).update(
+        is_active=False
+    )
     promoted = waiting.promote_next(seizure.pk, today(), cause="released")
     assert promoted is not None and fresh(seizure).waiting_position is None
     assert "assign an officer" in fresh(seizure).note

@@ -97,7 +97,8 @@ def test_a_freeze_is_sent_as_a_request_carrying_its_amount_and_takes_effect_when
     measure = sent.measure
     request = AssistanceRequest.objects.get(pk=measure.request_id)
     assert request.request_type == "freeze" and request.status == RequestStatus.SENT
-    assert request.details == {"amount": "50000.00", "account": record.identifier}
+    # the term class: the unit's answer is held to a deposit's year (R-ASSET-02)
+    assert request.details == {"amount": "50000.00", "account": record.identifier, "term": "deposit"}
     assert request.notice.values["measure_amount"] == "50,000.00元"
     assert measure.status == MeasureStatus.SENT and budget_now(case).used == 0  # not yet under control
     confirm_freeze(measure, world.liaison, "50000.00")

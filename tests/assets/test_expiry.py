@@ -164,16 +164,24 @@ def test_renewals_in_a_batch_run_on_from_the_current_end_and_take_effect_when_th
     assert AuditEvent.objects.filter(action="control.renewed", object_id=str(first.pk)).exists()
 
 
-def test_a_renewal_confirmed_beyond_the_maximum_keeps_the_maximum(world, case):
+def test_a_renewal_confirmed_beyond_the_maximum_is_refused_and_the_maximum_is_taken(world, case):
+    """R-ASSET-02: linkage holds the unit's answer to the same calendar maximum as assets (the notice
+    names the term class), so a day beyond it is refused and the maximum itself is taken."""
     measure = frozen(world, case, ends_on=today() + dt.timedelta(days=5))
     [renewal] = renewals.renew_each([measure.pk], actor=world.officer).made
-    given = measure.term_end + dt.timedelta(days=366)  # linkage takes up to 366 days from the current end
+    request = AssistanceRequest.objects.get(pk=renewal.request_id)
+    maximum = asset_policy.renewal_end(measure.term_end, "deposit")
+    with pytest.raises(DomainError):
+        request_complete(
+            request, result={"frozen_amount": "1000.00",
+                             "frozen_until": (maximum + dt.timedelta(days=1)).isoformat()}, actor=world.liaison,
+        )  # fmt: skip
+    assert fresh(measure).term_end == measure.term_end
     request_complete(
         AssistanceRequest.objects.get(pk=renewal.request_id),
-        result={"frozen_amount": "1000.00", "frozen_until": given.isoformat()}, actor=world.liaison,
+        result={"frozen_amount": "1000.00", "frozen_until": maximum.isoformat()}, actor=world.liaison,
     )  # fmt: skip
-    maximum = asset_policy.renewal_end(measure.term_end, "deposit")
-    assert fresh(measure).term_end == min(given, maximum)
+    assert fresh(measure).term_end == maximum
 
 
 def test_what_cannot_be_renewed_is_listed_with_its_code_and_the_rest_goes(world, case, registry):

@@ -186,12 +186,9 @@ def en_client(client):
     "form",
     [
         # renewals._ids: "²".isdigit() is True, int("²") raises ValueError
-        pytest.param({"measures": ["²"]}, marks=FINDING),
-        pytest.param({"measures": ["1"], "months": "²"}, marks=FINDING),  # renewals._months: the same
-        pytest.param(  # beyond the database's integers: SQLite's OverflowError (PostgreSQL copes)
-            {"measures": ["99999999999999999999999"]},
-            marks=pytest.mark.xfail(SQLITE, strict=True, reason="review finding (reviewassets)"),
-        ),
+        {"measures": ["²"]},
+        {"measures": ["1"], "months": "²"},  # renewals._months: the same
+        {"measures": ["99999999999999999999999"]},  # beyond the database's integers (SQLite's OverflowError)
     ],
 )
 def test_the_renewal_page_answers_bad_numbers_with_an_error_not_a_500(en_client, world, case, form):
@@ -204,7 +201,6 @@ def test_the_renewal_page_answers_bad_numbers_with_an_error_not_a_500(en_client,
     assert response.status_code in (200, 400, 404), response.status_code
 
 
-@FINDING
 def test_the_expiring_api_answers_a_superscript_digit_with_400_not_500(client_for, world):
     response = client_for("officer")
     response.raise_request_exception = False
@@ -223,7 +219,6 @@ def _nobody_can_send(world, case):
     User.objects.filter(pk__in=[world.officer.pk, case.officer_id]).update(is_active=False)
 
 
-@FINDING
 def test_a_voluntary_payment_is_booked_even_when_no_officer_can_send_the_surplus_release(world, case, clerk):
     """ "No payment left unbooked" (issue 15; Sweden's JO 7750-2016): the case's officer left the court
     (deactivated, case not yet reassigned). A payment of 50,000 arrives on a case with 100,000 frozen:
@@ -237,7 +232,6 @@ def test_a_voluntary_payment_is_booked_even_when_no_officer_can_send_the_surplus
     assert funds_queries.recovered(case) == D("50000.00")
 
 
-@FINDING
 def test_one_case_without_a_sender_does_not_stop_a_whole_bank_statement(world, case, clerk, tmp_path):
     """The statement is one transaction (funds.receiving): a single line paying into a case whose
     officer left blocks the booking of every other line of the court's statement (NO_SENDER from
@@ -265,10 +259,36 @@ def test_one_case_without_a_sender_does_not_stop_a_whole_bank_statement(world, c
     assert funds_queries.recovered(case) == D("30000.00")
 
 
+def test_the_surplus_of_a_payment_is_still_released_by_a_colleague_when_the_officer_left(
+    world, case, clerk, leader
+):
+    """R-ASSET-03 after the fix: the payment is booked and, in the same transaction, the 50,000 the
+    smaller budget no longer covers is ordered unfrozen, sent by the case's team leader."""
+    freeze = _frozen(world, case, "100000.00")
+    _nobody_can_send(world, case)
+    receipt_record(case, "50000.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
+    [lift] = ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE)
+    assert (lift.parent_id, lift.requested_amount) == (freeze.pk, D("30000.00"))
+    assert _request(lift).created_by_id == leader.pk
+    assert _at_the_bank(freeze.pk) <= case_budget(case, measures_of(case)).total
+
+
+def test_a_payment_is_booked_when_nobody_of_the_court_can_send_and_the_freeze_says_why(world, case, clerk):
+    """No one of the court may send requests any more: the money is booked all the same, nothing is
+    sent, and the freeze's note tells whoever comes next why its surplus waits."""
+    from enforcelink.orgs.models import User
+
+    freeze = _frozen(world, case, "100000.00")
+    User.objects.filter(court=world.court).exclude(pk=clerk.pk).update(is_active=False)
+    receipt_record(case, "50000.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
+    assert funds_queries.recovered(case) == D("50000.00")
+    assert not ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE).exists()
+    assert "assign an officer" in ControlMeasure.objects.get(pk=freeze.pk).note
+
+
 # --- 5. R-ASSET-02: a lawful 3-year freeze of securities or equity cannot be confirmed ------------
 
 
-@FINDING
 def test_a_unit_can_confirm_a_securities_freeze_for_the_three_years_the_law_allows(world, case):
     """R-ASSET-02 (民诉解释 Art.485): securities and equity are "other property rights", frozen for up
     to 3 years, and assets itself counts them so (policy.TERM_OF_KIND, expiry.policy.confirmed_end).

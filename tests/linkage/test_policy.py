@@ -229,6 +229,29 @@ def test_results_must_fit_what_was_asked(request_type, result, field):
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("request_type", "term", "until", "allowed"),
+    [("freeze", None, "2027-12-01", True), ("freeze", None, "2027-12-02", False),  # a deposit's year
+     ("freeze", "property_right", "2029-12-01", True), ("freeze", "property_right", "2029-12-02", False),
+     ("seize", "movable", "2028-12-01", True), ("seize", "movable", "2028-12-02", False),
+     ("seize", None, "2029-12-01", True), ("freeze", "nonsense", "2027-12-02", False)],
+)  # fmt: skip
+def test_a_term_is_held_to_the_legal_maximum_of_what_is_frozen_in_calendar_years(
+    request_type, term, until, allowed
+):
+    """R-ASSET-02 (民诉解释 Art.485) in calendar years from the day of effect, not counted (R-TIME-01):
+    the notice's term class (`details["term"]`, from what assets froze) decides, not the request type."""
+    field = "frozen_until" if request_type == "freeze" else "seized_until"
+    result = {field: until, **({"frozen_amount": "1.00", "account": "1"} if request_type == "freeze" else {})}
+    details = {"amount": "1.00", **({"term": term} if term else {})}
+    if allowed:
+        policy.check_result_against(request_type, result, details, dt.date(2026, 12, 1))
+    else:
+        with pytest.raises(DomainError) as caught:
+            policy.check_result_against(request_type, result, details, dt.date(2026, 12, 1))
+        assert caught.value.field == f"result.{field}"
+
+
 def test_wilson_interval_is_wide_for_few_and_narrow_for_many():
     few, many = policy.wilson(3, 3), policy.wilson(300, 300)
     assert few[0] < 0.5 < many[0] and few[1] == many[1] == 1.0

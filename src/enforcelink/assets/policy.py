@@ -23,34 +23,16 @@ from enforcelink.core.calendar import add_months
 from enforcelink.core.errors import InvalidInput, RuleViolation
 from enforcelink.core.money import parse_amount
 from enforcelink.core.narration import day, money
+from enforcelink.linkage import policy as linkage_policy
 
 ZERO = Decimal("0.00")
 
 # --- R-ASSET-02: terms ---------------------------------------------------------------------------------
 
-# 民诉解释 Art.485: 冻结银行存款 ≤ 1 year; 查封、扣押动产 ≤ 2 years; 查封不动产、冻结其他财产权 ≤ 3 years.
-TERM_YEARS = {"deposit": 1, "movable": 2, "real_estate": 3, "property_right": 3}
-
-# Which term an asset kind's measure has. Money held in an account (deposits, financial products,
-# online-payment funds, housing fund, securities cash) takes the deposit's year: the shortest maximum,
-# so a measure whose class is arguable is renewed too early rather than held beyond the law. Ships and
-# vehicles are movables; securities and equity are other property rights.
-TERM_OF_KIND = {
-    "deposit": "deposit",
-    "financial_product": "deposit",
-    "online_funds": "deposit",
-    "housing_fund": "deposit",
-    "securities_cash": "deposit",
-    "vehicle": "movable",
-    "ship": "movable",
-    "movable": "movable",
-    "real_estate": "real_estate",
-    "land": "real_estate",
-    "securities": "property_right",
-    "equity": "property_right",
-    "property_right": "property_right",
-    "other_right": "property_right",
-}
+# 民诉解释 Art.485's maximum terms by term class, and the term class of each asset kind: kept in
+# `linkage.policy` (below assets), which holds a unit's confirmation to the same maxima.
+TERM_YEARS = linkage_policy.TERM_YEARS
+TERM_OF_KIND = linkage_policy.TERM_OF_KIND
 REMIND_DAYS = 30  # R-ASSET-02 warning before expiry (*configurable*)
 
 

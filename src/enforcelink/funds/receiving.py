@@ -754,7 +754,7 @@ def case_by_reference_or_number(actor: Any, text: str) -> Case:
     digits = re.sub(r"[\s\-]", "", text)
     cases = Case.objects.visible_to(actor)
     found = None
-    if digits.isdigit():
+    if digits.isascii() and digits.isdigit():
         found = cases.filter(fund_account__reference=digits).first()
     if found is None and text:
         found = cases.filter(Q(number=text) | Q(number_key=case_number_key(text))).first()

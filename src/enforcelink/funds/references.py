@@ -33,7 +33,7 @@ def court_digits(code: str) -> str:
     """渝0110 → 0440110; 渝01 → 0420100; 渝 → 0400000 (R-ID-03 court codes)."""
     province = PROVINCE_SHORT.index(code[0]) + 1
     digits = code[1:]
-    if not (digits == "" or digits.isdigit()):
+    if not (digits == "" or (digits.isascii() and digits.isdigit())):
         raise ValueError(f"not a court code: {code!r}")
     return f"{province:02d}{len(digits)}{digits.ljust(4, '0')}"
 

@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enforcelink.core.calendar import Deadline, compute_deadline, is_working_day
+from enforcelink.core.calendar import Deadline, add_months, compute_deadline, is_working_day
 from enforcelink.core.errors import InvalidInput, RuleViolation
 from enforcelink.core.money import parse_amount
 from enforcelink.core.text import clean_text
@@ -510,8 +510,52 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[min(max(rank, 1), len(ordered)) - 1]
 
 
-# R-ASSET-02 maximum terms (民诉解释 Art. 485) a unit may report for what it froze or seized.
-MAX_TERM_DAYS = {"freeze": 366, "renew_freeze": 366, "seize": 3 * 366, "renew_seizure": 3 * 366}
+# R-ASSET-02 maximum terms (民诉解释 Art.485), in calendar years from the day of effect (not counted,
+# R-TIME-01): 冻结银行存款 ≤ 1 year; 查封、扣押动产 ≤ 2 years; 查封不动产、冻结其他财产权 ≤ 3 years. Kept here,
+# below assets, so that both the unit's answer (`check_result_against`) and assets' own terms
+# (`assets.policy.term_end`) read the same maxima.
+TERM_YEARS = {"deposit": 1, "movable": 2, "real_estate": 3, "property_right": 3}
+
+# Which term an asset kind's measure has. Money held in an account (deposits, financial products,
+# online-payment funds, housing fund, securities cash) takes the deposit's year: the shortest maximum,
+# so a measure whose class is arguable is renewed too early rather than held beyond the law. Ships and
+# vehicles are movables; securities and equity are other property rights.
+TERM_OF_KIND = {
+    "deposit": "deposit",
+    "financial_product": "deposit",
+    "online_funds": "deposit",
+    "housing_fund": "deposit",
+    "securities_cash": "deposit",
+    "vehicle": "movable",
+    "ship": "movable",
+    "movable": "movable",
+    "real_estate": "real_estate",
+    "land": "real_estate",
+    "securities": "property_right",
+    "equity": "property_right",
+    "property_right": "property_right",
+    "other_right": "property_right",
+}
+# A control notice names its term class in `details["term"]` (assets puts it there from what is
+# frozen or seized); a notice without one (linkage's own send form, a batch) is held to its request
+# type's: a freeze a deposit's year, a seizure the three years of real estate.
+TERM_DETAIL = "term"
+TERM_OF_REQUEST = {"freeze": "deposit", "renew_freeze": "deposit", "seize": "real_estate",
+                   "renew_seizure": "real_estate"}  # fmt: skip
+
+
+def max_term_end(request_type: str, details: dict[str, Any], start: dt.date) -> dt.date | None:
+    """R-ASSET-02: the latest day a control measure of `request_type` taking effect (or running on)
+    from `start` may hold: the legal maximum of its term class in calendar months, `start` not
+    counted. None for a request that holds nothing."""
+    default = TERM_OF_REQUEST.get(request_type)
+    if default is None:
+        return None
+    named = details.get(TERM_DETAIL) if isinstance(details, dict) else None
+    term = named if isinstance(named, str) and named in TERM_YEARS else default
+    return add_months(start, 12 * TERM_YEARS[term])
+
+
 CAPPED_AMOUNTS = {"freeze": "frozen_amount", "renew_freeze": "frozen_amount", "deduct": "deducted_amount",
                   "unfreeze": "released_amount"}  # fmt: skip
 
@@ -539,13 +583,9 @@ def check_result_against(
     if request_type in RENEWALS:
         with contextlib.suppress(ValueError):
             start = max(today, dt.date.fromisoformat(str(details.get("current_until") or "")))
+    latest = max_term_end(request_type, details, start)
     for field_name in ("frozen_until", "seized_until"):
-        limit = MAX_TERM_DAYS.get(request_type)
-        if (
-            limit
-            and field_name in result
-            and dt.date.fromisoformat(result[field_name]) > start + dt.timedelta(days=limit)
-        ):
+        if latest and field_name in result and dt.date.fromisoformat(result[field_name]) > latest:
             raise _bad(field_name, _("Longer than the legal maximum term (民诉解释 Art. 485)."))
     for field_name in PAST_DATES:
         if field_name in result and dt.date.fromisoformat(result[field_name]) > today:

@@ -506,7 +506,7 @@ def _amount(name: str, rng: random.Random, cap: Decimal | None) -> str:
 def _date(name: str, rng: random.Random, today: dt.date) -> str:
     """A day or more back for what was done (a server a time zone ahead still calls it past); for a
     term still running (`frozen_until`, `valid_until` …) a day within a year, inside every legal
-    maximum (policy.MAX_TERM_DAYS)."""
+    maximum (policy.max_term_end)."""
     if name.endswith("_until"):
         return (today + dt.timedelta(days=rng.randint(30, 360))).isoformat()
     return (today - dt.timedelta(days=rng.randint(1, 5))).isoformat()

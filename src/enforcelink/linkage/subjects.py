@@ -28,7 +28,7 @@ from enforcelink.orgs.permissions import Action, can
 # The details keys this module reads out; any other key the court's system sent is shown as it came.
 MEASURE, AMOUNT = "measure", "amount"
 ACCOUNT_KEYS = ("account", "certificate")
-KNOWN_DETAILS = (MEASURE, AMOUNT, *ACCOUNT_KEYS)
+KNOWN_DETAILS = (MEASURE, AMOUNT, *ACCOUNT_KEYS, "term")  # term: the term class the answer is held to
 RESPONDENTS = "respondent_parties"  # the prefetched list's attribute on a request's case
 
 

@@ -11,7 +11,8 @@ ordered, ≤ budget at every commit).
 
 The measures the platform orders by itself (the surplus released after confirmations or a payment,
 the controls released when the obligation is met, R-FUND-04) go through `order_lift` and
-`cancel_open`, in the name of the officer who sent the measure, or the case's officer.
+`cancel_open`, in the name of the officer who sent the measure, or the case's officer, or a colleague
+of the court who may send for the case (`sender_for`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from enforcelink.assets.control.models import (
     MeasureKind,
     MeasureStatus,
 )
+from enforcelink.assets.expiry.policy import term_class_of
 from enforcelink.assets.models import AssetKind, AssetRecord
 from enforcelink.cases.actions import ensure_open
 from enforcelink.cases.models import Case
@@ -41,8 +43,9 @@ from enforcelink.core.money import format_yuan, parse_amount
 from enforcelink.core.text import clean_text
 from enforcelink.linkage.actions import Ask, request_cancel, request_create, request_send
 from enforcelink.linkage.models import FINAL, AssistanceRequest, RequestStatus
-from enforcelink.orgs.models import LinkageUnit, User
-from enforcelink.orgs.permissions import Action, can, require
+from enforcelink.linkage.policy import TERM_DETAIL
+from enforcelink.orgs.models import LinkageUnit, Role, User
+from enforcelink.orgs.permissions import Action, can, holders, require
 
 LEGAL_BASIS = "《中华人民共和国民事诉讼法》第二百五十三条、第二百五十四条、第二百五十五条"
 PURPOSES = {
@@ -128,6 +131,51 @@ def _send(
     return measure
 
 
+def holding_measure(
+    record: AssetRecord | None, measures: list[ControlMeasure], figures: CaseBudget, *,
+    unit: LinkageUnit | None = None, account: str = "",
+) -> ControlMeasure | None:  # fmt: skip
+    """The case's freeze, seizure or detention that already holds `record` (or the same `account` at
+    the same `unit`): one sent and not yet answered, one in effect that still holds something, or one
+    waiting in line (R-ASSET-04). A second would count the same value twice (R-ASSET-03). A measure in
+    effect that holds nothing any more (all deducted or released) does not stop a new one: money
+    paid into the account since is not under control."""
+    for measure in measures:
+        if measure.kind not in HOLDING:
+            continue
+        same = (record is not None and measure.record_id == record.pk) or (
+            bool(account)
+            and unit is not None
+            and measure.unit_id == unit.pk
+            and measure.identifier == account
+        )
+        if not same:
+            continue
+        if measure.status == MeasureStatus.SENT:
+            return measure
+        if measure.status in IN_EFFECT and (
+            measure.waiting_position is not None or figures.held.get(measure.pk)
+        ):
+            return measure
+    return None
+
+
+def _refuse_second_hold(
+    record: AssetRecord | None, measures: list[ControlMeasure], figures: CaseBudget, *,
+    unit: LinkageUnit | None = None, account: str = "",
+) -> None:  # fmt: skip
+    """ALREADY_HELD when `holding_measure` finds one: release it (or let its unit answer) first."""
+    held = holding_measure(record, measures, figures, unit=unit, account=account)
+    if held is not None:
+        raise RuleViolation(
+            "ALREADY_HELD",
+            _("This asset is already under a %(measure)s (%(status)s): a second one would hold the same "
+              "value twice. Release it or wait for its answer first.")
+            % {"measure": held.get_kind_display(), "status": held.get_status_display()},
+            field="record",
+        )  # fmt: skip
+
+
 def _trail(action: str, measure: ControlMeasure, actor: Any, **after: Any) -> None:
     """The measure's trail entry (its case's court read from the locked case the caller holds)."""
     court_id = Case.objects.filter(pk=measure.case_id).values_list("court_id", flat=True).first()
@@ -160,8 +208,10 @@ def freeze(
             raise InvalidInput("UNIT_REQUIRED", _("Choose the bank or unit that holds it."), field="unit")
         account = clean_text(str(account or "").strip(), field="account", max_length=200)
         figures = case_budget(locked, measures)
+        _refuse_second_hold(found, measures, figures, unit=unit, account=account)
         asset_policy.check_freeze(parsed, figures.figures)
-        details = {"amount": str(parsed), **({"account": account} if account else {})}
+        details = {"amount": str(parsed), **({"account": account} if account else {}),
+                   TERM_DETAIL: term_class_of(MeasureKind.FREEZE, found.kind if found else None)}  # fmt: skip
         measure = _send(
             locked, MeasureKind.FREEZE, unit, actor=actor, details=details, record=found, identifier=account,
             amount=parsed,
@@ -186,12 +236,14 @@ def seize(
         if found.unit is None:
             raise InvalidInput("UNIT_REQUIRED", _("No unit is known to hold this record."), field="record")
         figures = case_budget(locked, measures)
+        _refuse_second_hold(found, measures, figures)
         try:
             asset_policy.check_freeze(parsed, figures.figures, indivisible_reason=reason)
         except RuleViolation as error:
             error.field = "value"
             raise
-        details = {"amount": str(parsed), "certificate": found.identifier}
+        details = {"amount": str(parsed), "certificate": found.identifier,
+                   TERM_DETAIL: term_class_of(MeasureKind.SEIZE, found.kind)}  # fmt: skip
         measure = _send(
             locked, MeasureKind.SEIZE, found.unit, actor=actor, details=details, record=found,
             identifier=found.identifier, amount=parsed, indivisible_reason=reason or str(INDIVISIBLE),
@@ -214,12 +266,14 @@ def detain_vehicle(
         found = _record(locked, record, frozenset({AssetKind.VEHICLE}))
         assert found is not None
         figures = case_budget(locked, measures)
+        _refuse_second_hold(found, measures, figures)
         try:
             asset_policy.check_freeze(parsed, figures.figures, indivisible_reason=reason)
         except RuleViolation as error:
             error.field = "value"
             raise
-        details = {"plate": found.identifier, "amount": str(parsed)}
+        details = {"plate": found.identifier, "amount": str(parsed),
+                   TERM_DETAIL: term_class_of(MeasureKind.DETAIN_VEHICLE, found.kind)}  # fmt: skip
         measure = _send(
             locked, MeasureKind.DETAIN_VEHICLE, unit, actor=actor, details=details, record=found,
             identifier=found.identifier, amount=parsed, indivisible_reason=reason or str(INDIVISIBLE),
@@ -380,19 +434,46 @@ def release(measure: ControlMeasure | int, *, reason: Any, actor: User, amount: 
         )
 
 
+# Who else sends what the platform orders when the measure's sender and the case's officer cannot:
+# the leaders first, then the officers, the command centre, the administrator (`_fallback_sender`).
+FALLBACK_ROLES = (Role.TEAM_LEADER, Role.PRESIDENT, Role.OFFICER, Role.COMMAND, Role.ADMIN)
+
+
 def sender_for(case: Case, *measures: ControlMeasure | None) -> User:
     """In whose name the platform sends a release or a cancellation it orders: the officer who sent
-    the measure, else the case's officer — whoever may still send for the case. Nobody: NO_SENDER
-    (the confirmation that needed it is refused, and comes again when someone can)."""
+    the measure, else the case's officer, else (they left the court, the case not reassigned yet) a
+    colleague who may send for the case (`_fallback_sender`: the case's team leader, then anyone of
+    the court the permission table lets send requests, the case's team first). So a payment, a bank's
+    confirmation or a whole statement is always booked, and the surplus it frees is still ordered in
+    the same transaction (R-ASSET-03; "no payment left unbooked" comes first). Only a court with
+    nobody active who may send requests at all gets NO_SENDER; the payment's listener books the money
+    all the same and notes on the measures why their surplus waits (`listeners._rebalance`)."""
     candidates: list[User | None] = [m.created_by if m is not None else None for m in measures]
     if case.officer_id is not None:
         candidates.append(User.objects.filter(pk=case.officer_id).first())
     for user in candidates:
         if user is not None and user.is_active and can(user, Action.SEND_REQUEST, case):
             return user
+    fallback = _fallback_sender(case)
+    if fallback is not None:
+        return fallback
     raise RuleViolation(
         "NO_SENDER", _("Nobody of the case's court can send the release it needs; assign an officer first.")
     )
+
+
+def _fallback_sender(case: Case) -> User | None:
+    """The first active person of the case's court who may send its requests: the case's team first,
+    leaders before officers (`FALLBACK_ROLES`), the longest-serving (lowest pk) of a rank."""
+    people = [
+        user for user in holders(Action.SEND_REQUEST, court_id=case.court_id).filter(role__in=FALLBACK_ROLES)
+        if can(user, Action.SEND_REQUEST, case)
+    ]  # fmt: skip
+    rank: dict[str, int] = {role: place for place, role in enumerate(FALLBACK_ROLES)}
+    people.sort(
+        key=lambda user: (user.team_id != case.team_id or case.team_id is None, rank[user.role], user.pk)
+    )
+    return people[0] if people else None
 
 
 __all__ = [

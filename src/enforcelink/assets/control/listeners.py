@@ -34,6 +34,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,7 +53,7 @@ from enforcelink.assets.control.models import (
 from enforcelink.assets.control.policy import frozen_status
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
-from enforcelink.core.errors import InvalidInput
+from enforcelink.core.errors import InvalidInput, RuleViolation
 from enforcelink.core.money import format_yuan
 from enforcelink.funds.actions import receipt_record
 from enforcelink.linkage.models import AssistanceRequest
@@ -356,9 +357,26 @@ def _rebalance(case_id: int, measures: list[ControlMeasure], actor: Any) -> list
         return []
     case = Case.objects.get(pk=case_id)
     figures = case_budget(case, measures)
-    if case.is_money_case and figures.total == 0:  # met: everything goes (R-FUND-04), in one request each
-        return _release_all(case, measures, actor=trail_actor(actor))
-    return settle(case, measures, actor=trail_actor(actor))
+    before = list(measures)
+    try:
+        with transaction.atomic():  # a savepoint: a release nobody can send never unbooks the payment
+            if case.is_money_case and figures.total == 0:  # met: everything goes (R-FUND-04)
+                return _release_all(case, measures, actor=trail_actor(actor))
+            return settle(case, measures, actor=trail_actor(actor))
+    except RuleViolation as error:
+        # "No payment left unbooked" first: only a court with nobody active who may send requests
+        # (`actions.sender_for`) gets here; the money is booked, and each measure still holding says
+        # why its surplus waits for a person to release it.
+        if error.code != "NO_SENDER":
+            raise
+        measures[:] = before
+        holding = [m.pk for m in measures if m.kind in HOLDING and m.status in IN_EFFECT]
+        ControlMeasure.objects.filter(pk__in=holding).update(note=str(error.message)[:500])
+        audit.record(
+            "control.release_unsent", case, actor=trail_actor(actor), case_id=case.pk, court_id=case.court_id,
+            after={"measures": holding, "total": figures.total, "reason": str(error.message)},
+        )  # fmt: skip
+        return []
 
 
 def obligation_met(

@@ -63,7 +63,7 @@ def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     value = request.query_params.get(name)
     if value in (None, ""):
         return default
-    if not str(value).isdigit() or not low <= int(value) <= high:
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or not low <= int(value) <= high:
         raise exceptions.ValidationError(
             {
                 name: [

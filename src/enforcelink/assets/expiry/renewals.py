@@ -40,8 +40,10 @@ from enforcelink.assets.expiry.policy import term_class_of
 from enforcelink.cases.actions import ensure_open_or_terminated
 from enforcelink.cases.models import Case
 from enforcelink.core import audit
+from enforcelink.core.api import MAX_PK
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from enforcelink.linkage.actions import Ask, request_create, request_send
+from enforcelink.linkage.policy import TERM_DETAIL
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, require
 
@@ -79,22 +81,35 @@ def _ids(values: Any) -> list[int]:
         )  # fmt: skip
     ids = []
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+        number = _whole(value) if isinstance(value, (int, str)) else None
+        if number is None or not 1 <= number <= MAX_PK:  # a database's integer, as the API's
             raise InvalidInput(
                 "MEASURES_INVALID", _("Measures are given by their numbers."), field="measures"
             )
-        ids.append(int(value))
+        ids.append(number)
     return sorted(set(ids), key=ids.index)
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number written in ASCII digits (str.isdigit also takes "²", which int refuses), at most
+    19 of them; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    text = str(value)
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    return int(text)
 
 
 def _months(value: Any) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not str(value).isdigit():
+    number = _whole(value)
+    if number is None:
         raise InvalidInput(
             "TERM_INVALID", _("A term is a whole number of months, at least 1."), field="months"
         )
-    return int(value)
+    return number
 
 
 def renew(
@@ -124,7 +139,11 @@ def renew(
                 field="measure",
             )  # fmt: skip
         assert target.term_end is not None
-        details: dict[str, Any] = {"current_until": target.term_end.isoformat(), "until": until.isoformat()}
+        record_kind = target.record.kind if target.record_id and target.record else None
+        details: dict[str, Any] = {
+            "current_until": target.term_end.isoformat(), "until": until.isoformat(),
+            TERM_DETAIL: term_class_of(target.kind, record_kind),  # the unit's answer is held to it
+        }  # fmt: skip
         if target.kind == MeasureKind.FREEZE:
             details["amount"] = str(held)
             if target.identifier:

@@ -21,8 +21,8 @@ above the budget only when nothing else is available, with that reason recorded.
 "for what is left": a seizure holds an item whole and takes effect by itself at the registry when the
 earlier one goes (查封规定 Art.26), so what the court controls is corrected by release, as R-ASSET-03
 says (ex officio), not by refusing what the registry has already registered. When nobody of the
-court can send that release (no active officer: NO_SENDER), the promotion stands and the measure's
-note says why its surplus waits.
+court can send that release (`control.actions.sender_for`: nobody of the court left who may send
+requests, NO_SENDER), the promotion stands and the measure's note says why its surplus waits.
 """
 
 from __future__ import annotations
