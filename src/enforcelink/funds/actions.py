@@ -29,6 +29,7 @@ from enforcelink.funds import references
 from enforcelink.funds.models import (
     CREDIT_KINDS,
     DEBIT_KINDS,
+    OPENING_MEMO,
     RECEIPT_KINDS,
     AccountKind,
     CaseAccount,
@@ -381,7 +382,7 @@ def opening_record(case: Case, amount: Any, *, value_on: dt.date, actor: Any) ->
             value_on,
             [(own, -parsed), (own, parsed)],
             actor=actor,
-            memo=_("Recovered before the platform (imported): received and paid out in the old system."),
+            memo=OPENING_MEMO,  # translated when shown
         )
         audit.record(
             "funds.opening_recorded",

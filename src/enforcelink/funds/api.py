@@ -67,7 +67,7 @@ class EntrySerializer(serializers.ModelSerializer):
     booked_at = serializers.DateTimeField(source="journal.created_at")
     booked_by = serializers.CharField(source="journal.created_by")
     reference = serializers.CharField(source="journal.reference")
-    memo = serializers.CharField(source="journal.memo")
+    memo = serializers.CharField(source="journal.shown_memo")
     reverses = serializers.IntegerField(source="journal.reverses_id", allow_null=True)
     reversed = serializers.BooleanField(source="undone", help_text="A later journal reversed this one.")
     amount = AmountField(help_text="Signed, on the case's account: − money in for the case, + money out.")

@@ -239,7 +239,7 @@ class LedgerLineSerializer(serializers.Serializer):
     paid = AmountField(allow_null=True)
     balance = AmountField(help_text="Yuan held for the case after this movement.")
     reference = serializers.CharField(source="entry.journal.reference")
-    memo = serializers.CharField(source="entry.journal.memo")
+    memo = serializers.CharField(source="entry.journal.shown_memo")
     reversed = serializers.BooleanField()
 
 

@@ -14,11 +14,19 @@ from django.db import transaction
 
 from enforcelink.cases.models import Case
 from enforcelink.funds import references
-from enforcelink.funds.models import AccountKind, CaseAccount, Entry, Journal, JournalKind, LedgerAccount
+from enforcelink.funds.models import (
+    OPENING_MEMO,
+    AccountKind,
+    CaseAccount,
+    Entry,
+    Journal,
+    JournalKind,
+    LedgerAccount,
+)
 
 PAGE = 2000
 ACTOR = "cli:funds-open-accounts"
-MEMO = "执行到位金额 before the ledger (received and paid out in the old system)"
+MEMO = OPENING_MEMO  # translated when shown (Journal.shown_memo)
 
 
 def missing() -> int:

@@ -270,7 +270,7 @@ def case_ledger_rows(lines: list[Line]) -> Iterable[list[Any]]:
         journal = line.entry.journal
         yield [
             journal.created_at.date().isoformat(), journal.value_on.isoformat(), str(journal.get_kind_display()),
-            line.received or "", line.paid or "", line.balance, journal.reference, journal.memo,
+            line.received or "", line.paid or "", line.balance, journal.reference, journal.shown_memo,
             getattr(journal, "booked_by", journal.created_by), _("reversed") if line.reversed else "",
         ]  # fmt: skip
 
@@ -285,7 +285,7 @@ def court_ledger_rows(journals: Iterable[Journal]) -> Iterable[list[Any]]:
         yield [
             journal.pk, journal.created_at.date().isoformat(), journal.value_on.isoformat(),
             str(journal.get_kind_display()), journal.case.number if journal.case else "", journal.amount,
-            journal.reference, journal.memo, getattr(journal, "booked_by", journal.created_by),
+            journal.reference, journal.shown_memo, getattr(journal, "booked_by", journal.created_by),
             journal.reverses_id or "",
         ]  # fmt: skip
 

@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Round
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from enforcelink.core.errors import RuleViolation
@@ -161,6 +162,22 @@ class LedgerAccount(models.Model):
         return f"{self.get_kind_display()} {self.case or self.court}"
 
 
+# R-FUND-03: an `opening` journal's memo is stored as this msgid and translated when shown. Texts
+# stored before (migration funds 0003 and the bulk opener wrote a half-English memo, the case import
+# wrote it translated into its user's language) are shown as it too.
+OPENING_MEMO = gettext_noop(
+    "Recovered before the platform (imported): received and paid out in the old system."
+)
+OPENING_MEMOS_STORED = frozenset(
+    {
+        OPENING_MEMO,
+        "执行到位金额 before the ledger (received and paid out in the old system)",
+        "平台启用前已执行到位（导入）：原系统中已收取并发放。",
+        "平臺啓用前已執行到位（導入）：原系統中已收取併發放。",
+    }
+)
+
+
 class JournalQuerySet(models.QuerySet["Journal"]):
     def visible_to(self, user: object) -> JournalQuerySet:
         return self.filter(court_scope(user))
@@ -238,6 +255,13 @@ class Journal(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         refuse_edit(self)
+
+    @property
+    def shown_memo(self) -> str:
+        """The memo in the reader's language where the platform wrote it (see OPENING_MEMO)."""
+        if self.kind == JournalKind.OPENING and self.memo in OPENING_MEMOS_STORED:
+            return gettext(OPENING_MEMO)
+        return self.memo
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
