@@ -1,5 +1,6 @@
 """What the ledger shows a reader (browser walk): the memo of an `opening` journal in the reader's
-language, also the half-English one migration funds 0003 stored (R-FUND-03)."""
+language, also the half-English one migration funds 0003 stored (R-FUND-03); export dates as date
+cells of the court's day, not UTC dates written as text."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from enforcelink.funds import actions
@@ -48,3 +49,16 @@ def test_the_ledgers_and_their_exports_show_the_opening_memo_in_chinese(client, 
         assert ZH in page and "old system" not in page
         rows = sheet_rows(client.get(url + "?format=xlsx", **zh))
         assert ZH in rows[1] and not any("old system" in str(cell) for row in rows for cell in row)
+
+
+def test_the_exports_write_the_courts_local_day_as_date_cells(client, world, clerk, case, monkeypatch):
+    late = dt.datetime(2024, 5, 6, 17, 30, tzinfo=dt.UTC)  # 01:30 on 7 May in Beijing
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    actions.receipt_record(case, "10.00", source="voluntary", value_on=ON, reference="R-1", actor=clerk)
+    client.force_login(clerk)
+    ledger = sheet_rows(client.get(reverse("funds-ledger") + "?format=xlsx"))
+    assert ledger[1][1:3] == (dt.datetime(2024, 5, 7), dt.datetime(2024, 5, 6))  # booked, value date
+    own = sheet_rows(client.get(reverse("case-funds", args=[case.pk]) + "?format=xlsx"))
+    assert own[1][0:2] == (dt.datetime(2024, 5, 7), dt.datetime(2024, 5, 6))
+    csv = client.get(reverse("funds-ledger") + "?format=csv").content.decode("utf-8-sig")
+    assert ",2024-05-07,2024-05-06," in csv

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcelink.cases.models import Case
@@ -237,7 +238,8 @@ def held_total(actor: Any) -> dict[str, Decimal]:
 def sheet_response(
     filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str = "xlsx"
 ) -> HttpResponse:
-    """An XLSX (or CSV) download; texts a spreadsheet would run as formulas stay texts."""
+    """An XLSX (or CSV) download; texts a spreadsheet would run as formulas stay texts, dates are date
+    cells (a day in the court's time zone, never a UTC date written as text)."""
     if fmt == "csv":
         text = io.StringIO()
         writer = csv.writer(text)
@@ -269,7 +271,7 @@ def case_ledger_rows(lines: list[Line]) -> Iterable[list[Any]]:
     for line in lines:
         journal = line.entry.journal
         yield [
-            journal.created_at.date().isoformat(), journal.value_on.isoformat(), str(journal.get_kind_display()),
+            timezone.localdate(journal.created_at), journal.value_on, str(journal.get_kind_display()),
             line.received or "", line.paid or "", line.balance, journal.reference, journal.shown_memo,
             getattr(journal, "booked_by", journal.created_by), _("reversed") if line.reversed else "",
         ]  # fmt: skip
@@ -283,7 +285,7 @@ def case_ledger_header() -> list[str]:
 def court_ledger_rows(journals: Iterable[Journal]) -> Iterable[list[Any]]:
     for journal in journals:
         yield [
-            journal.pk, journal.created_at.date().isoformat(), journal.value_on.isoformat(),
+            journal.pk, timezone.localdate(journal.created_at), journal.value_on,
             str(journal.get_kind_display()), journal.case.number if journal.case else "", journal.amount,
             journal.reference, journal.shown_memo, getattr(journal, "booked_by", journal.created_by),
             journal.reverses_id or "",
