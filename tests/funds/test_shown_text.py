@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -62,3 +63,17 @@ def test_the_exports_write_the_courts_local_day_as_date_cells(client, world, cle
     assert own[1][0:2] == (dt.datetime(2024, 5, 7), dt.datetime(2024, 5, 6))
     csv = client.get(reverse("funds-ledger") + "?format=csv").content.decode("utf-8-sig")
     assert ",2024-05-07,2024-05-06," in csv
+
+
+def test_statement_errors_show_where_and_what_without_the_code(client, world, clerk, case):
+    client.force_login(clerk)
+    header = "交易日期,金额,付款人,付款账号,附言,银行流水号"
+    for body, shown, code in (
+        (header + "\n2024-05-06,1.005,甲,1,x,B1\n", "row 2, column B (金额): ", "[AMOUNT_PRECISION]"),
+        (header + ",备用\n2024-05-06,1,甲,1,x,B1,\n", "row 1, column G (备用): ", "[COLUMN_UNKNOWN]"),
+    ):
+        upload = SimpleUploadedFile("s.csv", body.encode(), "text/csv")
+        page = client.post(reverse("funds-statements"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+        text = page.content.decode()
+        assert shown in text and code not in text and code.strip("[]") not in text
+    assert not Journal.objects.exists()

@@ -22,6 +22,10 @@ class DomainError(Exception):
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": str(self.message), "field": self.field}
 
+    def shown(self) -> str:
+        """The error as a page shows it: the message only (the code stays in the API's JSON and logs)."""
+        return str(self.message)
+
 
 class RuleViolation(DomainError):
     """A legal rule from DOMAIN.md forbids the operation."""

@@ -57,6 +57,11 @@ class TableError(InvalidInput):
             parts.append(_("column %(column)s") % {"column": label})
         return ", ".join(parts)
 
+    def shown(self) -> str:
+        """Where and what, for a page; `str()` adds the code for logs and the command line."""
+        where = self.location()
+        return f"{where}: {self.message}" if where else str(self.message)
+
     def __str__(self) -> str:
         where = self.location()
         return f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"

@@ -346,7 +346,7 @@ def statements_page(request: HttpRequest) -> HttpResponse:
                 outcome = receiving.statement_import(handle.name, court=user.court, actor=user,
                                                      filename=upload.name, limits=SheetLimits.for_imports())  # fmt: skip
             except DomainError as error:
-                form.add_error("file", str(error.message))
+                form.add_error("file", error.shown())
     imports = StatementImport.objects.visible_to(user).order_by("-created_at", "-pk")[:20]
     return render(request, "funds/statements.html", {"form": form, "outcome": outcome, "imports": bookers.named(imports),
                                                      "layout": receiving.HEADERS})  # fmt: skip

@@ -550,7 +550,7 @@ def reply_upload(request: HttpRequest) -> HttpResponse:
                     partial=form.cleaned_data["partial"],
                 )
             except DomainError as error:
-                form.add_error("file", str(error))
+                form.add_error("file", error.shown())
     return render(request, "linkage/reply_upload.html", {"form": form, "report": report})
 
 
