@@ -32,13 +32,16 @@ FILED = dt.date(2024, 1, 2)
 TODAY = dt.date(2024, 9, 1)
 
 
-def facts(*, closed_on: dt.date = dt.date(2024, 5, 6), total: str = "1000", recovered: str = "0"):
+def facts(
+    *, closed_on: dt.date = dt.date(2024, 5, 6), total: str = "1000", recovered: str = "0", met: bool = False
+):
     return policy.ClosureFacts(
         filed_on=FILED,
         closed_on=closed_on,
         today=TODAY,
         amount_total=Decimal(total),
         recovered_amount=Decimal(recovered),
+        obligation_met=met,
     )
 
 
@@ -55,6 +58,9 @@ CLOSURE_TABLE: list[tuple[str, Any, dict[str, Any], str | None, str | None]] = [
         "details.settlement_performed",
     ),
     ("terminated_this_round", facts(), ZB_ALL_TRUE, None, None),
+    # R-CASE-05 / R-FUND-04: the ledger shows the obligation met — 执行完毕, never 终本.
+    ("terminated_this_round", facts(recovered="1000", met=True), ZB_ALL_TRUE, "OBLIGATION_MET", "mode"),
+    ("fully_performed", facts(recovered="1000", met=True), {}, None, None),
     (
         "terminated_this_round",
         facts(),
@@ -168,6 +174,38 @@ def test_zb_closure_of_an_old_case_r_zb_01(world, old_case):
     )
     assert closed.closure_details == ZB_ALL_TRUE
     assert closed.can_resume()
+
+
+def _zb(case, actor):
+    return case_close(
+        case, mode="terminated_this_round", closed_on=days_ago(0), details=ZB_ALL_TRUE, actor=actor
+    )
+
+
+def test_zb_refused_for_a_case_the_ledger_shows_paid_r_case_05_r_fund_04(world, old_case):
+    """A browser walk closed a fully paid case (尚欠 0.00, money still held) as 终本, which scheduled
+    re-inquiries: the ledger's standing refuses it, pointing to 执行完毕, and nothing is written."""
+    clerk = UserFactory(username="clerk", court=world.court, role=Role.FUND_CLERK)
+    receipt_record(old_case, old_case.amount_total, source="voluntary", value_on=days_ago(1), actor=clerk)
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuleViolation) as refused:
+        _zb(old_case, world.officer)
+    assert refused.value.code == "OBLIGATION_MET" and refused.value.field == "mode"
+    assert "执行完毕" in str(refused.value.message)
+    old_case.refresh_from_db()
+    assert not old_case.is_closed and AuditEvent.objects.count() == before
+    closed = case_close(
+        old_case, mode="fully_performed", closed_on=days_ago(0), details={}, actor=world.officer
+    )
+    assert closed.closure_mode == "fully_performed"
+
+
+def test_zb_still_allowed_one_cent_short_r_case_05(world, old_case):
+    """The boundary: 0.01 still owed is an obligation not met, so 终本 stays possible."""
+    clerk = UserFactory(username="clerk", court=world.court, role=Role.FUND_CLERK)
+    short = old_case.amount_total - Decimal("0.01")
+    receipt_record(old_case, short, source="voluntary", value_on=days_ago(1), actor=clerk)
+    assert _zb(old_case, world.officer).closure_mode == "terminated_this_round"
 
 
 def test_can_close_as_predicate_r_zb_02(world, fresh_case, old_case):

@@ -11,8 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enforcelink.cases.models import Case, CaseSuspension, ExtensionRequest, NodeStatus
+from enforcelink.cases.policy import ZB_CHECKLIST
 from enforcelink.core.models import AuditEvent
-from tests.factories import file_case
+from enforcelink.funds.actions import receipt_record
+from enforcelink.orgs.models import Role
+from tests.factories import UserFactory, file_case
 
 
 def client_for(user) -> Client:
@@ -146,6 +149,20 @@ def test_zb_closure_lists_every_unmet_condition_r_zb_01(world, case):
     assert 'id="id_close-applicant_interviewed_error"' in body
     assert 'id="id_close-closed_on_error"' in body  # within 3 months of filing
     assert Case.objects.get(pk=case.pk).status == "open"
+
+
+def test_zb_of_a_paid_case_is_refused_beside_the_mode_r_case_05_r_fund_04(world):
+    """Everything owed is in the ledger: the page answers beside the mode, pointing to 执行完毕."""
+    old = file_case(world.court, world.officer)  # filed 2024-03-01: past the 终本 waiting period
+    clerk = UserFactory(username="clerk", court=world.court, role=Role.FUND_CLERK)
+    receipt_record(old, old.amount_total, source="voluntary", value_on=timezone.localdate(), actor=clerk)
+    checklist = {key: "on" for key in ZB_CHECKLIST}
+    today = timezone.localdate().isoformat()
+    body = act(world.officer, old, "close", mode="terminated_this_round", closed_on=today, **checklist)
+    assert body.status_code == 200
+    page = body.content.decode()
+    assert 'id="id_close-mode_error"' in page and "fully performed (执行完毕)" in page
+    assert Case.objects.get(pk=old.pk).status == "open"
 
 
 def test_close_then_read_only_r_case_05(world, case):

@@ -271,6 +271,7 @@ class ClosureFacts:
     today: dt.date
     amount_total: Decimal
     recovered_amount: Decimal
+    obligation_met: bool = False  # the ledger: nothing is owed any more (R-FUND-04, `cases.money`)
 
 
 def _fully_performed(facts: ClosureFacts, details: Mapping[str, Any]) -> dict[str, Any]:
@@ -294,7 +295,19 @@ def _fully_performed(facts: ClosureFacts, details: Mapping[str, Any]) -> dict[st
 
 
 def _terminated_this_round(facts: ClosureFacts, details: Mapping[str, Any]) -> dict[str, Any]:
-    """R-ZB-01, R-ZB-02, R-ZB-03: every checklist item confirmed, and more than 3 months since filing."""
+    """R-ZB-01, R-ZB-02, R-ZB-03: every checklist item confirmed, and more than 3 months since filing.
+
+    R-CASE-05 / R-FUND-04: never for a case whose obligation the ledger shows met — there is nothing
+    left to enforce, so it is 执行完毕, and 终本 would schedule re-inquiries (R-ASSET-05) for nothing."""
+    if facts.obligation_met:
+        raise RuleViolation(
+            "OBLIGATION_MET",
+            _(
+                "The case ledger shows everything owed has been paid: close the case as fully performed"
+                " (执行完毕), not as 终本."
+            ),
+            field="mode",
+        )
     errors: list[DomainError] = []
     for key, rule in ZB_CHECKLIST.items():
         value = details.get(key)

@@ -35,6 +35,7 @@ class FundsConfig(AppConfig):
             recovered=queries.recovered,
             recovered_many=queries.recovered_many,
             record_opening=actions.opening_record,
+            obligation_met=queries.obligation_met,  # closure refuses 终本 once paid (R-CASE-05)
         )
         panels.register("funds.ledger", funds_panel)  # the case page's 执行款 card (cases.panels)
         # R-FUND-01: the execution notice prints the case's 一案一账号 (documents.case_account)

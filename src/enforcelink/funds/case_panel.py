@@ -35,6 +35,7 @@ def payouts_panel(case: Case, actor: User) -> Panel | None:
         "close_url": reverse("case-detail", args=[case.pk]) + "?close=fully_performed#action-close",
         "ledger_url": reverse("case-funds", args=[case.pk]),
         "may_book": can(actor, Action.BOOK_FUNDS, case),
-        "may_propose": can(actor, Action.PROPOSE_PAYOUT, case) and not case.is_closed,
+        # Money held never gets stuck because the case was closed (R-FUND-02, R-FUND-04).
+        "may_propose": can(actor, Action.PROPOSE_PAYOUT, case),
     }
     return Panel("funds-payouts", "funds/_payouts_panel.html", ORDER, context)

@@ -5,7 +5,8 @@
 - `recovered(case)`: 执行到位金额, money that reached the court for the case (receipts and imported
   history) net of their reversals — one aggregate over the case's journals.
 - `standing(case, on)`: what is owed on a day, bucket by bucket, doubled interest to that day
-  included (funds/policy.py, R-FUND-03 order of application, R-MONEY-02).
+  included (funds/policy.py, R-FUND-03 order of application, R-MONEY-02); `obligation_met(case)`:
+  whether nothing is owed today (R-FUND-04).
 - `visible_entries`, `account_of`: what the case page's panel and the API list, through `visible_to`.
 """
 
@@ -16,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from enforcelink.cases.models import Case
 from enforcelink.core import memo
@@ -109,6 +111,14 @@ def standing(
     delay_from = policy.delay_start(case.performance_due_on) if case.performance_due_on else None
     receipts = paid if paid is not None else payments(case, without=without)
     return policy.apply_payments(obligation, delay_from, receipts, on)
+
+
+def obligation_met(case: Case | int) -> bool:
+    """R-FUND-04: nothing is owed on the case today (`standing(...).met`); False for a case with no
+    money obligation. What `cases.money.obligation_met` answers (closure refuses 终本, R-CASE-05)."""
+    found = case if isinstance(case, Case) else Case.objects.get(pk=case)
+    now = standing(found, timezone.localdate())
+    return bool(now is not None and now.met)
 
 
 def account_of(user: Any, case: Case) -> CaseAccount | None:

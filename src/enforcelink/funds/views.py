@@ -68,7 +68,8 @@ def _case_context(request: HttpRequest, user: User, case: Any, **forms: Any) -> 
         raise Http404(_("No such case."))
     today = timezone.localdate()
     standing = queries.standing(case, today)
-    may_propose = can(user, Action.PROPOSE_PAYOUT, case) and not case.is_closed
+    # R-FUND-02: money held is paid out after closure too (执行完毕 is often recorded before the last payout).
+    may_propose = can(user, Action.PROPOSE_PAYOUT, case)
     lines = desk.case_ledger(user, case)
     bookers.named(line.entry.journal for line in lines)
     payouts = case.payouts.select_related("party").order_by("-proposed_at", "-pk")
