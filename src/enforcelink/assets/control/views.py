@@ -56,6 +56,9 @@ def controls_context(case: Case, user: Any) -> dict[str, Any]:
         ):
             if record.unit_id is None:
                 continue
+            # R-ASSET-03: a record already held (or its measure awaiting an answer) offers no second
+            # freeze or seizure; its row shows that measure's state instead (`actions.ALREADY_HELD`).
+            record.held_by = actions.holding_measure(record, found["measures"], found["raw"])
             if record.kind in FREEZABLE:
                 record.prefill = min(record.value, left) if record.value is not None else left
                 freezable.append(record)
