@@ -1,6 +1,6 @@
 """What the control table says: a deduction waiting for the leader's approval has not gone to the
 bank, so its row reads "Awaiting approval" (待审批), not "Sent, awaiting confirmation"; once approved
-it is with the bank."""
+it is with the bank. The column of the amount a measure asked for says so ("Amount asked")."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def test_a_deduction_awaiting_approval_says_so_and_the_amount_column_is_named(cl
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert status_cell(page, deduction.pk).startswith("Awaiting approval")
     assert status_cell(page, freeze.pk).startswith("In effect")
+    assert ">Amount asked</th>" in page and ">Asked</th>" not in page
     leader = UserFactory(court=world.court, team=world.team, role=Role.TEAM_LEADER)
     request_approve(request, approve=True, actor=leader)
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
