@@ -25,7 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _heads() -> list[str]:
     return [str(h) for h in (_("Ends on"), _("Days left"), _("Case number"), _("Measure"),
-                             _("Account, certificate or plate"), _("Holding unit"), _("Amount (yuan)"),
+                             _("Account, certificate or plate"), _("Holding unit"), _("Still held (yuan)"),
                              _("Officer"), _("Team"))]  # fmt: skip
 
 
@@ -35,9 +35,8 @@ AMOUNT = 6  # the column of the amount: a number in the XLSX, plain "1000.00" in
 def _rows(measures: QuerySet[ControlMeasure], today: dt.date) -> Iterator[list[Any]]:
     for measure in measures[:EXPORT_LIMIT].iterator(chunk_size=2000):
         assert measure.term_end is not None
-        amount = (
-            measure.confirmed_amount if measure.confirmed_amount is not None else measure.requested_amount
-        )
+        # What it still holds (`queries.with_held`), not what its unit first confirmed.
+        amount = measure.held  # type: ignore[attr-defined]
         yield [measure.term_end.isoformat(), (measure.term_end - today).days, measure.case.number,
                measure.get_kind_display(), measure.identifier, measure.unit.name,
                amount, str(measure.case.officer or ""),
