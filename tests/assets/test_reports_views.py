@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enforcelink.assets.reports import actions
-from enforcelink.assets.reports.models import LeadCheck, PropertyReport, ReportFinding, ReportStatus
+from enforcelink.assets.reports.models import (
+    LeadCheck,
+    PropertyReport,
+    ReportFinding,
+    ReportLink,
+    ReportStatus,
+)
 from enforcelink.cases.models import AssetLead
 from enforcelink.documents.case_issue import case_document_issue
 
@@ -207,3 +213,13 @@ def test_a_newer_order_closes_the_old_reports_link_and_the_panel_says_why(client
     assert old.startswith(f'data-report="{report.pk}" data-status="superseded"')
     assert "Superseded by a newer order" in old and newer.number in old
     assert reverse("property-report-enter", args=[case.pk, report.pk]) not in panel
+
+
+def test_the_one_time_link_s_expiry_reads_in_the_court_s_time(client, world, case, report):
+    """The officer copies the link and its expiry to the debtor: the time printed is Beijing time, not UTC."""
+    client.force_login(world.officer)
+    answer = client.post(reverse("property-report-link", args=[case.pk, report.pk]), follow=True)
+    link = ReportLink.objects.filter(report=report).order_by("-pk").first()
+    shown = timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M")
+    assert shown in answer.content.decode()
+    assert timezone.localtime(link.expires_at).utcoffset() == dt.timedelta(hours=8)

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -107,7 +108,7 @@ def report_link(request: HttpRequest, pk: int, report: int) -> HttpResponse:
         messages.info(
             request,
             _("One-time link for the respondent, valid until %(until)s (shown only now): %(url)s")
-            % {"until": link.expires_at.strftime("%Y-%m-%d %H:%M"), "url": url},
+            % {"until": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M"), "url": url},
         )
     return _back(request, case)
 
