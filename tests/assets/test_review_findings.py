@@ -1,7 +1,7 @@
-"""Review of issue 15's assets code (reviewer "reviewassets"): each test shows one finding and fails
-on the code as reviewed, so each is marked xfail(strict=True): the suite stays green, and a fix makes
-its test pass, which a strict xfail reports — remove the mark then. Each names the rule it checks and
-what goes wrong."""
+"""Review of issue 15's assets code (reviewer "reviewassets"): each test showed one finding and failed
+on the code as reviewed (over-seizure through partial unfreezes and pending deductions, payments
+refused when nobody could send the surplus release, a lawful 3-year freeze refused, 500s on bad
+numbers); all are fixed now and each test guards its fix. Each names the rule it checks."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from enforcelink.orgs.models import Role
 from tests.factories import UserFactory, file_case
 
 SQLITE = "sqlite" in settings.DATABASES["default"]["ENGINE"]
-FINDING = pytest.mark.xfail(strict=True, reason="review finding (reviewassets): remove once fixed")
 pytestmark = pytest.mark.usefixtures("english")
 
 D = Decimal
