@@ -197,7 +197,8 @@ class StatementImportView(DeskView):
             "unidentified": [{"row": r, "unidentified": pk} for r, pk in outcome.unidentified],
             "repeated": [{"row": r, "journal": j or None} for r, j in outcome.repeated],
             "errors": [
-                {"code": e.code, "message": str(e.message), "row": e.row, "column": e.column} for e in outcome.errors
+                {"code": e.code, "message": str(e.message), "row": e.row, "column": e.column}
+                for e in outcome.errors
             ],
         }
         code = status.HTTP_201_CREATED if outcome.applied else status.HTTP_400_BAD_REQUEST
