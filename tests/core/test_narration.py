@@ -278,6 +278,8 @@ SAMPLES: dict[str, tuple[object, object, str]] = {
                           "assets.controlmeasure"),
     "control.kept_whole": (None, {"kind": "seize", "value": "900000.00", "reason": "不可分物，整体查封",
                                   "total": "121700.00"}, "assets.controlmeasure"),
+    "control.release_unsent": (None, {"measures": [3, 4], "total": "70000.00",
+                                      "reason": "无人可发送：请先为案件指定承办人"}, "cases.case"),
     "control.renew_sent": (None, {"kind": "freeze", "request": 8, "unit": 3, "amount": "50000.00",
                                   "identifier": "6217000000000001", "renews": 2, "current_until": "2026-03-20",
                                   "until": "2027-03-20"}, "assets.controlmeasure"),

@@ -101,6 +101,17 @@ def kept_whole(event: AuditEvent, scene: Scene) -> Told:
     )
 
 
+def release_unsent(event: AuditEvent, scene: Scene) -> Told:
+    """Nobody left in the court may send the surplus release: the money was booked, the release waits
+    for a person (assets.control.listeners._rebalance)."""
+    after = narration.after_of(event)
+    return Told(
+        _("The surplus could not be released: nobody in the court may send the release"),
+        detail(_("Budget"), _amount(after, "total")) + detail(_("Reason"), str(after.get("reason") or "")),
+        RULES,
+    )
+
+
 def register() -> None:
     for action in ("control.freeze_sent", "control.seize_sent", "control.detain_sent", "control.deduct_sent"):
         narration.register(action, sent)
@@ -110,4 +121,5 @@ def register() -> None:
     narration.register("control.confirmation_ignored", ignored)
     narration.register("control.cancelled", cancelled)
     narration.register("control.kept_whole", kept_whole)
+    narration.register("control.release_unsent", release_unsent)
     narration.name_machine("assets:controls", gettext_lazy("the platform (no over-seizure)"))
