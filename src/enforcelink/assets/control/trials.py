@@ -18,6 +18,8 @@ case serves many trials and the budget of each starts empty.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import queue
 import random
 import threading
 import time
@@ -37,6 +39,8 @@ from enforcelink.linkage.models import AssistanceRequest
 from enforcelink.orgs.models import LinkageUnit, User
 
 CENT = Decimal("0.01")
+# A thread that never reaches the barrier (stuck, or a bug) breaks the trial with an error, not a hang.
+BARRIER_TIMEOUT = 300
 
 
 @dataclass
@@ -98,11 +102,67 @@ def reset(case: Case, principal: Decimal) -> None:
     case.refresh_from_db()
 
 
+class Confirmers:
+    """One thread per bank, each keeping its database connection from trial to trial (the bench's
+    loop): a thread and a connection opened per confirmation cost a new PostgreSQL backend with cold
+    caches each time, more than the harness should add to a trial. Each trial's confirmations still
+    run one per thread and connection, released together by the trial's barrier."""
+
+    def __init__(self, count: int) -> None:
+        self.inboxes: list[queue.SimpleQueue[Callable[[], None] | None]] = [
+            queue.SimpleQueue() for _ in range(count)
+        ]
+        self.threads = [
+            threading.Thread(target=self._serve, args=(inbox,), daemon=True) for inbox in self.inboxes
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    @staticmethod
+    def _serve(inbox: queue.SimpleQueue[Callable[[], None] | None]) -> None:
+        try:
+            while (job := inbox.get()) is not None:
+                job()
+                close_old_connections()  # as at the end of a request: a broken or old connection goes
+        finally:
+            connection.close()
+
+    def run(self, jobs: list[Callable[[], None]]) -> None:
+        """Job i on thread i; back when all are done."""
+        done = [threading.Event() for _ in jobs]
+
+        def job_then(job: Callable[[], None], event: threading.Event) -> Callable[[], None]:
+            def run() -> None:
+                try:
+                    job()
+                finally:
+                    event.set()
+
+            return run
+
+        for inbox, job, event in zip(self.inboxes, jobs, done, strict=False):
+            inbox.put(job_then(job, event))
+        for event in done:
+            event.wait()
+
+    def close(self) -> None:
+        for inbox in self.inboxes:
+            inbox.put(None)
+        for thread in self.threads:
+            thread.join()
+
+
 def run_trial(
-    setting: Setting, plan: Plan, *, concurrent: bool = True, order: list[int] | None = None
+    setting: Setting,
+    plan: Plan,
+    *,
+    concurrent: bool = True,
+    order: list[int] | None = None,
+    confirmers: Confirmers | None = None,
 ) -> Outcome:
     """Send the plan's freezes, confirm them (all at once from threads, or one after another in
-    `order` when not `concurrent`: SQLite's writers are serialised anyway), and read the result."""
+    `order` when not `concurrent`: SQLite's writers are serialised anyway), and read the result.
+    Concurrent confirmations run on `confirmers` when given, else on threads of their own."""
     case = setting.case
     reset(case, plan.principal)
     total = case_budget(case, measures_of(case)).total
@@ -118,7 +178,12 @@ def run_trial(
         measure: ControlMeasure, amount: Decimal, liaison: User, gate: threading.Barrier | None
     ) -> None:
         try:
-            request = AssistanceRequest.objects.get(pk=measure.request_id)
+            try:
+                request = AssistanceRequest.objects.get(pk=measure.request_id)
+            except Exception:
+                if gate is not None:
+                    gate.abort()  # the others would wait for this thread at the barrier for ever
+                raise
             if gate is not None:
                 gate.wait()
             result = {"frozen_amount": str(amount), "frozen_until": _until(), "account": f"A{measure.pk}"}
@@ -126,11 +191,14 @@ def run_trial(
         except Exception as error:
             errors.append(f"{type(error).__name__}: {error}")
         finally:
-            if gate is not None:
+            if gate is not None and confirmers is None:
                 connection.close()
 
-    if concurrent:
-        gate = threading.Barrier(len(sent))
+    if concurrent and confirmers is not None:
+        gate = threading.Barrier(len(sent), timeout=BARRIER_TIMEOUT)
+        confirmers.run([functools.partial(confirm, *item, gate) for item in sent])
+    elif concurrent:
+        gate = threading.Barrier(len(sent), timeout=BARRIER_TIMEOUT)
         threads = [threading.Thread(target=confirm, args=(*item, gate)) for item in sent]
         for thread in threads:
             thread.start()
@@ -174,28 +242,41 @@ def run_many(
     count: int,
     *,
     seed: int = 1,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[Tally], None] | None = None,
 ) -> Tally:
-    """`count` random trials (the bench's loop), a new case from `make(n)` every PER_CASE trials."""
+    """`count` random trials (the bench's loop), a new case from `make(n)` every PER_CASE trials;
+    `progress` is told the tally after each trial. A violation names the seed, the trial and its plan
+    and figures, enough to replay it with `run_trial`."""
     rng = random.Random(seed)
     tally = Tally()
     started = time.perf_counter()
     setting = make(0)
-    for n in range(count):
-        if n and n % PER_CASE == 0:
-            setting = make(n // PER_CASE)
-        plan = random_plan(rng, len(setting.banks))
-        outcome = run_trial(setting, plan)
-        tally.trials += 1
-        tally.confirmations += len(plan.asks)
-        tally.releases += (
-            ControlMeasure.objects.filter(case=setting.case, kind=MeasureKind.UNFREEZE)
-            .exclude(status=MeasureStatus.CANCELLED)
-            .count()
-        )
-        if outcome.violation:
-            tally.violations.append(f"trial {n}: {outcome.violation} ({plan})")
-        if progress is not None:
-            progress(n + 1)
-    tally.seconds = time.perf_counter() - started
+    confirmers = Confirmers(len(setting.banks))
+    try:
+        for n in range(count):
+            if n and n % PER_CASE == 0:
+                setting = make(n // PER_CASE)
+            plan = random_plan(rng, len(setting.banks))
+            outcome = run_trial(setting, plan, confirmers=confirmers)
+            _count(tally, setting, plan, outcome, f"seed {seed} trial {n}")
+            tally.seconds = time.perf_counter() - started
+            if progress is not None:
+                progress(tally)
+    finally:
+        confirmers.close()
     return tally
+
+
+def _count(tally: Tally, setting: Setting, plan: Plan, outcome: Outcome, name: str) -> None:
+    tally.trials += 1
+    tally.confirmations += len(plan.asks)
+    tally.releases += (
+        ControlMeasure.objects.filter(case=setting.case, kind=MeasureKind.UNFREEZE)
+        .exclude(status=MeasureStatus.CANCELLED)
+        .count()
+    )
+    if outcome.violation:
+        tally.violations.append(
+            f"{name}: {outcome.violation} (budget {outcome.total}, confirmed {outcome.confirmed}, under "
+            f"control {outcome.controlled}, over {outcome.over}, released {outcome.released}; {plan})"
+        )
