@@ -246,6 +246,25 @@ def receipt_record(
     return Booked(journal)
 
 
+def resolve_unidentified(
+    item: UnidentifiedReceipt,
+    status: str,
+    journal: Journal,
+    actor: Any,
+    note: str,
+    *,
+    case: Case | None = None,
+) -> None:
+    """A 不明款 leaves the queue (assigned to a case, or returned to the payer) by `journal`."""
+    item.status = status
+    item.resolved_journal = journal
+    item.resolved_by = actor_label(actor)
+    item.resolved_at = timezone.now()
+    item.note = note
+    item.case = case
+    item.save(update_fields=["status", "resolved_journal", "resolved_by", "resolved_at", "note", "case"])
+
+
 def identify_locked(
     item: UnidentifiedReceipt, case: Case, *, actor: Any, note: str, source: str = "statement"
 ) -> Journal:
@@ -260,13 +279,7 @@ def identify_locked(
         [(accounts[AccountKind.UNIDENTIFIED], item.amount), (accounts[AccountKind.CASE], -item.amount)],
         actor=actor, memo=note or item.remark[:500],
     )  # fmt: skip
-    item.status = UnidentifiedStatus.ASSIGNED
-    item.resolved_journal = journal
-    item.resolved_by = actor_label(actor)
-    item.resolved_at = timezone.now()
-    item.note = note
-    item.case = case
-    item.save(update_fields=["status", "resolved_journal", "resolved_by", "resolved_at", "note", "case"])
+    resolve_unidentified(item, UnidentifiedStatus.ASSIGNED, journal, actor, note, case=case)
     audit.record("funds.unidentified_assigned", item, actor=actor, case_id=case.pk, court_id=case.court_id,
                  after={"amount": item.amount, "arrived_on": item.arrived_on, "reference": item.bank_reference,
                         "payer": item.payer_name, "journal": journal.pk, "note": note})  # fmt: skip

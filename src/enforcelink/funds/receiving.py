@@ -58,6 +58,7 @@ from enforcelink.funds.actions import (
     _post,
     actor_label,
     identify_locked,
+    resolve_unidentified,
 )
 from enforcelink.funds.models import (
     RECEIPT_KINDS,
@@ -723,29 +724,11 @@ def unidentified_return(item: UnidentifiedReceipt | int, *, reason: str, actor: 
             [(locked[AccountKind.UNIDENTIFIED], found.amount), (locked[AccountKind.CUSTODY], -found.amount)],
             actor=actor, memo=reason, court_id=court_id,
         )  # fmt: skip
-        _resolve(found, UnidentifiedStatus.RETURNED, journal, actor, reason)
+        resolve_unidentified(found, UnidentifiedStatus.RETURNED, journal, actor, reason)
         audit.record("funds.unidentified_returned", found, actor=actor, court_id=court_id,
                      after={"amount": found.amount, "reference": found.bank_reference, "payer": found.payer_name,
                             "payer_account": found.payer_account, "reason": reason})  # fmt: skip
     return journal
-
-
-def _resolve(
-    item: UnidentifiedReceipt,
-    status: str,
-    journal: Journal,
-    actor: Any,
-    note: str,
-    *,
-    case: Case | None = None,
-) -> None:
-    item.status = status
-    item.resolved_journal = journal
-    item.resolved_by = actor_label(actor)
-    item.resolved_at = timezone.now()
-    item.note = note
-    item.case = case
-    item.save(update_fields=["status", "resolved_journal", "resolved_by", "resolved_at", "note", "case"])
 
 
 def case_by_reference_or_number(actor: Any, text: str) -> Case:
