@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from enforcelink.core.models import AuditEvent, Notification
-from enforcelink.core.rows import _Column, insert_rows, new, update_rows
+from enforcelink.core.rows import _Column, insert_rows, insert_values, new, update_rows
 from enforcelink.linkage.models import AssistanceRequest, Delivery, DeliveryStatus, ReplyReceipt, RequestEvent
 from tests.factories import UserFactory
 
@@ -189,3 +189,32 @@ def test_an_audit_actor_must_be_a_user(db):
 
     with pytest.raises(TypeError, match="user or a label"), transaction.atomic():
         audit.record("t", None, actor=Delivery(pk=5))
+
+
+def test_insert_values_writes_tuples_and_gives_their_keys_in_order(db):
+    user = UserFactory()
+    columns = [f.attname for f in Notification._meta.concrete_fields if not f.primary_key]
+    made = [
+        new(Notification, user_id=user.pk, kind="k", message=f"m{n}", created_at=MOMENT) for n in range(3)
+    ]
+    rows = [tuple(getattr(obj, name) for name in columns) for obj in made]
+    with transaction.atomic():
+        keys = insert_values(Notification, columns, rows)
+    assert len(keys) == 3 and keys == sorted(keys)
+    assert [Notification.objects.get(pk=key).message for key in keys] == ["m0", "m1", "m2"]
+    assert insert_values(Notification, columns, []) == []
+
+
+def test_insert_values_wants_every_column_but_the_key(db):
+    with pytest.raises(ValueError, match="message"):
+        insert_values(Notification, ["user_id", "kind"], [(1, "k")])
+
+
+def test_a_unique_violation_in_copy_is_an_integrity_error(db):
+    """COPY goes around Django's cursor: its errors are translated all the same (a statement import
+    retries a part whose bank reference another booking took, funds.receiving)."""
+    first = _event(9)
+    with transaction.atomic():
+        insert_rows([first])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows([_event(9)])

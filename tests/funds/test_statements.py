@@ -267,6 +267,33 @@ def test_a_statement_written_in_parts_counts_every_line_once(world, clerk, case,
     assert [row for row, _j in again.repeated] == [2, 3, 4] and queries.balance(case) == Decimal("3.00")
 
 
+def test_a_line_booked_elsewhere_after_the_check_is_a_repeat_and_the_rest_books(
+    world, clerk, case, tmp_path, monkeypatch
+):
+    """The bank confirmed a deduction (booked with its transfer's reference) between the import's
+    check of the references and its writing: the unique index refuses the part, which is applied
+    again with that line as a repeat — nothing twice, nothing lost (R-FUND-03)."""
+    from enforcelink.funds import actions
+
+    body = f"2024-05-06,10.00,甲,1,{ref(case)},M1\n2024-05-06,20.00,甲,1,{ref(case)},M2\n"
+    read = receiving.statement_read(write(tmp_path, body))
+    checked = receiving._plan
+
+    def racing(court_id, lines):
+        plan = checked(court_id, lines)
+        actions.receipt_record(case, "10.00", source="deduction", value_on=ON, reference="M1", actor=clerk)
+        return plan
+
+    monkeypatch.setattr(receiving, "_plan", racing)
+    outcome = receiving.statement_apply(read, court=world.court, actor=clerk)
+    assert outcome.applied
+    assert [row for row, _n, _j in outcome.booked] == [3]
+    assert [row for row, _j in outcome.repeated] == [2]
+    assert queries.balance(case) == Decimal("30.00")
+    assert Journal.objects.filter(reference="M1").count() == 1
+    assert StatementImport.objects.get().booked == 1
+
+
 @hypothesis.given(st.text(alphabet="0123456789", min_size=20, max_size=22))
 def test_the_reference_check_is_stdnum_s_iso_7064_mod_97_10(digits):
     """`find_references` tests each window as `int(window) % 97 == 1`, which is what python-stdnum's

@@ -204,4 +204,14 @@ def database(url: str | None, *, var_dir: Path) -> dict[str, Any]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         config["CONN_MAX_AGE"] = 0
+    else:
+        # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost: for a court's
+        # short queries with correlated subqueries (a statement's met-check) the estimate passes it
+        # and the compiling took 290 ms of a 295 ms query. EnforceLink runs no long analytical query
+        # that JIT would pay back, so it is off for its connections unless the URL says otherwise
+        # (`?options=-c%20jit%3Don`).
+        options = config.setdefault("OPTIONS", {})
+        given = str(options.get("options", ""))
+        if "jit" not in given:
+            options["options"] = f"{given} -c jit=off".strip()
     return config

@@ -72,12 +72,51 @@ def insert_rows(objs: list[M], *, batch_size: int = 2000) -> list[M]:
     quote = connection.ops.quote_name
     sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) FROM STDIN"
     columns = [_Column(field, connection) for field in fields]
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # The raw cursor's COPY bypasses Django's error translation: wrapped, a unique violation is an
+    # IntegrityError here as it is from bulk_create.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for obj in objs:
             copy.write_row([column.value(obj, adding=True) for column in columns])
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
+
+
+def insert_values(
+    model: type[models.Model], columns: Sequence[str], values: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert rows given as tuples, one value per name of `columns` (attribute names: `journal_id`),
+    each already what the database stores (a str, an int, a Decimal with its places, a date, an aware
+    datetime) — no model instances, no field preparation; returns the new primary keys in order.
+    Every concrete field but the primary key must be named (the database knows none of Django's
+    defaults). On PostgreSQL the tuples go to COPY as they are, the keys taken from the sequence
+    first; elsewhere through `bulk_create`. For the hottest bulk paths (a bank statement's journals
+    and legs), where building instances cost as much as writing them."""
+    if not values:
+        return []
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    wanted = {field.attname for field in meta.concrete_fields if not field.generated and field is not pk}
+    if set(columns) != wanted:
+        raise ValueError(f"{model.__name__}: name every column but the key: {sorted(wanted ^ set(columns))}")
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        objs = [new(model, **dict(zip(columns, row, strict=True))) for row in values]
+        return [obj.pk for obj in model._default_manager.bulk_create(objs)]
+    sequence = _sequence(connection, meta.db_table, str(pk.column))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(values)])
+        ids = sorted(value for (value,) in cursor.fetchall())
+    column_of = {field.attname: str(field.column) for field in meta.concrete_fields}
+    names = [str(pk.column), *(column_of[name] for name in columns)]
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(name) for name in names)}) FROM STDIN"
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        write = copy.write_row
+        for key, row in zip(ids, values, strict=True):
+            write((key, *row))
+    return ids
 
 
 # Django's own field classes whose value, when it already has one of these exact types, is what

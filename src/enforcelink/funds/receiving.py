@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +50,7 @@ from enforcelink.core import audit, events
 from enforcelink.core.errors import InvalidInput, NotFound, RuleViolation
 from enforcelink.core.identifiers import case_number_key
 from enforcelink.core.money import CENT
-from enforcelink.core.rows import insert_rows, new
+from enforcelink.core.rows import insert_rows, insert_values
 from enforcelink.core.tabular import SheetLimits, TableError, cell_text, open_table
 from enforcelink.core.text import clean_text, text_error
 from enforcelink.funds import policy, queries
@@ -453,9 +454,22 @@ def statement_apply(statement: Statement, *, court: Court, actor: Any, chunk: in
     ]
     parts = list(_chunks(rows, chunk)) or [[]]
     for index, part in enumerate(parts):
-        with transaction.atomic():
-            _apply_part(court, record, list(part), outcome, actor, label, last=index == len(parts) - 1)
+        last = index == len(parts) - 1
+        try:
+            with transaction.atomic():
+                _apply_part(court, record, list(part), outcome, actor, label, last=last, recheck=False)
+        except IntegrityError as error:  # another booking took one of the part's bank references since
+            if not _reference_taken(error):
+                raise
+            with transaction.atomic():
+                _apply_part(court, record, list(part), outcome, actor, label, last=last, recheck=True)
     return outcome
+
+
+def _reference_taken(error: IntegrityError) -> bool:
+    """The journal's bank reference was booked before for this court (the unique index refused it)."""
+    text = str(error)
+    return "journal_reference_per_court" in text or "funds_journal.court_id, funds_journal.reference" in text
 
 
 def _apply_part(
@@ -467,14 +481,18 @@ def _apply_part(
     label: str,
     *,
     last: bool,
+    recheck: bool,
 ) -> None:
-    """One transaction of the import: the part's cases locked (by pk), then the accounts (by pk); a
-    line another import booked meanwhile is a repeat; then the journals, the trail, the events."""
+    """One transaction of the import: the part's cases locked (by pk), then the accounts (by pk); then
+    the journals, the trail, the events. A line another booking took meanwhile (since `_plan` read the
+    references) is refused by the unique index of the court's references, and the caller applies the
+    part again with `recheck`: each line booked meanwhile is then a repeat. (Reading every reference
+    again for the rare race cost a tenth of the import.)"""
     case_ids = sorted({case_id for _line, case_id, _n in part if case_id is not None})
     for ids in _chunks(case_ids):
         list(Case.objects.select_for_update().filter(pk__among=ids).order_by("pk").values_list("pk"))
     accounts = _court_and_case_accounts(court.pk, case_ids)
-    meanwhile = _booked_before(court.pk, [line for line, _c, _n in part])
+    meanwhile = _booked_before(court.pk, [line for line, _c, _n in part]) if recheck else {}
     outcome.repeated += [(line.row, meanwhile[line.bank_reference][0]) for line, _c, _n in part
                          if line.bank_reference in meanwhile]  # fmt: skip
     to_case = [(line, case_id, number) for line, case_id, number in part
@@ -490,20 +508,19 @@ def _apply_part(
         repeated=F("repeated") + len(meanwhile), amount=F("amount") + moved,
     )  # fmt: skip
     outcome.booked += [
-        (line.row, number, journal.pk) for (line, _c, number), journal in zip(to_case, booked, strict=True)
+        (line.row, number, journal) for (line, _c, number), journal in zip(to_case, booked, strict=True)
     ]
     outcome.unidentified += [(item.line or 0, item.pk) for item in waiting]
     if last:
         record.refresh_from_db()
     _trail(court.pk, record, to_case, booked, waiting, actor, last=last)
     _announce_received(court.pk, to_case, booked, actor)
-    _announce_met(case_ids, {journal.pk for journal in booked}, actor)
+    _announce_met(case_ids, set(booked), actor)
 
 
-def _court_and_case_accounts(
-    court_id: int, case_ids: list[int]
-) -> dict[tuple[str, int | None], LedgerAccount]:
-    """The court's custody and unidentified accounts and the matched cases' accounts, locked by pk."""
+def _court_and_case_accounts(court_id: int, case_ids: list[int]) -> dict[tuple[str, int | None], int]:
+    """The ids of the court's custody and unidentified accounts and of the matched cases' accounts,
+    locked by pk."""
     from enforcelink.funds.actions import _court_accounts
 
     _court_accounts(court_id)
@@ -514,18 +531,29 @@ def _court_and_case_accounts(
         ids += LedgerAccount.objects.filter(case_id__among=chunk, kind=AccountKind.CASE).values_list(
             "pk", flat=True
         )
-    found: dict[tuple[str, int | None], LedgerAccount] = {}
+    found: dict[tuple[str, int | None], int] = {}
     for chunk in _chunks(sorted(ids)):
-        for account in LedgerAccount.objects.select_for_update().filter(pk__among=chunk).order_by("pk"):
-            found[(account.kind, account.case_id)] = account
+        rows = (
+            LedgerAccount.objects.select_for_update()
+            .filter(pk__among=chunk)
+            .order_by("pk")
+            .values_list("pk", "kind", "case_id")
+        )
+        found.update({(kind, case_id): pk for pk, kind, case_id in rows})
     return found
 
 
-def _journals(court_id: int, rows: list[tuple[Line, int | None]], kind: str, label: str) -> list[Journal]:
-    now = timezone.now()
-    return insert_rows([
-        new(Journal, court_id=court_id, case_id=case_id, kind=kind, value_on=line.value_on, amount=line.amount,
-            memo=line.remark[:500], reference=line.bank_reference, created_by=label, created_at=now, leg_count=2)
+JOURNAL_COLUMNS = ("court_id", "case_id", "kind", "value_on", "amount", "memo", "reverses_id", "reference",
+                   "created_by", "created_at", "leg_count")  # fmt: skip
+ENTRY_COLUMNS = ("journal_id", "account_id", "amount", "case_id")
+
+
+def _journals(court_id: int, rows: list[tuple[Line, int | None]], kind: str, label: str) -> list[int]:
+    """Each line's two-legged journal, written as tuples (`core.rows.insert_values`): their ids."""
+    now, kind = timezone.now(), str(kind)
+    return insert_values(Journal, JOURNAL_COLUMNS, [
+        (court_id, case_id, kind, line.value_on, line.amount, line.remark[:500], None, line.bank_reference, label,
+         now, 2)
         for line, case_id in rows
     ])  # fmt: skip
 
@@ -533,25 +561,21 @@ def _journals(court_id: int, rows: list[tuple[Line, int | None]], kind: str, lab
 def _book_to_cases(
     court_id: int,
     rows: list[tuple[Line, int, str]],
-    accounts: dict[tuple[str, int | None], LedgerAccount],
+    accounts: dict[tuple[str, int | None], int],
     label: str,
-) -> list[Journal]:
+) -> list[int]:
+    """Custody → the case's account, one journal a line: the journals' ids, in the lines' order."""
     if not rows:
         return []
     custody = accounts[(AccountKind.CUSTODY, None)]
     journals = _journals(
         court_id, [(line, case_id) for line, case_id, _n in rows], JournalKind.RECEIPT_STATEMENT, label
     )
-    entries = []
+    legs = []
     for (line, case_id, _number), journal in zip(rows, journals, strict=True):
-        own = accounts[(AccountKind.CASE, case_id)]
-        entries.append(
-            new(Entry, journal_id=journal.pk, account_id=custody.pk, amount=line.amount, case_id=case_id)
-        )
-        entries.append(
-            new(Entry, journal_id=journal.pk, account_id=own.pk, amount=-line.amount, case_id=case_id)
-        )
-    insert_rows(entries)
+        legs.append((journal, custody, line.amount, case_id))
+        legs.append((journal, accounts[(AccountKind.CASE, case_id)], -line.amount, case_id))
+    insert_values(Entry, ENTRY_COLUMNS, legs)
     return journals
 
 
@@ -559,7 +583,7 @@ def _book_unidentified(
     court_id: int,
     record: StatementImport,
     lines: list[Line],
-    accounts: dict[tuple[str, int | None], LedgerAccount],
+    accounts: dict[tuple[str, int | None], int],
     label: str,
 ) -> list[UnidentifiedReceipt]:
     if not lines:
@@ -567,16 +591,15 @@ def _book_unidentified(
     custody = accounts[(AccountKind.CUSTODY, None)]
     unidentified = accounts[(AccountKind.UNIDENTIFIED, None)]
     journals = _journals(court_id, [(line, None) for line in lines], JournalKind.RECEIPT_UNIDENTIFIED, label)
-    insert_rows([
-        entry
+    insert_values(Entry, ENTRY_COLUMNS, [
+        leg
         for line, journal in zip(lines, journals, strict=True)
-        for entry in (new(Entry, journal_id=journal.pk, account_id=custody.pk, amount=line.amount),
-                      new(Entry, journal_id=journal.pk, account_id=unidentified.pk, amount=-line.amount))
+        for leg in ((journal, custody, line.amount, None), (journal, unidentified, -line.amount, None))
     ])  # fmt: skip
     amount, unit = identify_period()
     return insert_rows([
         UnidentifiedReceipt(
-            court_id=court_id, statement=record, line=line.row, journal_id=journal.pk, arrived_on=line.value_on,
+            court_id=court_id, statement=record, line=line.row, journal_id=journal, arrived_on=line.value_on,
             identify_by=policy.identify_by(line.value_on, amount=amount, unit=unit).due, amount=line.amount,
             payer_name=line.payer_name, payer_account=line.payer_account, remark=line.remark,
             bank_reference=line.bank_reference,
@@ -589,7 +612,7 @@ def _trail(
     court_id: int,
     record: StatementImport,
     to_case: list[tuple[Line, int, str]],
-    booked: list[Journal],
+    booked: list[int],
     waiting: list[UnidentifiedReceipt],
     actor: Any,
     *,
@@ -597,10 +620,12 @@ def _trail(
 ) -> None:
     """One trail entry per line booked to a case (its case's timeline reads it as any receipt), one
     per 不明款, and with the last part one for the file; appended together, under the court's head."""
-    entries = [
-        audit.Entry("funds.receipt_recorded", journal, actor, case_id=case_id, court_id=court_id,
-                    after={"kind": JournalKind.RECEIPT_STATEMENT, "amount": line.amount,
-                           "value_on": line.value_on, "reference": line.bank_reference})
+    kind, journal_type = str(JournalKind.RECEIPT_STATEMENT), Journal._meta.label_lower
+    entries = [  # `after` as the column gives it back (strings for amounts and dates): no JSON round trip
+        audit.Entry("funds.receipt_recorded", None, actor, case_id=case_id, court_id=court_id,
+                    object_type=journal_type, object_id=str(journal),
+                    after={"kind": kind, "amount": str(line.amount), "value_on": line.value_on.isoformat(),
+                           "reference": line.bank_reference})
         for (line, case_id, _number), journal in zip(to_case, booked, strict=True)
     ]  # fmt: skip
     entries += [
@@ -618,7 +643,7 @@ def _trail(
 
 
 def _announce_received(
-    court_id: int, rows: list[tuple[Line, int, str]], booked: list[Journal], actor: Any
+    court_id: int, rows: list[tuple[Line, int, str]], booked: list[int], actor: Any
 ) -> None:
     """`payment.received` once per case the statement paid into, in the file's order, all together
     (`events.announce_many`: a listener with a batch form reads what it needs in one query): the sum of
@@ -626,7 +651,7 @@ def _announce_received(
     paid twice in one statement is told once, as a listener would act once)."""
     by_case: dict[int, list[tuple[Decimal, int]]] = {}
     for (line, case_id, _number), journal in zip(rows, booked, strict=True):
-        by_case.setdefault(case_id, []).append((line.amount, journal.pk))
+        by_case.setdefault(case_id, []).append((line.amount, journal))
     events.announce_many("payment.received", [
         {"case_id": case_id, "court_id": court_id, "journal_id": paid[-1][1], "journal_ids": [pk for _a, pk in paid],
          "amount": sum((a for a, _pk in paid), Decimal(0)), "source": SOURCE, "actor": actor}
@@ -636,16 +661,14 @@ def _announce_received(
 
 def _announce_met(case_ids: list[int], new: set[int], actor: Any) -> None:
     """R-FUND-04: `obligation.met` once for each open case this import took from owing to met. Only
-    the cases whose 执行到位金额 reaches what the basis fixed are read further (doubled interest only
-    adds to what is owed), their receipts in one query per page."""
+    the cases whose 执行到位金额 reaches what the basis fixed are read further (doubled interest and
+    the fee only add to what is owed): the database picks them (`_reaching`), their receipts are
+    read in one query per page."""
     today = timezone.localdate()
     for chunk in _chunks(case_ids):
-        recovered = queries.recovered_many(list(chunk))
-        candidates = [
-            case
-            for case in Case.objects.filter(pk__among=chunk).exclude(status=CaseStatus.CLOSED).order_by("pk")
-            if case.is_money_case and recovered[case.pk] >= case.amount_total
-        ]
+        candidates = list(Case.objects.filter(pk__among=_reaching(list(chunk))).order_by("pk"))
+        if not candidates:
+            continue
         receipts: dict[int, list[tuple[int, dt.date, Decimal, str]]] = {case.pk: [] for case in candidates}
         rows = (
             Journal.objects.filter(
@@ -667,6 +690,26 @@ def _announce_met(case_ids: list[int], new: set[int], actor: Any) -> None:
                 if was is not None and was.met:
                     continue
             events.announce("obligation.met", case_id=case.pk, court_id=case.court_id, actor=actor)
+
+
+def _reaching(case_ids: list[int]) -> list[int]:
+    """Of `case_ids`, the open money cases whose 执行到位金额 (`queries.recovered`: receipts and
+    history net of their reversals) reaches what the basis fixed: one query, summed in the database."""
+    journals = Journal.objects.filter(case_id=OuterRef("pk")).order_by().values("case_id")
+    received = journals.filter(kind__in=RECOVERY_KINDS).annotate(total=Sum("amount")).values("total")
+    undone = (
+        journals.filter(kind=JournalKind.REVERSAL, reverses__kind__in=RECOVERY_KINDS)
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
+    return list(
+        Case.objects.filter(pk__among=case_ids, is_money_case=True)
+        .exclude(status=CaseStatus.CLOSED)
+        .annotate(recovered=Coalesce(Subquery(received), zero) - Coalesce(Subquery(undone), zero))
+        .filter(recovered__gte=F("principal") + F("interest") + F("costs"))
+        .values_list("pk", flat=True)
+    )
 
 
 # --- the 不明款 queue (R-FUND-01) -------------------------------------------------------------------
