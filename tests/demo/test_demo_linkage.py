@@ -17,8 +17,9 @@ from enforcelink.demo import loader
 from enforcelink.demo.linkage import human_units, load_requests
 from enforcelink.demo.world import PRIMARY_LOGINS
 from enforcelink.linkage import holdings, policy, queries
+from enforcelink.linkage.management.commands.simulate import simulated_units
 from enforcelink.linkage.models import AssistanceRequest
-from enforcelink.orgs.models import ApiKey, Role, User
+from enforcelink.orgs.models import ApiKey, LinkageUnit, Role, User
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -63,8 +64,11 @@ def test_the_simulators_leave_the_printed_liaisons_unit_alone(demo, settings):
     settings.DEBUG = True
     police = User.objects.get(username=PRIMARY_LOGINS[Role.LIAISON]).unit
     assert police.pk in human_units()
+    simulated, left = simulated_units(["police"])  # the exit-entry administration is simulated
+    assert left == [police] and [unit.name for unit in simulated] == ["重庆市公安局綦江区分局出入境管理支队"]
+    LinkageUnit.objects.filter(pk__in=[unit.pk for unit in simulated]).update(active=False)
     out = io.StringIO()
-    with translation.override("en"), pytest.raises(CommandError):  # the only police unit is people's
+    with translation.override("en"), pytest.raises(CommandError):  # the only police unit left is people's
         call_command("simulate", "agencies", "--base-url", "http://127.0.0.1:9", "--types", "police",
                      "--rounds", "1", stdout=out)  # fmt: skip
     assert f"{police.name} is left to its people" in out.getvalue()

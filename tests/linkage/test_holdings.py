@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from enforcelink.assets import normalise
 from enforcelink.cases.actions import PartyInput
 from enforcelink.linkage import actions, holdings, policy
 from enforcelink.linkage.holdings import Reply
+from enforcelink.linkage.management.commands.simulate import DEFAULT_TYPES
 from enforcelink.linkage.models import AssistanceRequest
 from enforcelink.linkage.simulator import Agency, reply_for
 from enforcelink.orgs.api_auth import api_key_issue
@@ -98,6 +100,86 @@ def test_a_debtor_with_nothing_is_told_so():
     freeze = reply_for({"id": 3, "request_type": "freeze", "details": {"amount": "100.00"},
                         "respondents": [respondent]}, TODAY)  # fmt: skip
     assert freeze.outcome == "rejected" and "无账户" in freeze.reason
+
+
+# --- the tax office, the social-security office, the exit-entry administration ---------------------------
+
+
+def test_the_simulators_answer_every_kind_the_one_click_inquiry_asks_r_case_02():
+    """Each kind `inquiry_start` asks is on the list of a unit type `simulate agencies` runs by default,
+    and answered from the debtor's holdings: every inquiry is answered, so its clock can complete."""
+    types = DEFAULT_TYPES.split(",")
+    for kind in normalise.INQUIRY_TYPES:
+        assert any(kind in policy.DEFAULT_LISTS.get(unit_type, {}) for unit_type in types), kind
+        assert kind in holdings.INQUIRIES, kind
+
+
+@pytest.mark.parametrize("request_type", ["inquire_tax", "inquire_social_insurance", "inquire_exit_entry"])
+def test_the_same_debtor_gets_the_same_answer_from_every_office(request_type):
+    people = [p for p in random_people(60, seed=23) if not holdings.holdings_of(p).empty]
+    answered = 0
+    for respondent in people:
+        number = respondent["id_number"]
+        masked = person(number[:10] + "****" + number[14:])
+        first = reply_for({"id": 1, "request_type": request_type, "respondents": [respondent]}, TODAY)
+        again = reply_for(
+            {"id": 2, "request_type": request_type, "respondents": [masked]}, TODAY + dt.timedelta(days=9)
+        )
+        assert first == again
+        answered += first.result["found"]
+    assert 0 < answered < len(people)  # some are found, some not
+
+
+def test_tax_records_and_refunds_look_real_and_become_asset_records():
+    firms = [company(f"9150011{n:011d}") for n in range(150)]
+    people = random_people(150, seed=29)
+    firm_taxes = [holdings.holdings_of(f) for f in firms]
+    person_taxes = [holdings.holdings_of(p) for p in people]
+    assert sum(bool(h.tax_records) for h in firm_taxes) > sum(bool(h.tax_records) for h in person_taxes)
+    assert {r.tax_kind for h in person_taxes for r in h.tax_records} == {"个人所得税"}
+    owed = next(f for f, h in zip(firms, firm_taxes, strict=True) if h.refunds and h.tax_records)
+    result = accepted(
+        "inquire_tax", reply_for({"id": 4, "request_type": "inquire_tax", "respondents": [owed]}, TODAY)
+    )
+    found = normalise.found_in("inquire_tax", result)
+    refunds = [item for item in found if item.kind == "tax_refund"]
+    assert refunds and all(item.value and item.value > 0 for item in refunds)  # money the court can reach
+    assert any(item.kind == "tax_record" for item in found)
+
+
+def test_exit_entry_documents_and_insurance_are_a_natural_persons_only():
+    firms = [company(f"9150011{n:011d}") for n in range(80)]
+    for firm in firms:
+        for request_type in ("inquire_exit_entry", "inquire_social_insurance"):
+            reply = reply_for({"id": 5, "request_type": request_type, "respondents": [firm]}, TODAY)
+            assert reply.result["found"] is False and reply.result["note"]
+    people = [holdings.holdings_of(p) for p in random_people(400, seed=31)]
+    documents = [d for h in people for d in h.documents]
+    assert 0.15 < sum(bool(h.documents) for h in people) / len(people) < 0.35
+    assert {d.document_type for d in documents} == {"普通护照", "往来港澳通行证", "往来台湾通行证"}
+    assert all(len(d.number) == 9 and d.number[0] in "ECL" and d.number[1:].isdigit() for d in documents)
+    assert any(h.insurance and h.insurance[0].monthly_pension for h in people)  # a pension to reach
+    # A company and its guarantor: the office answers about the person.
+    guarantor = next(p for p in random_people(200, seed=37) if holdings.holdings_of(p).documents)
+    both = reply_for(
+        {"id": 6, "request_type": "inquire_exit_entry", "respondents": [firms[0], guarantor]}, TODAY
+    )
+    assert both.result["found"] is True and both.result["documents"]
+
+
+def test_a_document_no_longer_valid_on_the_day_of_the_answer_is_named_without_its_end():
+    passport = holdings.Document("普通护照", "E12345678", dt.date(2026, 3, 10), dt.date(2025, 5, 1))
+    held = holdings.Holdings(documents=(passport,))
+    before = holdings.inquiry_result("inquire_exit_entry", held, dt.date(2026, 3, 9))
+    assert before["documents"] == [
+        {"document_type": "普通护照", "number": "E12345678", "valid_until": "2026-03-10"}
+    ]
+    on_the_day = holdings.inquiry_result("inquire_exit_entry", held, TODAY)  # its last day: no end sent
+    assert on_the_day["documents"] == [{"document_type": "普通护照", "number": "E12345678"}]
+    assert on_the_day["last_exit_on"] == "2025-05-01"
+    assert accepted("inquire_exit_entry", holdings.Reply("completed", on_the_day))
+    [found] = normalise.found_in("inquire_exit_entry", on_the_day)
+    assert found.kind == "exit_entry" and found.identifier_is_id
 
 
 def _accounts(number: str):

@@ -28,9 +28,10 @@ ASKS = (("bank", "inquire_deposits"), ("estate", "inquire_real_estate"), ("vehic
 PURPOSE = "查明被执行人财产状况以便执行"
 BASIS = "《中华人民共和国民事诉讼法》第二百四十九条、第二百五十三条"
 # The printed liaison's inbox: (request type, working days since it was sent, acknowledged). A
-# 3-working-day inquiry sent 2 working days ago is due soon; one sent 6 ago is 3 days overdue.
-INBOX = (("locate_person", 6, False), ("inquire_exit_entry", 6, True), ("inquire_household", 2, True),
-         ("inquire_exit_entry", 0, True), ("inquire_household", 0, False))  # fmt: skip
+# 3-working-day inquiry sent 2 working days ago is due soon; one sent 6 ago is 3 days overdue. Only
+# kinds on the 分局's list (`world.UNIT_LISTS`: exit-entry questions go to its exit-entry administration).
+INBOX = (("locate_person", 6, False), ("inquire_household", 6, True), ("inquire_household", 2, True),
+         ("locate_person", 0, True), ("inquire_household", 0, False))  # fmt: skip
 PERSON_PURPOSE = "查明被执行人户籍、住址、出入境证件及下落以便执行"
 
 
@@ -85,7 +86,8 @@ def _result(request: AssistanceRequest, rng: random.Random) -> dict[str, object]
         respondents = request.case.parties.filter(role=PartyRole.RESPONDENT).values(
             "kind", "id_type", "id_number"
         )
-        return holdings.inquiry_result(request.request_type, holdings.holdings_for(respondents))
+        held = holdings.holdings_for(respondents)
+        return holdings.inquiry_result(request.request_type, held, timezone.localdate())
     return result_for(request.request_type, rng, request.details, timezone.localdate())
 
 

@@ -7,7 +7,10 @@ one-click inquiry (assets' `inquiry_start`) → each unit answers what the debto
 accounts found, within the budget (R-ASSET-03) → the banks confirm (in full or in part) → on some
 cases a deduction, approved by the team leader and confirmed by the bank, booked in the ledger
 (R-FUND-03) → on one case the debtor pays the rest, the obligation is met (R-FUND-04: controls
-released, 执行完毕 proposed).
+released, 执行完毕 proposed). The last case's freezes (the paid case's are released) the bank confirms
+for a term ending within the reminder window (`ENDING`, `confirmed_short`), so the officer's list of
+measures about to expire and its renewal batch have something (R-ASSET-02); `demo.followup` adds
+colleagues' cases to the court's.
 
 The units whose people `demo-logins` prints (the police) are not asked to answer: their inbox is
 left to people (`demo.linkage.human_units`).
@@ -15,6 +18,7 @@ left to people (`demo.linkage.human_units`).
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,6 +45,7 @@ from enforcelink.orgs.models import Role, User
 STORY_CASES = 3  # the printed officer's cases that carry the story (the rest keep linkage's requests)
 DEDUCTIONS = 2  # of which this many get a deduction booked in the ledger (the first is paid in full)
 PURPOSE = "查明被执行人财产状况以便执行"
+ENDING = (9, 23)  # days left of the last case's freezes: inside the 30-day reminder (R-ASSET-02)
 
 
 @dataclass
@@ -56,12 +61,12 @@ def _liaison(unit_id: int) -> User | None:
     return User.objects.filter(unit_id=unit_id, role=Role.LIAISON, is_active=True).order_by("pk").first()
 
 
-def _held(case: Case) -> holdings.Holdings:
+def held_by(case: Case) -> holdings.Holdings:
     respondents = case.parties.filter(role=PartyRole.RESPONDENT).values("kind", "id_type", "id_number")
     return holdings.holdings_for(respondents)
 
 
-def _answer(request: AssistanceRequest, held: holdings.Holdings, skip: set[int]) -> bool:
+def answer(request: AssistanceRequest, held: holdings.Holdings, skip: set[int]) -> bool:
     """The unit answers as its simulator would (`linkage.holdings`); False when nobody may (people's)."""
     liaison = None if request.unit_id in skip else _liaison(request.unit_id)
     if liaison is None or request.status not in (RequestStatus.SENT, RequestStatus.ACKNOWLEDGED):
@@ -69,7 +74,9 @@ def _answer(request: AssistanceRequest, held: holdings.Holdings, skip: set[int])
     linkage.request_acknowledge(request, actor=liaison)
     if request.request_type in holdings.INQUIRIES:
         linkage.request_complete(
-            request, result=holdings.inquiry_result(request.request_type, held), actor=liaison
+            request,
+            result=holdings.inquiry_result(request.request_type, held, timezone.localdate()),
+            actor=liaison,
         )
         return True
     if request.request_type not in holdings.CONTROLS:
@@ -94,7 +101,7 @@ def _candidates(officer: User) -> list[Case]:
     for case in Case.objects.open().filter(officer=officer).exclude(pk__in=asked).order_by("pk")[:200]:
         if not case.is_money_case:
             continue
-        held = _held(case)
+        held = held_by(case)
         if any(account.balance > 0 and not account.closed for account in held.deposits):
             found.append(case)
         if len(found) == STORY_CASES:
@@ -113,15 +120,17 @@ def load_story(*, seed: int) -> Story:
         return story
     rng = random.Random(seed * 7919)
     skip = set(human_units())
-    for n, case in enumerate(_candidates(officer)):
+    cases = _candidates(officer)
+    for n, case in enumerate(cases):
         story.cases.append(case.pk)
-        held = _held(case)
+        held = held_by(case)
         report = inquiry_start(case, actor=officer, purpose=PURPOSE)
         for request in report.made:
-            _answer(request, held, skip)
+            answer(request, held, skip)
         records = AssetRecord.objects.filter(case=case)
         story.records += records.count()
-        frozen = _freeze(case, officer, held, skip, records.filter(kind=AssetKind.DEPOSIT))
+        ending = list(ENDING) if 0 < n == len(cases) - 1 else []  # not the case paid in full
+        frozen = _freeze(case, officer, held, skip, records.filter(kind=AssetKind.DEPOSIT), ending)
         story.freezes += len(frozen)
         if n < DEDUCTIONS and frozen:
             if _deduct(frozen[0], officer, leader, held, skip, rng):
@@ -132,9 +141,10 @@ def load_story(*, seed: int) -> Story:
 
 
 def _freeze(
-    case: Case, officer: User, held: holdings.Holdings, skip: set[int], deposits: object
+    case: Case, officer: User, held: holdings.Holdings, skip: set[int], deposits: object, ending: list[int]
 ) -> list[ControlMeasure]:
-    """Each account found with money, frozen for what it holds, at most what the budget has left."""
+    """Each account found with money, frozen for what it holds, at most what the budget has left; the
+    first ones confirmed for a term ending in the days `ending` lists."""
     frozen: list[ControlMeasure] = []
     for record in deposits.order_by("-value", "pk"):  # type: ignore[attr-defined]
         if not record.value or record.value <= 0 or record.unit_id in skip:
@@ -148,7 +158,12 @@ def _freeze(
             sent = controls.freeze(case, amount=amount, actor=officer, record=record)
         except DomainError:
             continue
-        if _answer(sent.measure.request, held, skip):
+        liaison = _liaison(sent.measure.unit_id) if ending and sent.measure.unit_id not in skip else None
+        if liaison is not None and confirmed_short(sent.measure.request, held, liaison, ends_in=ending[0]):
+            ending.pop(0)
+            sent.measure.refresh_from_db()
+            frozen.append(sent.measure)
+        elif answer(sent.measure.request, held, skip):
             sent.measure.refresh_from_db()
             if sent.measure.status in IN_EFFECT:
                 frozen.append(sent.measure)
@@ -170,7 +185,7 @@ def _deduct(
     if request.status == RequestStatus.PENDING_APPROVAL:
         linkage.request_approve(request, approve=True, actor=leader)
         request.refresh_from_db()
-    return _answer(request, held, skip)
+    return answer(request, held, skip)
 
 
 def _pay_the_rest(case: Case, clerk: User) -> bool:
@@ -183,3 +198,25 @@ def _pay_the_rest(case: Case, clerk: User) -> bool:
         reference=f"DEMO-PAY-{case.pk}", actor=clerk,
     )  # fmt: skip
     return True
+
+
+def confirmed_short(
+    request: AssistanceRequest | None, held: holdings.Holdings, liaison: User, *, ends_in: int
+) -> bool:
+    """The bank's answer to a freeze (`linkage.holdings`, as its simulator gives it), with a term that
+    ends in `ends_in` days: the end a unit confirms is the measure's end (R-ASSET-02), so the measure
+    shows on the expiring lists and gets its reminders. False (and nothing answered) when the bank
+    would refuse it."""
+    if request is None or request.status not in (RequestStatus.SENT, RequestStatus.ACKNOWLEDGED):
+        return False
+    today = timezone.localdate()
+    reply = holdings.control_reply(
+        request.request_type, request.details, held, request_id=request.pk, today=today
+    )
+    if reply.outcome != "completed":
+        return False
+    linkage.request_acknowledge(request, actor=liaison)
+    result = {**reply.result, "frozen_until": (today + dt.timedelta(days=ends_in)).isoformat()}
+    linkage.request_complete(request, result=result, actor=liaison)
+    measure = ControlMeasure.objects.get(request=request)
+    return measure.status in IN_EFFECT and measure.term_end == today + dt.timedelta(days=ends_in)

@@ -1,5 +1,6 @@
 """The demo region: 重庆市 / 綦江区 and neighbours, their courts, teams, linkage units, supervisory
-bodies and a user for every role, all with one known demo password.
+bodies and a user for every role, all with one known demo password; the courts' payout threshold
+(R-FUND-02) and the police units' own responsibility lists (`UNIT_LISTS`).
 
 Idempotent: running it again finds what exists (by code, name or username) and adds only what is missing.
 """
@@ -16,6 +17,8 @@ from faker import Faker
 
 from enforcelink.core import audit
 from enforcelink.core.actors import AuditActor
+from enforcelink.linkage.models import Responsibility
+from enforcelink.linkage.policy import DEFAULT_LISTS
 from enforcelink.orgs.models import (
     BodyKind,
     Court,
@@ -92,9 +95,15 @@ COURTS = (
     ),
 )
 
+# R-FUND-02: above this a payout is approved by the president alone (a team leader approves up to it).
+PAYOUT_PRESIDENT_ABOVE = Decimal("500000.00")
+
 # One linkage unit of every type in 綦江区 (the seeds' 13 sectors and more), with liaisons.
 UNITS: tuple[tuple[str, str, str, int], ...] = (
     (UnitType.POLICE, "police", "重庆市公安局綦江区分局", 2),
+    # The 分局's exit-entry administration answers for passports and permits (and records exit
+    # restrictions) as a unit of its own: see UNIT_LISTS.
+    (UnitType.POLICE, "exit", "重庆市公安局綦江区分局出入境管理支队", 1),
     (UnitType.BANK, "bank", "重庆农村商业银行股份有限公司綦江支行", 2),
     (UnitType.REAL_ESTATE, "estate", "綦江区规划和自然资源局（不动产登记中心）", 2),
     (UnitType.VEHICLE, "vehicle", "重庆市公安局交通巡逻警察总队綦江支队车辆管理所", 1),
@@ -118,6 +127,16 @@ UNITS: tuple[tuple[str, str, str, int], ...] = (
     (UnitType.SECURITIES, "csdc", "中国证券登记结算有限责任公司上海分公司", 1),
     (UnitType.MARITIME, "msa", "重庆海事局", 1),
 )
+
+# Lines the police units take off their type's shipped list (`linkage.policy.DEFAULT_LISTS`), as an
+# administrator would in the responsibility lists: exit-entry inquiries and exit restrictions go to the
+# exit-entry administration, whose system (a simulator) answers them, and the rest of the police's work
+# to the 分局. So every kind the one-click inquiry asks is answered and its clock completes (R-CASE-02),
+# while the 分局's liaison, the printed login, keeps an inbox to work by hand (`demo.linkage.INBOX`).
+UNIT_LISTS: dict[str, tuple[str, ...]] = {
+    "police": ("inquire_exit_entry", "exit_restriction"),
+    "exit": ("locate_person", "temporary_control", "assist_detention", "detain_vehicle", "inquire_household"),
+}
 
 BODIES = (
     (BodyKind.CONGRESS, "rd", "綦江区人大常委会", "500110"),
@@ -196,10 +215,12 @@ class _Builder:
     def court(self, plan: CourtPlan, regions: dict[str, Region]) -> CourtStaff:
         court, created = Court.objects.get_or_create(
             code=plan.code,
-            defaults={"name": plan.name, "level": plan.level, "region": regions[plan.region]},
-        )
+            defaults={"name": plan.name, "level": plan.level, "region": regions[plan.region],
+                      "payout_president_above": PAYOUT_PRESIDENT_ABOVE},
+        )  # fmt: skip
         if created:
-            self._created("court.created", court, {"code": plan.code, "name": plan.name})
+            self._created("court.created", court, {"code": plan.code, "name": plan.name,
+                                                   "payout_president_above": str(PAYOUT_PRESIDENT_ABOVE)})  # fmt: skip
         staff = CourtStaff(court, plan.case_weight)
         p = plan.prefix
         for index, team_name in enumerate(plan.teams, start=1):
@@ -233,6 +254,20 @@ class _Builder:
             self.user(f"{slug}-leader", Role.UNIT_LEADER, unit=unit)
             for n in range(1, liaisons + 1):
                 self.user(f"{slug}-liaison{n}", Role.LIAISON, unit=unit)
+            self.unlisted(unit, UNIT_LISTS.get(slug, ()))
+
+    def unlisted(self, unit: LinkageUnit, kinds: tuple[str, ...]) -> None:
+        """The unit's own lines taking `kinds` off its type's list (the shipped time limits kept)."""
+        for kind in kinds:
+            shipped = DEFAULT_LISTS[unit.unit_type][kind]
+            row, created = Responsibility.objects.get_or_create(
+                unit=unit, request_type=kind,
+                defaults={"sla_amount": shipped.sla_amount, "sla_unit": shipped.sla_unit, "handled": False},
+            )  # fmt: skip
+            if created:
+                self._created(
+                    "admin.created", row, {"unit": unit.name, "request_type": kind, "handled": False}
+                )
 
     def bodies(self, regions: dict[str, Region]) -> None:
         for kind, slug, name, region_code in BODIES:

@@ -4,11 +4,15 @@ securities and shares, and the control measures the simulators confirm fit them.
 
 Several bank accounts per person with plausible balances (some near zero, now and then one closed since
 the inquiry), online-payment and housing-fund accounts, real estate with mortgages, co-owners and other
-courts' seizures, vehicles with plates, securities, equity (mostly for companies); about one debtor in
-seven owns nothing at all. Controls: a freeze is confirmed in full, in part (the balance is lower than
-asked) or refused (the account is closed, or unknown at the unit); a deduction takes at most the balance
-and names its transfer; a seizure is registered for a term within the legal maximum (R-ASSET-02), behind
-an earlier court's seizure where there is one (R-ASSET-04); releases are confirmed.
+courts' seizures, vehicles with plates, securities, equity (mostly for companies), now and then a ship;
+the tax office's records and the refunds due to the debtor; for a natural person the exit-entry
+documents (passport, permits) and where they are insured (employer, pension). About one debtor in
+seven owns nothing at all and is known nowhere.
+
+Controls: a freeze is confirmed in full, in part (the balance is lower than asked) or refused (the
+account is closed, or unknown at the unit); a deduction takes at most the balance and names its
+transfer; a seizure is registered for a term within the legal maximum (R-ASSET-02), behind an earlier
+court's seizure where there is one (R-ASSET-04); releases are confirmed.
 
 Pure: no database, no clock (the day of the answer is given). Used by `simulator`.
 """
@@ -61,6 +65,13 @@ CARS = (
 )
 TRUCKS = ("东风天龙 重型半挂牵引车", "解放J6 重型自卸货车", "福田欧马可 轻型厢式货车")
 COMPANIES = ("重庆綦江某建材有限公司", "重庆某物流有限公司", "綦江某商贸有限公司", "重庆某餐饮管理有限公司")
+EMPLOYERS = ("重庆綦江某建材有限公司", "重庆某物流有限公司", "綦江区某中学", "重庆某汽车配件有限公司",
+             "綦江某商贸有限公司")  # fmt: skip
+# Tax periods a 税务局 reports (fixed labels: the answer is the same on every day it is asked).
+TAX_PERIODS = ("2025年度", "2025年第三季度", "2025年第四季度", "2026年第一季度", "2026年第二季度")
+COMPANY_TAXES = ("增值税", "企业所得税", "城市维护建设税", "印花税")
+# The exit-entry documents a person may hold, with the letter their numbers begin with.
+DOCUMENTS = (("普通护照", "E"), ("往来港澳通行证", "C"), ("往来台湾通行证", "L"))
 STOCKS = (("长江电力", Decimal("28.40")), ("重庆银行", Decimal("9.15")), ("长安汽车", Decimal("13.62")),
           ("西南证券", Decimal("4.31")))  # fmt: skip
 
@@ -104,12 +115,52 @@ class Securities:
 
 
 @dataclass(frozen=True)
+class TaxRecord:
+    """What the tax office keeps: tax declared and paid for a period."""
+
+    period: str
+    tax_kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Refund:
+    """Tax the office owes the debtor (money the court can reach)."""
+
+    tax_kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Document:
+    """A natural person's exit-entry document as the exit-entry administration keeps it: valid ten years."""
+
+    document_type: str
+    number: str
+    valid_until: dt.date
+    last_exit_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Insurance:
+    """Where a natural person is insured: the employer (wages to reach) or the pension paid."""
+
+    employer: str
+    status: str
+    monthly_pension: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Holdings:
     deposits: tuple[Account, ...] = ()
     online: tuple[Account, ...] = ()
     housing_fund: tuple[Account, ...] = ()
     items: tuple[Item, ...] = ()
     securities: tuple[Securities, ...] = ()
+    tax_records: tuple[TaxRecord, ...] = ()
+    refunds: tuple[Refund, ...] = ()
+    documents: tuple[Document, ...] = ()
+    insurance: tuple[Insurance, ...] = ()
 
     def of(self, kind: str) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.kind == kind)
@@ -120,7 +171,7 @@ class Holdings:
 
     @property
     def empty(self) -> bool:
-        return not (self.accounts or self.items or self.securities)
+        return not any(getattr(self, name) for name in self.__dataclass_fields__)
 
     def __add__(self, other: Holdings) -> Holdings:
         return Holdings(*(getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__))
@@ -252,6 +303,62 @@ def _ships(key: str) -> tuple[Item, ...]:
     return (Item("ship", f"{rng.randrange(2010, 2025)}W{_digits(rng, 9)}", f"渝綦江货{rng.randrange(1000, 9999)} 干货船"),)  # fmt: skip
 
 
+def _taxes(key: str, company: bool) -> tuple[tuple[TaxRecord, ...], tuple[Refund, ...]]:
+    """A company declares several taxes each period; a person with wages or fees, income tax. Now and
+    then the office owes a refund: VAT credit (留抵退税) to a company, the yearly settlement to a person."""
+    rng = _rng(key, "tax")
+    records: tuple[TaxRecord, ...] = ()
+    if rng.random() < (0.8 if company else 0.45):
+        kinds = COMPANY_TAXES if company else ("个人所得税",)
+        pairs = [(period, kind) for period in TAX_PERIODS for kind in kinds]
+        chosen = sorted(rng.sample(pairs, rng.randint(2, 4) if company else rng.randint(1, 2)))
+        mean = 9.5 if company else 6.5
+        records = tuple(
+            TaxRecord(period, kind, _money(rng.lognormvariate(mean, 1.2))) for period, kind in chosen
+        )
+    refunds: tuple[Refund, ...] = ()
+    if rng.random() < 0.12:
+        refunds = (
+            (Refund("增值税留抵退税", _money(rng.lognormvariate(10.0, 1.0))),)
+            if company
+            else (Refund("个人所得税综合所得年度汇算退税", _money(rng.uniform(80, 4000))),)
+        )
+    return records, refunds
+
+
+def _documents(key: str) -> tuple[Document, ...]:
+    """About a quarter of people hold a passport or a permit for Hong Kong, Macao or Taiwan."""
+    rng = _rng(key, "documents")
+    if rng.random() > 0.25:
+        return ()
+    found = []
+    for name, letter in rng.sample(DOCUMENTS, rng.randint(1, 2)):
+        issued = dt.date(rng.randrange(2017, 2026), rng.randrange(1, 13), rng.randrange(1, 29))
+        until = add_months(issued, 120) - dt.timedelta(days=1)
+        left = dt.date(
+            rng.randrange(max(issued.year, 2019), 2026), rng.randrange(1, 13), rng.randrange(1, 29)
+        )
+        found.append(
+            Document(
+                name, letter + _digits(rng, 8), until, left if left > issued and rng.random() < 0.6 else None
+            )
+        )
+    return tuple(found)
+
+
+def _insurance(key: str) -> tuple[Insurance, ...]:
+    """Most people of working age are insured through an employer; some draw a pension."""
+    rng = _rng(key, "insurance")
+    draw = rng.random()
+    if draw < 0.5:
+        return (Insurance(rng.choice(EMPLOYERS), "在职参保缴费"),)
+    if draw < 0.6:
+        return (Insurance(rng.choice(EMPLOYERS), "暂停缴费"),)
+    if draw < 0.72:
+        return (Insurance("", "退休领取养老金", _money(rng.uniform(1800, 4600))),)
+    return ()
+
+
 def holdings_of(respondent: Mapping[str, Any]) -> Holdings:
     """One respondent's property, from their ID number (and kind) alone: always the same."""
     key = canonical_id(str(respondent.get("id_number", "")))
@@ -262,7 +369,9 @@ def holdings_of(respondent: Mapping[str, Any]) -> Holdings:
         return Holdings()
     online, fund = ((), ()) if company else _online_and_fund(key)
     items = _estates(key, company) + _vehicles(key, company) + _equity(key, company) + _ships(key)
-    return Holdings(_deposits(key, company), online, fund, items, _securities(key))
+    records, refunds = _taxes(key, company)
+    people = ((), ()) if company else (_documents(key), _insurance(key))
+    return Holdings(_deposits(key, company), online, fund, items, _securities(key), records, refunds, *people)
 
 
 def holdings_for(respondents: Iterable[Mapping[str, Any]]) -> Holdings:
@@ -277,7 +386,8 @@ def holdings_for(respondents: Iterable[Mapping[str, Any]]) -> Holdings:
 
 INQUIRIES = frozenset({
     "inquire_deposits", "inquire_online_funds", "inquire_housing_fund", "inquire_real_estate", "archive_search",
-    "inquire_ships", "inquire_vehicles", "inquire_securities", "inquire_equity",
+    "inquire_ships", "inquire_vehicles", "inquire_securities", "inquire_equity", "inquire_tax",
+    "inquire_social_insurance", "inquire_exit_entry",
 })  # fmt: skip
 CONTROLS = frozenset({"freeze", "renew_freeze", "unfreeze", "deduct", "seize", "renew_seizure", "release"})
 
@@ -307,38 +417,72 @@ def _items(items: Iterable[Item]) -> list[dict[str, str]]:
     return rows
 
 
-def inquiry_result(request_type: str, held: Holdings) -> dict[str, Any]:
-    """An inquiry's answer (linkage.policy.RESULT_FIELDS) from what the respondents hold."""
-    rows: tuple[str, list[dict[str, Any]]]
-    if request_type == "inquire_deposits":
-        rows = ("accounts", _rows(held.deposits))
-    elif request_type == "inquire_online_funds":
-        rows = ("accounts", _rows(held.online))
-    elif request_type == "inquire_housing_fund":
-        rows = ("accounts", _rows(held.housing_fund))
-    elif request_type in ("inquire_real_estate", "archive_search"):
-        rows = ("items", _items(held.of("estate")))
-    elif request_type == "inquire_ships":
-        rows = ("items", _items(held.of("ship")))
-    elif request_type == "inquire_vehicles":
-        rows = ("vehicles", [{"plate": item.identifier, "description": item.description,
+# What a unit that found nothing writes, where the usual words do not fit what it keeps.
+NOTHING_FOUND = {
+    "inquire_tax": "经查询，未发现被执行人的纳税申报记录及应退税款",
+    "inquire_social_insurance": "经查询，未发现被执行人的社会保险参保记录",
+    "inquire_exit_entry": "经查询，被执行人未办理出入境证件",
+}
+
+
+def inquiry_result(request_type: str, held: Holdings, today: dt.date | None = None) -> dict[str, Any]:
+    """An inquiry's answer (linkage.policy.RESULT_FIELDS) from what the respondents hold. `today`, the
+    day of the answer: a document whose validity ends by then is named without its end (the platform
+    takes no end already passed as a term still running; a day's margin for a unit a time zone behind)."""
+    found = _found(request_type, held, today)
+    if any(found.values()):
+        return {"found": True, **{name: value for name, value in found.items() if value}}
+    return {"found": False, "note": NOTHING_FOUND.get(request_type, "经查询，未发现被执行人名下有该类财产")}
+
+
+def _found(request_type: str, held: Holdings, today: dt.date | None) -> dict[str, Any]:
+    """The fields of what was found (empty ones when nothing was)."""
+    if request_type in ("inquire_deposits", "inquire_online_funds", "inquire_housing_fund"):
+        accounts = {"inquire_deposits": held.deposits, "inquire_online_funds": held.online}
+        return {"accounts": _rows(accounts.get(request_type, held.housing_fund))}
+    if request_type in ("inquire_real_estate", "archive_search", "inquire_ships"):
+        return {"items": _items(held.of("ship" if request_type == "inquire_ships" else "estate"))}
+    if request_type == "inquire_vehicles":
+        return {"vehicles": [{"plate": item.identifier, "description": item.description,
                               **({"encumbrance": item.encumbrance} if item.encumbrance else {})}
-                             for item in held.of("vehicle")])  # fmt: skip
-    elif request_type == "inquire_securities":
-        rows = ("accounts", [{"institution": s.institution, "account": s.account, "holdings": s.holdings,
-                              "market_value": f"{s.market_value:.2f}"} for s in held.securities])  # fmt: skip
-    elif request_type == "inquire_equity":
-        rows = ("equity", [{"company": item.identifier, "share": item.description,
+                             for item in held.of("vehicle")]}  # fmt: skip
+    if request_type == "inquire_securities":
+        return {"accounts": [{"institution": s.institution, "account": s.account, "holdings": s.holdings,
+                              "market_value": f"{s.market_value:.2f}"} for s in held.securities]}  # fmt: skip
+    if request_type == "inquire_equity":
+        return {"equity": [{"company": item.identifier, "share": item.description,
                             **({"encumbrance": item.encumbrance} if item.encumbrance else {})}
-                           for item in held.of("equity")])  # fmt: skip
-    else:
-        raise ValueError(f"not a property inquiry: {request_type}")
-    name, found = rows
-    return (
-        {"found": True, name: found}
-        if found
-        else {"found": False, "note": "经查询，未发现被执行人名下有该类财产"}
-    )
+                           for item in held.of("equity")]}  # fmt: skip
+    if request_type == "inquire_tax":
+        return {"tax_records": [{"period": r.period, "tax_kind": r.tax_kind, "amount": f"{r.amount:.2f}"}
+                                for r in held.tax_records],
+                "refunds": [{"tax_kind": r.tax_kind, "amount": f"{r.amount:.2f}"} for r in held.refunds]}  # fmt: skip
+    if request_type == "inquire_social_insurance":
+        return _insured(held.insurance)
+    if request_type == "inquire_exit_entry":
+        return _exit_entry(held.documents, today)
+    raise ValueError(f"not a property inquiry: {request_type}")
+
+
+def _insured(insurance: tuple[Insurance, ...]) -> dict[str, Any]:
+    """The social-security office answers one record: the first respondent insured."""
+    if not insurance:
+        return {}
+    first = insurance[0]
+    pension = f"{first.monthly_pension:.2f}" if first.monthly_pension is not None else ""
+    return {"employer": first.employer, "insurance_status": first.status, "monthly_pension": pension}
+
+
+def _exit_entry(documents: tuple[Document, ...], today: dt.date | None) -> dict[str, Any]:
+    rows = [{"document_type": d.document_type, "number": d.number,
+             **({"valid_until": d.valid_until.isoformat()} if today is None or d.valid_until > today else {})}
+            for d in documents]  # fmt: skip
+    exits = [
+        d.last_exit_on
+        for d in documents
+        if d.last_exit_on is not None and (today is None or d.last_exit_on <= today)
+    ]
+    return {"documents": rows, "last_exit_on": max(exits).isoformat() if exits else ""}
 
 
 def _key(text: Any) -> str:

@@ -591,7 +591,7 @@ def reply_for(request: dict[str, Any], today: dt.date | None = None) -> Reply:
     if isinstance(respondents, list) and respondents:
         held = holdings.holdings_for(r for r in respondents if isinstance(r, dict))
         if request_type in holdings.INQUIRIES:
-            return Reply("completed", holdings.inquiry_result(request_type, held))
+            return Reply("completed", holdings.inquiry_result(request_type, held, day))
         if request_type in holdings.CONTROLS:
             return holdings.control_reply(
                 request_type, details or {}, held, request_id=int(request["id"]), today=day

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from enforcelink.demo import loader
+from enforcelink.demo.followup import load_followup
 from enforcelink.demo.judgments import load_judgments
 from enforcelink.demo.linkage import load_requests
 from enforcelink.demo.story import load_story
@@ -85,6 +86,9 @@ class Command(BaseCommand):
         story = load_story(seed=options["seed"]) if options["requests"] else None
         skip = story.cases if story is not None else []
         requests = load_requests(options["requests"], seed=options["seed"], skip_cases=skip)
+        # Then what follows on cases nobody has asked yet: 终本 with re-inquiries, measures near their
+        # end and a waiting list, payouts awaiting approval.
+        followup = load_followup(seed=options["seed"]) if options["requests"] else None
         rate = result.cases / result.seconds if result.seconds else 0.0
         self.stdout.write(
             _("%(cases)d demo cases in %(seconds).1f s (%(rate).0f cases/s).")
@@ -103,6 +107,21 @@ class Command(BaseCommand):
                     "records": story.records,
                     "freezes": story.freezes,
                     "deductions": story.deductions,
+                }
+            )
+        if followup is not None and followup.terminated:
+            self.stdout.write(
+                _(
+                    "After that: %(terminated)d 终本 cases with re-inquiry schedules (%(new)d rounds found new "
+                    "property), %(expiring)d measures ending within 30 days, %(waiting)d seizures on a waiting "
+                    "list, %(payouts)d payouts awaiting approval."
+                )
+                % {
+                    "terminated": len(followup.terminated),
+                    "new": len(followup.new_property),
+                    "expiring": followup.ending_soon,
+                    "waiting": len(followup.waiting),
+                    "payouts": len(followup.payouts),
                 }
             )
         if options["stats"] is not None:

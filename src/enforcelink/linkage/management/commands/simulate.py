@@ -31,8 +31,22 @@ from enforcelink.orgs.models import ApiKey, LinkageUnit
 
 SIMULATOR = SystemActor("simulator")
 
-DEFAULT_TYPES = "bank,real_estate,vehicle,market,housing_fund,social_security,police"
+# Every unit type the one-click inquiry asks (R-ASSET-01: the tax office, the securities depository and
+# the maritime registry too, so that each inquiry is answered and its clock completes, R-CASE-02).
+DEFAULT_TYPES = "bank,real_estate,vehicle,market,housing_fund,social_security,tax,securities,maritime,police"
 KEY_NAME = "simulator"
+
+
+def simulated_units(
+    types: list[str], unit_ids: list[int] | None = None
+) -> tuple[list[LinkageUnit], list[LinkageUnit]]:
+    """The active units to simulate, and those of `types` left to their people (`human_units`: the
+    demo's printed liaison's), in pk order. Named by `unit_ids`, a unit is simulated whoever it is."""
+    if unit_ids is not None:
+        return list(LinkageUnit.objects.filter(active=True, pk__in=unit_ids).order_by("pk")), []
+    chosen = LinkageUnit.objects.filter(active=True, unit_type__in=types).order_by("pk")
+    people = human_units()
+    return list(chosen.exclude(pk__in=people)), list(chosen.filter(pk__in=people))
 
 
 def _leave(*_args: object) -> None:
@@ -103,19 +117,15 @@ class Command(BaseCommand):
             raise CommandError(_("The simulators only talk to a platform on this machine (127.0.0.1)."))
         if not 0 <= options["fault_rate"] <= 1:
             raise CommandError(_("--fault-rate is a share from 0 to 1."))
-        chosen = LinkageUnit.objects.filter(active=True, unit_type__in=options["types"].split(","))
+        ids: list[int] | None = None
         if options["unit_ids"]:
             try:
                 ids = [int(pk) for pk in options["unit_ids"].split(",")]
             except ValueError:
                 raise CommandError(_("--unit-ids is a comma-separated list of unit ids.")) from None
-            chosen = LinkageUnit.objects.filter(active=True, pk__in=ids)
-        else:  # units left to people (the demo's printed liaison) only when named by --unit-ids
-            people = human_units()
-            for unit in chosen.filter(pk__in=people).order_by("pk"):
-                self.stdout.write(_("%(unit)s is left to its people: not simulated.") % {"unit": unit.name})
-            chosen = chosen.exclude(pk__in=people)
-        units = list(chosen.order_by("pk"))
+        units, left = simulated_units(options["types"].split(","), ids)
+        for unit in left:
+            self.stdout.write(_("%(unit)s is left to its people: not simulated.") % {"unit": unit.name})
         if not units:
             raise CommandError(_("No active units of these types: load the demo data first."))
         agencies = [self._agency(unit, options, n) for n, unit in enumerate(units)]
