@@ -249,7 +249,7 @@ def _markdown(options: argparse.Namespace, info: dict[str, str], chunks: list[Ch
         f"| {trials:,} | {totals['confirmations']:,} | {totals['releases']:,} | **{totals['violation_count']}** "
         f"| {elapsed:,.0f} s | {trials / elapsed:,.1f} |",
         "Each trial (`enforcelink.assets.control.trials`) sets the case's budget (principal 1,000–2,000,000 "
-        "yuan, the budget being what the ledger says is owed), sends freezes of random amounts up to the budget to 2–4 banks (sent "
+        "yuan, the budget being what the ledger says is owed: the principal and the application fee on it), sends freezes of random amounts up to the budget to 2–4 banks (sent "
         "freezes are not under control yet, so together they ask up to 4× the budget), and the banks confirm "
         "all or a random part of what they were asked at the same moment: one thread and one database "
         "connection per bank, started together by a barrier, each confirmation committed on its own. After "

@@ -1,6 +1,7 @@
-"""The R-ASSET-03 budget is what the case-fund ledger's standing says is still owed — costs the basis
-fixed, general interest, principal and R-MONEY-02's doubled interest to the day — and nothing else:
-once the ledger says the obligation is met, nothing more is frozen, and the panel says why."""
+"""The R-ASSET-03 budget is what the case-fund ledger's standing says is still owed — the court's
+application fee (申请执行费, owed first, R-FUND-03), costs the basis fixed, general interest, principal
+and R-MONEY-02's doubled interest to the day — and nothing else: once the ledger says the obligation is
+met, the fee paid too (R-FUND-04), nothing more is frozen, and the panel says why."""
 
 from __future__ import annotations
 
@@ -56,22 +57,32 @@ def test_the_budget_is_the_ledgers_standing_with_costs_and_interest_to_date(worl
     standing = funds_queries.standing(case, today)
     assert standing.doubled_interest.owed > 0  # R-MONEY-02: the doubled interest runs
     found = budget_now(case)
-    assert found.total == standing.outstanding and found.costs == D("2000.00")
-    assert found.owed == standing.outstanding - D("2000.00")
+    # enforcement costs: the application fee on 107,000 (50 + 1.5% × 97,000 = 1,505) and the costs
+    assert found.total == standing.outstanding and found.costs == D("3505.00") and found.fee == D("1505.00")
+    assert found.owed == standing.outstanding - D("3505.00")
     receipt_record(
-        case, "1500.00", source="voluntary", value_on=today, actor=clerk
-    )  # costs first (R-FUND-03)
+        case, "3005.00", source="voluntary", value_on=today, actor=clerk
+    )  # the fee first, then the costs (R-FUND-03)
     found = budget_now(case)
-    assert found.costs == D("500.00") and found.total == funds_queries.standing(case, today).outstanding
+    assert (found.fee, found.costs) == (D("0.00"), D("500.00"))
+    assert found.total == funds_queries.standing(case, today).outstanding
 
 
 def test_a_case_whose_obligation_is_met_offers_no_freeze_and_says_why(client, world, clerk):
-    """10,000 owed (the application fee would be 50): paid in full, the ledger owes nothing, so the
-    budget is 0, the panel offers no freeze of 50.00 and a freeze is refused."""
+    """10,000 owed and the application fee on it, 50 (R-FUND-03): 10,000 received pays the fee first
+    and 9,950 of the principal, so the ledger still owes 50 and the panel offers a freeze of 50.00;
+    with 50 more the ledger owes nothing, so the budget is 0, the panel offers no freeze and a freeze
+    is refused (R-FUND-04)."""
     case = file_case(world.court, world.officer, principal="10000.00")
     record = deposit(case, world.unit)
     assert 'id="controls-freeze"' in panel(client, world.officer, case)
     receipt_record(case, "10000.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
+    assert not funds_queries.standing(case, timezone.localdate()).met
+    found = budget_now(case)
+    assert (found.total, found.owed, found.fee) == (D("50.00"), D("50.00"), D("0.00"))
+    page = panel(client, world.officer, case)
+    assert 'id="controls-freeze"' in page and 'value="50.00"' in page
+    receipt_record(case, "50.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
     assert funds_queries.standing(case, timezone.localdate()).met
     found = budget_now(case)
     assert (found.total, found.left) == (D("0.00"), D("0.00"))

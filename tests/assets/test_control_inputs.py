@@ -25,7 +25,8 @@ UNTIL = (timezone.localdate() + dt.timedelta(days=300)).isoformat()
 
 @pytest.fixture
 def case(world):
-    """Budget 120,000: what the ledger says is still owed (no costs, no interest)."""
+    """Budget 121,700: what the ledger says is still owed — 120,000 and the application fee on it,
+    1,700 (R-FUND-03; no costs, no interest)."""
     return file_case(world.court, world.officer, principal="120000.00")
 
 
@@ -42,7 +43,7 @@ def _counts():
 
 
 BAD_FREEZES = [
-    ("120000.01", "OVER_SEIZURE", "amount"),  # beyond the budget, with its figures
+    ("121700.01", "OVER_SEIZURE", "amount"),  # beyond the budget, with its figures
     ("100.005", "AMOUNT_PRECISION", "amount"),  # three decimals
     ("-5", "AMOUNT_NEGATIVE", "amount"),
     ("0", "AMOUNT_ZERO", "amount"),
@@ -64,9 +65,9 @@ def test_over_seizure_names_the_budgets_figures(world, case):
     with pytest.raises(DomainError) as error:
         actions.freeze(case, unit=world.unit, account="2", amount="30000.00", actor=world.officer)
     assert error.value.code == "OVER_SEIZURE"
-    assert error.value.params == {"total": "120000.00", "used": "100000.00", "left": "20000.00"}
+    assert error.value.params == {"total": "121700.00", "used": "100000.00", "left": "21700.00"}
     message = str(error.value.message)
-    assert "120,000.00" in message and "100,000.00" in message and "20,000.00" in message
+    assert "121,700.00" in message and "100,000.00" in message and "21,700.00" in message
 
 
 BAD_DEDUCTIONS = [
@@ -174,7 +175,7 @@ def test_the_api_freezes_reads_the_budget_and_refuses_three_decimals(client_for,
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["budget"]["total"] == "120000.00" and body["budget"]["pending"] == "1000.00"
+    assert body["budget"]["total"] == "121700.00" and body["budget"]["pending"] == "1000.00"
     assert [(m["kind"], m["status"], m["requested_amount"]) for m in body["measures"]] == [
         ("freeze", "sent", "1000.00")
     ]
@@ -228,5 +229,6 @@ def test_who_is_no_officer_or_team_leader_cannot_create_measures(client_for, wor
 
 def test_the_budget_reads_decimal_strings(client_for, world, case):
     body = client_for("officer").get(_url(case)).json()
-    assert body["budget"]["owed"] == "120000.00" and body["budget"]["costs"] == "0.00"
-    assert Decimal(body["budget"]["left"]) == Decimal("120000.00") and body["budget"]["note"]
+    assert body["budget"]["owed"] == "120000.00" and body["budget"]["costs"] == "1700.00"
+    assert body["budget"]["fee"] == "1700.00"  # the application fee, all of the costs here
+    assert Decimal(body["budget"]["left"]) == Decimal("121700.00") and body["budget"]["note"]

@@ -39,9 +39,10 @@ def record(world, case):
 def test_the_panel_shows_the_budget_and_prefills_a_freeze_with_what_is_left(client, world, case, record):
     client.force_login(world.officer)
     page = client.get(reverse("case-detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'id="controls-budget"' in page and 'data-figure="left">120,000.00 元</dd>' in page
+    assert 'id="controls-budget"' in page and 'data-figure="left">121,700.00 元</dd>' in page
     assert "Doubled interest for delayed performance not computed" in page  # R-MONEY-02 note
-    assert 'value="120000.00"' in page  # min(balance 500,000, left 120,000)
+    assert 'value="121700.00"' in page  # min(balance 500,000, left 121,700: the application fee included)
+    assert "the application fee 1,700.00 元 included" in page
 
 
 def test_freeze_then_deduct_and_release_through_the_panel(client, world, case, record):

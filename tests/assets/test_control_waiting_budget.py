@@ -36,7 +36,8 @@ def today() -> dt.date:
 
 @pytest.fixture
 def case(world):
-    """120,000 owed, handled by the world's officer."""
+    """120,000 owed and the application fee on it, 1,700 (R-FUND-03): budget 121,700; handled by the
+    world's officer."""
     made = file_case(world.court, world.officer, principal="120000.00")
     Case.objects.filter(pk=made.pk).update(officer=world.officer)
     return Case.objects.get(pk=made.pk)
@@ -105,12 +106,12 @@ def test_a_waiting_seizure_uses_no_budget_and_stops_no_freeze(world, case, regis
     seizure = waiting_seizure(world, case, registry)
     assert seizure.status == MeasureStatus.EFFECTIVE and seizure.waiting_position == 1
     found = budget_now(case)
-    assert (found.used, found.left) == (D("0.00"), D("120000.00"))
+    assert (found.used, found.left) == (D("0.00"), D("121700.00"))
     assert found.waiting == {seizure.pk: D("90000.00")} and seizure.pk not in found.held
-    freeze = frozen(world, case, "120000.00")  # the whole budget: the seizure holds nothing yet
-    assert fresh(freeze).confirmed_amount == D("120000.00")
+    freeze = frozen(world, case, "121700.00")  # the whole budget: the seizure holds nothing yet
+    assert fresh(freeze).confirmed_amount == D("121700.00")
     assert lifts(MeasureKind.RELEASE) == [] and lifts(MeasureKind.UNFREEZE) == []
-    assert budget_now(case).used == D("120000.00") and budget_now(case).over == 0
+    assert budget_now(case).used == D("121700.00") and budget_now(case).over == 0
 
 
 def test_a_seizure_confirmed_as_waiting_orders_no_surplus_release(world, case, registry):
@@ -128,7 +129,7 @@ def test_promoted_today_the_seizure_is_the_latest_under_control_and_is_released_
 ):
     seizure = waiting_seizure(world, case, registry)
     back_in_time(seizure, 10)
-    freeze = frozen(world, case, "120000.00")
+    freeze = frozen(world, case, "121700.00")  # the whole budget
     back_in_time(freeze, 5)
     promoted = waiting.earlier_freed(seizure.record_id, how="released", on=today(), actor=world.officer)
     assert promoted.pk == seizure.pk and fresh(seizure).waiting_position is None
@@ -136,7 +137,7 @@ def test_promoted_today_the_seizure_is_the_latest_under_control_and_is_released_
     assert release.parent_id == seizure.pk and release.requested_amount == D("90000.00") and release.automatic
     assert lifts(MeasureKind.UNFREEZE) == []
     found = budget_now(case)
-    assert (found.used, found.over) == (D("120000.00"), 0)
+    assert (found.used, found.over) == (D("121700.00"), 0)
 
 
 def test_promoted_from_a_day_before_the_freeze_the_freeze_gives_way(world, case, registry):
@@ -144,7 +145,7 @@ def test_promoted_from_a_day_before_the_freeze_the_freeze_gives_way(world, case,
     freeze was confirmed, so the freeze is the surplus — unfrozen down to exactly the budget."""
     seizure = waiting_seizure(world, case, registry)
     back_in_time(seizure, 10)
-    freeze = frozen(world, case, "120000.00")
+    freeze = frozen(world, case, "121700.00")  # the whole budget
     back_in_time(freeze, 5)
     waiting.earlier_freed(
         seizure.record_id, how="released", on=today() - dt.timedelta(days=7), actor=world.officer
@@ -153,7 +154,7 @@ def test_promoted_from_a_day_before_the_freeze_the_freeze_gives_way(world, case,
     assert unfreeze.parent_id == freeze.pk and unfreeze.requested_amount == D("90000.00")
     assert lifts(MeasureKind.RELEASE) == []
     found = budget_now(case)
-    assert found.held == {freeze.pk: D("30000.00"), seizure.pk: D("90000.00")} and found.over == 0
+    assert found.held == {freeze.pk: D("31700.00"), seizure.pk: D("90000.00")} and found.over == 0
 
 
 def test_a_promotion_whose_officer_left_has_its_surplus_sent_by_a_colleague(world, case, registry):
@@ -193,7 +194,7 @@ def test_a_waiting_seizure_is_released_by_the_officer_and_when_the_obligation_is
     other = file_case(world.court, world.officer, principal="50000.00", basis_number="（2023）渝0110民初77号")
     again = waiting_seizure(world, other, registry, reason="被执行人无其他可供执行的财产")
     clerk = UserFactory(username="clerk", court=world.court, role=Role.FUND_CLERK)
-    receipt_record(other, "50000.00", source="voluntary", value_on=today(), actor=clerk)
+    receipt_record(other, "50750.00", source="voluntary", value_on=today(), actor=clerk)  # and the fee, 750
     [lift] = [m for m in lifts(MeasureKind.RELEASE) if m.parent_id == again.pk]
     assert lift.requested_amount == D("90000.00") and lift.automatic
 

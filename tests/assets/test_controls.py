@@ -13,11 +13,11 @@ from django.utils import timezone
 from enforcelink.assets.control import actions, listeners
 from enforcelink.assets.control.budget import case_budget, measures_of
 from enforcelink.assets.control.models import ControlMeasure, MeasureKind, MeasureStatus
-from enforcelink.assets.control.policy import enforcement_fee
 from enforcelink.assets.models import AssetKind, AssetRecord
 from enforcelink.core.errors import DomainError, NotFound
 from enforcelink.funds import queries as funds_queries
 from enforcelink.funds.models import Journal
+from enforcelink.funds.policy import enforcement_fee
 from enforcelink.linkage.actions import request_approve, request_cancel, request_complete, request_reject
 from enforcelink.linkage.models import AssistanceRequest, RequestStatus
 from enforcelink.orgs.models import Role, UnitType
@@ -31,7 +31,8 @@ UNTIL = (timezone.localdate().replace(day=1) + dt.timedelta(days=300)).isoformat
 
 @pytest.fixture
 def case(world):
-    """120,000 owed, no interest, no costs, no performance date: budget 120,000, the ledger's figure."""
+    """120,000 owed, no interest, no costs, no performance date: budget 121,700, the ledger's figure —
+    the principal and the application fee on it (1,700), which the ledger owes first (R-FUND-03)."""
     return file_case(world.court, world.officer, principal="120000.00")
 
 
@@ -74,12 +75,14 @@ def budget_now(case):
     return case_budget(case, measures_of(case))
 
 
-def test_the_budget_is_what_the_ledger_says_is_still_owed_without_the_application_fee(case):
-    """R-ASSET-03 with the ledger's standing: 120,000 owed and nothing else. The application fee
-    (申请执行费 50 + 1.5% × 110,000 = 1,700) is not in the ledger, so not in the budget either."""
+def test_the_budget_is_what_the_ledger_says_is_still_owed_the_application_fee_included(case):
+    """R-ASSET-03 with the ledger's standing: 120,000 owed plus the enforcement costs, the application
+    fee (申请执行费 50 + 1.5% × 110,000 = 1,700), which the ledger books as owed (R-FUND-03)."""
     assert enforcement_fee(D("120000.00")) == D("1700.00")
     found = budget_now(case)
-    assert (found.owed, found.costs, found.total, found.left) == (D("120000.00"), D("0.00"), D("120000.00"), D("120000.00"))  # fmt: skip
+    assert (found.owed, found.costs, found.fee, found.total, found.left) == (
+        D("120000.00"), D("1700.00"), D("1700.00"), D("121700.00"), D("121700.00"),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -98,14 +101,17 @@ def test_a_freeze_is_sent_as_a_request_carrying_its_amount_and_takes_effect_when
     request = AssistanceRequest.objects.get(pk=measure.request_id)
     assert request.request_type == "freeze" and request.status == RequestStatus.SENT
     # the term class: the unit's answer is held to a deposit's year (R-ASSET-02)
-    assert request.details == {"amount": "50000.00", "account": record.identifier, "term": "deposit"}
+    assert request.details == {
+        "amount": "50000.00", "account": record.identifier, "term": "deposit",
+        "measure": f"开户机构：{record.institution}；账号：{record.identifier}",  # the notice names both
+    }  # fmt: skip
     assert request.notice.values["measure_amount"] == "50,000.00元"
     assert measure.status == MeasureStatus.SENT and budget_now(case).used == 0  # not yet under control
     confirm_freeze(measure, world.liaison, "50000.00")
     measure = fresh(measure)
     assert measure.status == MeasureStatus.EFFECTIVE and measure.confirmed_amount == D("50000.00")
     assert measure.term_start == timezone.localdate() and measure.term_end.isoformat() == UNTIL
-    assert budget_now(case).used == D("50000.00") and budget_now(case).left == D("70000.00")
+    assert budget_now(case).used == D("50000.00") and budget_now(case).left == D("71700.00")
 
 
 def test_a_freeze_of_less_than_asked_is_partly_in_effect_and_an_empty_account_refused(world, case):
@@ -124,7 +130,7 @@ def test_a_freeze_of_less_than_asked_is_partly_in_effect_and_an_empty_account_re
 
 
 def test_confirmations_together_beyond_the_budget_release_exactly_the_excess(world, case, banks):
-    """Three banks each asked for 100,000 of a 120,000 budget; all confirm: the latest confirmed are
+    """Three banks each asked for 100,000 of a 121,700 budget; all confirm: the latest confirmed are
     unfrozen down to exactly the budget, in the transaction of the confirmation (R-ASSET-03)."""
     sent = [
         actions.freeze(case, unit=unit, amount="100000.00", actor=world.officer).measure for unit, _ in banks
@@ -133,16 +139,16 @@ def test_confirmations_together_beyond_the_budget_release_exactly_the_excess(wor
     assert not ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE).exists()
     confirm_freeze(sent[1], banks[1][1], "60000.00")
     [lift] = ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE)
-    assert lift.parent_id == sent[1].pk and lift.requested_amount == D("40000.00") and lift.automatic
+    assert lift.parent_id == sent[1].pk and lift.requested_amount == D("38300.00") and lift.automatic
     request = AssistanceRequest.objects.get(pk=lift.request_id)
     assert request.request_type == "unfreeze" and request.status == RequestStatus.SENT
-    assert request.unit_id == banks[1][0].pk and request.details["amount"] == "40000.00"
+    assert request.unit_id == banks[1][0].pk and request.details["amount"] == "38300.00"
     assert request.created_by == world.officer
-    assert budget_now(case).used == D("120000.00") and budget_now(case).over == 0
+    assert budget_now(case).used == D("121700.00") and budget_now(case).over == 0
     confirm_freeze(sent[2], banks[2][1], "100000.00")
     whole = ControlMeasure.objects.get(kind=MeasureKind.UNFREEZE, parent=sent[2])
     assert whole.requested_amount == D("100000.00")  # the latest confirmed is released whole
-    assert budget_now(case).used == D("120000.00") and budget_now(case).over == 0
+    assert budget_now(case).used == D("121700.00") and budget_now(case).over == 0
 
 
 def test_an_unfreeze_confirmed_releases_the_freeze_and_a_refused_one_is_ordered_again(world, case, banks):
@@ -151,24 +157,25 @@ def test_an_unfreeze_confirmed_releases_the_freeze_and_a_refused_one_is_ordered_
     confirm_freeze(first, banks[0][1], "100000.00")
     confirm_freeze(second, banks[1][1], "100000.00")
     lift = ControlMeasure.objects.get(kind=MeasureKind.UNFREEZE)
-    assert lift.requested_amount == D("80000.00")
+    assert lift.requested_amount == D("78300.00")  # 200,000 confirmed, budget 121,700
     request_reject(AssistanceRequest.objects.get(pk=lift.request_id), reason="系统故障", actor=banks[1][1])
     again = ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE).exclude(pk=lift.pk).get()
-    assert again.requested_amount == D("80000.00") and budget_now(case).over == 0
+    assert again.requested_amount == D("78300.00") and budget_now(case).over == 0
     request = AssistanceRequest.objects.get(pk=again.request_id)
-    request_complete(request, result={"released_amount": "80000.00"}, actor=banks[1][1])
+    request_complete(request, result={"released_amount": "78300.00"}, actor=banks[1][1])
     assert fresh(again).status == MeasureStatus.EFFECTIVE
     assert (
         fresh(second).status == MeasureStatus.PARTLY_EFFECTIVE
         or fresh(second).status == MeasureStatus.EFFECTIVE
     )
-    assert budget_now(case).held[second.pk] == D("20000.00")
+    assert budget_now(case).held[second.pk] == D("21700.00")
 
 
 def test_a_deduction_is_approved_sent_confirmed_and_booked_and_the_surplus_released(world, case, leader):
     """The bank deducts 60,000 of a 120,000 freeze: booked into the ledger in the same transaction
-    (source deduction, the transfer reference), the budget shrinks to 60,000, and the freeze still
-    holding 60,000 is within it (R-ASSET-03, R-FUND-03)."""
+    (source deduction, the transfer reference), paying the application fee (1,700) first and 58,300 of
+    the principal, so the budget shrinks to 61,700, and the freeze still holding 60,000 is within it
+    (R-ASSET-03, R-FUND-03)."""
     freeze = actions.freeze(case, unit=world.unit, amount="120000.00", actor=world.officer).measure
     confirm_freeze(freeze, world.liaison, "120000.00")
     deduction = actions.deduct(freeze, amount="60000.00", actor=world.officer).measure
@@ -185,7 +192,8 @@ def test_a_deduction_is_approved_sent_confirmed_and_booked_and_the_surplus_relea
     assert journal.kind == "receipt_deduction" and journal.amount == D("60000.00")
     assert funds_queries.recovered(case) == D("60000.00") and funds_queries.balance(case) == D("60000.00")
     found = budget_now(case)
-    assert found.owed == D("60000.00") and found.held[freeze.pk] == D("60000.00") and found.over == 0
+    assert (found.owed, found.fee, found.total) == (D("61700.00"), D("0.00"), D("61700.00"))
+    assert found.held[freeze.pk] == D("60000.00") and found.over == 0
     assert not ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE).exists()
 
 
@@ -197,7 +205,7 @@ def test_a_voluntary_payment_shrinks_the_budget_and_the_surplus_freeze_is_releas
     confirm_freeze(freeze, world.liaison, "100000.00")
     receipt_record(case, "50000.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
     lift = ControlMeasure.objects.get(kind=MeasureKind.UNFREEZE)
-    assert lift.requested_amount == D("30000.00")  # 100,000 held, budget now 70,000
+    assert lift.requested_amount == D("28300.00")  # 100,000 held, budget now 71,700 (121,700 − 50,000)
     assert budget_now(case).over == 0
 
 
@@ -221,14 +229,15 @@ def test_a_statement_paying_several_cases_releases_each_surplus_in_one_batch(wor
     path.write_text(
         "交易日期,金额,付款人,付款账号,附言,银行流水号\n"
         f"{on},30000.00,甲,1,执行款 {ref[case.pk]},S1\n{on},20000.00,甲,1,{ref[case.pk]},S2\n"
-        f"{on},80000.00,乙,2,{ref[other.pk]},S3\n{on},10.00,丙,3,{ref[idle.pk]},S4\n",
+        f"{on},81100.00,乙,2,{ref[other.pk]},S3\n{on},10.00,丙,3,{ref[idle.pk]},S4\n",
         encoding="utf-8",
     )
     outcome = receiving.statement_import(path, court=world.court, actor=clerk)
     assert outcome.applied and len(outcome.booked) == 4
     lifts = {m.case_id: m for m in ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE)}
-    assert lifts[case.pk].requested_amount == D("30000.00")  # 100,000 held, 70,000 still owed
-    assert lifts[other.pk].requested_amount == D("80000.00")  # paid in full: everything goes
+    assert lifts[case.pk].requested_amount == D("28300.00")  # 100,000 held, 71,700 still owed
+    # 80,000 and its application fee (1,100) paid in full: everything goes
+    assert lifts[other.pk].requested_amount == D("80000.00")
     assert set(lifts) == {case.pk, other.pk}
     assert budget_now(case).over == 0 and budget_now(other).over == 0
 
@@ -248,12 +257,15 @@ def test_when_the_obligation_is_met_deductions_stop_and_every_control_is_release
     ).measure
     deduction = actions.deduct(frozen, amount="10000.00", actor=world.officer).measure
     receipt_record(case, "120000.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
+    # The application fee (1,700) is owed still (R-FUND-04): the deduction goes on, the freeze keeps 1,700.
+    assert fresh(deduction).status == MeasureStatus.SENT and budget_now(case).total == D("1700.00")
+    receipt_record(case, "1700.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
     assert fresh(deduction).status == MeasureStatus.CANCELLED
     assert AssistanceRequest.objects.get(pk=deduction.request_id).status == RequestStatus.CANCELLED
     assert fresh(pending).status == MeasureStatus.CANCELLED
-    [lift] = ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE, parent=frozen)
-    assert lift.requested_amount == D("20000.00") and lift.automatic
-    assert budget_now(case).used == 0
+    lifts = ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE, parent=frozen).order_by("pk")
+    assert [lift.requested_amount for lift in lifts] == [D("18300.00"), D("1700.00")]
+    assert all(lift.automatic for lift in lifts) and budget_now(case).used == 0
 
 
 def test_an_officer_releases_part_of_a_freeze_and_withdraws_an_unanswered_one(world, case):
@@ -325,7 +337,7 @@ def test_a_control_request_sent_without_a_measure_is_counted_when_confirmed(worl
     )
     adopted = ControlMeasure.objects.get(request=raw)
     assert adopted.status == MeasureStatus.EFFECTIVE and adopted.created_by == world.officer
-    assert budget_now(case).over == 0 and budget_now(case).used == D("120000.00")
+    assert budget_now(case).over == 0 and budget_now(case).used == D("121700.00")
 
 
 def test_another_courts_officer_and_a_liaison_cannot_control(world, case):

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from enforcelink.assets.control import actions
 from enforcelink.assets.control.models import ControlMeasure, MeasureKind, MeasureStatus
 from enforcelink.linkage.models import AssistanceRequest
 from tests.assets.test_expiry import frozen, handled_by
@@ -127,6 +128,20 @@ def test_the_api_lists_mine_and_the_courts(client_for, world, soon):
     assert client_for("officer").get("/api/v1/controls/expiring/?scope=court").status_code == 403
     bad = client_for("officer").get("/api/v1/controls/expiring/?days=999")
     assert bad.status_code == 400 and bad.json()["field"] == "days"
+
+
+def test_the_api_gives_what_each_measure_still_holds(client_for, world, soon):
+    """`held` is what the pages' "still held" column shows (R-ASSET-03): the confirmed amount less the
+    unfreezes ordered from it, not what the bank first confirmed."""
+    near, far = soon
+    actions.release(near, reason="部分解冻", actor=world.officer, amount="300.00")
+    mine = client_for("officer").get("/api/v1/controls/expiring/?days=60").json()["results"]
+    held = {row["id"]: (row["confirmed_amount"], row["held"]) for row in mine}
+    assert held[near.pk] == ("1000.00", "700.00") and held[far.pk] == ("2000.00", "2000.00")
+    court = client_for("command").get("/api/v1/controls/expiring/?scope=court").json()["results"]
+    assert [(row["id"], row["held"]) for row in court] == [(near.pk, "700.00")]
+    page = client_for("officer").get(reverse("controls-expiring") + "?days=60").content.decode()
+    assert "700.00" in page  # the same figure on the page
 
 
 def test_the_api_renews_a_batch_and_another_courts_measure_is_the_same_404_as_a_missing_one(

@@ -183,11 +183,12 @@ def test_public_form_is_rate_limited(client, world, case, report, settings):
 
 
 def test_the_panel_reads_in_seven_queries_however_many_rows(world, case, report, django_assert_num_queries):
-    """Reports, items, findings, leads with their clocks, linked records, rounds, records: 7."""
+    """Reports, items, findings, leads with their clocks, linked records, rounds, records: 7; and the
+    open one-time links while a report awaits and the reader is the case's staff: 8."""
     from enforcelink.assets.reports.leads import lead_add
     from enforcelink.assets.reports.panel import report_context
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         report_context(case, world.officer)
     actions.report_enter(
         report, items=[{"kind": "other", "description": f"物品{n}"} for n in range(5)], actor=world.officer

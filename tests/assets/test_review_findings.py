@@ -86,24 +86,24 @@ def _at_the_bank(freeze_pk):
 
 
 def test_an_unfreeze_confirmed_for_less_than_ordered_leaves_the_rest_over_the_budget(world, case, clerk):
-    """R-ASSET-03: a payment of 50,000 shrinks the budget to 70,000, so 30,000 of the 100,000 freeze is
-    ordered unfrozen. The bank confirms it released only 10,000 (`released_amount`, which linkage
+    """R-ASSET-03: a payment of 50,000 shrinks the budget to 71,700 (the application fee of 1,700
+    included, R-FUND-03), so 28,300 of the 100,000 freeze is ordered unfrozen. The bank confirms it released only 10,000 (`released_amount`, which linkage
     accepts up to the notice's amount). The budget still subtracts the 30,000 *ordered* (budget.py
     net_value / listeners._lifted use the lift's requested_amount, never its confirmed amount), so
-    90,000 stays frozen at the bank against a 70,000 budget and nothing orders the other 20,000."""
+    90,000 stays frozen at the bank against a 71,700 budget and nothing orders the other 18,300."""
     freeze = _frozen(world, case, "100000.00")
     receipt_record(case, "50000.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
     [lift] = ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE)
-    assert lift.requested_amount == D("30000.00")
+    assert lift.requested_amount == D("28300.00")
     request_complete(_request(lift), result={"released_amount": "10000.00"}, actor=world.liaison)
     total = case_budget(case, measures_of(case)).total
-    assert total == D("70000.00")
+    assert total == D("71700.00")
     assert _at_the_bank(freeze.pk) <= total, (
         f"{_at_the_bank(freeze.pk)} still frozen at the bank against a budget of {total}"
     )
     # After the fix: the rest is ordered in the same transaction, exactly the excess.
     [again] = ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE, status=MeasureStatus.SENT)
-    assert (again.parent_id, again.requested_amount) == (freeze.pk, D("20000.00"))
+    assert (again.parent_id, again.requested_amount) == (freeze.pk, D("18300.00"))
 
 
 # --- 2. Releases ignore deductions already asked ---------------------------------------------------
@@ -141,17 +141,18 @@ def test_a_payment_while_a_deduction_waits_releases_the_money_being_deducted_and
     world, case, leader, clerk
 ):
     """R-ASSET-03 / R-FUND-04: 120,000 frozen, a deduction of 120,000 approved and sent. A voluntary
-    payment of 100,000 shrinks the budget to 20,000: `settle` unfreezes 100,000 of the freeze without
-    counting the deduction still asked (budget.held ignores `deducting`), and leaves the deduction
-    open for 120,000. The bank confirms the deduction (within the notice's amount): 120,000 booked,
-    220,000 received on a 120,000 obligation, and 100,000 unfrozen besides."""
+    payment of 100,000 shrinks the budget to 21,700 (120,000 and the application fee of 1,700 owed,
+    R-FUND-03): `settle` unfreezes 98,300 of the freeze without counting the deduction still asked
+    (budget.held ignores `deducting`), and leaves the deduction open for 120,000. The bank confirms
+    the deduction (within the notice's amount): 120,000 booked, 220,000 received on a 121,700
+    obligation, and 98,300 unfrozen besides."""
     freeze = _frozen(world, case, "120000.00")
     deduction = _deduction_approved(world, leader, freeze, "120000.00")
     receipt_record(case, "100000.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
     assert ControlMeasure.objects.get(pk=deduction.pk).status == MeasureStatus.SENT  # still asked in full
     lifted = sum(m.requested_amount for m in ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE))
-    assert lifted == D("100000.00")
-    # After the fix: more than the 20,000 the freeze still holds once the 100,000 release is ordered
+    assert lifted == D("98300.00")
+    # After the fix: more than the 21,700 the freeze still holds once the 98,300 release is ordered
     # is refused, nothing applied; the bank's answer within it is booked.
     with pytest.raises(InvalidInput) as refused:
         request_complete(
@@ -162,14 +163,14 @@ def test_a_payment_while_a_deduction_waits_releases_the_money_being_deducted_and
     assert ControlMeasure.objects.get(pk=deduction.pk).status == MeasureStatus.SENT
     assert not Journal.objects.filter(case=case, reference="HZ-R3-1").exists()
     request_complete(
-        _request(deduction), result={"deducted_amount": "20000.00", "transfer_reference": "HZ-R3-1"},
+        _request(deduction), result={"deducted_amount": "21700.00", "transfer_reference": "HZ-R3-1"},
         actor=world.liaison,
     )  # fmt: skip
     received = funds_queries.recovered(case)
-    assert received <= D("120000.00"), (
-        f"{received} received on a 120,000 obligation; {lifted} was ordered unfrozen from the same freeze"
+    assert received <= D("121700.00"), (
+        f"{received} received on a 121,700 obligation; {lifted} was ordered unfrozen from the same freeze"
     )
-    assert received == D("120000.00")
+    assert received == D("121700.00") and funds_queries.obligation_met(case)
 
 
 # --- 3. 500s on bad input: str.isdigit() accepts digits int() refuses ------------------------------
@@ -261,13 +262,14 @@ def test_one_case_without_a_sender_does_not_stop_a_whole_bank_statement(world, c
 def test_the_surplus_of_a_payment_is_still_released_by_a_colleague_when_the_officer_left(
     world, case, clerk, leader
 ):
-    """R-ASSET-03 after the fix: the payment is booked and, in the same transaction, the 50,000 the
-    smaller budget no longer covers is ordered unfrozen, sent by the case's team leader."""
+    """R-ASSET-03 after the fix: the payment is booked and, in the same transaction, the 28,300 the
+    smaller budget (71,700, the application fee included) no longer covers is ordered unfrozen, sent
+    by the case's team leader."""
     freeze = _frozen(world, case, "100000.00")
     _nobody_can_send(world, case)
     receipt_record(case, "50000.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
     [lift] = ControlMeasure.objects.filter(kind=MeasureKind.UNFREEZE)
-    assert (lift.parent_id, lift.requested_amount) == (freeze.pk, D("30000.00"))
+    assert (lift.parent_id, lift.requested_amount) == (freeze.pk, D("28300.00"))
     assert _request(lift).created_by_id == leader.pk
     assert _at_the_bank(freeze.pk) <= case_budget(case, measures_of(case)).total
 

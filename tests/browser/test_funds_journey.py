@@ -120,13 +120,15 @@ def test_inquiry_to_payout_and_closure_proposed(live_server, page: Page, officer
     expect(page.locator("#ledger-lines")).to_contain_text("6,000.00 元")
     expect(page.locator("#ledger-balance")).to_contain_text("6,000.00 元")
 
-    # 7. payout proposed to the applicant …
+    # 7. payout proposed to the applicant: what was received but the application fee it paid first,
+    # 50.00, the court's (R-FUND-03) …
+    expect(page.locator("#fee-held")).to_contain_text("50.00 元")
     propose = page.locator(f"form[action='/cases/{case.pk}/funds/propose/']")
-    propose.locator("[name=propose-amount]").fill("6000.00")
+    propose.locator("[name=propose-amount]").fill("5950.00")
     propose.locator("[name=propose-account]").fill("6217000012345678")
     propose.locator("[name=propose-bank]").fill("中国建设银行綦江支行")
     propose.locator("button[type=submit]").click()
-    expect(page.locator("#case-payouts")).to_contain_text("6,000.00 元")
+    expect(page.locator("#case-payouts")).to_contain_text("5,950.00 元")
     _shot(page, "07-payout-proposed")
 
     # … and approved by the team leader

@@ -22,6 +22,7 @@ from enforcelink.cases.actions import (
 from enforcelink.cases.models import Case, ClosureMode, ExtensionStatus, NodeKind, NodeStatus, ProcessNode
 from enforcelink.core.errors import DomainError, ErrorList, NotFound, RuleViolation
 from enforcelink.core.models import AuditEvent
+from enforcelink.funds import queries as funds_queries
 from enforcelink.funds.actions import receipt_record
 from enforcelink.orgs.models import Role
 from tests.cases.conftest import days_ago, node_of
@@ -47,8 +48,10 @@ def facts(
 
 # R-CASE-05: each mode with the data it requires. (mode, facts, details, expected error code or None, field)
 CLOSURE_TABLE: list[tuple[str, Any, dict[str, Any], str | None, str | None]] = [
-    ("fully_performed", facts(recovered="1000"), {}, None, None),
+    ("fully_performed", facts(recovered="1000", met=True), {}, None, None),
     ("fully_performed", facts(recovered="999.99"), {}, "NOT_FULLY_PERFORMED", "details.settlement_performed"),
+    # What the basis fixed is in, the application fee (paid first) or doubled interest is not: not met.
+    ("fully_performed", facts(recovered="1000"), {}, "NOT_FULLY_PERFORMED", "details.settlement_performed"),
     ("fully_performed", facts(recovered="0"), {"settlement_performed": True}, None, None),
     (
         "fully_performed",
@@ -133,9 +136,8 @@ def test_every_closure_mode_has_its_requirement():
 
 def test_close_in_time_marks_closure_node_done_and_others_moot_r_case_05(world, fresh_case):
     clerk = UserFactory(username="clerk", court=world.court, role=Role.FUND_CLERK)
-    receipt_record(  # 执行到位金额 from the ledger (R-FUND-03)
-        fresh_case, fresh_case.amount_total, source="voluntary", value_on=timezone.localdate(), actor=clerk
-    )
+    owed = funds_queries.standing(fresh_case, timezone.localdate()).outstanding  # with the fee (R-FUND-03)
+    receipt_record(fresh_case, owed, source="voluntary", value_on=timezone.localdate(), actor=clerk)
     record_step(fresh_case, step="execution_notice_sent", actor=world.officer)
     closed = case_close(
         fresh_case, mode="fully_performed", closed_on=days_ago(1), details={}, actor=world.officer
@@ -184,9 +186,12 @@ def _zb(case, actor):
 
 def test_zb_refused_for_a_case_the_ledger_shows_paid_r_case_05_r_fund_04(world, old_case):
     """A browser walk closed a fully paid case (尚欠 0.00, money still held) as 终本, which scheduled
-    re-inquiries: the ledger's standing refuses it, pointing to 执行完毕, and nothing is written."""
+    re-inquiries: the ledger's standing refuses it, pointing to 执行完毕, and nothing is written. What
+    the ledger owes is the amount fixed and the application fee on it (R-FUND-03)."""
     clerk = UserFactory(username="clerk", court=world.court, role=Role.FUND_CLERK)
-    receipt_record(old_case, old_case.amount_total, source="voluntary", value_on=days_ago(1), actor=clerk)
+    owed = funds_queries.standing(old_case, days_ago(1)).outstanding
+    assert owed > old_case.amount_total  # the fee
+    receipt_record(old_case, owed, source="voluntary", value_on=days_ago(1), actor=clerk)
     before = AuditEvent.objects.count()
     with pytest.raises(RuleViolation) as refused:
         _zb(old_case, world.officer)
@@ -201,9 +206,10 @@ def test_zb_refused_for_a_case_the_ledger_shows_paid_r_case_05_r_fund_04(world, 
 
 
 def test_zb_still_allowed_one_cent_short_r_case_05(world, old_case):
-    """The boundary: 0.01 still owed is an obligation not met, so 终本 stays possible."""
+    """The boundary: 0.01 still owed (of the application fee too) is an obligation not met, so 终本
+    stays possible."""
     clerk = UserFactory(username="clerk", court=world.court, role=Role.FUND_CLERK)
-    short = old_case.amount_total - Decimal("0.01")
+    short = funds_queries.standing(old_case, days_ago(1)).outstanding - Decimal("0.01")
     receipt_record(old_case, short, source="voluntary", value_on=days_ago(1), actor=clerk)
     assert _zb(old_case, world.officer).closure_mode == "terminated_this_round"
 

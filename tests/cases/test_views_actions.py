@@ -13,6 +13,7 @@ from django.utils import timezone
 from enforcelink.cases.models import Case, CaseSuspension, ExtensionRequest, NodeStatus
 from enforcelink.cases.policy import ZB_CHECKLIST
 from enforcelink.core.models import AuditEvent
+from enforcelink.funds import queries as funds_queries
 from enforcelink.funds.actions import receipt_record
 from enforcelink.orgs.models import Role
 from tests.factories import UserFactory, file_case
@@ -155,7 +156,8 @@ def test_zb_of_a_paid_case_is_refused_beside_the_mode_r_case_05_r_fund_04(world)
     """Everything owed is in the ledger: the page answers beside the mode, pointing to 执行完毕."""
     old = file_case(world.court, world.officer)  # filed 2024-03-01: past the 终本 waiting period
     clerk = UserFactory(username="clerk", court=world.court, role=Role.FUND_CLERK)
-    receipt_record(old, old.amount_total, source="voluntary", value_on=timezone.localdate(), actor=clerk)
+    owed = funds_queries.standing(old, timezone.localdate()).outstanding  # the amount fixed and the fee
+    receipt_record(old, owed, source="voluntary", value_on=timezone.localdate(), actor=clerk)
     checklist = {key: "on" for key in ZB_CHECKLIST}
     today = timezone.localdate().isoformat()
     body = act(world.officer, old, "close", mode="terminated_this_round", closed_on=today, **checklist)

@@ -29,9 +29,13 @@ def test_the_case_account_with_balance_recovered_and_standing(world, client_for,
     assert body["reference"] == reference and body["reference_grouped"] == references.grouped(reference)
     assert body["balance"] == "300.00" and body["recovered"] == "300.00"
     standing = body["standing"]
-    assert standing["principal"] == {"owed": "120000.00", "paid": "300.00", "outstanding": "119700.00"}
+    # R-FUND-03: what was received pays the application fee (1,700.00 on 120,000.00) first.
+    assert standing["fee"] == {"owed": "1700.00", "paid": "300.00", "outstanding": "1400.00"}
+    assert standing["principal"] == {"owed": "120000.00", "paid": "0.00", "outstanding": "120000.00"}
     assert standing["doubled_interest_computed"] is False and standing["met"] is False
-    assert standing["outstanding"] == "119700.00" and standing["trace"]
+    assert standing["outstanding"] == "121400.00" and standing["trace"]
+    assert body["fee"] == {"owed": "1700.00", "scale": "1700.00", "decided": None, "reason": "", "paid": "300.00",
+                           "collected": "0.00", "held": "300.00"}  # fmt: skip
 
 
 def test_the_entries_newest_first_with_reversals_marked(world, client_for, booked):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from enforcelink.cases.actions import case_close
 from enforcelink.cases.models import PartyRole
 from enforcelink.cases.policy import ZB_CHECKLIST
-from enforcelink.funds import actions, paying, queries, verify
+from enforcelink.funds import actions, fees, paying, queries, verify
 from enforcelink.funds.payouts import Payout, PayoutKind, PayoutStatus
 from enforcelink.orgs.models import Role
 from tests.factories import UserFactory
@@ -24,6 +24,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.usefixtures("english")
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 ON = dt.date(2024, 5, 6)
+FEE = Decimal("1700.00")  # the application fee on 120,000.00 (R-FUND-03): owed too, the court's money
 
 
 @pytest.fixture
@@ -42,10 +43,13 @@ def close_fully_performed(case, officer):
 
 @pytest.fixture
 def paid_closed(world, clerk, case):
-    """The browser walk's case: everything owed received (尚欠 0.00), closed as 执行完毕, money held."""
-    actions.receipt_record(case, case.amount_total, source="voluntary", value_on=ON, actor=clerk)
+    """The browser walk's case: everything owed received (尚欠 0.00, the application fee included),
+    closed as 执行完毕, money held: the applicant's 120,000.00 and the court's fee."""
+    owed = queries.standing(case, ON).outstanding
+    assert owed == case.amount_total + FEE
+    actions.receipt_record(case, owed, source="voluntary", value_on=ON, actor=clerk)
     closed = close_fully_performed(case, world.officer)
-    assert closed.is_closed and queries.balance(case) == case.amount_total
+    assert closed.is_closed and queries.balance(case) == owed and queries.fee_held(case) == FEE
     return closed
 
 
@@ -57,7 +61,7 @@ def test_a_closed_case_pays_out_from_proposal_to_payment_r_fund_02(world, clerk,
     paying.payout_paid(payout, paid_on=timezone.localdate(), actor=clerk)
     payout.refresh_from_db()
     assert payout.status == PayoutStatus.PAID
-    assert queries.balance(paid_closed) == Decimal("44842.52")
+    assert queries.balance(paid_closed) == Decimal("44842.52") + FEE
     # The rest cannot be paid (the applicant's account was closed): lodged (提存), the account empty.
     rest = paying.payout_propose(paid_closed, party=applicant, amount="44842.52", account="6223",
                                  actor=world.officer)  # fmt: skip
@@ -65,23 +69,27 @@ def test_a_closed_case_pays_out_from_proposal_to_payment_r_fund_02(world, clerk,
     paying.payout_lodge(rest, lodged_with="重庆市綦江区公证处", reason="账户已销户", lodged_on=timezone.localdate(),
                         actor=clerk)  # fmt: skip
     rest.refresh_from_db()
-    assert rest.status == PayoutStatus.LODGED and queries.balance(paid_closed) == Decimal("0.00")
+    assert rest.status == PayoutStatus.LODGED and queries.balance(paid_closed) == FEE
+    # The fee is the court's: collected from the closed case's account, which is then empty.
+    assert fees.fee_collect(paid_closed, actor=clerk).amount == FEE
+    assert queries.balance(paid_closed) == Decimal("0.00") and queries.fee_held(paid_closed) == 0
     assert list(verify.journals()) == [] and list(verify.balances()) == []
 
 
 def test_a_zb_case_holding_money_pays_it_out(world, clerk, leader, case):
-    """终本 with part of the money recovered: what was recovered still reaches the applicant."""
+    """终本 with part of the money recovered: what was recovered still reaches the applicant, but for
+    the application fee it paid first (R-FUND-03), which stays for the court."""
     actions.receipt_record(case, "44842.52", source="voluntary", value_on=ON, actor=clerk)
     details = dict.fromkeys(ZB_CHECKLIST, True)
     case_close(case, mode="terminated_this_round", closed_on=timezone.localdate(), details=details,
                actor=world.officer)  # fmt: skip
     applicant = case.parties.get(role=PartyRole.APPLICANT)
     payout = paying.payout_propose(
-        case, party=applicant, amount="44842.52", account="6222", actor=world.officer
+        case, party=applicant, amount="43142.52", account="6222", actor=world.officer
     )
     paying.payout_approve(payout, actor=leader)
     paying.payout_paid(payout, paid_on=timezone.localdate(), actor=clerk)
-    assert queries.balance(case) == Decimal("0.00")
+    assert queries.balance(case) == FEE == queries.fee_held(case)
 
 
 def test_the_pages_offer_payouts_on_a_closed_case(client, world, clerk, leader, paid_closed):
@@ -104,7 +112,7 @@ def test_the_pages_offer_payouts_on_a_closed_case(client, world, clerk, leader, 
         {"paid_on": timezone.localdate().isoformat()},
     )
     payout.refresh_from_db()
-    assert payout.status == PayoutStatus.PAID and queries.balance(paid_closed) == Decimal("0.00")
+    assert payout.status == PayoutStatus.PAID and queries.balance(paid_closed) == FEE
 
 
 def test_the_surplus_of_a_closed_case_goes_back_to_the_debtor_r_fund_04(client, world, clerk, paid_closed):

@@ -28,6 +28,9 @@ from tests.factories import UserFactory, file_case
 pytestmark = pytest.mark.usefixtures("english")
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 ON = dt.date(2024, 5, 6)
+# The application fee on the cases' 120,000.00 (R-FUND-03): paid first out of what is received, the
+# court's money, so what a payout may take is what is received beyond it.
+FEE = Decimal("1700.00")
 
 
 @pytest.fixture
@@ -106,7 +109,7 @@ def test_the_clerk_books_a_voluntary_payment_on_the_case_page_and_an_officer_can
 
 
 def test_payouts_from_the_pages_and_the_bank_file(client, world, clerk, case, leader):
-    actions.receipt_record(case, "1000.00", source="voluntary", value_on=ON, actor=clerk)
+    actions.receipt_record(case, Decimal("1000.00") + FEE, source="voluntary", value_on=ON, actor=clerk)
     applicant = case.parties.get(role=PartyRole.APPLICANT)
     login(client, world.officer)
     over = client.post(reverse("case-funds-propose", args=[case.pk]), {
@@ -131,7 +134,7 @@ def test_payouts_from_the_pages_and_the_bank_file(client, world, clerk, case, le
         {"paid_on": timezone.localdate().isoformat()},
     )
     payout.refresh_from_db()
-    assert payout.status == PayoutStatus.PAID and queries.balance(case) == Decimal("200.00")
+    assert payout.status == PayoutStatus.PAID and queries.balance(case) == Decimal("200.00") + FEE
 
 
 def test_the_court_ledger_filters_and_exports(client, world, clerk, case):
@@ -154,8 +157,8 @@ def test_the_clerks_home_shows_the_queue_payouts_to_pay_and_money_held(client, w
 
 
 def test_the_obligation_met_opens_the_closure_form_with_the_mode_chosen(client, world, clerk):
-    case = file_case(world.court, world.officer, principal="100.00")
-    actions.receipt_record(case, "100.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
+    case = file_case(world.court, world.officer, principal="100.00")  # the application fee: 50.00
+    actions.receipt_record(case, "150.00", source="voluntary", value_on=timezone.localdate(), actor=clerk)
     login(client, case.officer)
     page = client.get(reverse("case-detail", args=[case.pk]), **EN).content.decode()
     assert 'id="funds-close-button"' in page
@@ -171,7 +174,7 @@ def test_the_obligation_met_opens_the_closure_form_with_the_mode_chosen(client, 
 
 def test_api_the_whole_desk(world, clerk, case, leader):
     booked = api(clerk).post(f"/api/v1/cases/{case.pk}/funds/receipts/",
-                             {"amount": "900.00", "value_on": "2024-05-06", "reference": "API1"}, format="json")  # fmt: skip
+                             {"amount": "2600.00", "value_on": "2024-05-06", "reference": "API1"}, format="json")  # fmt: skip
     assert booked.status_code == 201, booked.json()
     applicant = case.parties.get(role=PartyRole.APPLICANT)
     over = api(world.officer).post(f"/api/v1/cases/{case.pk}/funds/payouts/",
@@ -191,7 +194,7 @@ def test_api_the_whole_desk(world, clerk, case, leader):
     paid = api(clerk).post(f"/api/v1/funds/payouts/{pk}/paid/", {}, format="json")
     assert paid.json()["status"] == "paid"
     ledger = api(world.officer).get(f"/api/v1/cases/{case.pk}/funds/ledger/").json()
-    assert [line["balance"] for line in ledger] == ["900.00", "0.00"]
+    assert [line["balance"] for line in ledger] == ["2600.00", "1700.00"]  # the court's fee stays
     journals = api(clerk).get("/api/v1/funds/journals/?kind=payout").json()
     assert [row["kind"] for row in journals["results"]] == ["payout"]
 
@@ -212,7 +215,7 @@ def test_api_statement_import_and_the_queue(world, clerk, case):
 
 def test_api_ownership_another_courts_records_are_missing_ones(world, clerk, other_clerk, case):
     foreign = file_case(world.other_court, world.outsider)
-    actions.receipt_record(case, "100.00", source="voluntary", value_on=ON, actor=clerk)
+    actions.receipt_record(case, "1800.00", source="voluntary", value_on=ON, actor=clerk)
     payout = paying.payout_propose(case, party=case.parties.get(role=PartyRole.APPLICANT), amount="10",
                                    account="1", actor=world.officer)  # fmt: skip
     body = {"amount": "1.00", "value_on": "2024-05-06"}
@@ -233,7 +236,7 @@ def test_api_ownership_another_courts_records_are_missing_ones(world, clerk, oth
 
 @pytest.mark.parametrize("back", ["/\\evil.example/", "//evil.example/", "https://evil.example/"])
 def test_a_payout_action_never_sends_the_browser_to_another_site(client, world, clerk, case, leader, back):
-    actions.receipt_record(case, "1000.00", source="voluntary", value_on=ON, actor=clerk)
+    actions.receipt_record(case, Decimal("1000.00") + FEE, source="voluntary", value_on=ON, actor=clerk)
     applicant = case.parties.get(role=PartyRole.APPLICANT)
     login(client, world.officer)
     client.post(reverse("case-funds-propose", args=[case.pk]), {

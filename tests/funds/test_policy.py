@@ -1,5 +1,5 @@
-"""Pure fund rules from DOMAIN.md §2 and §4a: R-MONEY-02 doubled interest, R-FUND-03 order of application,
-R-FUND-04 surplus, R-FUND-01 / R-FUND-02 clocks (R-TIME-01 working days)."""
+"""Pure fund rules from DOMAIN.md §2 and §4a: R-MONEY-02 doubled interest, R-FUND-03 order of application
+(the application fee first), R-FUND-04 surplus, R-FUND-01 / R-FUND-02 clocks (R-TIME-01 working days)."""
 
 from __future__ import annotations
 
@@ -214,6 +214,115 @@ def test_a_bad_obligation_is_refused_r_money_01(obligation, field):
     assert caught.value.field == field
 
 
+# --- the application fee (申请执行费): R-FUND-03, R-FUND-04, R-ASSET-03 ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "amount, fee",
+    [
+        ("0.00", "0.00"),
+        ("0.01", "50.00"),
+        ("10000.00", "50.00"),
+        ("10000.33", "50.00"),  # 1.5% of 0.33 = 0.00495: half up to the fen is 0.00
+        ("10000.34", "50.01"),  # 0.0051 → 0.01
+        ("120000.00", "1700.00"),  # 50 + 1.5% × 110,000
+        ("500000.00", "7400.00"),
+        ("500000.01", "7400.00"),  # 1% of 0.01
+        ("5000000.00", "52400.00"),
+        ("10000000.00", "77400.00"),
+        ("20000000.00", "87400.00"),
+    ],
+)
+def test_the_application_fee_by_the_scale_r_fund_03(amount, fee):
+    """诉讼费用交纳办法 Art.14(1): 50 up to 10,000, then 1.5% / 1% / 0.5% / 0.1% by bands."""
+    assert policy.enforcement_fee(D(amount)) == D(fee)
+
+
+@pytest.mark.parametrize(
+    "decided, owed",
+    [(None, "1700.00"), ("0", "0.00"), ("850.00", "850.00"), ("1700.00", "1700.00"), ("1700.01", "1700.00")],
+)
+def test_the_fee_owed_is_the_scales_or_the_courts_never_above_the_scale_r_fund_03(decided, owed):
+    assert policy.fee_owed(D("120000.00"), D(decided) if decided is not None else None) == D(owed)
+
+
+def test_the_fee_owed_refuses_a_bad_decision_r_money_01():
+    with pytest.raises(InvalidInput) as caught:
+        policy.fee_owed(D("120000.00"), D("1.001"))
+    assert caught.value.code == "AMOUNT_PRECISION" and caught.value.field == "fee"
+
+
+def test_the_application_fee_is_paid_first_r_fund_03():
+    """Civil Code Art.561: the costs of realising the claim first — the court's fee before the costs,
+    interest and principal the basis fixed."""
+    obligation = Obligation(
+        principal=D("10000.00"), interest=D("2000.00"), costs=D("1000.00"), fee=D("245.00")
+    )
+    result = standing(obligation, [(day(2024, 1, 5), "1500.00")], day(2024, 1, 10))
+    assert result.fee == policy.Bucket(D("245.00"), D("245.00"))
+    assert result.costs == policy.Bucket(D("1000.00"), D("1000.00"))
+    assert result.interest == policy.Bucket(D("2000.00"), D("255.00"))
+    assert result.outstanding == D("11745.00")
+    assert "245.00 yuan to the application fee" in "\n".join(result.trace)
+
+
+@pytest.mark.parametrize(
+    "paid, outstanding, surplus, met",
+    [
+        ("10049.99", "0.01", "0.00", False),
+        ("10050.00", "0.00", "0.00", True),
+        ("10050.01", "0.00", "0.01", True),
+    ],
+)
+def test_the_obligation_is_met_only_with_the_fee_paid_and_surplus_is_beyond_it_r_fund_04(
+    paid, outstanding, surplus, met
+):
+    result = standing(Obligation(D("10000.00"), fee=D("50.00")), [(day(2024, 1, 9), paid)], day(2024, 1, 10))
+    assert (result.outstanding, result.surplus, result.met) == (D(outstanding), D(surplus), met)
+
+
+def test_no_doubled_interest_accrues_on_the_fee_r_money_02():
+    """法释〔2014〕8号 Art.1: the money obligation the basis fixed; the court's fee is none of it."""
+    with_fee = standing(Obligation(D("10000.00"), fee=D("50.00")), [], day(2024, 4, 19))
+    assert with_fee.doubled_interest.owed == D("175.00")  # 100 days on 10,000, not on 10,050
+    # the fee paid first leaves the principal, and so the accrual, as it was
+    paid = standing(
+        Obligation(D("10000.00"), fee=D("50.00")), [(day(2024, 1, 11), "50.00")], day(2024, 4, 19)
+    )
+    assert paid.doubled_interest.owed == D("175.00") and paid.fee.outstanding == 0
+
+
+def test_the_trace_says_where_the_fee_comes_from_r_fund_03_r_time_02():
+    fixed = Obligation(D("120000.00"), fee=D("1700.00"))
+    line = apply_payments(fixed, None, [], day(2024, 1, 1)).trace[1]
+    assert "Application fee for enforcement on the 120,000.00 yuan the basis fixed: 1,700.00 yuan" in line
+    reduced = Obligation(D("120000.00"), fee=D("850.00"), fee_decided=True)
+    line = apply_payments(reduced, None, [], day(2024, 1, 1)).trace[1]
+    assert "as the court decided: 850.00 yuan (the scale gives 1,700.00 yuan)" in line
+    waived = Obligation(D("120000.00"), fee=D("0.00"), fee_decided=True)
+    assert "waived by the court" in apply_payments(waived, None, [], day(2024, 1, 1)).trace[1]
+    assert not any(
+        "fee" in line for line in apply_payments(Obligation(D("1.00")), None, [], day(2024, 1, 1)).trace
+    )
+
+
+def test_the_fee_paid_by_imported_history_is_not_held_r_fund_03():
+    """Imported history (received and paid on in the old system) pays the fee first like any money,
+    but none of it is in the case's account: the court's share held there is what held money paid."""
+    obligation = Obligation(D("10000.00"), fee=D("50.00"))
+    history = Payment(day(2024, 1, 1), D("30.00"), held=False)
+    later = Payment(day(2024, 2, 1), D("100.00"))
+    result = apply_payments(obligation, None, [history, later], day(2024, 3, 1))
+    assert result.fee.paid == D("50.00") and result.fee_paid_unheld == D("30.00")
+    assert result.fee_paid_held == D("20.00")
+
+
+def test_a_bad_fee_is_refused_r_money_01():
+    with pytest.raises(InvalidInput) as caught:
+        apply_payments(Obligation(D("1.00"), fee=D("-0.01")), None, [], day(2024, 1, 1))
+    assert caught.value.field == "fee"
+
+
 # --- R-FUND-01 / R-FUND-02 clocks ---------------------------------------------------------------------
 
 
@@ -271,8 +380,8 @@ def test_bad_periods_are_refused_r_fund_01_r_fund_02(amount, unit, code):
 amounts = st.integers(0, 10**9).map(lambda fen: D(fen) / 100)
 positive = st.integers(1, 10**9).map(lambda fen: D(fen) / 100)
 dates = st.dates(min_value=day(2021, 1, 1), max_value=day(2025, 12, 31))
-obligations = st.builds(Obligation, principal=amounts, interest=amounts, costs=amounts)
-payments = st.lists(st.builds(Payment, on=dates, amount=positive), max_size=8)
+obligations = st.builds(Obligation, principal=amounts, interest=amounts, costs=amounts, fee=amounts)
+payments = st.lists(st.builds(Payment, on=dates, amount=positive, held=st.booleans()), max_size=8)
 
 
 @settings(max_examples=300, deadline=None)
@@ -285,7 +394,9 @@ def test_no_bucket_goes_negative_and_every_yuan_is_accounted_for_r_fund_03(
         assert bucket.paid >= 0 and bucket.outstanding >= 0
     counted = sum((payment.amount for payment in receipts if payment.on <= on), D(0))
     assert result.paid + result.surplus == counted
-    assert result.surplus == 0 or result.met  # R-FUND-04: surplus only beyond everything owed
+    assert result.surplus == 0 or result.met  # R-FUND-04: surplus only beyond everything owed, the fee too
+    assert result.fee.paid == min(result.fee.owed, counted)  # the fee first (R-FUND-03)
+    assert 0 <= result.fee_paid_held <= result.fee.paid
 
 
 @settings(max_examples=300, deadline=None)
@@ -297,11 +408,12 @@ def test_doubled_interest_is_monotone_in_time_r_money_02(obligation, delay_from,
 
 
 @settings(max_examples=300, deadline=None)
-@given(principal=amounts, costs=amounts, interest=amounts, delay_from=dates, on=dates)
+@given(principal=amounts, costs=amounts, interest=amounts, fee=amounts, delay_from=dates, on=dates)
 def test_doubled_interest_never_accrues_on_general_interest_r_money_02(
-    principal, costs, interest, delay_from, on
+    principal, costs, interest, fee, delay_from, on
 ):
-    result = apply_payments(Obligation(principal, interest, costs), delay_from, [], on)
+    """Nor on the application fee, which the basis did not fix."""
+    result = apply_payments(Obligation(principal, interest, costs, fee), delay_from, [], on)
     assert result.doubled_interest.owed == policy.doubled_interest(principal + costs, delay_from, on)
     only_interest = apply_payments(Obligation(D("0.00"), interest), delay_from, [], on)
     assert only_interest.doubled_interest.owed == 0

@@ -270,7 +270,9 @@ def test_the_standing_counts_receipts_net_of_reversals(world, clerk, case):
     undone = receipt(case, clerk, "5000.00", on=dt.date(2024, 4, 2)).journal
     actions.journal_reverse(undone, reason="退票", actor=clerk)
     standing = queries.standing(case, dt.date(2024, 5, 1))
-    assert standing.principal.paid == Decimal("20000.00") and standing.outstanding == Decimal("100000.00")
+    # R-FUND-03: the application fee (1,700.00 on 120,000.00) first, then the principal.
+    assert standing.fee.paid == Decimal("1700.00") and standing.principal.paid == Decimal("18300.00")
+    assert standing.outstanding == Decimal("101700.00")
     assert not standing.doubled_interest_computed  # no 履行期限届满日 on the case
     assert kept.journal.amount == queries.recovered(case)
 
@@ -278,16 +280,19 @@ def test_the_standing_counts_receipts_net_of_reversals(world, clerk, case):
 def test_doubled_interest_runs_from_the_day_after_the_performance_period_r_money_02(world, clerk):
     case = file_case(world.court, world.officer, performance_due_on=dt.date(2024, 1, 10))  # a Wednesday
     standing = queries.standing(case, dt.date(2024, 1, 20))
-    # 120,000.00 × 0.0175% × 10 days (11–20 January) = 210.00
+    # 120,000.00 × 0.0175% × 10 days (11–20 January) = 210.00: none on the application fee, which the
+    # basis did not fix (1,700.00, owed besides).
     assert standing.doubled_interest.owed == Decimal("210.00")
-    assert standing.outstanding == Decimal("120210.00")
+    assert standing.outstanding == Decimal("121910.00")
 
 
 def test_obligation_met_is_announced_once_when_the_receipt_meets_it_r_fund_04(world, clerk, heard):
     case = file_case(world.court, world.officer, principal="1000.00", interest="10.00", costs="5.00")
     receipt(case, clerk, "1000.00", reference="P1")
     assert heard["obligation.met"] == []
-    receipt(case, clerk, "15.00", reference="P2")
+    receipt(case, clerk, "14.99", reference="P2")  # the application fee (50.00) is owed too
+    assert heard["obligation.met"] == []
+    receipt(case, clerk, "50.01", reference="P4")
     assert [payload["case_id"] for payload in heard["obligation.met"]] == [case.pk]
     receipt(case, clerk, "7.00", reference="P3")  # surplus: the obligation was met already
     assert len(heard["obligation.met"]) == 1
@@ -313,10 +318,16 @@ def test_fully_performed_closure_reads_the_ledger_r_case_05(world, clerk):
         )
     assert caught.value.code == "NOT_FULLY_PERFORMED"
     receipt(case, clerk, case.amount_total, on=timezone.localdate())
+    with pytest.raises(DomainError) as short:  # the application fee was paid first: 1,700 still owed
+        case_close(
+            case, mode="fully_performed", closed_on=timezone.localdate(), details={}, actor=world.officer
+        )
+    assert short.value.code == "NOT_FULLY_PERFORMED"
+    receipt(case, clerk, queries.standing(case, timezone.localdate()).outstanding, on=timezone.localdate())
     closed = case_close(
         case, mode="fully_performed", closed_on=timezone.localdate(), details={}, actor=world.officer
     )
-    assert closed.closure_details["recovered_amount"] == "120000.00"
+    assert closed.closure_details["recovered_amount"] == "121700.00"
 
 
 def test_the_case_api_reads_recovered_and_the_performance_day_from_the_ledger(world, clerk, client_for):

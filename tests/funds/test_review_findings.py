@@ -17,7 +17,7 @@ from enforcelink.funds.statements import StatementImport, UnidentifiedReceipt, U
 from enforcelink.orgs.models import Role
 from tests.factories import UserFactory, file_case
 from tests.funds.test_guards import accounts, raw_entry, raw_journal, sql
-from tests.funds.test_payouts import propose, receive
+from tests.funds.test_payouts import FEE, propose, receive, receive_beyond_fee
 
 POSTGRES = connection.vendor == "postgresql"
 ON = dt.date(2024, 5, 2)
@@ -69,7 +69,7 @@ def test_the_approver_cannot_send_an_officers_payout_to_another_account(world, c
     """Four eyes (R-FUND-02): the officer proposes whom and where, another approves. `payout_approve`
     took an `account` (meant for the ledger's surplus proposal, which has none) and put it over the
     officer's: the approver alone chose where the money went."""
-    receive(case, clerk, "1000.00")
+    receive_beyond_fee(case, clerk, "1000.00")
     payout = propose(case, world.officer, "1000.00", account="6222000011112222")
     with pytest.raises(DomainError) as refused:
         paying.payout_approve(payout, actor=leader, account="6222999999999999", bank="别的银行")
@@ -85,7 +85,7 @@ def test_lodging_a_returned_payout_whose_money_went_out_again_is_a_clear_error(w
     """A payout the bank returned can be lodged (提存). If the money it brought back was proposed and
     paid again meanwhile, lodging it too would take money the case no longer holds: the database
     refused it (ledger_account_credit_side), an IntegrityError, a 500 on the page."""
-    receive(case, clerk, "1000.00")
+    receive_beyond_fee(case, clerk, "1000.00")
     first = paying.payout_approve(propose(case, world.officer, "1000.00"), actor=leader)
     paying.payout_paid(first, paid_on=timezone.localdate(), actor=clerk)
     paying.payout_returned(first, reason="户名不符", actor=clerk)
@@ -98,13 +98,13 @@ def test_lodging_a_returned_payout_whose_money_went_out_again_is_a_clear_error(w
                             actor=clerk)  # fmt: skip
     assert refused.value.code == "PAYOUT_OVER_BALANCE"
     first.refresh_from_db()
-    assert first.status == PayoutStatus.RETURNED and queries.balance(case) == 0
+    assert first.status == PayoutStatus.RETURNED and queries.balance(case) == FEE  # the court's fee stays
 
 
 def test_lodging_a_returned_payout_does_not_take_money_promised_to_another(world, clerk, case, leader):
     """The returned money, proposed again: lodging the returned payout as well would spend the same
     yuan twice (the second payout then fails at the bank step)."""
-    receive(case, clerk, "1000.00")
+    receive_beyond_fee(case, clerk, "1000.00")
     first = paying.payout_approve(propose(case, world.officer, "1000.00"), actor=leader)
     paying.payout_paid(first, paid_on=timezone.localdate(), actor=clerk)
     paying.payout_returned(first, reason="户名不符", actor=clerk)
@@ -113,7 +113,7 @@ def test_lodging_a_returned_payout_does_not_take_money_promised_to_another(world
         paying.payout_lodge(first, lodged_with="公证处", reason="无法联系", lodged_on=timezone.localdate(),
                             actor=clerk)  # fmt: skip
     assert refused.value.code == "PAYOUT_OVER_BALANCE"
-    assert queries.balance(case) == Decimal("1000.00")
+    assert queries.balance(case) == Decimal("1000.00") + FEE
 
 
 # --- a deduction and the statement line of the same transfer (R-FUND-01, R-FUND-03) ----------------
@@ -203,4 +203,5 @@ def test_a_correction_that_leaves_the_money_received_enough_meets_the_obligation
         events.unsubscribe("obligation.met", "tests.met")
     assert AuditEvent.objects.filter(action="funds.closure_proposed", case_id=case.pk).count() == 1
     surplus = Payout.objects.get(case=case, kind=PayoutKind.DEBTOR)
-    assert surplus.amount == Decimal("10000.00")
+    # 100,000.00 received − 90,000.00 − the application fee on 90,000.00 (50 + 1.5% × 80,000 = 1,250.00)
+    assert surplus.amount == Decimal("8750.00")

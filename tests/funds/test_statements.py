@@ -197,8 +197,9 @@ def test_only_the_fund_clerk_imports(world, case, tmp_path):
 
 
 def test_obligation_met_by_a_statement_is_announced_once(world, clerk, tmp_path, heard):
+    """R-FUND-04: 500.00 owed and the application fee on it (50.00): met by the two lines together."""
     small = file_case(world.court, world.officer, principal="500.00")
-    body = f"2024-05-06,300.00,甲,1,{ref(small)},B001\n2024-05-06,200.00,甲,1,{ref(small)},B002\n"
+    body = f"2024-05-06,300.00,甲,1,{ref(small)},B001\n2024-05-06,250.00,甲,1,{ref(small)},B002\n"
     assert run(write(tmp_path, body), world, clerk).applied
     assert [p["case_id"] for p in heard["obligation.met"]] == [small.pk]
     assert run(write(tmp_path, f"2024-05-07,50.00,甲,1,{ref(small)},B003\n"), world, clerk).applied

@@ -123,8 +123,9 @@ class Budget:
     """R-ASSET-03: what may be under control for a case (CPL Art.253, 查封规定 Art.19).
 
     `owed`: what is still owed, R-MONEY-02 doubled interest to date included (funds' standing);
-    `costs`: the costs still unpaid (the ledger's costs bucket); `controlled`: value under control net
-    of releases already ordered. `owed` + `costs`: what the ledger says is still owed.
+    `costs`: the enforcement costs still unpaid (the ledger's application fee and costs buckets);
+    `controlled`: value under control net of releases already ordered. `owed` + `costs`: what the
+    ledger says is still owed.
     """
 
     owed: Decimal
@@ -145,7 +146,8 @@ class Budget:
 
 
 def budget(owed: Decimal, costs: Decimal, controlled: Decimal = ZERO) -> Budget:
-    """R-ASSET-03: budget = outstanding obligation (doubled interest to date included) + costs unpaid."""
+    """R-ASSET-03: budget = outstanding obligation (doubled interest to date included) + enforcement
+    costs unpaid (the application fee and the basis's costs)."""
     return Budget(
         parse_amount(owed, field_name="owed"),
         parse_amount(costs, field_name="costs"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from enforcelink.assets import normalise
 from enforcelink.assets.models import AssetRecord, Inquiry, InquiryRequest, InquirySample, InquirySampleItem
-from enforcelink.cases.models import Case
+from enforcelink.cases.models import Case, Party, PartyRole
 from enforcelink.core.identifiers import mask_id
 from enforcelink.linkage.models import AssistanceRequest, RequestStatus, RequestType
 
@@ -145,13 +145,19 @@ def samples_of(user: Any) -> QuerySet[InquirySample]:
 
 
 def sample_items(sample: InquirySample) -> list[InquirySampleItem]:
-    """A sample's inquiries with their case, court, units asked and verdict (three queries)."""
+    """A sample's inquiries with their case (its respondents and amount), court, units asked and
+    verdict (four queries)."""
     sent = Prefetch(
         "inquiry__sent", queryset=InquiryRequest.objects.select_related("request__unit").order_by("pk")
     )
+    respondents = Prefetch(
+        "inquiry__case__parties",
+        queryset=Party.objects.filter(role=PartyRole.RESPONDENT).order_by("position", "pk"),
+        to_attr="respondents",
+    )
     items = list(
         sample.items.select_related("inquiry__case", "inquiry__court", "inquiry__requested_by", "reviewed_by")
-        .prefetch_related(sent)
+        .prefetch_related(sent, respondents)
         .order_by("position")
     )
     labels = dict(RequestType.choices)

@@ -108,20 +108,33 @@ def _sample(user: User, pk: int) -> InquirySample:
     return sample
 
 
-@login_required
-def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A sample's inquiries: purpose, legal basis, case, units asked, and the verdict or its form."""
-    user, _body = _supervisor(request)
-    sample = _sample(user, pk)
+def _sample_page(
+    request: HttpRequest, sample: InquirySample, bound: VerdictForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The sample's page; `bound` is the verdict form just refused, shown again as it was filled
+    (the verdict chosen kept) with its error beside the field."""
     items = queries.sample_items(sample)
     for item in items:
-        item.form = None if item.verdict else VerdictForm(prefix=f"i{item.pk}")  # type: ignore[attr-defined]
-    return render(request, "assets/sample_detail.html", {"sample": sample, "items": items})
+        form = None if item.verdict else VerdictForm(prefix=f"i{item.pk}")
+        if form is not None and bound is not None and bound.prefix == form.prefix:
+            form = bound
+        item.form = form  # type: ignore[attr-defined]
+    return render(request, "assets/sample_detail.html", {"sample": sample, "items": items}, status=status)
+
+
+@login_required
+def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sample's inquiries: case, respondents and amount, purpose, legal basis, units asked, and the
+    verdict or its form."""
+    user, _body = _supervisor(request)
+    return _sample_page(request, _sample(user, pk))
 
 
 @login_required
 @require_POST
 def sample_review(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """A verdict on a sampled inquiry; refused (no note for an improper one, say), the page comes
+    back with the verdict as chosen and the error beside its field (400), not a blank form."""
     user, _body = _supervisor(request)
     sample = _sample(user, pk)
     row = InquirySampleItem.objects.filter(sample=sample, pk=item).select_related("inquiry").first()
@@ -133,9 +146,12 @@ def sample_review(request: HttpRequest, pk: int, item: int) -> HttpResponse:
             actions.inquiry_review(
                 row.inquiry, verdict=form.cleaned_data["verdict"], note=form.cleaned_data["note"], actor=user
             )
-            messages.success(request, _("Verdict recorded."))
         except DomainError as failure:
-            messages.error(request, str(failure.message))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(reverse("inquiry-sample", args=[sample.pk]) + f"#item-{row.pk}")
+            if failure.code == "ALREADY_REVIEWED":  # a colleague was first: their verdict is shown
+                messages.error(request, str(failure.message))
+                return redirect(reverse("inquiry-sample", args=[sample.pk]) + f"#item-{row.pk}")
+            show_form_errors(failure, form)
+        else:
+            messages.success(request, _("Verdict recorded."))
+            return redirect(reverse("inquiry-sample", args=[sample.pk]) + f"#item-{row.pk}")
+    return _sample_page(request, sample, bound=form, status=400)

@@ -272,21 +272,24 @@ class ClosureFacts:
     amount_total: Decimal
     recovered_amount: Decimal
     obligation_met: bool = False  # the ledger: nothing is owed any more (R-FUND-04, `cases.money`)
+    money_case: bool = True  # False: 行为执行, no money the ledger could show paid
 
 
 def _fully_performed(facts: ClosureFacts, details: Mapping[str, Any]) -> dict[str, Any]:
-    """R-CASE-05 执行完毕: the obligation is met — the case-fund ledger's 执行到位金额 (`cases.money`,
-    R-FUND-03) covers what the basis fixed — or the officer confirms that a settlement was performed
-    (`settlement_performed`)."""
+    """R-CASE-05 执行完毕: the case-fund ledger shows the obligation met (`cases.money`, R-FUND-04:
+    what the basis fixed, the application fee on it and R-MONEY-02's doubled interest, all paid) — or
+    the officer confirms that a settlement was performed (`settlement_performed`). A case without a
+    money obligation (行为执行) is performed when the officer says so."""
     settled = details.get("settlement_performed", False)
     if not isinstance(settled, bool):
         raise InvalidInput("NOT_BOOLEAN", _("Answer yes or no."), field="details.settlement_performed")
-    if facts.recovered_amount < facts.amount_total and not settled:
+    if facts.money_case and not facts.obligation_met and not settled:
         raise RuleViolation(
             "NOT_FULLY_PERFORMED",
             _(
-                "%(recovered)s yuan recovered of %(total)s: the obligation is not met and no settlement"
-                " was performed."
+                "%(recovered)s yuan recovered of the %(total)s fixed: the ledger still shows money owed (what"
+                " the basis fixed, the application fee or the interest for delay) and no settlement was"
+                " performed."
             )
             % {"recovered": facts.recovered_amount, "total": facts.amount_total},
             field="details.settlement_performed",

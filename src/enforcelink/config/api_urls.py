@@ -15,6 +15,7 @@ from enforcelink.cases import api as cases_api
 from enforcelink.core.api import api_not_found
 from enforcelink.funds import api as funds_api
 from enforcelink.funds import api_desk as funds_desk
+from enforcelink.funds import api_fee as funds_fee
 from enforcelink.linkage import api as linkage_api
 from enforcelink.orgs import api as orgs_api
 
@@ -83,7 +84,15 @@ urlpatterns = [
     path(f"{CASE}funds/receipts/", funds_desk.CaseReceipt.as_view(), name="api-case-fund-receipts"),
     path(f"{CASE}funds/ledger/", funds_desk.CaseLedger.as_view(), name="api-case-fund-ledger"),
     path(f"{CASE}funds/payouts/", funds_desk.CasePayouts.as_view(), name="api-case-payouts"),
+    # The application fee (funds/api_fee.py): the court's decision, the collection (R-FUND-03).
+    path(f"{CASE}funds/fee/", funds_fee.CaseFeeDecide.as_view(), name="api-case-fund-fee"),
+    path(f"{CASE}funds/fee/collect/", funds_fee.CaseFeeCollect.as_view(), name="api-case-fund-fee-collect"),
     path("funds/journals/", funds_desk.CourtLedger.as_view(), name="api-fund-journals"),
+    path(
+        "funds/journals/<str:journal_id>/reversal/",
+        funds_desk.JournalReversal.as_view(),
+        name="api-fund-journal-reversal",
+    ),
     path("funds/payouts/", funds_desk.PayoutList.as_view(), name="api-payouts"),
     path(
         "funds/payouts/<str:payout_id>/<str:step>/", funds_desk.PayoutStep.as_view(), name="api-payout-step"

@@ -65,10 +65,15 @@ Events (`EVENTS`, with their payload keys):
   `auction`), `actor`. A statement announces its cases together (`announce_many`); listener: `assets`
   releases surplus controls (R-ASSET-03), in one locked read for all the cases in its batch form.
 - `obligation.met` (`funds.actions.receipt_record`, right after `payment.received`, when that receipt
-  took the case's standing from owing to met, R-FUND-04; also `funds.receiving`, and a
-  `case.amount_changed` that did the same): `case_id`,
+  took the case's standing from owing to met, R-FUND-04; also `funds.receiving`, a
+  `case.amount_changed` and a `fee.decided` that did the same): `case_id`,
   `court_id`, `actor`. Announced again only if a reversal reopened what is owed and a later receipt
   meets it again. Listener: `funds.closure` proposes 执行完毕 to the officer and the surplus's return.
+- `fee.decided` (`funds.fees.fee_decide`, the court waived, reduced or set otherwise a case's
+  application fee, or put it back to the scale, after the decision's row and trail entry; then
+  `obligation.met` when it took the standing from owing to met): `case_id`, `court_id`, `before`,
+  `after` (the fee owed, Decimal yuan), `actor`. Listener: `assets` releases the controls the smaller
+  budget no longer covers (R-ASSET-03), as on `payment.received`.
 """
 
 from __future__ import annotations
@@ -92,6 +97,7 @@ EVENTS = frozenset({
     "request.cancelled",
     "payment.received",
     "obligation.met",
+    "fee.decided",
 })  # fmt: skip
 Listener = Callable[..., Any]
 _listeners: dict[str, dict[str, Listener]] = {}

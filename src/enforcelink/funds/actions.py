@@ -294,7 +294,7 @@ def _announce_if_met(case: Case, journal: Journal, *, actor: Any) -> None:
     every later receipt, which is surplus). A non-money case has no standing: nothing is announced."""
     from enforcelink.funds import queries
 
-    if queries.recovered(case) < case.amount_total:  # doubled interest only adds to what is owed
+    if queries.recovered(case) < case.amount_total:  # doubled interest and the fee only add to it
         return
     today = timezone.localdate()
     now = queries.standing(case, today)
@@ -435,7 +435,10 @@ def journal_reverse(journal: Journal, *, reason: str, actor: Any) -> Journal:
         case = _lock_case(found.case, actor, None) if found.case is not None else None
         original = Journal.objects.get(pk=found.pk)
         _check_reversible(original)
-        legs = list(original.entries.order_by("pk"))
+        # The original's legs undone last first: the database checks each account's side of zero leg by
+        # leg, and the reverse order passes back through states the original passed (an opening's two
+        # legs on one account, −x then +x, undone +x first would leave it above zero for a moment).
+        legs = list(original.entries.order_by("-pk"))
         accounts = {
             account.pk: account
             for account in LedgerAccount.objects.select_for_update()

@@ -32,6 +32,9 @@ class BucketSerializer(serializers.Serializer):
 
 class StandingSerializer(serializers.Serializer):
     on = serializers.DateField(help_text="The day the standing is computed for (today in the court's zone).")
+    fee = BucketSerializer(
+        help_text="The application fee for enforcement (申请执行费), owed first (R-FUND-03)."
+    )
     costs = BucketSerializer()
     interest = BucketSerializer()
     principal = BucketSerializer()
@@ -41,10 +44,34 @@ class StandingSerializer(serializers.Serializer):
     doubled_interest_computed = serializers.BooleanField(
         help_text="False when the case has no performance_due_on (履行期限届满日)."
     )
-    outstanding = AmountField(help_text="Still owed on `on`, doubled interest included (R-MONEY-02).")
-    surplus = AmountField(help_text="Received beyond everything owed: back to the debtor (R-FUND-04).")
+    outstanding = AmountField(
+        help_text="Still owed on `on`, the application fee and doubled interest included (R-MONEY-02)."
+    )
+    surplus = AmountField(
+        help_text="Received beyond everything owed, the application fee included: back to the debtor (R-FUND-04)."
+    )
     met = serializers.BooleanField()
     trace = serializers.ListField(child=serializers.CharField(), help_text="How it was applied, in words.")
+
+
+class FeeSerializer(serializers.Serializer):
+    owed = AmountField(help_text="The fee owed: the scale's, or as the court decided.")
+    scale = AmountField(
+        help_text="What the scale gives on the amount the basis fixed (诉讼费用交纳办法 Art.14)."
+    )
+    decided = AmountField(
+        allow_null=True, help_text="The court's decision in force (0: waived); null: the scale."
+    )
+    reason = serializers.CharField(
+        help_text="The reason of the court's latest decision on the fee, or empty."
+    )
+    paid = AmountField(help_text="Paid into the fee out of what was received (first, R-FUND-03).")
+    collected = AmountField(
+        help_text="Moved to the court's fee income (fee_collected journals, net of reversals)."
+    )
+    held = AmountField(
+        help_text="Paid into the case's account and not collected: the court's, no payout takes it."
+    )
 
 
 class CaseFundsSerializer(serializers.Serializer):
@@ -58,6 +85,9 @@ class CaseFundsSerializer(serializers.Serializer):
         help_text="执行到位金额: receipts and imported history net of reversals (R-FUND-03)."
     )
     standing = StandingSerializer(allow_null=True, help_text="Null for a case without a money obligation.")
+    fee = FeeSerializer(
+        allow_null=True, help_text="Null for a case without a money obligation (no fee booked)."
+    )
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -89,13 +119,27 @@ class EntrySerializer(serializers.ModelSerializer):
         ]
 
 
-def _standing(case: Case) -> dict[str, Any] | None:
-    found = queries.standing(case, timezone.localdate())
+def _fee(case: Case, standing: Any) -> dict[str, Any] | None:
+    found = queries.fee_of(case, standing)
+    if found is None:
+        return None
+    decision = found.decision
+    return {
+        "owed": found.owed, "scale": found.scale, "decided": decision.amount if decision else None,
+        "reason": decision.reason if decision else "", "paid": found.paid,
+        "collected": found.collected, "held": found.held,
+    }  # fmt: skip
+
+
+def _standing(found: Any) -> dict[str, Any] | None:
     if found is None:
         return None
     return {
         "on": found.on,
-        **{name: found.buckets[name] for name in ("costs", "interest", "principal", "doubled_interest")},
+        **{
+            name: found.buckets[name]
+            for name in ("fee", "costs", "interest", "principal", "doubled_interest")
+        },
         "doubled_interest_computed": found.doubled_interest_computed,
         "outstanding": found.outstanding,
         "surplus": found.surplus,
@@ -119,13 +163,15 @@ class CaseFunds(ScopedAPIView):
         account = queries.account_of(request.user, case)
         if account is None:  # a case bulk-loaded after the ledger's migration, not opened yet
             raise NotFound()
+        standing = queries.standing(case, timezone.localdate())
         body = {
             "case": case.pk,
             "reference": account.reference,
             "reference_grouped": references.grouped(account.reference),
             "balance": account.held or Decimal("0.00"),  # type: ignore[attr-defined]
             "recovered": queries.recovered(case),
-            "standing": _standing(case),
+            "standing": _standing(standing),
+            "fee": _fee(case, standing),
         }
         return Response(CaseFundsSerializer(body).data)
 

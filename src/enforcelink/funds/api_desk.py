@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -23,11 +23,11 @@ from rest_framework.response import Response
 from enforcelink.cases.api import CASE_ID, CaseChildList
 from enforcelink.cases.models import Case
 from enforcelink.cases.serializers import AmountField
-from enforcelink.core.api import ErrorListSerializer, ScopedAPIView
+from enforcelink.core.api import ErrorListSerializer, ScopedAPIView, parse_pk
 from enforcelink.core.errors import InvalidInput, NotFound
 from enforcelink.core.fields import StrictCharField
 from enforcelink.core.tabular import SheetLimits
-from enforcelink.funds import actions, desk, paying, receiving
+from enforcelink.funds import actions, correcting, desk, paying, receiving
 from enforcelink.funds.models import Journal, JournalKind
 from enforcelink.funds.payouts import Payout, PayoutStatus
 from enforcelink.funds.statements import UnidentifiedReceipt
@@ -256,8 +256,23 @@ class CaseLedger(CaseChildList):
         return Response(LedgerLineSerializer(lines, many=True).data)
 
 
+class CourtJournalSerializer(JournalSerializer):
+    direction = serializers.SerializerMethodField(
+        help_text="As the court's custody account (执行款专户) sees it: `in` money received (收), `out` money "
+        "paid out or sent back (支), `within` moved between the court's own accounts (unidentified money "
+        "assigned to its case, imported history)."
+    )
+
+    class Meta(JournalSerializer.Meta):
+        fields = [*JournalSerializer.Meta.fields, "direction"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=[desk.IN, desk.OUT, desk.WITHIN]))
+    def get_direction(self, journal: Journal) -> str:
+        return desk.direction(journal)
+
+
 @extend_schema(
-    summary="The court's journals, newest first (the fund clerk's)",
+    summary="The court's journals, newest first, each money in, money out or within the court (the fund clerk's)",
     parameters=[
         OpenApiParameter("kind", OpenApiTypes.STR, enum=JournalKind.values),
         OpenApiParameter("since", OpenApiTypes.DATE),
@@ -266,7 +281,7 @@ class CaseLedger(CaseChildList):
 )
 class CourtLedger(mixins.ListModelMixin, DeskView):
     scoped_model = Journal
-    serializer_class = JournalSerializer
+    serializer_class = CourtJournalSerializer
 
     def get_queryset(self) -> Any:
         query = self.request.query_params
@@ -293,6 +308,36 @@ def _date(value: str | None, name: str) -> Any:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidInput("DATE_INVALID", "YYYY-MM-DD", field=name) from None
+
+
+JOURNAL_ID = OpenApiParameter(
+    "journal_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The journal's id."
+)
+
+
+class JournalReversal(DeskView):
+    scoped_model = Journal
+    serializer_class = JournalSerializer
+
+    @extend_schema(
+        summary="Correct a booked movement by a reversing journal, with the reason (R-FUND-03; the fund clerk's)",
+        description="A receipt (deduction, voluntary payment, statement line, auction proceeds) is reversed "
+        "as it stands; a payout or a surplus return recorded as paid is recorded as returned (its journal "
+        "reversed, the money the case's again). Refused: `REASON_REQUIRED`, `ALREADY_REVERSED`, "
+        "`REVERSAL_OF_REVERSAL`, `JOURNAL_NOT_REVERSIBLE` (unidentified money, lodged money, fees, imported "
+        "history), `BALANCE_NEGATIVE` (the money has already gone out). "
+        "Another court's journal, or a caller who may not book, is the same 404 as a missing one.",
+        parameters=[JOURNAL_ID],
+        request=ReasonSerializer,
+        responses={201: JournalSerializer, **WRITE},
+    )
+    def post(self, request: Request, journal_id: str) -> Response:
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reversal = correcting.journal_correct(
+            parse_pk(journal_id), reason=body.validated_data["reason"], actor=signed_in(request)
+        )
+        return Response(JournalSerializer(reversal).data, status=status.HTTP_201_CREATED)
 
 
 # --- payouts ---------------------------------------------------------------------------------------

@@ -15,12 +15,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case as DbCase
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcelink.cases.models import Case
+from enforcelink.cases.models import Case, Party, PartyRole
 from enforcelink.core.tabular import csv_row, xlsx_append, xlsx_money
 from enforcelink.funds import policy
 from enforcelink.funds.models import RECOVERY_KINDS, AccountKind, Entry, Journal, JournalKind, LedgerAccount
@@ -56,6 +71,69 @@ def unidentified_counts(actor: Any, today: dt.date) -> dict[str, Any]:
             amount=Sum("amount", default=ZERO),
         )
     )
+
+
+@dataclass(frozen=True)
+class CaseParties:
+    """A case with the names of its applicants and respondents: whom the fund clerk checks the payer
+    of unidentified money against before assigning it (R-FUND-01)."""
+
+    case: Case
+    applicants: list[str]
+    respondents: list[str]
+
+    def payer_is(self, payer: str) -> str:
+        """`respondent`, `applicant` or "" (the payer's name is none of the case's parties')."""
+        name = payer.strip()
+        if name and name in self.respondents:
+            return "respondent"
+        if name and name in self.applicants:
+            return "applicant"
+        return ""
+
+
+def case_parties(cases: Sequence[Case]) -> list[CaseParties]:
+    """The cases with their parties' names, in one query."""
+    names: dict[int, dict[str, list[str]]] = {case.pk: defaultdict(list) for case in cases}
+    rows = Party.objects.filter(case_id__in=list(names)).order_by("case_id", "position", "pk")
+    for case_id, role, name in rows.values_list("case_id", "role", "name"):
+        names[case_id][role].append(name)
+    return [
+        CaseParties(case, names[case.pk][PartyRole.APPLICANT], names[case.pk][PartyRole.RESPONDENT])
+        for case in cases
+    ]
+
+
+PAYER_CASES = 5  # the cases a payer's name is a respondent of, shown beside a 不明款
+
+
+def payer_cases(actor: Any, items: Iterable[UnidentifiedReceipt]) -> dict[int, list[CaseParties]]:
+    """For each unidentified receipt, the court's cases whose respondent bears the payer's name (open
+    ones first, the newest first, at most PAYER_CASES): likely where the money belongs. Two queries
+    for a page of the queue, whatever its length."""
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for item in items:
+        if item.payer_name.strip():
+            by_name[item.payer_name.strip()].append(item.pk)
+    if not by_name:
+        return {}
+    newest_open_first = [F("case__status").desc(), F("case__filed_on").desc(), F("case_id").desc()]
+    respondents = (
+        restrict(Party.objects.all(), actor, Action.BOOK_FUNDS, "case__court")
+        .filter(role=PartyRole.RESPONDENT, name__in=list(by_name))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("name")], order_by=newest_open_first))
+        .filter(rank__lte=PAYER_CASES)
+        .select_related("case")
+        .order_by("name", "rank")
+    )
+    cases: dict[str, list[Case]] = defaultdict(list)
+    for party in respondents:
+        if all(case.pk != party.case_id for case in cases[party.name]):  # two respondents of one name
+            cases[party.name].append(party.case)
+    shown = {entry.case.pk: entry for entry in case_parties([c for found in cases.values() for c in found])}
+    return {
+        pk: [shown[case.pk] for case in cases.get(name, [])] for name, pks in by_name.items() for pk in pks
+    }
 
 
 # --- payouts (R-FUND-02) ---------------------------------------------------------------------------
@@ -205,9 +283,47 @@ class LedgerFilters:
     case: str = ""
 
 
+# A journal's direction as the court's custody account (执行款专户) sees it: money in (收), money out
+# (支), or moved within the court without touching the bank account (不明款 assigned to its case, the
+# imported history).
+IN, OUT, WITHIN = "in", "out", "within"
+
+
+def _custody_move() -> Subquery:
+    """The journal's legs on the custody account, added up: + money in, − money out, none within."""
+    legs = (
+        Entry.objects.filter(journal_id=OuterRef("pk"), account__kind=AccountKind.CUSTODY)
+        .order_by()
+        .values("journal_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    return Subquery(legs, output_field=Journal._meta.get_field("amount"))
+
+
+def _direction() -> DbCase:
+    return DbCase(
+        When(custody_move__gt=0, then=Value(IN)),
+        When(custody_move__lt=0, then=Value(OUT)),
+        default=Value(WITHIN),
+        output_field=CharField(),
+    )
+
+
+def direction(journal: Journal) -> str:
+    """`IN`, `OUT` or `WITHIN` for a journal read by `court_ledger` (its `direction`)."""
+    return str(getattr(journal, "direction", WITHIN))
+
+
 def court_ledger(actor: Any, filters: LedgerFilters) -> QuerySet[Journal]:
-    """The court's journals, newest first, filtered (kind, value dates, case number)."""
-    rows = restrict(Journal.objects.all(), actor, Action.BOOK_FUNDS).select_related("case")
+    """The court's journals, newest first, filtered (kind, value dates, case number), each with its
+    `direction`: money in or out of the custody account, or within the court (`custody_move`)."""
+    rows = (
+        restrict(Journal.objects.all(), actor, Action.BOOK_FUNDS)
+        .select_related("case")
+        .annotate(custody_move=_custody_move())
+        .annotate(direction=_direction())
+    )
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filters.since:
@@ -222,13 +338,15 @@ def court_ledger(actor: Any, filters: LedgerFilters) -> QuerySet[Journal]:
 
 
 def held_total(actor: Any) -> dict[str, Decimal]:
-    """The court's accounts' balances: custody (money in the bank), held for cases, unidentified."""
+    """The court's accounts' balances: custody (money in the bank) = held for cases + unidentified +
+    application fees collected and not yet paid over."""
     accounts = restrict(LedgerAccount.objects.all(), actor, Action.BOOK_FUNDS)
     totals = dict(accounts.values("kind").annotate(total=Sum("balance")).values_list("kind", "total"))
     return {
         "custody": totals.get(AccountKind.CUSTODY) or ZERO,
         "cases": -(totals.get(AccountKind.CASE) or ZERO),
         "unidentified": -(totals.get(AccountKind.UNIDENTIFIED) or ZERO),
+        "fees": -(totals.get(AccountKind.FEE_INCOME) or ZERO),
     }
 
 
@@ -282,19 +400,28 @@ def case_ledger_header() -> list[str]:
             _("Reference"), _("Memo or reason"), _("Booked by"), _("Reversed")]  # fmt: skip
 
 
+def direction_label(way: str) -> str:
+    return {IN: _("Money in"), OUT: _("Money out")}.get(way) or _("Within the court")
+
+
 def court_ledger_rows(journals: Iterable[Journal]) -> Iterable[list[Any]]:
+    """One row per journal: its direction in words, then the amount in the column of money in or of
+    money out (a spreadsheet adds each up); a movement within the court has its amount in neither."""
     for journal in journals:
+        way = direction(journal)
         yield [
             journal.pk, timezone.localdate(journal.created_at), journal.value_on,
-            str(journal.get_kind_display()), journal.case.number if journal.case else "", journal.amount,
+            str(journal.get_kind_display()), journal.case.number if journal.case else "", direction_label(way),
+            journal.amount if way == IN else "", journal.amount if way == OUT else "", journal.amount,
             journal.reference, journal.shown_memo, getattr(journal, "booked_by", journal.created_by),
             journal.reverses_id or "",
         ]  # fmt: skip
 
 
 def court_ledger_header() -> list[str]:
-    return [_("Journal"), _("Booked"), _("Value date"), _("What"), _("Case"), _("Amount"), _("Reference"),
-            _("Memo or reason"), _("Booked by"), _("Reverses journal")]  # fmt: skip
+    return [_("Journal"), _("Booked"), _("Value date"), _("What"), _("Case"), _("In/out"), _("Money in"),
+            _("Money out"), _("Amount"), _("Reference"), _("Memo or reason"), _("Booked by"),
+            _("Reverses journal")]  # fmt: skip
 
 
 def payment_file_rows(rows: Iterable[Payout]) -> Iterable[list[Any]]:

@@ -63,3 +63,10 @@ class AssignForm(forms.Form):
 
 class StatementForm(forms.Form):
     file = forms.FileField(label=_("Statement (CSV or XLSX)"))
+
+
+class FeeForm(forms.Form):
+    """The court's decision on the application fee (funds/fees.py): empty puts it back to the scale."""
+
+    amount = TextField(label=_("Application fee decided (yuan)"), max_length=20, required=False)
+    reason = TextField(label=_("Reason"), max_length=500)

@@ -9,7 +9,7 @@ Whatever writes to the database — this code, a script, someone at a SQL prompt
 | each journal's legs number `leg_count`, sum to 0, and its debits to the journal's `amount` | DEFERRABLE INITIALLY DEFERRED constraint triggers on journal and entry insert: checked at COMMIT, so the legs of one journal may arrive in any order within the transaction | BEFORE INSERT triggers on each leg: a leg beyond `leg_count` is refused, and the last declared leg must bring the sum to 0 and the debits to `amount` |
 | the running balance | AFTER INSERT trigger on entries adds the amount to its account | the same (rounded to the fen: SQLite adds decimals as binary floats) |
 | amounts have two decimals and are not 0 | numeric(16, 2) holds two decimals by its type (a third is rounded by the cast, so the actions refuse it first, `AMOUNT_PRECISION`); CHECK amount <> 0 | CHECK amount = ROUND(amount, 2) and amount <> 0 |
-| a balance stays on its side of zero | CHECK on the account (custody ≥ 0; case and unidentified ≤ 0) | the same |
+| a balance stays on its side of zero | CHECK on the account (custody ≥ 0; case, unidentified and fee income ≤ 0) | the same CHECK for custody, case and unidentified; fee income (migration 0008) by BEFORE INSERT and BEFORE UPDATE triggers |
 
 What SQLite cannot catch, and `enforcelink funds verify` reports: SQLite has no deferred triggers,
 so a journal committed with fewer legs than it declares (its last leg never inserted) is accepted;
@@ -62,6 +62,8 @@ TRIGGERS = {
         "funds_entry_legs",
         "funds_entry_last_leg",
         "funds_entry_balance",
+        "funds_ledgeraccount_fee_income_new",
+        "funds_ledgeraccount_fee_income_side",
     ),
 }
 
@@ -343,6 +345,45 @@ def create_recheck(apps: Any, schema_editor: Any) -> None:
 def drop_recheck(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_RECHECK_UNDO, params=None)
+
+
+# Migration funds 0008: the court's application fees collected from cases' accounts (`fee_income`)
+# are its income, a credit balance like a case's. PostgreSQL's CHECK `ledger_account_credit_side`
+# names the new kind. SQLite cannot change a CHECK without rebuilding the table, and a rebuilt table
+# loses its guard triggers: its CHECK stays as it was and two triggers keep the new kind's side.
+CREDIT_SIDE = "ALTER TABLE funds_ledgeraccount ADD CONSTRAINT ledger_account_credit_side CHECK (NOT (kind IN ({kinds})) OR balance <= 0)"  # fmt: skip
+CREDIT_KINDS_BEFORE = "'case', 'unidentified'"
+CREDIT_KINDS_WITH_FEES = "'case', 'unidentified', 'fee_income'"
+SQLITE_FEE_INCOME = [
+    f"""
+CREATE TRIGGER funds_ledgeraccount_fee_income_{name} BEFORE {operation} ON funds_ledgeraccount
+WHEN NEW.kind = 'fee_income' AND NEW.balance > 0
+BEGIN
+    SELECT RAISE(ABORT, 'CHECK constraint failed: ledger_account_credit_side (fee income above 0, R-FUND-03)');
+END"""
+    for name, operation in (("new", "INSERT"), ("side", "UPDATE"))
+]
+
+
+def create_fee_income_side(apps: Any, schema_editor: Any) -> None:
+    """Migration 0008: fee income stays at or below 0 (credit), on both databases."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE funds_ledgeraccount DROP CONSTRAINT ledger_account_credit_side")
+        schema_editor.execute(CREDIT_SIDE.format(kinds=CREDIT_KINDS_WITH_FEES), params=None)
+    elif vendor == "sqlite":
+        for statement in SQLITE_FEE_INCOME:
+            schema_editor.execute(statement, params=None)
+
+
+def drop_fee_income_side(apps: Any, schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE funds_ledgeraccount DROP CONSTRAINT ledger_account_credit_side")
+        schema_editor.execute(CREDIT_SIDE.format(kinds=CREDIT_KINDS_BEFORE), params=None)
+    elif vendor == "sqlite":
+        for name in ("funds_ledgeraccount_fee_income_new", "funds_ledgeraccount_fee_income_side"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def create_sets(apps: Any, schema_editor: Any) -> None:

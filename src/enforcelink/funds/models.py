@@ -2,8 +2,9 @@
 
 - `CaseAccount` (一案一账号, R-FUND-01): the reference a payer types in a transfer's remark, one per case.
 - `LedgerAccount`: what the ledger keeps balances of — the court's custody account (执行款专户, an
-  asset), each case's account (money held for the case, a liability) and the court's unidentified
-  money (不明款, a liability). `balance` is kept by a database trigger on `Entry` insert, so a
+  asset), each case's account (money held for the case, a liability), the court's unidentified
+  money (不明款, a liability) and its application fees collected from cases' accounts (申请执行费, the
+  court's income, still in the custody account until remitted). `balance` is kept by a database trigger on `Entry` insert, so a
   balance is one row read (R-FUND-03).
 - `Journal`: one movement (a receipt, a reversal, an opening balance …); `Entry`: one of its legs,
   signed (debit +, credit −). A journal's legs sum to 0.
@@ -46,13 +47,14 @@ class AccountKind(models.TextChoices):
     CUSTODY = "custody", _("Court custody account (执行款专户)")
     CASE = "case", _("Case account")
     UNIDENTIFIED = "unidentified", _("Unidentified money (不明款)")
+    FEE_INCOME = "fee_income", _("Application fees collected (申请执行费)")
 
 
 # The side of zero each kind's balance stays on (debit +, credit −): the custody account is money
 # the court holds (an asset, debit), a case account and unidentified money are owed onwards
-# (liabilities, credit). Kinds not listed (added with payouts) are not constrained.
+# (liabilities, credit), fees collected are the court's income (credit; migration 0008 keeps it).
 DEBIT_KINDS = (AccountKind.CUSTODY,)
-CREDIT_KINDS = (AccountKind.CASE, AccountKind.UNIDENTIFIED)
+CREDIT_KINDS = (AccountKind.CASE, AccountKind.UNIDENTIFIED, AccountKind.FEE_INCOME)
 
 
 class JournalKind(models.TextChoices):
@@ -70,6 +72,8 @@ class JournalKind(models.TextChoices):
     PAYOUT = "payout", _("Payout to the applicant")
     RETURN_TO_DEBTOR = "return_to_debtor", _("Surplus returned to the debtor")
     LODGE = "lodge", _("Lodged (提存)")
+    # The application fee paid into a case's account moved to the court's fee income (funds/fees.py).
+    FEE_COLLECTED = "fee_collected", _("Application fee collected by the court")
 
 
 RECEIPT_KINDS = (
@@ -324,6 +328,7 @@ class Entry(models.Model):
         refuse_edit(self)
 
 
-# The statement import's and the payouts' models (issue 15 §8), in modules of their own.
+# The statement import's, the payouts' and the fee decisions' models (issue 15 §8), in modules of their own.
+from enforcelink.funds.fee_decisions import FeeDecision  # noqa: E402, F401
 from enforcelink.funds.payouts import Payout  # noqa: E402, F401
 from enforcelink.funds.statements import StatementImport, UnidentifiedReceipt  # noqa: E402, F401

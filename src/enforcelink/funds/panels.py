@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from enforcelink.cases.models import Case
 from enforcelink.cases.panels import Panel
-from enforcelink.funds import bookers, queries, references
+from enforcelink.funds import bookers, correcting, queries, references
 from enforcelink.funds.models import Entry
 from enforcelink.orgs.models import User
 from enforcelink.orgs.permissions import Action, can
@@ -53,13 +53,22 @@ def funds_panel(case: Case, actor: User) -> Panel | None:
         return None
     today = timezone.localdate()
     paid = queries.payments(case)
+    rows = movements(actor, case)
+    may_book = can(actor, Action.BOOK_FUNDS, case)
     context = {
         "reference": references.grouped(account.reference),
         "balance": account.held or Decimal("0.00"),  # type: ignore[attr-defined]
         "recovered": sum((payment.amount for payment in paid), Decimal("0.00")),
         "standing": queries.standing(case, today, paid=paid),
         "today": today,
-        "movements": movements(actor, case),
-        "may_book": can(actor, Action.BOOK_FUNDS, case),
+        "movements": rows,
+        "may_book": may_book,
+        # R-FUND-03: the movements the fund clerk may correct by a reversal (funds.correcting).
+        "reversible": correcting.reversible_ids(
+            (row.entry.journal for row in rows),
+            reversed_ids=[row.entry.journal_id for row in rows if row.reversed],
+        )
+        if may_book
+        else set(),
     }
     return Panel("funds", "funds/_case_panel.html", ORDER, context)

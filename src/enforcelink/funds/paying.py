@@ -2,7 +2,8 @@
 surplus back to the debtor, and the closure proposed when what is owed is paid.
 
 - `payout_propose` (officer, team leader; Action.PROPOSE_PAYOUT): to an applicant of the case, at
-  most what the case holds net of the payouts already pending — beyond it, refused with the figures
+  most what the case holds net of the payouts already pending and of the application fee paid in and
+  not yet collected (the court's money, funds/fees.py) — beyond it, refused with the figures
   (`PAYOUT_OVER_BALANCE`). The approvers are told.
 - `payout_approve` / `payout_refuse` (team leader, president; Action.APPROVE_PAYOUT, four eyes: never
   the proposer; above the court's `payout_president_above`, approved by the president alone,
@@ -12,8 +13,8 @@ surplus back to the debtor, and the closure proposed when what is owed is paid.
   reverses it (`journal_reverse`, with the reason); lodging (提存) is a `lodge` journal with where
   and why.
 - `on_obligation_met` (`obligation.met` listener, R-FUND-04): the officer is told that 执行完毕 can be
-  recorded (the case page offers the closure form with that mode), and money beyond everything owed
-  goes on a proposal to return it to the debtor.
+  recorded (the case page offers the closure form with that mode), and money beyond everything owed,
+  the application fee included, goes on a proposal to return it to the debtor.
 
 Locks: the case row first, then the payout row, then the ledger accounts (by pk), then the audit
 head — the order of every ledger write.
@@ -71,18 +72,24 @@ def pending_total(case_id: int, *, without: int | None = None) -> Decimal:
 
 
 def _check_available(case: Case, amount: Decimal, *, without: int | None = None) -> None:
-    """R-FUND-02: a payout never exceeds what the case holds, net of the payouts already pending."""
+    """R-FUND-02: a payout never exceeds what the case holds, net of the payouts already pending and
+    of the application fee paid in and not yet collected (R-FUND-03: the court's, funds/fees.py)."""
     held = queries.balance(case)
     promised = pending_total(case.pk, without=without)
-    if amount > held - promised:
-        raise RuleViolation(
-            "PAYOUT_OVER_BALANCE",
-            _("%(amount)s is more than the case can pay: it holds %(held)s, of which %(promised)s is already "
-              "promised to other payouts, so at most %(left)s.")
-            % {"amount": format_yuan(amount), "held": format_yuan(held), "promised": format_yuan(promised),
-               "left": format_yuan(max(held - promised, ZERO))},
-            field="amount",
-        )  # fmt: skip
+    fee = queries.fee_held(case)
+    left = held - promised - fee
+    if amount <= left:
+        return
+    values = {"amount": format_yuan(amount), "held": format_yuan(held), "promised": format_yuan(promised),
+              "fee": format_yuan(fee), "left": format_yuan(max(left, ZERO))}  # fmt: skip
+    if fee > 0:
+        message = _("%(amount)s is more than the case can pay: it holds %(held)s, of which %(fee)s is the "
+                    "court's application fee and %(promised)s is already promised to other payouts, so at "
+                    "most %(left)s.")  # fmt: skip
+    else:
+        message = _("%(amount)s is more than the case can pay: it holds %(held)s, of which %(promised)s is "
+                    "already promised to other payouts, so at most %(left)s.")  # fmt: skip
+    raise RuleViolation("PAYOUT_OVER_BALANCE", message % values, field="amount")
 
 
 def _reference(court_id: int, year: int) -> str:
@@ -298,11 +305,17 @@ def payout_paid(payout: Payout | int, *, paid_on: dt.date, actor: Any) -> Journa
         accounts = _accounts_locked(case)
         kind = JournalKind.PAYOUT if locked.kind == PayoutKind.APPLICANT else JournalKind.RETURN_TO_DEBTOR
         held = queries.balance(case)
-        if locked.amount > held:  # a reversal took money since the approval
+        fee = queries.fee_held(case)  # the court's share, since the approval too (R-FUND-03)
+        if locked.amount > held - fee:  # a reversal took money since the approval
             raise RuleViolation(
                 "PAYOUT_OVER_BALANCE",
                 _("%(amount)s is more than the case holds (%(held)s).")
-                % {"amount": format_yuan(locked.amount), "held": format_yuan(held)},
+                % {"amount": format_yuan(locked.amount), "held": format_yuan(held)}
+                if fee <= 0
+                else _(
+                    "%(amount)s is more than the case holds (%(held)s) less the court's application fee (%(fee)s)."
+                )
+                % {"amount": format_yuan(locked.amount), "held": format_yuan(held), "fee": format_yuan(fee)},
                 field="amount",
             )
         journal = _post(
@@ -367,8 +380,9 @@ def payout_lodge(
 
 
 def surplus_unclaimed(case: Case, *, today: dt.date | None = None) -> Decimal:
-    """Money beyond everything owed (`Standing.surplus`) not yet on a return to the debtor (pending,
-    paid or lodged), and no more than the case holds net of pending payouts."""
+    """Money beyond everything owed, the application fee included (`Standing.surplus`, R-FUND-04), not
+    yet on a return to the debtor (pending, paid or lodged), and no more than the case holds net of
+    pending payouts and of the fee held for the court."""
     standing = queries.standing(case, today or timezone.localdate())
     if standing is None or standing.surplus <= 0:
         return ZERO
@@ -376,7 +390,7 @@ def surplus_unclaimed(case: Case, *, today: dt.date | None = None) -> Decimal:
         case_id=case.pk, kind=PayoutKind.DEBTOR,
         status__in=(*PENDING, PayoutStatus.PAID, PayoutStatus.LODGED),
     ).aggregate(total=Sum("amount", default=ZERO))["total"]  # fmt: skip
-    free = queries.balance(case) - pending_total(case.pk)
+    free = queries.balance(case) - pending_total(case.pk) - queries.fee_held(case, standing)
     return max(min(standing.surplus - claimed, free), ZERO)
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enforcelink.orgs.scoping import court_scope
 
@@ -32,7 +33,7 @@ class PayoutStatus(models.TextChoices):
     APPROVED = "approved", _("Approved, to pay")
     REFUSED = "refused", _("Refused")
     CANCELLED = "cancelled", _("Withdrawn")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("payout status", "Paid")  # paid out to the payee, not paid by the debtor
     RETURNED = "returned", _("Returned by the bank")
     LODGED = "lodged", _("Lodged (提存)")
 

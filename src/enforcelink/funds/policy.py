@@ -4,8 +4,15 @@
   法释〔2014〕8号 Art.1–4): `doubled_interest` for one amount over one period, `apply_payments` for a case
   with its receipts.
 - R-FUND-03 order of application (Civil Code Art.561: costs, interest, principal, within what the basis
-  fixed; then the doubled interest, 法释〔2014〕8号 Art.4): `apply_payments`.
-- R-FUND-04 money beyond everything owed is surplus, to go back to the debtor: `Standing.surplus`.
+  fixed; then the doubled interest, 法释〔2014〕8号 Art.4): `apply_payments`. The costs begin with the
+  court's application fee for enforcement (申请执行费), its own bucket, paid first.
+- The application fee (R-ASSET-03's enforcement costs, R-FUND-03): `enforcement_fee` on the amount the
+  basis fixed (诉讼费用交纳办法 Art.14(1)); `fee_owed` with the court's decision to waive, reduce or
+  set it otherwise (缓、减、免交), never above the scale. Not prepaid by the applicant, paid after
+  enforcement (Art.20) and borne by the debtor (Art.38), so the ledger books it as owed by the debtor
+  and the R-ASSET-03 budget, which is what the ledger says is still owed, includes it.
+- R-FUND-04 money beyond everything owed (the fee included) is surplus, to go back to the debtor:
+  `Standing.surplus`.
 - R-FUND-01 / R-FUND-02 clocks (R-TIME-01 working days): `identify_by`, `pay_out_by`.
 - R-FUND-02 approval above an amount: `needs_president`.
 
@@ -25,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from enforcelink.core.calendar import Deadline, Unit, compute_deadline, next_working_day
 from enforcelink.core.errors import InvalidInput
-from enforcelink.core.money import CENT, parse_amount
+from enforcelink.core.money import CENT, MAX_AMOUNT, parse_amount
 from enforcelink.core.narration import day, listed, money
 
 ZERO = Decimal("0.00")
@@ -74,31 +81,84 @@ def doubled_interest(base: Decimal, start: dt.date, end: dt.date) -> Decimal:
     return _fen(amount * DAILY_RATE * delay_days(start, end))
 
 
+# --- the application fee for enforcement (申请执行费) -------------------------------------------------
+
+# 诉讼费用交纳办法 Art.14(1): 50 yuan up to 10,000; then by bands on the part above each threshold.
+FEE_BASE = Decimal("50")
+FEE_BANDS = (
+    (Decimal("10000"), Decimal("500000"), Decimal("0.015")),
+    (Decimal("500000"), Decimal("5000000"), Decimal("0.01")),
+    (Decimal("5000000"), Decimal("10000000"), Decimal("0.005")),
+    (Decimal("10000000"), None, Decimal("0.001")),
+)
+
+
+def enforcement_fee(amount: Decimal) -> Decimal:
+    """R-ASSET-03 enforcement costs, R-FUND-03: 申请执行费 on the amount to enforce (诉讼费用交纳办法
+    Art.14(1)): 50 yuan up to 10,000; 1.5% of the part above 10,000 up to 500,000; 1% up to
+    5,000,000; 0.5% up to 10,000,000; 0.1% above. Nothing for a case without an amount (a non-money
+    case's fee of 50 to 500 yuan per case is no money the ledger books or a budget holds). Rounded
+    to the fen (half up) once. `amount` is a sum (principal + interest + costs), each part within
+    MAX_AMOUNT, which bounds one amount entered, not a sum: a larger one is taken as it is."""
+    if not (isinstance(amount, Decimal) and amount.is_finite() and amount > MAX_AMOUNT):
+        amount = parse_amount(amount, field_name="amount")
+    if amount == 0:
+        return ZERO
+    fee = FEE_BASE
+    for low, high, rate in FEE_BANDS:
+        if amount <= low:
+            break
+        top = amount if high is None else min(amount, high)
+        fee += (top - low) * rate
+    return _fen(fee)
+
+
+def fee_owed(amount_fixed: Decimal, decided: Decimal | None = None) -> Decimal:
+    """R-FUND-03: the application fee the ledger books as owed — the scale's (`enforcement_fee` on the
+    amount the basis fixed), or what the court decided when it waived, reduced or set the fee
+    otherwise (缓、减、免交, 诉讼费用交纳办法 Art.44–51; `decided`, 0 when waived), never more than the
+    scale gives on the amount fixed now (a decision taken before the amounts were corrected down
+    charges no more than the scale)."""
+    scale = enforcement_fee(amount_fixed)
+    if decided is None:
+        return scale
+    return min(_amount(decided, "fee"), scale)
+
+
 # --- R-FUND-03: applying payments ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Obligation:
-    """What the enforcement basis fixed, in the buckets of Civil Code Art.561.
+    """What the debtor owes on the ledger, in the buckets of Civil Code Art.561.
 
+    `fee`: the court's application fee for enforcement (申请执行费, `fee_owed`): among 实现债权的有关费用,
+    not prepaid by the applicant but paid after enforcement (诉讼费用交纳办法 Art.20) and borne by the
+    debtor (Art.38), so it is owed on the ledger, paid first, and in the R-ASSET-03 budget (assets'
+    `control.budget`). It is the court's money, not the applicant's (`Standing.fee`). `fee_decided`:
+    the court set it otherwise than the scale (the trace says so).
     `costs`: 实现债权的有关费用 the basis puts on the debtor (litigation and preservation fees the applicant
-    advanced, …). This court's application fee (申请执行费) is not here, so it is not in the R-ASSET-03
-    budget either, which is what this standing says is still owed (assets' `control.budget`).
-    `interest`: general interest (一般债务利息) as the basis fixed it, one figure. `principal`: 主债务.
+    advanced, …). `interest`: general interest (一般债务利息) as the basis fixed it, one figure.
+    `principal`: 主债务.
     """
 
     principal: Decimal
     interest: Decimal = ZERO
     costs: Decimal = ZERO
+    fee: Decimal = ZERO
+    fee_decided: bool = False
 
 
 @dataclass(frozen=True)
 class Payment:
-    """Money received for the case on a value date (a deduction, a voluntary payment, proceeds …)."""
+    """Money received for the case on a value date (a deduction, a voluntary payment, proceeds …).
+    `held`: the money came into the case's account; False for imported history (received and paid
+    on in the old system), which pays what is owed but is not in the account to pay anyone."""
 
     on: dt.date
     amount: Decimal
     reference: str = ""
+    held: bool = True
 
 
 @dataclass(frozen=True)
@@ -113,7 +173,7 @@ class Bucket:
         return self.owed - self.paid
 
 
-BUCKETS = ("costs", "interest", "principal")  # Civil Code Art.561 order
+BUCKETS = ("fee", "costs", "interest", "principal")  # Civil Code Art.561 order, the fee first
 
 
 @dataclass(frozen=True)
@@ -129,10 +189,13 @@ class Standing:
     surplus: Decimal
     trace: tuple[str, ...]
     not_counted: tuple[Payment, ...] = field(default=())  # dated after `on`
+    fee: Bucket = Bucket(ZERO, ZERO)  # the application fee: the court's money, not the applicant's
+    fee_paid_unheld: Decimal = ZERO  # of `fee.paid`, what imported history paid (not in the account)
 
     @property
     def buckets(self) -> dict[str, Bucket]:
         return {
+            "fee": self.fee,
             "costs": self.costs,
             "interest": self.interest,
             "principal": self.principal,
@@ -156,8 +219,14 @@ class Standing:
 
     @property
     def met(self) -> bool:
-        """R-FUND-04: nothing is owed any more."""
+        """R-FUND-04: nothing is owed any more, the application fee included."""
         return self.outstanding == 0
+
+    @property
+    def fee_paid_held(self) -> Decimal:
+        """What the case's account received for the application fee: the court's share of the money
+        it holds until collected (imported history paid its part in the old system)."""
+        return self.fee.paid - self.fee_paid_unheld
 
     @property
     def doubled_interest_computed(self) -> bool:
@@ -172,7 +241,7 @@ def _payments(receipts: Iterable[Payment]) -> list[Payment]:
         if isinstance(payment.amount, float):
             raise InvalidInput("AMOUNT_INVALID", _("Amounts are never floats."), field="amount")
         amount = parse_amount(payment.amount, field_name="amount", allow_zero=False)
-        checked.append(Payment(payment.on, amount, payment.reference))
+        checked.append(Payment(payment.on, amount, payment.reference, bool(payment.held)))
     return sorted(checked, key=lambda payment: payment.on)  # stable: one day's payments keep their order
 
 
@@ -187,6 +256,7 @@ class _Ledger:
         self.accrued_through = delay_from - dt.timedelta(days=1) if delay_from else None
         self.doubled_paid = ZERO
         self.surplus = ZERO
+        self.fee_unheld = ZERO
         self.trace: list[str] = []
 
     def remaining(self, name: str) -> Decimal:
@@ -194,7 +264,8 @@ class _Ledger:
 
     def accrue(self, until: dt.date) -> None:
         """R-MONEY-02: accrue to `until` (counted) on the unpaid costs and principal (法释〔2014〕8号 Art.1:
-        the money obligation the basis fixed other than general interest)."""
+        the money obligation the basis fixed other than general interest; the application fee is this
+        court's, not fixed by the basis, and bears none)."""
         if self.delay_from is None or self.accrued_through is None or until <= self.accrued_through:
             return
         first = self.accrued_through + dt.timedelta(days=1)
@@ -220,17 +291,19 @@ class _Ledger:
         return _fen(self.accrued)
 
     def apply(self, payment: Payment) -> None:
-        """R-FUND-03: Civil Code Art.561 order within what the basis fixed, then the doubled interest
-        (法释〔2014〕8号 Art.4), then surplus (R-FUND-04)."""
+        """R-FUND-03: the application fee, then Civil Code Art.561 order within what the basis fixed,
+        then the doubled interest (法释〔2014〕8号 Art.4), then surplus (R-FUND-04)."""
         left, parts = payment.amount, []
-        labels = {"costs": _("%(amount)s to costs"), "interest": _("%(amount)s to interest"),
-                  "principal": _("%(amount)s to principal")}  # fmt: skip
+        labels = {"fee": _("%(amount)s to the application fee"), "costs": _("%(amount)s to costs"),
+                  "interest": _("%(amount)s to interest"), "principal": _("%(amount)s to principal")}  # fmt: skip
         for name in BUCKETS:
             taken = min(left, self.remaining(name))
             if taken > 0:
                 self.paid[name] += taken
                 left -= taken
                 parts.append(labels[name] % {"amount": money(taken)})
+                if name == "fee" and not payment.held:
+                    self.fee_unheld += taken
         taken = min(left, self.doubled_owed() - self.doubled_paid)
         if taken > 0:
             self.doubled_paid += taken
@@ -252,14 +325,16 @@ def apply_payments(
 ) -> Standing:
     """R-FUND-03 and R-MONEY-02: what is owed and paid on `on`.
 
-    Payments are applied by value date, in Civil Code Art.561 order (costs, interest, principal) within
-    what the basis fixed, then to the doubled interest (法释〔2014〕8号 Art.4: the basis's obligation
-    first, the doubled interest last, unless the parties agreed otherwise). The doubled interest accrues
-    from `delay_from` (`delay_start(performance_due_on)`; None: not computed, and the trace says so) day
-    by day on the unpaid costs and principal — the money obligation the basis fixed other than general
-    interest (法释〔2014〕8号 Art.1) — so each payment lowers the accrual from the next day on (Art.3: the
-    part paid counts to the day it is paid). It is rounded to the fen once, at the end. Money beyond
-    everything is surplus (R-FUND-04). Payments dated after `on` are not counted.
+    Payments are applied by value date: to the application fee first (the court's 实现债权的有关费用),
+    then in Civil Code Art.561 order (costs, interest, principal) within what the basis fixed, then to
+    the doubled interest (法释〔2014〕8号 Art.4: the basis's obligation first, the doubled interest last,
+    unless the parties agreed otherwise). The doubled interest accrues from `delay_from`
+    (`delay_start(performance_due_on)`; None: not computed, and the trace says so) day by day on the
+    unpaid costs and principal — the money obligation the basis fixed other than general interest
+    (法释〔2014〕8号 Art.1; not on the fee, which the basis did not fix) — so each payment lowers the
+    accrual from the next day on (Art.3: the part paid counts to the day it is paid). It is rounded to
+    the fen once, at the end. Money beyond everything, the fee included, is surplus (R-FUND-04).
+    Payments dated after `on` are not counted.
     """
     if not isinstance(on, dt.date):
         raise InvalidInput("DATE_INVALID", _("Give the day of the standing."), field="on")
@@ -280,6 +355,8 @@ def apply_payments(
             )
             % {"start": day(delay_from)}
         )
+    if fee_line := _fee_line(obligation):
+        ledger.trace.append(fee_line)
     for when, group in itertools.groupby(counted, key=lambda payment: payment.on):
         ledger.accrue(when)  # the day of payment counts for the part paid (法释〔2014〕8号 Art.3)
         for payment in group:
@@ -307,6 +384,33 @@ def apply_payments(
         surplus=ledger.surplus,
         trace=tuple(ledger.trace),
         not_counted=later,
+        fee_paid_unheld=ledger.fee_unheld,
+    )
+
+
+def _fee_line(obligation: Obligation) -> str:
+    """The trace's line on the application fee: the scale's on the amount fixed, or the court's
+    ("" when there is none to tell: nothing fixed, nothing decided)."""
+    fixed = sum(
+        (_amount(getattr(obligation, name), name) for name in ("principal", "interest", "costs")), ZERO
+    )
+    values = {"fee": money(obligation.fee), "base": money(fixed), "scale": money(enforcement_fee(fixed))}
+    if obligation.fee_decided and obligation.fee == 0:
+        return _("Application fee for enforcement waived by the court (the scale gives %(scale)s).") % values
+    if obligation.fee_decided:
+        return (
+            _(
+                "Application fee for enforcement as the court decided: %(fee)s (the scale gives %(scale)s), owed first."
+            )
+            % values
+        )
+    if obligation.fee == 0:
+        return ""  # nothing fixed, nothing charged: no line
+    return (
+        _(
+            "Application fee for enforcement on the %(base)s the basis fixed: %(fee)s, borne by the debtor, owed first."
+        )
+        % values
     )
 
 

@@ -4,15 +4,20 @@
   balance, funds/guards.py), whatever the length of its history.
 - `recovered(case)`: 执行到位金额, money that reached the court for the case (receipts and imported
   history) net of their reversals — one aggregate over the case's journals.
-- `standing(case, on)`: what is owed on a day, bucket by bucket, doubled interest to that day
-  included (funds/policy.py, R-FUND-03 order of application, R-MONEY-02); `obligation_met(case)`:
-  whether nothing is owed today (R-FUND-04).
+- `standing(case, on)`: what is owed on a day, bucket by bucket — the application fee first, then
+  what the basis fixed, doubled interest to that day included (funds/policy.py, R-FUND-03 order of
+  application, R-MONEY-02); `obligation_met(case)`: whether nothing is owed today, the fee included
+  (R-FUND-04).
+- `fee_of(case)`: the application fee (申请执行费) owed, paid, collected by the court and still held
+  in the case's account — the court's share of that balance, which no payout may take
+  (`fee_held`); `fee_decided(case)`: the court's decision in force on it, if any.
 - `visible_entries`, `account_of`: what the case page's panel and the API list, through `visible_to`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -27,12 +32,14 @@ from enforcelink.funds.models import (
     AccountKind,
     CaseAccount,
     Entry,
+    FeeDecision,
     Journal,
     JournalKind,
     LedgerAccount,
 )
 
 ZERO = Decimal("0.00")
+_UNREAD: Any = object()  # `standing`'s fee decision, not read by the caller
 
 
 def _case_id(case: Case | int) -> int:
@@ -94,27 +101,128 @@ def _payments(case_id: int, without: int | None) -> list[policy.Payment]:
     found = Journal.objects.filter(case_id=case_id, kind__in=RECOVERY_KINDS, reversed_by__isnull=True)
     if without is not None:
         found = found.exclude(pk=without)
-    rows = found.order_by("value_on", "pk").values_list("value_on", "amount", "reference")
-    return [policy.Payment(on, amount, reference) for on, amount, reference in rows]
+    rows = found.order_by("value_on", "pk").values_list("value_on", "amount", "reference", "kind")
+    # Imported history was received and paid on in the old system: it pays, it is not held.
+    return [
+        policy.Payment(on, amount, reference, held=kind != JournalKind.OPENING)
+        for on, amount, reference, kind in rows
+    ]
+
+
+def fee_decided(case: Case | int) -> FeeDecision | None:
+    """The court's decision in force on the case's application fee (the newest), None: the scale's."""
+    case_id = _case_id(case)
+    return memo.once(
+        ("funds.fee_decided", case_id),
+        lambda: FeeDecision.objects.filter(case_id=case_id).order_by("-pk").first(),
+    )
+
+
+def fee_decided_many(case_ids: list[int]) -> dict[int, FeeDecision]:
+    """`fee_decided` for many cases in one query (the cases without a decision are left out)."""
+    found: dict[int, FeeDecision] = {}
+    for decision in FeeDecision.objects.filter(case_id__among=case_ids).order_by("case_id", "-pk"):
+        found.setdefault(decision.case_id, decision)
+    return found
+
+
+def obligation_of(case: Case, decision: FeeDecision | None) -> policy.Obligation:
+    """What the case owes on its ledger: the amounts the basis fixed, and the application fee — the
+    scale's on those amounts, or the court's `decision` (never above the scale)."""
+    fixed = case.principal + case.interest + case.costs
+    decided = decision.amount if decision is not None else None
+    return policy.Obligation(
+        principal=case.principal,
+        interest=case.interest,
+        costs=case.costs,
+        fee=policy.fee_owed(fixed, decided),
+        fee_decided=decided is not None,
+    )
 
 
 def standing(
-    case: Case, on: dt.date, *, without: int | None = None, paid: list[policy.Payment] | None = None
+    case: Case,
+    on: dt.date,
+    *,
+    without: int | None = None,
+    paid: list[policy.Payment] | None = None,
+    decision: FeeDecision | None = _UNREAD,
 ) -> policy.Standing | None:
-    """What is owed and paid on `on` (R-FUND-03 order, R-MONEY-02 doubled interest from the day after
-    `Case.performance_due_on`; without that day the doubled interest is not computed and the trace
-    says so). None for a case with no money obligation (行为执行). `paid`: the case's `payments`,
-    when the caller has read them already."""
+    """What is owed and paid on `on` (R-FUND-03 order, the application fee first; R-MONEY-02 doubled
+    interest from the day after `Case.performance_due_on`; without that day the doubled interest is
+    not computed and the trace says so). None for a case with no money obligation (行为执行), which
+    owes no fee on the ledger either. `paid`: the case's `payments`, `decision`: its `fee_decided`,
+    when the caller has read them already (a statement's cases: `fee_decided_many`)."""
     if not case.is_money_case:
         return None
-    obligation = policy.Obligation(principal=case.principal, interest=case.interest, costs=case.costs)
+    found = fee_decided(case) if decision is _UNREAD else decision
     delay_from = policy.delay_start(case.performance_due_on) if case.performance_due_on else None
     receipts = paid if paid is not None else payments(case, without=without)
-    return policy.apply_payments(obligation, delay_from, receipts, on)
+    return policy.apply_payments(obligation_of(case, found), delay_from, receipts, on)
+
+
+@dataclass(frozen=True)
+class Fee:
+    """The application fee (申请执行费) on a case's ledger: `owed` (the scale's or the court's
+    decision, `decision`), `paid` into it by what was received (R-FUND-03, first), `collected` by the
+    court into its fee income (`fee_collected` journals net of reversals), and `held`: paid into the
+    case's account and not collected yet — the court's share of the account's balance, which no
+    payout to the applicant or the debtor may take."""
+
+    owed: Decimal
+    paid: Decimal
+    collected: Decimal
+    held: Decimal
+    scale: Decimal
+    decision: FeeDecision | None
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.owed - self.paid
+
+
+def fee_collected(case: Case | int) -> Decimal:
+    """The fee moved from the case's account to the court's fee income, net of reversals."""
+    case_id = _case_id(case)
+
+    def read() -> Decimal:
+        total = Journal.objects.filter(
+            case_id=case_id, kind=JournalKind.FEE_COLLECTED, reversed_by__isnull=True
+        ).aggregate(total=Sum("amount", default=ZERO))["total"]
+        return Decimal(total).quantize(Decimal("0.01"))
+
+    return memo.once(("funds.fee_collected", case_id), read)
+
+
+def fee_of(case: Case, now: policy.Standing | None = None) -> Fee | None:
+    """The case's application fee today (`now`: its standing, when the caller has it). None for a
+    case with no money obligation."""
+    if not case.is_money_case:
+        return None
+    decision = fee_decided(case)
+    now = now if now is not None else standing(case, timezone.localdate(), decision=decision)
+    if now is None:
+        return None
+    collected = fee_collected(case)
+    return Fee(
+        owed=now.fee.owed,
+        paid=now.fee.paid,
+        collected=collected,
+        held=max(now.fee_paid_held - collected, ZERO),
+        scale=policy.enforcement_fee(case.principal + case.interest + case.costs),
+        decision=decision,
+    )
+
+
+def fee_held(case: Case, now: policy.Standing | None = None) -> Decimal:
+    """The court's share of what the case's account holds: the fee paid in, not collected yet."""
+    found = fee_of(case, now)
+    return found.held if found is not None else ZERO
 
 
 def obligation_met(case: Case | int) -> bool:
-    """R-FUND-04: nothing is owed on the case today (`standing(...).met`); False for a case with no
+    """R-FUND-04: nothing is owed on the case today, the application fee included
+    (`standing(...).met`); False for a case with no
     money obligation. What `cases.money.obligation_met` answers (closure refuses 终本, R-CASE-05)."""
     found = case if isinstance(case, Case) else Case.objects.get(pk=case)
     now = standing(found, timezone.localdate())

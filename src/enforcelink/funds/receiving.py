@@ -662,31 +662,34 @@ def _announce_received(
 def _announce_met(case_ids: list[int], new: set[int], actor: Any) -> None:
     """R-FUND-04: `obligation.met` once for each open case this import took from owing to met. Only
     the cases whose 执行到位金额 reaches what the basis fixed are read further (doubled interest and
-    the fee only add to what is owed): the database picks them (`_reaching`), their receipts are
-    read in one query per page."""
+    the application fee only add to what is owed): the database picks them (`_reaching`), their
+    receipts and fee decisions are read in one query each per page."""
     today = timezone.localdate()
     for chunk in _chunks(case_ids):
         candidates = list(Case.objects.filter(pk__among=_reaching(list(chunk))).order_by("pk"))
         if not candidates:
             continue
-        receipts: dict[int, list[tuple[int, dt.date, Decimal, str]]] = {case.pk: [] for case in candidates}
+        receipts: dict[int, list[tuple[int, policy.Payment]]] = {case.pk: [] for case in candidates}
         rows = (
             Journal.objects.filter(
                 case_id__among=list(receipts), kind__in=RECOVERY_KINDS, reversed_by__isnull=True
             )
             .order_by("case_id", "value_on", "pk")
-            .values_list("case_id", "pk", "value_on", "amount", "reference")
+            .values_list("case_id", "pk", "value_on", "amount", "reference", "kind")
         )
-        for case_id, pk, on, amount, reference in rows:
-            receipts[case_id].append((pk, on, amount, reference))
+        for case_id, pk, on, amount, reference, kind in rows:  # as queries.payments reads them
+            receipts[case_id].append(
+                (pk, policy.Payment(on, amount, reference, held=kind != JournalKind.OPENING))
+            )
+        decided = queries.fee_decided_many(list(receipts))
         for case in candidates:
-            paid = receipts[case.pk]
-            now = queries.standing(case, today, paid=[policy.Payment(on, a, r) for _pk, on, a, r in paid])
+            paid, decision = receipts[case.pk], decided.get(case.pk)
+            now = queries.standing(case, today, paid=[p for _pk, p in paid], decision=decision)
             if now is None or not now.met:
                 continue
-            earlier = [policy.Payment(on, a, r) for pk, on, a, r in paid if pk not in new]
+            earlier = [p for pk, p in paid if pk not in new]
             if sum((p.amount for p in earlier), Decimal(0)) >= case.amount_total:
-                was = queries.standing(case, today, paid=earlier)
+                was = queries.standing(case, today, paid=earlier, decision=decision)
                 if was is not None and was.met:
                     continue
             events.announce("obligation.met", case_id=case.pk, court_id=case.court_id, actor=actor)

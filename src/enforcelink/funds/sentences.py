@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.utils.translation import gettext as _
 
 from enforcelink.core import narration
@@ -61,8 +63,48 @@ def journal_reversed(event: AuditEvent, scene: Scene) -> Told:
     )
 
 
+def _is_zero(value: object) -> bool:
+    try:
+        return Decimal(str(value)) == 0
+    except InvalidOperation:
+        return False
+
+
+def fee_decided(event: AuditEvent, scene: Scene) -> Told:
+    """The court's decision on the application fee (funds/fees.py): waived, set, or the scale again."""
+    after = narration.after_of(event)
+    values = {
+        "actor": scene.actor,
+        "amount": money(after.get("amount", "")),
+        "scale": money(after.get("scale", "")),
+    }
+    if after.get("amount") in (None, ""):
+        text = _("%(actor)s put the case's application fee back to the scale: %(scale)s") % values
+    elif _is_zero(after["amount"]):
+        text = (
+            _("%(actor)s recorded the court's waiver of the application fee (%(scale)s by the scale)")
+            % values
+        )
+    else:
+        text = _("%(actor)s recorded the court's decision on the application fee: %(amount)s (%(scale)s by the scale)") % values  # fmt: skip
+    return Told(text, detail(_("Reason"), str(after.get("reason") or "")), ("R-FUND-03",))
+
+
+def fee_collected(event: AuditEvent, scene: Scene) -> Told:
+    after = narration.after_of(event)
+    return Told(
+        _("%(actor)s collected %(amount)s of application fee from the case's account for the court")
+        % {"actor": scene.actor, "amount": money(after.get("amount", ""))},
+        detail(_("Fee owed"), money(after.get("owed", "")))
+        + detail(_("Collected in all"), money(after.get("collected", ""))),
+        ("R-FUND-03",),
+    )
+
+
 def register() -> None:
     narration.register("funds.account_opened", account_opened)
     narration.register("funds.receipt_recorded", receipt_recorded)
     narration.register("funds.opening_recorded", opening_recorded)
     narration.register("funds.journal_reversed", journal_reversed)
+    narration.register("funds.fee_decided", fee_decided)
+    narration.register("funds.fee_collected", fee_collected)

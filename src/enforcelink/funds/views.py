@@ -5,6 +5,7 @@ missing one."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -20,15 +21,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from enforcelink.cases.queries import visible_case
 from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, NotFound
 from enforcelink.core.forms import show_form_errors
+from enforcelink.core.money import format_yuan
 from enforcelink.core.pages import request_page
 from enforcelink.core.tabular import SheetLimits
-from enforcelink.funds import actions, bookers, desk, paying, queries, receiving, references
+from enforcelink.funds import actions, bookers, correcting, desk, paying, queries, receiving, references
+from enforcelink.funds.fee_panel import fee_context
 from enforcelink.funds.forms import (
     AssignForm,
     DecideForm,
@@ -39,7 +42,7 @@ from enforcelink.funds.forms import (
     ReceiptForm,
     StatementForm,
 )
-from enforcelink.funds.models import JournalKind
+from enforcelink.funds.models import Journal, JournalKind
 from enforcelink.funds.payouts import Payout, PayoutStatus
 from enforcelink.funds.statements import StatementImport
 from enforcelink.orgs.models import User
@@ -73,6 +76,9 @@ def _case_context(request: HttpRequest, user: User, case: Any, **forms: Any) -> 
     lines = desk.case_ledger(user, case)
     bookers.named(line.entry.journal for line in lines)
     payouts = case.payouts.select_related("party").order_by("-proposed_at", "-pk")
+    may_book = can(user, Action.BOOK_FUNDS, case)
+    journals = [line.entry.journal for line in lines]
+    undone = [line.entry.journal_id for line in lines if line.reversed]
     return {
         "case": case,
         "account": account,
@@ -84,10 +90,14 @@ def _case_context(request: HttpRequest, user: User, case: Any, **forms: Any) -> 
         "pending": paying.pending_total(case.pk),
         "payouts": bookers.named(payouts, "proposed_label", into="proposed_name"),
         "surplus": paying.surplus_unclaimed(case) if may_propose else None,
-        "may_book": can(user, Action.BOOK_FUNDS, case),
+        "may_book": may_book,
+        # R-FUND-03: the journals the fund clerk may correct by a reversal (correcting.py says which).
+        "reversible": correcting.reversible_ids(journals, reversed_ids=undone) if may_book else set(),
         "may_propose": may_propose,
         "receipt_form": forms.get("receipt_form") or ReceiptForm(prefix="receipt"),
         "propose_form": forms.get("propose_form") or ProposeForm(prefix="propose", case=case),
+        # R-FUND-03: the application fee, owed first, the court's money (funds/fees.py).
+        "fee": fee_context(user, case, standing, forms.get("fee_form")),
     }
 
 
@@ -169,6 +179,52 @@ def case_surplus(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The surplus is proposed for return to the debtor."))
     return redirect(reverse("case-funds", args=[case.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_journal_reverse(request: HttpRequest, pk: int, journal_pk: int) -> HttpResponse:
+    """R-FUND-03: the fund clerk corrects a movement of the case's ledger by a reversal — first a page
+    that shows the movement and what reversing it changes, then, with the reason, the reversal
+    (`correcting.journal_correct`). Another court's case or journal, a journal of another case, or a
+    reader who may not book: 404, as a missing one."""
+    user = signed_in(request)
+    case = visible_case(user, pk)
+    if not can(user, Action.BOOK_FUNDS, case):
+        raise Http404(_("No such case."))
+    journal = Journal.objects.visible_to(user).filter(pk=journal_pk, case_id=case.pk).first()
+    if journal is None:
+        raise Http404(_("No such journal."))
+    form = ReasonForm(request.POST or None, prefix="reverse")
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            reversal = correcting.journal_correct(journal, reason=form.cleaned_data["reason"], actor=user)
+        except NotFound:
+            raise Http404(_("No such journal.")) from None
+        except DomainError as error:
+            if error.field == "reason":
+                show_form_errors(error, form)
+            else:  # reversed meanwhile, or the money has gone out since the page was shown
+                refused = error.shown()
+        else:
+            messages.success(request, _("Journal #%(journal)s reversed by journal #%(reversal)s.")
+                             % {"journal": journal.pk, "reversal": reversal.pk})  # fmt: skip
+            return redirect(reverse("case-funds", args=[case.pk]) + "#ledger")
+    elif request.method != "POST":
+        try:
+            correcting.check_reversible(journal)
+        except DomainError as error:
+            refused = error.shown()
+    effect = correcting.effect(journal, case) if refused is None else None
+    if effect is not None and effect.held_after < 0:
+        refused = _(
+            "Reversing this would leave the case holding %(amount)s: the money has already gone out."
+        ) % {"amount": format_yuan(effect.held_after)}
+    bookers.named([journal])
+    return render(request, "funds/journal_reverse.html", {
+        "case": case, "journal": journal, "form": form, "refused": refused, "effect": effect,
+    })  # fmt: skip
 
 
 # --- payouts ---------------------------------------------------------------------------------------
@@ -286,12 +342,39 @@ def unidentified_page(request: HttpRequest) -> HttpResponse:
     if not can(user, Action.BOOK_FUNDS):
         raise PermissionDenied(_("The unidentified money is the fund clerk's."))
     today = timezone.localdate()
+    page = request_page(request, desk.unidentified_waiting(user), PAGE_SIZE)
+    # R-FUND-01: beside each, the cases whose respondent bears the payer's name, with their parties.
+    candidates = desk.payer_cases(user, page.object_list)
+    for item in page.object_list:
+        item.payer_cases = candidates.get(item.pk, [])
     return render(request, "funds/unidentified.html", {
         "today": today,
-        "page": request_page(request, desk.unidentified_waiting(user), PAGE_SIZE),
+        "page": page,
         "counts": desk.unidentified_counts(user, today),
         "assign_form": AssignForm(),
         "return_form": ReasonForm(),
+    })  # fmt: skip
+
+
+@login_required
+@require_safe
+def unidentified_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case the clerk typed beside a 不明款 (number or 一案一账号), with its applicants and
+    respondents and whether the payer is one of them, shown before the money is assigned (the
+    queue asks it as the clerk types, HTMX). Another court's receipt: 404, as a missing one."""
+    user = signed_in(request)
+    if not can(user, Action.BOOK_FUNDS):
+        raise Http404(_("No such unidentified receipt."))
+    item = desk.unidentified_waiting(user).filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("No such unidentified receipt."))
+    text = request.GET.get("case", "").replace("\x00", "").strip()[:60]  # NUL: as the court ledger's
+    found = None
+    if text:
+        with contextlib.suppress(NotFound):  # nothing matched: the fragment says so
+            found = desk.case_parties([receiving.case_by_reference_or_number(user, text)])[0]
+    return render(request, "funds/_unidentified_case.html", {
+        "item": item, "text": text, "found": found, "payer_is": found.payer_is(item.payer_name) if found else "",
     })  # fmt: skip
 
 
@@ -367,7 +450,8 @@ def court_ledger(request: HttpRequest) -> HttpResponse:
         kind=kind if kind in JournalKind.values else "",
         since=_date(request.GET.get("since")),
         until=_date(request.GET.get("until")),
-        case=request.GET.get("case", "").strip()[:60],
+        # A NUL byte no PostgreSQL text holds (psycopg refuses the query): no case number has one.
+        case=request.GET.get("case", "").replace("\x00", "").strip()[:60],
     )
     journals = desk.court_ledger(user, filters)
     if fmt := _fmt(request):

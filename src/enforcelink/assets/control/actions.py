@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from enforcelink.assets import policy as asset_policy
+from enforcelink.assets.control import policy as control_policy
 from enforcelink.assets.control.budget import CaseBudget, case_budget, measures_of
 from enforcelink.assets.control.models import (
     HOLDING,
@@ -41,6 +42,7 @@ from enforcelink.core import audit
 from enforcelink.core.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from enforcelink.core.money import format_yuan, parse_amount
 from enforcelink.core.text import clean_text
+from enforcelink.linkage import queries as linkage_queries
 from enforcelink.linkage.actions import Ask, request_cancel, request_create, request_send
 from enforcelink.linkage.models import FINAL, AssistanceRequest, RequestStatus
 from enforcelink.linkage.policy import TERM_DETAIL
@@ -70,6 +72,9 @@ class Sent:
 
     measure: ControlMeasure
     budget: CaseBudget
+    # The record named an institution no unit of the directory is: its measure went to the unit
+    # that reported the account (`route`), and the officer is told so.
+    fallback: bool = False
 
 
 # --- shared ---------------------------------------------------------------------------------------
@@ -129,6 +134,59 @@ def _send(
         created_by=None if automatic else actor,
     )  # fmt: skip
     return measure
+
+
+# --- where a measure on an account goes -------------------------------------------------------------
+
+
+Directory = list[tuple[LinkageUnit, frozenset[str]]]
+
+
+def directory(actor: Any) -> Directory:
+    """The units the actor's court may send to, each with the request types its responsibility list
+    takes (shipped, with the administrators' overrides); reachable units first. Three queries."""
+    units = sorted(
+        linkage_queries.directory_units(actor), key=lambda u: (not getattr(u, "reachable", True), u.pk)
+    )
+    lists = linkage_queries.responsibility_lists(units)
+    return [(unit, frozenset(lists[unit.pk])) for unit in units]
+
+
+@dataclass(frozen=True)
+class Routed:
+    """The unit a measure on a record goes to, and `fallback`: the record names an institution no
+    unit of the directory is (taking the measure), so the unit that reported the account is asked."""
+
+    unit: LinkageUnit
+    fallback: bool
+
+
+def route(record: AssetRecord, request_type: str, units: Directory) -> Routed | None:
+    """Where a freeze (or deduction) of `record` goes (`control.policy.holding_unit`): the
+    institution that keeps the account when the directory has it, else the unit that answered."""
+    if record.unit is None:
+        return None
+    decision = control_policy.holding_unit(
+        record.kind, record.institution, request_type, record.unit.pk,
+        [(unit.pk, unit.name, handles) for unit, handles in units],
+    )  # fmt: skip
+    unit = next((unit for unit, _handles in units if unit.pk == decision.unit_id), record.unit)
+    return Routed(unit, decision.fallback)
+
+
+def account_details(record: AssetRecord | None, account: str) -> dict[str, str]:
+    """The request's details naming where the money is: the account, and the notice's line of what
+    to freeze, deduct or unfreeze naming the institution that keeps it and the account (`measure`:
+    the notice prints it under "the following deposits", in Chinese whatever the officer's language;
+    the request's page shows it as what is asked). A stake is named by its company alone
+    (`account`), as the market regulator's notice has it."""
+    if record is not None and record.kind not in control_policy.ROUTED_BY_INSTITUTION:
+        return {"account": account} if account else {}
+    institution = record.institution if record is not None else ""
+    where = [f"开户机构：{institution}"] if institution else []
+    if account:
+        where.append(f"账号：{account}")
+    return {**({"account": account} if account else {}), **({"measure": "；".join(where)} if where else {})}
 
 
 def holding_measure(
@@ -198,26 +256,30 @@ def freeze(
     (OVER_SEIZURE with the budget's figures otherwise; sent freezes not yet confirmed do not count:
     whatever several banks confirm beyond the budget is released automatically)."""
     parsed = _amount(amount)
+    units = directory(actor) if record is not None else []
+    routed: Routed | None = None
     with transaction.atomic():
         locked, measures = _locked(case, actor)
         ensure_open(locked)
         found = _record(locked, record, FREEZABLE)
         if found is not None:
-            unit, account = found.unit, found.identifier
+            routed = route(found, MeasureKind.FREEZE, units)
+            unit, account = (routed.unit if routed else None), found.identifier
         if unit is None:
             raise InvalidInput("UNIT_REQUIRED", _("Choose the bank or unit that holds it."), field="unit")
         account = clean_text(str(account or "").strip(), field="account", max_length=200)
         figures = case_budget(locked, measures)
         _refuse_second_hold(found, measures, figures, unit=unit, account=account)
         asset_policy.check_freeze(parsed, figures.figures)
-        details = {"amount": str(parsed), **({"account": account} if account else {}),
+        details = {"amount": str(parsed), **account_details(found, account),
                    TERM_DETAIL: term_class_of(MeasureKind.FREEZE, found.kind if found else None)}  # fmt: skip
         measure = _send(
             locked, MeasureKind.FREEZE, unit, actor=actor, details=details, record=found, identifier=account,
             amount=parsed,
         )  # fmt: skip
-        _trail("control.freeze_sent", measure, actor, left=figures.left, total=figures.total)
-    return Sent(measure, figures)
+        _trail("control.freeze_sent", measure, actor, left=figures.left, total=figures.total,
+               **({"routed_to_reporting_unit": True} if routed and routed.fallback else {}))  # fmt: skip
+    return Sent(measure, figures, fallback=bool(routed and routed.fallback))
 
 
 def seize(
@@ -326,7 +388,7 @@ def deduct(freeze_measure: ControlMeasure | int, *, amount: Any, actor: User) ->
                 % {"amount": format_yuan(parsed), "frozen": format_yuan(max(available, Decimal("0.00")))},
                 field="amount",
             )  # fmt: skip
-        details = {"amount": str(parsed), **({"account": parent.identifier} if parent.identifier else {})}
+        details = {"amount": str(parsed), **account_details(parent.record, parent.identifier)}
         measure = _send(
             locked, MeasureKind.DEDUCT, parent.unit, actor=actor, details=details, record=parent.record,
             identifier=parent.identifier, amount=parsed, parent=parent,
@@ -359,8 +421,10 @@ def order_lift(
     counts as under control (R-ASSET-03)."""
     kind = _lift_kind(measure)
     details: dict[str, Any] = {}
-    if measure.identifier:
-        details["account" if measure.kind == MeasureKind.FREEZE else "certificate"] = measure.identifier
+    if measure.kind == MeasureKind.FREEZE:
+        details.update(account_details(measure.record, measure.identifier))
+    elif measure.identifier:
+        details["certificate"] = measure.identifier
     if kind == MeasureKind.UNFREEZE:
         details["amount"] = str(amount)
     lift = _send(

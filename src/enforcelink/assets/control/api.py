@@ -32,8 +32,10 @@ class BudgetSerializer(serializers.Serializer):
     on = serializers.DateField(help_text="The day the figures are for (the court's day).")
     owed = serializers.DecimalField(help_text="Still owed but the costs, as the case-fund ledger's standing has it: principal, general interest and the doubled interest to that day (R-MONEY-02).", **MONEY)  # fmt: skip
     costs = serializers.DecimalField(
-        help_text="The costs the basis put on the debtor, still unpaid (the ledger's costs bucket).", **MONEY
+        help_text="Enforcement costs still unpaid: the court's application fee (申请执行费) and the costs the basis put on the debtor (the ledger's fee and costs buckets).",
+        **MONEY,
     )
+    fee = serializers.DecimalField(help_text="Of `costs`, the application fee still unpaid (the scale's, or as the court decided).", **MONEY)  # fmt: skip
     total = serializers.DecimalField(help_text="The budget: owed + costs, what the ledger says is still owed (R-ASSET-03); 0 once the obligation is met.", **MONEY)  # fmt: skip
     used = serializers.DecimalField(
         help_text="Value under control, net of releases already ordered.", **MONEY

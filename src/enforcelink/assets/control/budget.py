@@ -2,13 +2,13 @@
 the case and its measures locked), the listeners, the panel and the API.
 
 budget = what the case-fund ledger's standing says is still owed on the day (funds' `standing`:
-principal, general interest and R-MONEY-02's doubled interest to that day = `owed`, plus the costs
-the basis put on the debtor still unpaid = `costs`), nothing else. So the budget and the ledger
-agree: when the ledger says the obligation is met (R-FUND-04) the budget is 0 and nothing more is
-frozen. The application fee (申请执行费, `control.policy.enforcement_fee`) is not added: the ledger
-does not book it as owed, so money deducted for it would be applied to nothing and returned to the
-debtor as surplus (R-FUND-03/04) — holding value for it is over-seizure by the ledger's own figures.
-It enters the budget when the ledger carries it as owed.
+principal, general interest and R-MONEY-02's doubled interest to that day = `owed`, plus the
+enforcement costs still unpaid = `costs`: the court's application fee (申请执行费, `funds.policy.
+fee_owed`, which the ledger owes first, R-FUND-03) and the costs the basis put on the debtor), nothing
+else. So the budget and the ledger agree: when the ledger says the obligation is met, the fee paid
+too (R-FUND-04), the budget is 0 and nothing more is frozen; money deducted for the fee is applied to
+it, not returned to the debtor as surplus. The court's decision to waive or reduce the fee
+(`funds.fees.fee_decide`) shrinks the budget and releases the surplus controls (`fee.decided`).
 
 What a holding measure (freeze, seizure, vehicle detention) holds = what its unit confirmed − the
 unfreezes and releases already ordered from it ("net of releases already ordered": one sent counts
@@ -55,7 +55,7 @@ class CaseBudget:
 
     on: dt.date
     owed: Decimal  # principal, general interest and doubled interest still owed
-    costs: Decimal  # the costs the basis put on the debtor, still unpaid
+    costs: Decimal  # enforcement costs still unpaid: the application fee and the basis's costs
     held: dict[int, Decimal]
     controlled: list[asset_policy.Controlled]
     pending: Decimal  # freezes and seizures sent, not yet confirmed (not under control yet)
@@ -63,6 +63,7 @@ class CaseBudget:
     doubled_interest_computed: bool = True
     money_case: bool = True
     waiting: dict[int, Decimal] = field(default_factory=dict)  # seizures in line: what each would hold
+    fee: Decimal = ZERO  # of `costs`, the application fee still unpaid
 
     @property
     def figures(self) -> asset_policy.Budget:
@@ -106,15 +107,18 @@ class CaseBudget:
         }
 
 
-def owed_on(case: Case, on: dt.date) -> tuple[Decimal, Decimal, bool]:
+def owed_on(case: Case, on: dt.date) -> tuple[Decimal, Decimal, Decimal, bool]:
     """What the ledger's standing says is still owed on `on` (R-FUND-03, R-MONEY-02): all but the
-    costs, the costs still unpaid, and whether the doubled interest could be computed. Their sum is
-    the standing's `outstanding`. A case with no money obligation owes nothing the budget can hold."""
+    enforcement costs, the enforcement costs still unpaid (the application fee and the basis's
+    costs), of those the fee, and whether the doubled interest could be computed. The first two add
+    up to the standing's `outstanding`. A case with no money obligation owes nothing the budget can
+    hold."""
     standing = funds_queries.standing(case, on)
     if standing is None:
-        return ZERO, ZERO, True
-    costs = standing.costs.outstanding
-    return standing.outstanding - costs, costs, standing.doubled_interest_computed
+        return ZERO, ZERO, ZERO, True
+    fee = standing.fee.outstanding
+    costs = standing.costs.outstanding + fee
+    return standing.outstanding - costs, costs, fee, standing.doubled_interest_computed
 
 
 def _children(measures: Iterable[ControlMeasure]) -> dict[int, list[ControlMeasure]]:
@@ -168,7 +172,7 @@ def remaining(measure: ControlMeasure, children: list[ControlMeasure]) -> Decima
 def case_budget(case: Case, measures: list[ControlMeasure], on: dt.date | None = None) -> CaseBudget:
     """The budget with `measures` (all the case's, locked by the caller when it writes)."""
     on = on or timezone.localdate()
-    owed, costs, computed = owed_on(case, on)
+    owed, costs, fee, computed = owed_on(case, on)
     children = _children(measures)
     held: dict[int, Decimal] = {}
     controlled: list[asset_policy.Controlled] = []
@@ -193,7 +197,7 @@ def case_budget(case: Case, measures: list[ControlMeasure], on: dt.date | None =
             asset_policy.Controlled(measure.pk, value, since(measure), measure.indivisible_reason)
         )
     return CaseBudget(
-        on, owed, costs, held, controlled, pending, deducting, computed, case.is_money_case, waiting
+        on, owed, costs, held, controlled, pending, deducting, computed, case.is_money_case, waiting, fee
     )
 
 

@@ -15,6 +15,8 @@
   way (R-ASSET-03 "when money is deducted, the budget shrinks").
 - `case.amount_changed` (`rebalance` again): the amounts the basis fixed were corrected, so what the
   ledger says is owed changed; a smaller budget releases the surplus the same way.
+- `fee.decided` (`rebalance` again): the court lowered or waived the application fee the ledger owes
+  (R-ASSET-03's enforcement costs); a smaller budget releases the surplus the same way.
 - `obligation.met` (`obligation_met`): R-FUND-04 — deductions not yet answered are withdrawn, every
   control still holding is released as a request, and freezes or seizures not yet answered are
   withdrawn.
@@ -328,8 +330,9 @@ def withdrawal(*, request_id: int, case_id: int, court_id: int, request_type: st
 
 
 def rebalance(*, case_id: int, actor: Any = None, **_payload: Any) -> list[ControlMeasure]:
-    """`payment.received` and `case.amount_changed` listener: what is owed shrank (money came in, the
-    basis's amounts were corrected), so surplus controls are released (R-ASSET-03).
+    """`payment.received`, `case.amount_changed` and `fee.decided` listener: what is owed shrank (money
+    came in, the basis's amounts were corrected, the application fee was lowered or waived), so
+    surplus controls are released (R-ASSET-03).
     A case with no measure reads one query."""
     return _rebalance(case_id, measures_of(case_id, lock=True), actor)
 

@@ -39,7 +39,8 @@ def controls(user: Any, case: Case) -> dict[str, Any]:
         measure.shown_status = shown_status(measure)  # type: ignore[attr-defined]
     return {
         "budget": {
-            "on": today, "owed": found.owed, "costs": found.costs, "total": found.total, "used": found.used,
+            "on": today, "owed": found.owed, "costs": found.costs, "fee": found.fee, "total": found.total,
+            "used": found.used,
             "left": found.left, "pending": found.pending, "note": found.note,
         },
         "measures": list(reversed(measures)),

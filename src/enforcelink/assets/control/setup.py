@@ -15,4 +15,5 @@ def register() -> None:
     )
     events.subscribe("obligation.met", "assets.controls", listeners.obligation_met)
     events.subscribe("case.amount_changed", "assets.controls", listeners.rebalance)
+    events.subscribe("fee.decided", "assets.controls", listeners.rebalance)  # the fee lowered or waived
     sentences.register()

@@ -2,9 +2,10 @@
 (tests/assets/test_control_concurrency.py, a few hundred trials) and `enforcelink bench controls`
 (10,000 trials on PostgreSQL).
 
-One trial: a case's budget is set, several banks are each sent a freeze of a random amount up to the
-budget (freezes sent are not under control yet, so together they may ask far more), then the banks
-confirm — each a random part of what it was asked — at the same moment, each from its own thread and
+One trial: a case's budget is set (its principal; the budget is what the ledger says is owed, the
+application fee on the principal included, `control.budget`), several banks are each sent a freeze
+of a random amount up to the budget (freezes sent are not under control yet, so together they may
+ask far more), then the banks confirm — each a random part of what it was asked — at the same moment, each from its own thread and
 database connection, released together by a barrier. After the last commit the case is read afresh:
 
 - the invariant: value under control, net of releases already ordered, ≤ budget (`over == 0`);

@@ -51,6 +51,7 @@ def controls_context(case: Case, user: Any) -> dict[str, Any]:
     nothing_left = found["raw"].nothing_left
     freezable, seizable, police = [], [], []
     if may and not case.is_closed and not nothing_left:
+        units = None
         for record in (
             AssetRecord.objects.visible_to(user).filter(case=case).select_related("unit").order_by("pk")
         ):
@@ -60,16 +61,35 @@ def controls_context(case: Case, user: Any) -> dict[str, Any]:
             # freeze or seizure; its row shows that measure's state instead (`actions.ALREADY_HELD`).
             record.held_by = actions.holding_measure(record, found["measures"], found["raw"])
             if record.kind in FREEZABLE:
+                # What the request will carry, from the record: the account, the institution, the
+                # unit it goes to (`actions.route`), and at most what the budget has left.
+                units = actions.directory(user) if units is None else units
+                record.route = actions.route(record, MeasureKind.FREEZE, units)
                 record.prefill = min(record.value, left) if record.value is not None else left
                 freezable.append(record)
             elif record.kind in SEIZABLE:
                 seizable.append(record)
         police = [unit for unit in linkage_queries.directory_units(user) if unit.unit_type == "police"]
+    if may and not case.is_closed:
+        _deduct_prefill(found["measures"], found["raw"])
     return {
         "case": case, "budget": found["budget"], "measures": found["measures"], "may_control": may,
         "open": not case.is_closed, "freezable": freezable, "seizable": seizable, "police": police,
         "nothing_left": nothing_left,
     }  # fmt: skip
+
+
+def _deduct_prefill(measures: list[ControlMeasure], figures: Any) -> None:
+    """Each freeze in effect's deduction form starts at what it can still give — what it holds less
+    the deductions already asked of it — and no more than is still owed less every deduction asked
+    (the budget's total, R-ASSET-03): money deducted beyond what is owed goes back as surplus."""
+    asked = sum(figures.deducting.values(), Decimal("0.00"))
+    owed = max(figures.total - asked, Decimal("0.00"))
+    for measure in measures:
+        held = getattr(measure, "held", None)
+        if measure.kind == MeasureKind.FREEZE and held:
+            free = max(held - figures.deducting.get(measure.pk, Decimal("0.00")), Decimal("0.00"))
+            measure.deduct_prefill = min(free, owed)  # type: ignore[attr-defined]
 
 
 def _answer(request: HttpRequest, case: Case, *, flash: str = "", error: DomainError | None = None,
@@ -114,8 +134,19 @@ def freeze(request: HttpRequest, pk: int) -> HttpResponse:
                               actor=user)  # fmt: skip
     except DomainError as error:
         return _answer(request, case, error=error, form=form)
-    return _answer(request, case, flash=_("Freeze of %(amount)s sent to %(unit)s.")
-                   % {"amount": _yuan(sent.measure.requested_amount), "unit": sent.measure.unit.name})  # fmt: skip
+    flash = _("Freeze of %(amount)s sent to %(unit)s.") % {
+        "amount": _yuan(sent.measure.requested_amount), "unit": sent.measure.unit.name,
+    }  # fmt: skip
+    if sent.fallback and sent.measure.record is not None:
+        flash += " " + _fallback_note(sent.measure.record.institution, sent.measure.unit.name)
+    return _answer(request, case, flash=flash)
+
+
+def _fallback_note(institution: str, unit: str) -> str:
+    return _(
+        "No unit of the court's directory is %(institution)s (taking freezes): the request went to %(unit)s, "
+        "which reported the account."
+    ) % {"institution": institution, "unit": unit}
 
 
 @login_required

@@ -51,12 +51,19 @@ class ExpiringSerializer(serializers.ModelSerializer):
     unit = serializers.IntegerField(source="unit_id")
     unit_name = serializers.CharField(source="unit.name")
     confirmed_amount = serializers.DecimalField(allow_null=True, **MONEY)
+    held = serializers.DecimalField(
+        read_only=True,
+        help_text="What the measure still holds (yuan): what its unit confirmed, less the unfreezes and "
+        "releases ordered from it and the deductions confirmed from it (R-ASSET-03), as the pages' "
+        "“still held” column shows it.",
+        **MONEY,
+    )
     days_left = serializers.IntegerField(help_text="Days to the term's last day (0: it ends today).")
 
     class Meta:
         model = ControlMeasure
         fields = ["id", "case", "case_number", "officer", "kind", "status", "record", "unit", "unit_name",
-                  "identifier", "confirmed_amount", "term_start", "term_end", "days_left"]  # fmt: skip
+                  "identifier", "confirmed_amount", "held", "term_start", "term_end", "days_left"]  # fmt: skip
 
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:

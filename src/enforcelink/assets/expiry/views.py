@@ -1,9 +1,10 @@
 """Pages of expiring control measures (issue 15 §6, §11; R-ASSET-02):
 
 - 即将到期的控制措施 (`expiring`): the officer's measures ending within N days (N on the page, 30 by
-  default), nearest first, with case, asset, unit, amount and days left; checkboxes and "续行" send
-  one renewal per chosen measure (`renewals.renew_each`), and the page lists what went and what was
-  refused, with why.
+  default, at most `queries.MAX_DAYS`: beyond it the page says so), nearest first, with case, asset,
+  unit, amount and days left; checkboxes (and one that chooses them all) and "续行" send one renewal
+  per chosen measure (`renewals.renew_each`), and the page lists what went and what was refused,
+  with why.
 - The command centre's list across the court (`command_expiring`, MONITOR_COURT or OVERSEE_COURT),
   filtered by days, team, officer and measure kind, exported as CSV or XLSX.
 """
@@ -34,11 +35,26 @@ PAGE_SIZE = 50
 MINE_LIMIT = renewals.MAX_BATCH  # rows the officer's page lists (and may renew in one click)
 
 
-def _days(value: Any) -> int:
+def _days(value: Any) -> tuple[int, str]:
+    """The window asked for, and what the page says when it could not be used as typed: beyond the
+    longest window (`queries.MAX_DAYS`, a year) the list shows that window and says so, rather than
+    quietly showing less than asked; a value that is no whole number shows the default window."""
+    if value in (None, ""):
+        return queries.DEFAULT_DAYS, ""
     try:
-        return max(0, min(int(value), queries.MAX_DAYS))
-    except (TypeError, ValueError):
-        return queries.DEFAULT_DAYS
+        days = int(str(value).strip())
+    except ValueError:
+        return queries.DEFAULT_DAYS, _(
+            "%(value)s is not a whole number of days: the list shows the measures ending within %(days)d days."
+        ) % {"value": str(value)[:20], "days": queries.DEFAULT_DAYS}
+    if days > queries.MAX_DAYS:
+        return queries.MAX_DAYS, _(
+            "The list looks at most %(max)d days ahead, not %(days)d: it shows the measures ending within "
+            "%(max)d days."
+        ) % {"max": queries.MAX_DAYS, "days": days}
+    if days < 0:
+        return 0, _("A number of days cannot be negative: the list shows the measures ending today.")
+    return days, ""
 
 
 def _pk(value: Any) -> int:
@@ -54,7 +70,7 @@ def expiring(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     if not can(user, Action.CONTROL_ASSETS):
         raise Http404(_("No such page."))
-    days = _days(request.POST.get("days") if request.method == "POST" else request.GET.get("days"))
+    days, days_note = _days(request.POST.get("days") if request.method == "POST" else request.GET.get("days"))
     report = None
     if request.method == "POST":
         try:
@@ -79,8 +95,8 @@ def expiring(request: HttpRequest) -> HttpResponse:
     for measure in shown:
         measure.renewal_sent = measure.pk in waiting  # type: ignore[attr-defined]
     context = {
-        "rows": shown, "days": days, "today": today, "report": report,
-        "more": len(shown) == MINE_LIMIT and rows.count() > MINE_LIMIT,
+        "rows": shown, "days": days, "days_note": days_note, "max_days": queries.MAX_DAYS, "today": today,
+        "report": report, "more": len(shown) == MINE_LIMIT and rows.count() > MINE_LIMIT,
     }  # fmt: skip
     return render(request, "assets/expiry/expiring.html", context)
 
@@ -103,7 +119,7 @@ def command_expiring(request: HttpRequest) -> HttpResponse:
     if not queries.may_watch_court(user):
         raise PermissionDenied(_("The list of expiring measures is for the command centre and leaders."))
     today = timezone.localdate()
-    days = _days(request.GET.get("days"))
+    days, days_note = _days(request.GET.get("days"))
     officers = case_queries.officers_for(user)
     officer = officers.filter(pk=_pk(request.GET.get("officer"))).first()
     teams = Team.objects.visible_to(user).order_by("name")
@@ -116,7 +132,8 @@ def command_expiring(request: HttpRequest) -> HttpResponse:
     page = request_page(request, rows, PAGE_SIZE)
     page.object_list = queries.with_days_left(page.object_list, today)
     context = {
-        "page": page, "today": today, "days": days, "officers": case_queries.officer_labels(officers),
+        "page": page, "today": today, "days": days, "days_note": days_note, "max_days": queries.MAX_DAYS,
+        "officers": case_queries.officer_labels(officers),
         "officer": officer, "teams": teams, "team": team, "kind": kind,
         "kinds": [(value, label) for value, label in MeasureKind.choices if value in HOLDING],
         "query": filter_query(request),

@@ -9,6 +9,7 @@ audit entry inside it.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import secrets
@@ -20,6 +21,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from enforcelink.assets.models import AssetRecord
@@ -414,10 +416,33 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _secret(link: ReportLink) -> str:
+    """The link's secret, derived from the site's secret key and the link's own row (its id and the
+    microsecond it was made): only its hash is stored, yet the case's staff can be shown the link
+    again while it is open (`link_token`); whoever reads the database without the key cannot."""
+    made = link.created_at.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S%f")
+    mac = salted_hmac(f"{LINK_SALT}.secret", f"{link.pk}:{made}", algorithm="sha256")
+    return base64.urlsafe_b64encode(mac.digest()[:24]).decode().rstrip("=")
+
+
+def _token(link: ReportLink, secret: str) -> str:
+    return signing.dumps({"l": link.pk, "s": secret}, salt=LINK_SALT)
+
+
+def link_token(link: ReportLink) -> str | None:
+    """The token of a link, to show it again to the case's staff (the caller checks who may see it
+    and that the link still opens): None for a link whose secret cannot be derived (made before
+    secrets were derived, or under a former secret key) — the staff make a new one."""
+    secret = _secret(link)
+    if not secrets.compare_digest(link.secret_hash, _hash(secret)):
+        return None
+    return _token(link, secret)
+
+
 def link_create(report: PropertyReport, *, actor: User, days: int = LINK_DAYS) -> tuple[ReportLink, str]:
     """A one-time link for the debtor to fill in the report without signing in: a signed token
-    naming the link and a secret only its hash of which is kept; it expires after `days` and
-    replaces any earlier unused link. Returns the link and the token (shown once)."""
+    naming the link and a secret only its hash of which is kept (`_secret`); it expires after `days`
+    and replaces any earlier unused link. Returns the link and the token."""
     require(actor, Action.INQUIRE_ASSETS, report.case, field="report")
     with transaction.atomic():
         locked = _lock(report)
@@ -431,18 +456,18 @@ def link_create(report: PropertyReport, *, actor: User, days: int = LINK_DAYS) -
         ReportLink.objects.filter(report=locked, used_at__isnull=True, revoked_at__isnull=True).update(
             revoked_at=now
         )
-        secret = secrets.token_urlsafe(24)
         link = ReportLink.objects.create(
-            report=locked,
-            secret_hash=_hash(secret),
-            expires_at=now + dt.timedelta(days=days),
-            created_by=actor,
-        )
+            report=locked, secret_hash="", expires_at=now + dt.timedelta(days=days), created_by=actor,
+            created_at=now,
+        )  # fmt: skip
+        secret = _secret(link)
+        link.secret_hash = _hash(secret)
+        link.save(update_fields=["secret_hash"])
         audit.record(
             "property_report.link_created", link, actor=actor, case_id=locked.case_id, court_id=locked.case.court_id,
             after={"report": locked.pk, "expires_at": link.expires_at},
         )  # fmt: skip
-    return link, signing.dumps({"l": link.pk, "s": secret}, salt=LINK_SALT)
+    return link, _token(link, secret)
 
 
 class LinkRefused(RuleViolation):

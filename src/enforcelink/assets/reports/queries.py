@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 
 from enforcelink.assets.models import AssetRecord
 from enforcelink.assets.reports import policy
@@ -17,6 +18,7 @@ from enforcelink.assets.reports.models import (
     Reinquiry,
     ReportedItem,
     ReportFinding,
+    ReportLink,
     ReportStatus,
 )
 from enforcelink.cases.models import AssetLead, Case, NodeKind, NodeStatus, ProcessNode
@@ -55,6 +57,21 @@ def reports_shown(user: Any, case: Case, records: list[AssetRecord]) -> list[Pro
         report.finding_rows = [f for f in findings if f.report_id == report.pk]
         report.left_out = left_out(report, records)
     return reports
+
+
+def open_links(case: Case, reports: list[PropertyReport]) -> dict[int, ReportLink]:
+    """The one-time link still open of each awaiting report (unused, not replaced, not expired), by
+    report: one query, none when no report awaits. For the case's staff only (`may_see_links`)."""
+    awaiting = [report.pk for report in reports if report.status == ReportStatus.AWAITING]
+    if not awaiting or case.is_closed:
+        return {}
+    rows = ReportLink.objects.filter(
+        report_id__in=awaiting, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("report_id", "-created_at", "-pk")
+    links: dict[int, ReportLink] = {}
+    for link in rows:
+        links.setdefault(link.report_id, link)
+    return links
 
 
 def left_out(report: PropertyReport, records: list[AssetRecord]) -> list[AssetRecord]:

@@ -7,7 +7,7 @@ click. The schedule stops when the case is resumed, or after the last round.
 - `schedule_on_closure` (`case.closed` listener) and `stop_on_resumption` (`case.resumed`).
 - `sweep_reinquiries(day)`, the daily sweep: asks the due rounds (each in its own transaction, the
   case locked first, the round claimed by a conditional update), and concludes those whose answers
-  are all in, or that waited 30 days.
+  are all in, or that waited 30 days by the sweep's day (`waited_enough`).
 - `reinquiry_conclude(pk)`: the result, the notice, the alert — run after the last answer commits.
 """
 
@@ -280,13 +280,26 @@ def sweep_reinquiries(today: dt.date) -> int:
     for pk in list(due.order_by("due_on", "pk").values_list("pk", flat=True)[:5000]):
         if reinquiry_run(pk, today) is not None:
             done += 1
-    waited = timezone.now() - dt.timedelta(days=WAIT_DAYS)
     sent = Reinquiry.objects.filter(status=ReinquiryStatus.SENT)
-    for pk, inquiry_id, ran_at in list(sent.values_list("pk", "inquiry_id", "ran_at")[:5000]):
-        ready = (ran_at and ran_at < waited) or _all_answered(inquiry_id)
+    for pk, inquiry_id, due_on, ran_at in list(
+        sent.values_list("pk", "inquiry_id", "due_on", "ran_at")[:5000]
+    ):
+        asked_on = timezone.localdate(ran_at) if ran_at else None
+        ready = waited_enough(due_on, asked_on, today) or _all_answered(inquiry_id)
         if ready and reinquiry_conclude(pk) is not None:
             done += 1
     return done
+
+
+def waited_enough(
+    due_on: dt.date, asked_on: dt.date | None, today: dt.date, wait_days: int = WAIT_DAYS
+) -> bool:
+    """Has a round waited `wait_days` by the sweep's day `today`, so that it is concluded with the
+    answers that came (R-ASSET-05)? Counted on the sweep's calendar, not the machine's clock
+    (`enforcelink sweep --date`): the round counts as asked on its due day, or on the later day it
+    really went out (`asked_on`, a sweep that ran late) when that day is not after the sweep's."""
+    asked = max(due_on, asked_on) if asked_on is not None and asked_on <= today else due_on
+    return (today - asked).days >= wait_days
 
 
 # --- one-click resumption ----------------------------------------------------------------------------
@@ -312,4 +325,5 @@ __all__ = [
     "schedule_on_closure",
     "stop_on_resumption",
     "sweep_reinquiries",
+    "waited_enough",
 ]

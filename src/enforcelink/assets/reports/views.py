@@ -6,6 +6,7 @@ replaced or altered link gets a clear page, never a 500)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, cast
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from enforcelink.assets.reports import actions, leads, reinquiry
 from enforcelink.assets.reports.models import PropertyReport, Reinquiry, ReportedKind, ReportFinding
-from enforcelink.assets.reports.panel import ITEM_ROWS
+from enforcelink.assets.reports.panel import ITEM_ROWS, link_url
 from enforcelink.cases.models import Case
 from enforcelink.cases.queries import visible_case
 from enforcelink.core.errors import DomainError, InvalidInput
@@ -55,15 +56,46 @@ def _run(
     return _back(request, case, anchor)
 
 
-def posted_items(data: Any) -> list[dict[str, str]]:
-    """The filled rows of the items table (`items-N-kind` …); blank rows are left out."""
-    rows = []
-    for n in range(ITEM_ROWS):
-        row = {name: str(data.get(f"items-{n}-{name}", "")).strip()
-               for name in ("kind", "institution", "identifier", "description", "value")}  # fmt: skip
-        if any(row.values()):
-            rows.append(row)
-    return rows
+ITEM_FIELDS = ("kind", "institution", "identifier", "description", "value")
+_ITEM_FIELD = re.compile(r"^items\.(\d+)\.(\w+)$")
+
+
+def form_rows(data: Any = None) -> list[dict[str, Any]]:
+    """Every row of the items table as typed (`items-N-kind` …), blank ones too, each with its
+    place `n` on the form: what a form with an error shows again."""
+    data = data or {}
+    return [
+        {"n": n, **{name: str(data.get(f"items-{n}-{name}", "")).strip() for name in ITEM_FIELDS}}
+        for n in range(ITEM_ROWS)
+    ]
+
+
+def posted_items(data: Any) -> tuple[list[dict[str, str]], list[int]]:
+    """The filled rows of the items table, blank rows left out, and each one's place on the form
+    (the actions name an item by its place in the list: `items.1.value` may be the form's row 3)."""
+    filled = [row for row in form_rows(data) if any(row[name] for name in ITEM_FIELDS)]
+    return [{name: row[name] for name in ITEM_FIELDS} for row in filled], [row["n"] for row in filled]
+
+
+def _field_label(name: str) -> str:
+    labels = {
+        "kind": _("Kind"), "institution": _("Held at"), "identifier": _("Account, certificate, plate or company"),
+        "description": _("Description"), "value": _("Value (yuan)"),
+    }  # fmt: skip
+    return str(labels.get(name, name))
+
+
+def item_error(failure: DomainError, places: list[int]) -> tuple[str, str]:
+    """The error as the form shows it, and the form field it names (`items-2-value`): an item's
+    error names its row as the debtor sees it (row 3, not item 1 of the filled ones) and the field."""
+    found = _ITEM_FIELD.match(failure.field or "")
+    if found is None or int(found[1]) >= len(places):
+        return str(failure.message), failure.field or ""
+    n, name = places[int(found[1])], found[2]
+    message = _("Row %(row)d, %(field)s: %(message)s") % {
+        "row": n + 1, "field": _field_label(name), "message": failure.message,
+    }  # fmt: skip
+    return message, f"items-{n}-{name}"
 
 
 def _report(case: Case, pk: int) -> PropertyReport:
@@ -79,8 +111,8 @@ def report_enter(request: HttpRequest, pk: int, report: int) -> HttpResponse:
     user, case = _case(request, pk)
     found = _report(case, report)
     on = request.POST.get("on") or None
-
-    def act() -> None:
+    items, places = posted_items(request.POST)
+    try:
         day = None
         if on:
             try:
@@ -88,11 +120,14 @@ def report_enter(request: HttpRequest, pk: int, report: int) -> HttpResponse:
             except ValueError:
                 raise InvalidInput("DATE_INVALID", _("Enter a date."), field="on") from None
         actions.report_enter(
-            found, items=posted_items(request.POST), declares_nothing=bool(request.POST.get("declares_nothing")),
+            found, items=items, declares_nothing=bool(request.POST.get("declares_nothing")),
             statement=request.POST.get("statement", ""), on=day, actor=user,
         )  # fmt: skip
-
-    return _run(request, case, _("The report was saved and compared with what the inquiries found."), act)
+    except DomainError as failure:
+        messages.error(request, item_error(failure, places)[0])
+    else:
+        messages.success(request, _("The report was saved and compared with what the inquiries found."))
+    return _back(request, case)
 
 
 @login_required
@@ -104,12 +139,12 @@ def report_link(request: HttpRequest, pk: int, report: int) -> HttpResponse:
     except DomainError as failure:
         messages.error(request, str(failure.message))
     else:
-        url = request.build_absolute_uri(reverse("property-report-public", args=[token]))
         messages.info(
             request,
-            _("One-time link for the respondent, valid until %(until)s (shown only now): %(url)s")
-            % {"until": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M"), "url": url},
-        )
+            _("One-time link for the respondent, valid until %(until)s (the report's panel shows it until "
+              "then): %(url)s")
+            % {"until": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M"), "url": link_url(token)},
+        )  # fmt: skip
     return _back(request, case)
 
 
@@ -233,19 +268,31 @@ def report_public(request: HttpRequest, token: str) -> HttpResponse:
     report = link.report
     context = {
         "case_number": report.case.number, "court": report.case.court.name, "due_on": report.due_on,
-        "kinds": ReportedKind.choices, "item_rows": range(ITEM_ROWS),
+        "kinds": ReportedKind.choices, "rows": form_rows(),
     }  # fmt: skip
     if request.method == "POST":
+        items, places = posted_items(request.POST)
         try:
             actions.report_submit(
-                token, items=posted_items(request.POST), declares_nothing=bool(request.POST.get("declares_nothing")),
+                token, items=items, declares_nothing=bool(request.POST.get("declares_nothing")),
                 statement=request.POST.get("statement", ""),
             )  # fmt: skip
         except actions.LinkRefused as refused:
             return _public(request, {"refused": refused.message, "code": refused.code}, status=410)
         except DomainError as failure:
-            return _public(
-                request, {**context, "error": failure.message, "error_field": failure.field}, status=400
-            )
+            return _public(request, {**context, **_typed(request.POST, failure, places)}, status=400)
         return _public(request, {"done": True})
     return _public(request, context)
+
+
+def _typed(data: Any, failure: DomainError, places: list[int]) -> dict[str, Any]:
+    """What the debtor typed, shown again with the error beside the row and field it names."""
+    message, field = item_error(failure, places)
+    rows = form_rows(data)
+    for row in rows:
+        prefix = f"items-{row['n']}-"
+        row["invalid"] = field.removeprefix(prefix) if field.startswith(prefix) else ""
+    return {
+        "rows": rows, "declares_nothing": bool(data.get("declares_nothing")),
+        "statement": str(data.get("statement", "")), "error": message, "error_field": field,
+    }  # fmt: skip

@@ -41,6 +41,7 @@ def case_close(
             amount_total=case.amount_total,
             recovered_amount=money.recovered(case),  # 执行到位金额 from the ledger (R-FUND-03)
             obligation_met=money.obligation_met(case),  # nothing owed: not 终本 (R-FUND-04)
+            money_case=case.is_money_case,
         )
         kept = policy.check_closure(mode, facts, details)
         # Lock the nodes before the trail's head (audit.record): the overdue sweep takes them in the
