@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from enforcelink.cases.models import Case
 from enforcelink.core import memo
+from enforcelink.core.money import CENT
 from enforcelink.funds import policy
 from enforcelink.funds.models import (
     RECOVERY_KINDS,
@@ -46,14 +48,21 @@ def _case_id(case: Case | int) -> int:
     return case if isinstance(case, int) else int(case.pk)
 
 
+_BALANCE_SQL = "SELECT balance FROM {table} WHERE case_id = %s AND kind = %s"
+
+
 def balance(case: Case | int) -> Decimal:
-    """Money held for the case (its account's credit balance), 0 before any movement."""
-    found = (
-        LedgerAccount.objects.filter(case_id=_case_id(case), kind=AccountKind.CASE)
-        .values_list("balance", flat=True)
-        .first()
-    )
-    return -found if found else ZERO
+    """Money held for the case (its account's credit balance), 0 before any movement: one row by the
+    (case, kind) index, read with a fixed statement. Building the ORM query cost 0.5 ms of a 0.78 ms
+    read (`enforcelink bench funds`), and this is read on every case page and API answer."""
+    table = connection.ops.quote_name(LedgerAccount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_BALANCE_SQL.format(table=table), [_case_id(case), str(AccountKind.CASE)])
+        row = cursor.fetchone()
+    if not row or row[0] is None:
+        return ZERO
+    found = row[0] if isinstance(row[0], Decimal) else Decimal(str(row[0]))  # SQLite: a number
+    return -found.quantize(CENT) if found else ZERO
 
 
 def _recovery_journals(case_id: int) -> QuerySet[Journal]:
