@@ -370,7 +370,8 @@ def _markdown(options: argparse.Namespace, info: dict[str, str], ours: dict[str,
         "| Measure | EnforceLink ledger | django-hordak |\n|---|---|---|\n" + "\n".join(rows),
         f"Balance read target ≤ {TARGET_READ_MS} ms whatever the history: "
         f"{'met' if worst <= TARGET_READ_MS else 'MISSED'} (worst p95 {worst:.3f} ms). Times in-process "
-        "through the ORM on one connection, warm. A balance is one row (`LedgerAccount.balance`, kept by the "
+        "on one connection, warm: ours (`funds.queries.balance`) and the plain SUM each one fixed SQL statement, "
+        "hordak through its own API. A balance is one row (`LedgerAccount.balance`, kept by the "
         "entry trigger, funds/guards.py); the plain SUM adds the account's entries by the (account, id) index. "
         "A single receipt also locks the case, writes its trail entry and runs the `payment.received` listeners "
         "(assets' budget) and the R-FUND-04 check; a statement does all of that per line, in bulk. " + hordak_note,
