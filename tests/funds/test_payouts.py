@@ -190,7 +190,7 @@ def test_bad_input_of_a_proposal(world, clerk, case):
 
 
 def test_money_held_past_thirty_days_is_overdue_oldest_receipt_still_held(world, clerk, case):
-    receive(case, clerk, "100.00", on=dt.date(2024, 3, 1), reference="R1")
+    receive_beyond_fee(case, clerk, "100.00", on=dt.date(2024, 3, 1), reference="R1")
     receive(case, clerk, "200.00", on=dt.date(2024, 4, 1), reference="R2")
     today = dt.date(2024, 4, 10)
     [held] = desk.held_money(clerk, today=today)
@@ -202,6 +202,17 @@ def test_money_held_past_thirty_days_is_overdue_oldest_receipt_still_held(world,
     )
     assert held.overdue(today) and held.days_late == 9
     assert [row.case for row in desk.overdue_money(world.command, Action.MONITOR_COURT, today)] == [case]
+
+
+def test_the_fee_held_for_the_court_is_no_payout_running_late_r_fund_02(world, clerk, case):
+    """Everything received went to the application fee (paid first): the account holds it for the
+    court to collect, nothing the applicant can be paid, so nothing is late (R-FUND-02)."""
+    receive(case, clerk, "300.00", on=dt.date(2024, 3, 1), reference="R1")
+    assert queries.balance(case) == Decimal("300.00") == queries.fee_held(case)
+    assert desk.held_money(clerk, today=dt.date(2024, 6, 1)) == []
+    receive(case, clerk, "1500.00", on=dt.date(2024, 3, 5), reference="R2")  # 100.00 beyond the fee
+    [held] = desk.held_money(clerk, today=dt.date(2024, 6, 1))
+    assert (held.balance, held.since) == (Decimal("100.00"), dt.date(2024, 3, 5))
 
 
 # --- R-FUND-04 -------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from enforcelink.cases.models import Case, Party, PartyRole
 from enforcelink.core.tabular import csv_row, xlsx_append, xlsx_money
-from enforcelink.funds import policy
+from enforcelink.funds import policy, queries
 from enforcelink.funds.models import RECOVERY_KINDS, AccountKind, Entry, Journal, JournalKind, LedgerAccount
 from enforcelink.funds.paying import pay_out_period
 from enforcelink.funds.payouts import PENDING, Payout, PayoutStatus
@@ -191,9 +191,11 @@ class Held:
 
 
 def held_money(actor: Any, action: Action = Action.PAY_OUT, *, today: dt.date) -> list[Held]:
-    """Cases of the actor's court holding money, the longest held first. The money paid out is taken
-    from the oldest receipts first, so what is held arrived with the newest receipts that add up to
-    the balance; the oldest of those starts the R-FUND-02 clock (`funds.policy.pay_out_by`)."""
+    """Cases of the actor's court holding money to pay out, the longest held first. The application
+    fee held for the court (`queries.fee_held`: paid first, collected by the court, never paid out)
+    is not money to pay out: the balance less it is. The money paid out is taken from the oldest
+    receipts first, so what is held arrived with the newest receipts that add up to that; the oldest
+    of those starts the R-FUND-02 clock (`funds.policy.pay_out_by`)."""
     accounts = restrict(LedgerAccount.objects.all(), actor, action).filter(
         kind=AccountKind.CASE, balance__lt=0
     )
@@ -217,10 +219,13 @@ def held_money(actor: Any, action: Action = Action.PAY_OUT, *, today: dt.date) -
         .values_list("case_id", "total")
     )
     cases = Case.objects.in_bulk(ids)
+    fees = queries.fee_held_many(list(cases.values()), today)
     period, unit = pay_out_period()
     found = []
     for case_id in ids:
-        held = -balances[case_id]
+        held = -balances[case_id] - fees.get(case_id, ZERO)
+        if held <= 0:
+            continue
         since = _oldest_held(receipts.get(case_id, []), held)
         if since is None:
             continue
