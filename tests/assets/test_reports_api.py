@@ -48,11 +48,12 @@ def test_report_list_enter_and_decide(client_for, world, case, report):
     assert decided.status_code == 200 and decided.json()["status"] == "dismissed"
 
 
-def test_link_is_made_and_works_once(client_for, client, world, case, report):
+def test_link_is_made_and_works_once(client_for, client, world, case, report, settings):
+    settings.PUBLIC_URL = "https://zxlf.example.gov.cn"  # the address the debtor opens, not the API's host
     made = client_for("officer").post(base(case) + f"property-reports/{report.pk}/link/")
     assert made.status_code == 201
     url = made.json()["url"]
-    assert "/report/" in url
+    assert url.startswith("https://zxlf.example.gov.cn/") and "/report/" in url
     path = url[url.index("/report/") :]
     assert client.post(path, {"declares_nothing": "1"}).status_code == 200
     assert client.get(path).status_code == 410

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -33,6 +32,7 @@ from enforcelink.assets.reports.models import (
     ReportFinding,
     ReportStatus,
 )
+from enforcelink.assets.reports.panel import link_url
 from enforcelink.cases.api import CASE_ID, CaseChildList
 from enforcelink.cases.models import AssetLead, Case
 from enforcelink.core.api import parse_pk
@@ -192,7 +192,7 @@ class ReportLinkCreate(_CaseWrite):
                    parameters=[CASE_ID, REPORT_ID], request=None, responses={201: LinkSerializer})  # fmt: skip
     def post(self, request: Request, case_id: str, report_id: str) -> Response:
         link, token = actions.link_create(self.report(), actor=signed_in(request))
-        url = request.build_absolute_uri(reverse("property-report-public", args=[token]))
+        url = link_url(token)  # the public address the debtor opens, as the case page shows it
         return Response({"url": url, "expires_at": link.expires_at}, status=status.HTTP_201_CREATED)
 
 
