@@ -65,7 +65,11 @@ def test_staff_enter_the_report_and_decide_a_finding(client, world, case, report
     finding = ReportFinding.objects.get(kind="late")
     panel = _panel(client, world.officer, case)
     assert f'data-finding="{finding.pk}"' in panel and "Reported late" in panel
+    assert '<option value="" selected>— choose the decision —</option>' in panel  # nothing preselected
     decide = reverse("report-finding-decide", args=[case.pk, finding.pk])
+    client.post(decide, {"decision": "", "reason": "迟延报告无正当理由"})  # refused: no decision chosen
+    finding.refresh_from_db()
+    assert finding.status == "open"
     client.post(decide, {"decision": "confirmed", "reason": ""})  # refused: no reason
     finding.refresh_from_db()
     assert finding.status == "open"
